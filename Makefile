@@ -1,0 +1,41 @@
+# Waves: two commands on a fresh Debian machine (as root): `make demo`, `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+# What the build needs (GSL, ReadStat) and what the tests drive when present
+# (tmux for the interactive survey, PSPP for the SPSS round trip).
+APT_BUILD := libgsl-dev libreadstat-dev pkg-config
+APT_TEST := tmux pspp
+DEMO := datasets/pmi-demo
+WAVES := .build/release/waves
+
+.PHONY: all deps test-deps build release demo test bench clean
+
+all: build
+
+# Installs only the Debian packages that are missing; a no-op on a ready machine.
+deps:
+	@bash scripts/apt-ensure.sh $(APT_BUILD)
+
+test-deps: deps
+	@bash scripts/apt-ensure.sh $(APT_TEST) || echo "note: optional test tools could not be installed; those tests will be skipped"
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product waves
+
+demo: release
+	@bash scripts/demo.sh $(WAVES) $(DEMO)
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+bench: deps
+	$(SWIFT) build -c release --product waves
+	$(SWIFT) build -c release --product waves-bench
+	.build/release/waves-bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,1 @@
+// WavesAnalysis: see DESIGN.md

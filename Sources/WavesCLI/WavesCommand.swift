@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+
+/// The `waves` command: one subcommand per task (spec/cli.md).
+public struct WavesCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "waves",
+        abstract: "Longitudinal survey research for medical education: administer scales, keep every answer, analyse change.",
+        version: "0.1.0",
+        subcommands: [
+            // Keep one line per command; each command lives in Commands/<Name>Command.swift.
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,1 @@
+// WavesReport: see DESIGN.md

@@ -1,0 +1,1 @@
+// WavesStore: see DESIGN.md

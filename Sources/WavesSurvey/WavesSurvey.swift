@@ -1,0 +1,1 @@
+// WavesSurvey: see DESIGN.md

@@ -1,0 +1,3 @@
+import Foundation
+
+print("waves-bench: no benchmarks yet")

@@ -1,0 +1,3 @@
+import WavesCLI
+
+WavesCLI.main()

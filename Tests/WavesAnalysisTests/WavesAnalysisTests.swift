@@ -1,0 +1,1 @@
+// WavesAnalysisTests: tests for this target.

@@ -1,0 +1,1 @@
+// WavesCoreTests: tests for this target.

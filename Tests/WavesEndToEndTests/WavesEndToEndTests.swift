@@ -1,0 +1,1 @@
+// WavesEndToEndTests: tests for this target.

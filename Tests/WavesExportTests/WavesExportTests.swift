@@ -1,0 +1,1 @@
+// WavesExportTests: tests for this target.

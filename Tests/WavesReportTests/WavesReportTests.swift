@@ -1,0 +1,1 @@
+// WavesReportTests: tests for this target.

@@ -1,0 +1,1 @@
+// WavesStoreTests: tests for this target.

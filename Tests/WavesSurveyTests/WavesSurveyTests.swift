@@ -1,0 +1,1 @@
+// WavesSurveyTests: tests for this target.
