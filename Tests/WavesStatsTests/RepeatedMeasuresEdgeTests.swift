@@ -170,6 +170,24 @@ final class RepeatedMeasuresEdgeTests: XCTestCase {
         XCTAssertThrowsError(try RepeatedMeasures.analyze(Matrix([[1, 2, 3]])))
     }
 
+    /// More than 16 waves (the general sort path) with heavy ties. R:
+    /// y <- outer(0:5, 0:17, function(i, j) ((i*7 + j*3 + i*j) %% 5)); friedman.test(y)
+    func testFriedmanManyWavesWithTiesAgainstR() throws {
+        var rows: [[Double]] = []
+        for i in 0..<6 {
+            var row: [Double] = []
+            for j in 0..<18 {
+                let code: Int = (i * 7 + j * 3 + i * j) % 5
+                row.append(Double(code))
+            }
+            rows.append(row)
+        }
+        let f = RepeatedMeasures.friedman(Matrix(rows))
+        XCTAssertEqual(try XCTUnwrap(f.chisq), 38.89731471535983, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(f.p), 0.0018470154823010067, accuracy: 1e-12)
+        XCTAssertEqual(f.df, 17)
+    }
+
     /// R: p.adjust(c(0.01, NA, 0.04, 0.03, 0.005, 0.04), "holm" / "bonferroni").
     func testHolmAndBonferroniAgainstR() {
         let p: [Double?] = [0.01, nil, 0.04, 0.03, 0.005, 0.04]

@@ -9,7 +9,7 @@ extension RepeatedMeasures {
     /// chisq = 12 sum_j (R_j - n(k+1)/2)^2 / (n k (k+1) - sum_ties (t^3 - t) / (k - 1)),
     /// df = k - 1, p the chi-square upper tail; kendall_w = chisq / (n (k - 1)).
     /// nil (with a note) when every participant has the same score at every wave.
-    /// Cost O(n k log k).
+    /// Cost O(n k log k) (insertion sort within a row for k <= 16).
     public static func friedman(_ y: Matrix) -> RepeatedMeasuresResult.Friedman {
         let n = y.rows, k = y.cols
         guard n >= 1, k >= 2 else {
@@ -21,22 +21,11 @@ extension RepeatedMeasures {
                          note: "Friedman's test needs complete rows (a score is NaN or infinite)")
         }
         var rankSums = [Double](repeating: 0, count: k)
-        var tieTerm = 0.0
         var order = [Int](repeating: 0, count: k)
-        y.values.withUnsafeBufferPointer { v in
-            for i in 0..<n {
-                let base = i * k
-                for j in 0..<k { order[j] = j }
-                order.sort { v[base + $0] < v[base + $1] }
-                var start = 0
-                while start < k {
-                    var end = start + 1
-                    while end < k && v[base + order[end]] == v[base + order[start]] { end += 1 }
-                    let t = Double(end - start)
-                    let averageRank = Double(start + end + 1) / 2
-                    for r in start..<end { rankSums[order[r]] += averageRank }
-                    if t > 1 { tieTerm += t * t * t - t }
-                    start = end
+        let tieTerm = y.values.withUnsafeBufferPointer { v in
+            order.withUnsafeMutableBufferPointer { o in
+                rankSums.withUnsafeMutableBufferPointer { sums in
+                    accumulateRanks(v, rows: n, cols: k, order: o, rankSums: sums)
                 }
             }
         }
@@ -51,5 +40,39 @@ extension RepeatedMeasures {
         let chisq = numerator / denominator
         return .init(chisq: chisq, df: k - 1, p: Distributions.chiSquareUpper(chisq, df: kd - 1),
                      kendallW: chisq / (nd * (kd - 1)), note: nil)
+    }
+
+    /// Adds each row's average ranks to `rankSums`; returns sum over tie groups of t^3 - t.
+    private static func accumulateRanks(_ v: UnsafeBufferPointer<Double>, rows n: Int, cols k: Int,
+                                        order initialOrder: UnsafeMutableBufferPointer<Int>,
+                                        rankSums: UnsafeMutableBufferPointer<Double>) -> Double {
+        var tieTerm = 0.0
+        var order = initialOrder
+        for i in 0..<n {
+            let row = UnsafeBufferPointer(rebasing: v[(i * k)..<((i + 1) * k)])
+            for j in 0..<k { order[j] = j }
+            if k <= 16 {
+                // Insertion sort: fastest for the few waves of a study.
+                for j in 1..<k {
+                    let item = order[j], x = row[item]
+                    var h = j
+                    while h > 0 && row[order[h - 1]] > x { order[h] = order[h - 1]; h -= 1 }
+                    order[h] = item
+                }
+            } else {
+                order.sort { row[$0] < row[$1] }
+            }
+            var start = 0
+            while start < k {
+                var end = start + 1
+                while end < k && row[order[end]] == row[order[start]] { end += 1 }
+                let t = Double(end - start)
+                let averageRank = Double(start + end + 1) / 2
+                for r in start..<end { rankSums[order[r]] += averageRank }
+                if t > 1 { tieTerm += t * t * t - t }
+                start = end
+            }
+        }
+        return tieTerm
     }
 }

@@ -136,10 +136,4 @@ struct HelmertBasis {
         z[0] = cumulative * scale[0]
     }
 
-    /// The within part of T'x only: P'x, w - 1 values.
-    func contrasts(_ x: [Double]) -> [Double] {
-        var z = [Double](repeating: 0, count: waves)
-        rotate(x, into: &z)
-        return Array(z.dropFirst())
-    }
 }
