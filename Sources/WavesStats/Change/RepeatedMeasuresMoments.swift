@@ -135,5 +135,4 @@ struct HelmertBasis {
         }
         z[0] = cumulative * scale[0]
     }
-
 }
