@@ -15,6 +15,9 @@ public struct WavesCommand: ParsableCommand {
             StatusCommand.self,
             ScoreCommand.self,
             SimulateCommand.self,
+            ReliabilityCommand.self,
+            RetestCommand.self,
+            RCICommand.self,
             ChangeCommand.self,
         ]
     )
