@@ -264,6 +264,23 @@ final class JSONParserGrammarTests: XCTestCase {
         rejects(String(repeating: "[", count: 100_000), .tooDeep)
     }
 
+    func testDeepNestingFitsInASmallThreadStack() {
+        // 512 levels need about 100 KB of stack in release builds and 400 KB in debug
+        // builds; a 1 MB secondary thread must do (a crash here means frames grew).
+        let deep = String(repeating: "[{\"a\":", count: JSONParser.maxDepth / 2) + "1"
+            + String(repeating: "}]", count: JSONParser.maxDepth / 2)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var ok = false
+        let thread = Thread {
+            ok = (try? JSONParser.parse(deep)) != nil
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        done.wait()
+        XCTAssertTrue(ok)
+    }
+
     func testErrorDescriptionsAndPositions() {
         let e1 = rejects("{\"a\":\"abc\ndef\"}", .unexpectedEndOfLine)
         XCTAssertEqual(e1?.errorDescription, "unexpected end of line inside a string at column 10")

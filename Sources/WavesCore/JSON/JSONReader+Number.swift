@@ -17,13 +17,16 @@ extension JSONReader {
     static func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
 
     /// Parses a number; `base[i]` is `-` or a digit.
-    mutating func number() throws(JSONParseError) -> Double {
+    ///
+    /// Kept out of line so that its locals do not enlarge the frame of the recursive `value()`.
+    @inline(never)
+    mutating func number() throws(Stop) -> Double {
         let start = i
         var j = i
         let negative = base[j] == UInt8(ascii: "-")
         if negative {
             j += 1
-            guard j < end else { throw fail(endKind, at: j, "\(endName) inside a number") }
+            guard j < end else { throw endInside("a number", at: j) }
         }
         var mantissa: UInt64 = 0
         var digits = 0          // significant digits held in `mantissa`
@@ -47,14 +50,14 @@ extension JSONReader {
                 j += 1
             } while j < end && Self.isDigit(base[j])
         } else {
-            throw fail(.invalidNumber, at: j, "unexpected \(describe(j)) after '-' (expected a digit)")
+            throw unexpected(at: j, "after '-' (expected a digit)", kind: .invalidNumber)
         }
 
         if j < end, base[j] == UInt8(ascii: ".") {
             j += 1
-            guard j < end else { throw fail(endKind, at: j, "\(endName) inside a number") }
+            guard j < end else { throw endInside("a number", at: j) }
             guard Self.isDigit(base[j]) else {
-                throw fail(.invalidNumber, at: j, "unexpected \(describe(j)) after the decimal point (expected a digit)")
+                throw unexpected(at: j, "after the decimal point (expected a digit)", kind: .invalidNumber)
             }
             repeat {
                 let d = UInt64(base[j] &- 0x30)
@@ -73,15 +76,15 @@ extension JSONReader {
 
         if j < end, base[j] | 0x20 == UInt8(ascii: "e") {
             j += 1
-            guard j < end else { throw fail(endKind, at: j, "\(endName) inside a number") }
+            guard j < end else { throw endInside("a number", at: j) }
             var negativeExponent = false
             if base[j] == UInt8(ascii: "+") || base[j] == UInt8(ascii: "-") {
                 negativeExponent = base[j] == UInt8(ascii: "-")
                 j += 1
-                guard j < end else { throw fail(endKind, at: j, "\(endName) inside a number") }
+                guard j < end else { throw endInside("a number", at: j) }
             }
             guard Self.isDigit(base[j]) else {
-                throw fail(.invalidNumber, at: j, "unexpected \(describe(j)) in the exponent of a number (expected a digit)")
+                throw unexpected(at: j, "in the exponent of a number (expected a digit)", kind: .invalidNumber)
             }
             var e = 0
             repeat {
@@ -109,7 +112,7 @@ extension JSONReader {
 
     /// Converts the (grammatically valid) number text `base[start..<stop]` the slow, exact way.
     @inline(never)
-    func slowNumber(from start: Int, to stop: Int) throws(JSONParseError) -> Double {
+    mutating func slowNumber(from start: Int, to stop: Int) throws(Stop) -> Double {
         let text = makeString(from: start, to: stop)
         guard let d = Double(text), d.isFinite else {
             let shown = text.count > 40 ? text.prefix(37) + "..." : Substring(text)

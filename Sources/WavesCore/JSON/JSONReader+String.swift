@@ -5,9 +5,19 @@ extension JSONReader {
     /// Fast path: plain ASCII without escapes becomes a String straight from
     /// the input bytes. Anything else goes through `stringSlow`.
     @inline(__always)
-    mutating func string() throws(JSONParseError) -> String {
+    mutating func string() throws(Stop) -> String {
         i += 1
         let start = i
+        // Eight bytes at a time while none of them needs attention.
+        while i + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let special = Self.specialBytes(word)
+            if special != 0 {
+                i += special.trailingZeroBitCount >> 3
+                break
+            }
+            i += 8
+        }
         while i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
@@ -18,7 +28,23 @@ extension JSONReader {
             if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return try stringSlow(contentStart: start) }
             i += 1
         }
-        throw endInside("a string")
+        throw endInside("a string", at: i)
+    }
+
+    /// Flags (high bit of each byte) the bytes of `w` that are `"`, `\\`, below 0x20 or above 0x7F.
+    ///
+    /// SWAR "has zero byte" tests (Mycroft); a flag can be spurious only above
+    /// a genuine one, so the lowest flag is always exact.
+    @inline(__always)
+    static func specialBytes(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote            // byte == 0x22
+        let isBackslash = (backslash &- ones) & ~backslash  // byte == 0x5C
+        let isControl = (w &- ones &* 0x20) & ~w          // byte < 0x20
+        return (isQuote | isBackslash | isControl | w) & highs  // `w & highs`: byte >= 0x80
     }
 
     /// A String from input bytes already known to be well-formed UTF-8.
@@ -31,7 +57,7 @@ extension JSONReader {
     ///
     /// `i` points at the first such byte; `contentStart` is the first byte after the quote.
     @inline(never)
-    mutating func stringSlow(contentStart: Int) throws(JSONParseError) -> String {
+    mutating func stringSlow(contentStart: Int) throws(Stop) -> String {
         var escaped = false
         var run = contentStart  // first byte not yet copied to `scratch`
         scratch.removeAll(keepingCapacity: true)
@@ -60,7 +86,7 @@ extension JSONReader {
                 try skipUTF8Sequence(lead: c)
             }
         }
-        throw endInside("a string")
+        throw endInside("a string", at: i)
     }
 
     @inline(__always)
@@ -71,7 +97,7 @@ extension JSONReader {
     }
 
     @inline(never)
-    func controlCharacterError(_ c: UInt8) -> JSONParseError {
+    mutating func controlCharacterError(_ c: UInt8) -> Stop {
         switch c {
         case 0x0A, 0x0D:
             return fail(.unexpectedEndOfLine, at: i, "unexpected end of line inside a string")
@@ -84,7 +110,7 @@ extension JSONReader {
     }
 
     /// Decodes the escape at `i` (a backslash) into `scratch` and moves past it.
-    mutating func escape() throws(JSONParseError) {
+    mutating func escape() throws(Stop) {
         let backslash = i
         guard i + 1 < end else { throw fail(endKind, at: i + 1, "\(endName) inside a string") }
         let e = base[i + 1]
@@ -133,7 +159,7 @@ extension JSONReader {
 
     /// Reads the four hex digits of the `\u` escape whose backslash is at `backslash`; moves past them.
     @inline(__always)
-    mutating func hex4(escapeAt backslash: Int) throws(JSONParseError) -> UInt32 {
+    mutating func hex4(escapeAt backslash: Int) throws(Stop) -> UInt32 {
         var v: UInt32 = 0
         var k = backslash + 2
         while k < backslash + 6 {
@@ -182,7 +208,7 @@ extension JSONReader {
     /// Well-formed sequences per Unicode Table 3-7: no overlong forms, no
     /// surrogates (U+D800..DFFF), nothing above U+10FFFF.
     @inline(__always)
-    mutating func skipUTF8Sequence(lead: UInt8) throws(JSONParseError) {
+    mutating func skipUTF8Sequence(lead: UInt8) throws(Stop) {
         let n: Int
         var low: UInt8 = 0x80
         var high: UInt8 = 0xBF
@@ -208,7 +234,7 @@ extension JSONReader {
     }
 
     @inline(never)
-    func invalidUTF8() -> JSONParseError {
+    mutating func invalidUTF8() -> Stop {
         fail(.invalidUTF8, at: i, "invalid UTF-8 sequence starting with byte 0x\(JSONParseError.hex(UInt32(base[i]), digits: 2))")
     }
 }

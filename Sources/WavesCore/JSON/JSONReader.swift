@@ -22,6 +22,15 @@ struct JSONReader {
     let maxDepth: Int
     /// Decoded bytes of a string that contains escapes (reused between strings).
     var scratch: [UInt8] = []
+    /// The error that stopped the parse.
+    var failure: JSONParseError?
+
+    /// Thrown inside the reader; the details are in `failure`.
+    ///
+    /// An empty error type keeps the recursive functions' frames small: a typed
+    /// throw of `JSONParseError` itself reserved a slot per call site and made
+    /// each nesting level cost about 1.7 KB of stack.
+    struct Stop: Error {}
 
     /// A reader over a non-empty buffer.
     init(_ bytes: UnsafeRawBufferPointer, base: UnsafePointer<UInt8>, maxDepth: Int) {
@@ -39,6 +48,15 @@ struct JSONReader {
 
     /// Parses `base[i..<end]` as one JSON text: whitespace, a value, whitespace.
     mutating func document() throws(JSONParseError) -> JSONValue {
+        failure = nil
+        do {
+            return try text()
+        } catch {
+            throw failure ?? locate(.unexpectedCharacter, at: i, "invalid JSON")
+        }
+    }
+
+    mutating func text() throws(Stop) -> JSONValue {
         depth = 0
         skipWhitespace()
         guard i < end else {
@@ -47,7 +65,7 @@ struct JSONReader {
         let v = try value()
         skipWhitespace()
         if i < end {
-            throw fail(.trailingCharacters, at: i, "unexpected \(describe(i)) after the JSON value")
+            throw unexpected(at: i, "after the JSON value", kind: .trailingCharacters)
         }
         return v
     }
@@ -55,7 +73,7 @@ struct JSONReader {
     // MARK: Values
 
     /// Parses the value starting at `i` (`i < end`, not whitespace).
-    mutating func value() throws(JSONParseError) -> JSONValue {
+    mutating func value() throws(Stop) -> JSONValue {
         switch base[i] {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"): return .object(try object())
@@ -64,16 +82,16 @@ struct JSONReader {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        default: throw fail(.unexpectedCharacter, at: i, "unexpected \(describe(i)) where a value was expected")
+        default: throw unexpected(at: i, "where a value was expected")
         }
     }
 
     /// Parses an object; `base[i]` is `{`. Members keep their order, duplicate keys included.
-    mutating func object() throws(JSONParseError) -> JSONObject {
+    mutating func object() throws(Stop) -> JSONObject {
         try enter()
         i += 1
         skipWhitespace()
-        guard i < end else { throw endInside("an object") }
+        guard i < end else { throw endInside("an object", at: i) }
         if base[i] == UInt8(ascii: "}") {
             i += 1
             depth -= 1
@@ -83,44 +101,44 @@ struct JSONReader {
         members.reserveCapacity(8)
         while true {
             guard base[i] == UInt8(ascii: "\"") else {
-                throw fail(.unexpectedCharacter, at: i, "unexpected \(describe(i)) where a member name (a string) was expected")
+                throw unexpected(at: i, "where a member name (a string) was expected")
             }
             let key = try string()
             skipWhitespace()
-            guard i < end else { throw endInside("an object") }
+            guard i < end else { throw endInside("an object", at: i) }
             guard base[i] == UInt8(ascii: ":") else {
-                throw fail(.unexpectedCharacter, at: i, "unexpected \(describe(i)) where ':' was expected after the member name")
+                throw unexpected(at: i, "where ':' was expected after the member name")
             }
             i += 1
             skipWhitespace()
-            guard i < end else { throw endInside("an object") }
+            guard i < end else { throw endInside("an object", at: i) }
             let v = try value()
             members.append((key, v))
             skipWhitespace()
-            guard i < end else { throw endInside("an object") }
+            guard i < end else { throw endInside("an object", at: i) }
             let c = base[i]
             i += 1
             if c == UInt8(ascii: ",") {
                 skipWhitespace()
-                guard i < end else { throw endInside("an object") }
+                guard i < end else { throw endInside("an object", at: i) }
                 if base[i] == UInt8(ascii: "}") {
                     throw fail(.unexpectedCharacter, at: i, "trailing comma before '}' (JSON does not allow one)")
                 }
                 continue
             }
             if c == UInt8(ascii: "}") { break }
-            throw fail(.unexpectedCharacter, at: i - 1, "unexpected \(describe(i - 1)) where ',' or '}' was expected in an object")
+            throw unexpected(at: i - 1, "where ',' or '}' was expected in an object")
         }
         depth -= 1
         return JSONObject(members)
     }
 
     /// Parses an array; `base[i]` is `[`.
-    mutating func array() throws(JSONParseError) -> [JSONValue] {
+    mutating func array() throws(Stop) -> [JSONValue] {
         try enter()
         i += 1
         skipWhitespace()
-        guard i < end else { throw endInside("an array") }
+        guard i < end else { throw endInside("an array", at: i) }
         if base[i] == UInt8(ascii: "]") {
             i += 1
             depth -= 1
@@ -131,19 +149,19 @@ struct JSONReader {
         while true {
             elements.append(try value())
             skipWhitespace()
-            guard i < end else { throw endInside("an array") }
+            guard i < end else { throw endInside("an array", at: i) }
             let c = base[i]
             i += 1
             if c == UInt8(ascii: ",") {
                 skipWhitespace()
-                guard i < end else { throw endInside("an array") }
+                guard i < end else { throw endInside("an array", at: i) }
                 if base[i] == UInt8(ascii: "]") {
                     throw fail(.unexpectedCharacter, at: i, "trailing comma before ']' (JSON does not allow one)")
                 }
                 continue
             }
             if c == UInt8(ascii: "]") { break }
-            throw fail(.unexpectedCharacter, at: i - 1, "unexpected \(describe(i - 1)) where ',' or ']' was expected in an array")
+            throw unexpected(at: i - 1, "where ',' or ']' was expected in an array")
         }
         depth -= 1
         return elements
@@ -151,16 +169,16 @@ struct JSONReader {
 
     /// Counts one more level of nesting; `base[i]` is `{` or `[`.
     @inline(__always)
-    mutating func enter() throws(JSONParseError) {
+    mutating func enter() throws(Stop) {
         depth += 1
         if depth > maxDepth {
-            throw fail(.tooDeep, at: i, "arrays and objects nested more than \(maxDepth) levels deep")
+            throw tooDeep()
         }
     }
 
     /// Reads the literal `word` (true, false, null) starting at `i`.
     @inline(__always)
-    mutating func literal(_ word: StaticString) throws(JSONParseError) {
+    mutating func literal(_ word: StaticString) throws(Stop) {
         let n = word.utf8CodeUnitCount
         let w = word.utf8Start
         if i + n <= end {
@@ -172,7 +190,7 @@ struct JSONReader {
     }
 
     @inline(never)
-    func literalError(_ word: StaticString) throws(JSONParseError) {
+    mutating func literalError(_ word: StaticString) throws(Stop) {
         let w = word.utf8Start
         var k = 0
         while k < word.utf8CodeUnitCount {
@@ -201,14 +219,34 @@ struct JSONReader {
     var endKind: JSONParseError.Kind { endsAtLineBreak ? .unexpectedEndOfLine : .unexpectedEndOfInput }
     var endName: String { endsAtLineBreak ? "unexpected end of line" : "unexpected end of input" }
 
+    // Error builders stay out of line so that message formatting does not
+    // weigh on the hot code or on the frames of the recursive functions.
+
     @inline(never)
-    func endInside(_ what: String) -> JSONParseError {
-        fail(endKind, at: i, "\(endName) inside \(what)")
+    mutating func endInside(_ what: StaticString, at offset: Int) -> Stop {
+        fail(endKind, at: offset, "\(endName) inside \(what)")
+    }
+
+    @inline(never)
+    mutating func unexpected(at offset: Int, _ context: StaticString,
+                             kind: JSONParseError.Kind = .unexpectedCharacter) -> Stop {
+        fail(kind, at: offset, "unexpected \(describe(offset)) \(context)")
+    }
+
+    @inline(never)
+    mutating func tooDeep() -> Stop {
+        fail(.tooDeep, at: i, "arrays and objects nested more than \(maxDepth) levels deep")
+    }
+
+    /// Records the error at byte `offset` (located by line and column) in `failure`.
+    @inline(never)
+    mutating func fail(_ kind: JSONParseError.Kind, at offset: Int, _ message: String) -> Stop {
+        failure = locate(kind, at: offset, message)
+        return Stop()
     }
 
     /// An error at byte `offset`, located by line and column.
-    @inline(never)
-    func fail(_ kind: JSONParseError.Kind, at offset: Int, _ message: String) -> JSONParseError {
+    func locate(_ kind: JSONParseError.Kind, at offset: Int, _ message: String) -> JSONParseError {
         var line = lineNumber
         var column = 1
         var k = lineStart
