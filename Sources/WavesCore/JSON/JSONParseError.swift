@@ -78,13 +78,11 @@ extension JSONParseError {
         default: break
         }
         if b >= 0xC2, b <= 0xF4 {
-            let n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
-            if offset + n <= bytes.count {
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
-                if let s = String(validating: slice, as: UTF8.self), s.unicodeScalars.count == 1,
-                   let scalar = s.unicodeScalars.first, !scalar.properties.isWhitespace {
-                    return "'\(s)' (U+\(hex(scalar.value, digits: 4)))"
-                }
+            // A well-formed character is shown as itself (the standard decoder is strict).
+            var bytesFrom = bytes[offset...].makeIterator()
+            var decoder = Unicode.UTF8()
+            if case .scalarValue(let scalar) = decoder.decode(&bytesFrom), !scalar.properties.isWhitespace {
+                return "'\(Character(scalar))' (U+\(hex(scalar.value, digits: 4)))"
             }
         }
         return "byte 0x\(hex(UInt32(b), digits: 2))"
