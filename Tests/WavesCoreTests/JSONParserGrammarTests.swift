@@ -255,6 +255,25 @@ final class JSONParserGrammarTests: XCTestCase {
         rejects([0x5B, 0xC3, 0xA9, 0x5D], .unexpectedCharacter, column: 2, message: "'é'")  // é outside a string
     }
 
+    func testWordScanFindsTheFirstSpecialByte() {
+        // Every byte at every position of an eight-byte word, after an ordinary prefix
+        // and before arbitrary later bytes (which may borrow into higher lanes).
+        func isSpecial(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x80 }
+        for b in 0...255 {
+            for p in 0..<8 {
+                for tail: UInt8 in [0x61, 0x00, 0x22, 0xFF] {
+                    var bytes = [UInt8](repeating: 0x61, count: 8)
+                    bytes[p] = UInt8(b)
+                    for k in (p + 1)..<8 { bytes[k] = tail }
+                    let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                    let flags = JSONReader.specialBytes(word)
+                    let expected = isSpecial(UInt8(b)) ? p : (p < 7 && isSpecial(tail) ? p + 1 : 8)
+                    XCTAssertEqual(flags == 0 ? 8 : flags.trailingZeroBitCount >> 3, expected, "byte \(b) at \(p), tail \(tail)")
+                }
+            }
+        }
+    }
+
     func testNestingLimit() {
         let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         XCTAssertNoThrow(try JSONParser.parse(ok))
