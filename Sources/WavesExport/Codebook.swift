@@ -119,10 +119,34 @@ struct Codebook {
                               : "Exported responses were given on: \(list.joined(separator: "; ")). Differences from the current file are not reconciled.\n"
             }
             let vars = plan.variables.filter { $0.instrument?.id == inst.id }
-            md += "\n| variable | SPSS | Stata | label | type | values | missing | reverse | scales | shown if |\n|---|---|---|---|---|---|---|---|---|---|\n"
+            md += "\n| variable | SPSS | Stata | label | type | values | reverse | scales | shown if |\n|---|---|---|---|---|---|---|---|---|\n"
+            var setsUsed: [ResponseSet] = []
             for v in vars where v.scale == nil {
                 let f = fields(v)
-                md += "| `\(v.name)` | `\(v.spssName)` | `\(v.stataName)` | \(cell(v.wave.map { "\($0.id): " } ?? "") + cell(f[7])) | \(cell(f[8])) | \(cell(f[10])) | \(cell(f[11])) | \(cell(f[12])) | \(cell(f[13])) | \(f[14].isEmpty ? "" : "`\(cell(f[14]))`") |\n"
+                var values = cell(f[10])
+                if let set = v.item?.responseSet {
+                    values = "`\(set.id)`"
+                    if !setsUsed.contains(where: { $0.id == set.id }) { setsUsed.append(set) }
+                }
+                let reverse = f[12].isEmpty ? "" : "yes"
+                md += "| `\(v.name)` | `\(v.spssName)` | `\(v.stataName)` | \(cell(v.wave.map { "\($0.id): " } ?? "") + cell(f[7])) | \(cell(f[8])) | \(values) | \(reverse) | \(cell(f[13])) | \(f[14].isEmpty ? "" : "`\(cell(f[14]))`") |\n"
+            }
+            if !setsUsed.isEmpty {
+                md += "\n### Response sets\n\n"
+                for set in setsUsed {
+                    var opts = set.options.map { "\(JSONWriter.number($0.value)) = \(cell($0.label))" }
+                    if set.allowDecline {
+                        opts.append("\(JSONWriter.number(ExportVariable.declineCode(for: set))) = Prefer not to answer (missing: SPSS user-missing code, Stata `.a`, CSV `declined`)")
+                    }
+                    md += "- `\(set.id)`: " + opts.joined(separator: "; ") + "\n"
+                }
+                let reversed = vars.compactMap(\.item).filter { $0.reverse && $0.responseSet != nil }
+                var seen = Set<String>()
+                let lines = reversed.filter { seen.insert($0.id).inserted }.map { item -> String in
+                    let set = item.responseSet!
+                    return "`\(item.id)` (\(JSONWriter.number(set.minValue + set.maxValue)) - value)"
+                }
+                if !lines.isEmpty { md += "\nReverse-keyed items, reversed before scoring: " + lines.joined(separator: ", ") + ".\n" }
             }
             let scoreVars = vars.filter { $0.scale != nil }
             if !scoreVars.isEmpty {

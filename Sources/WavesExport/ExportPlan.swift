@@ -68,13 +68,15 @@ struct ExportPlan: Sendable {
     /// Builds the plan for a study's data.
     static func build(_ data: StudyData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy) throws -> ExportPlan {
         let study = data.study
+        let waves = try data.resolveWaves(options.waves)
         let instruments: [Instrument]
         if let id = options.instrument {
             instruments = [try data.resolveInstrument(id)]
         } else {
-            instruments = data.bundle.instruments
+            // Instruments not given at any exported wave have nothing to contribute.
+            let selected = Set(waves.map(\.id))
+            instruments = data.bundle.instruments.filter { inst in data.bundle.waves(of: inst).contains { selected.contains($0.id) } }
         }
-        let waves = try data.resolveWaves(options.waves)
         let waveIDs = waves.map(\.id)
         let waveIndex = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
         let instIndex = Dictionary(uniqueKeysWithValues: instruments.enumerated().map { ($1.id, $0) })

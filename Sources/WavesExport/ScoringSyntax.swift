@@ -149,8 +149,8 @@ struct ScoringSyntax {
             while rest.utf8.count > 80 {
                 let limit = rest.index(rest.startIndex, offsetBy: min(rest.count, first ? 78 : 74))
                 guard let cut = rest[..<limit].lastIndex(where: { $0 == " " || $0 == "," }), cut > rest.startIndex else { break }
-                let head = rest[...cut]
-                out.append((first ? "" : "    ") + head.trimmingCharacters(in: .whitespaces))
+                let head = String(rest[...cut])
+                out.append(first ? String(head.reversed().drop { $0 == " " }.reversed()) : "    " + head.trimmingCharacters(in: .whitespaces))
                 rest = rest[rest.index(after: cut)...].drop { $0 == " " }
                 first = false
             }

@@ -142,6 +142,34 @@ enum StatFileWriter {
             handles.append(h)
         }
 
+        // Stata strL values must all be known before the file begins (its map records where
+        // they go): one reference per text cell, and one shared empty string for missing cells.
+        var refs: [Int: [UnsafeMutablePointer<readstat_string_ref_t>]] = [:]
+        if isRef.contains(true) {
+            var emptyRef: UnsafeMutablePointer<readstat_string_ref_t>?
+            for (i, v) in plan.variables.enumerated() where isRef[i] {
+                var column: [UnsafeMutablePointer<readstat_string_ref_t>] = []
+                column.reserveCapacity(plan.rows.count)
+                for row in plan.rows {
+                    var text: String?
+                    switch plan.cell(v, row) {
+                    case .text(let s): text = s
+                    case .number(let d): text = JSONWriter.number(d)
+                    default: text = nil
+                    }
+                    if let text, !text.isEmpty {
+                        guard let r = readstat_add_string_ref(writer, text) else { throw ExportError.readStat(file: file, operation: "store a long text", message: "out of memory") }
+                        column.append(r)
+                    } else {
+                        if emptyRef == nil { emptyRef = readstat_add_string_ref(writer, "") }
+                        guard let r = emptyRef else { throw ExportError.readStat(file: file, operation: "store a long text", message: "out of memory") }
+                        column.append(r)
+                    }
+                }
+                refs[i] = column
+            }
+        }
+
         let ctx = Unmanaged.passUnretained(sink).toOpaque()
         switch kind {
         case .sav: try check(readstat_begin_writing_sav(writer, ctx, plan.rows.count), "begin the file")
@@ -152,10 +180,14 @@ enum StatFileWriter {
 
         // Pass 2: the rows. ReadStat must not be called again after an error.
         try withExtendedLifetime(sink) {
-            for row in plan.rows {
+            for (r, row) in plan.rows.enumerated() {
                 try check(readstat_begin_row(writer), "start a row")
                 for (i, v) in plan.variables.enumerated() {
                     let h = handles[i]
+                    if let column = refs[i] {
+                        try check(readstat_insert_string_ref(writer, h, column[r]), "write \(String(cString: readstat_variable_get_name(h)))")
+                        continue
+                    }
                     let code: readstat_error_t
                     switch plan.cell(v, row) {
                     case .missing:
@@ -171,7 +203,7 @@ enum StatFileWriter {
                             code = readstat_insert_missing_value(writer, h)
                         }
                     case .number(let d):
-                        if v.isString { code = insertString(writer, h, JSONWriter.number(d), ref: isRef[i]) }
+                        if v.isString { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
                         else { code = readstat_insert_double_value(writer, h, d) }
                     case .text(var s):
                         if !v.isString { code = readstat_insert_missing_value(writer, h); break }
@@ -179,7 +211,7 @@ enum StatFileWriter {
                             s = TextLimits.fit(s, maxBytes: TextLimits.spssStringWidth)
                             cutStrings += 1
                         }
-                        code = insertString(writer, h, s, ref: isRef[i])
+                        code = readstat_insert_string_value(writer, h, s)
                     }
                     try check(code, "write \(String(cString: readstat_variable_get_name(h)))")
                 }
@@ -194,15 +226,6 @@ enum StatFileWriter {
             notes.append("\(cutStrings) text answer(s) longer than \(TextLimits.spssStringWidth) bytes were cut to fit an SPSS string in \(file) (the CSV exports keep them whole).")
         }
         return notes
-    }
-
-    private static func insertString(_ w: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>,
-                                     _ s: String, ref: Bool) -> readstat_error_t {
-        if ref {
-            guard let r = readstat_add_string_ref(w, s) else { return READSTAT_ERROR_MALLOC }
-            return readstat_insert_string_ref(w, h, r)
-        }
-        return readstat_insert_string_value(w, h, s)
     }
 
     static func savFormat(_ v: ExportVariable, allIntegers: Bool) -> String {
