@@ -116,7 +116,8 @@ struct ExportPlan: Sendable {
             }
             for item in inst.answerableItems {
                 if item.type == .text && !includeText {
-                    if wave == nil || wave?.id == waveIDs.first { droppedText.append("\(inst.id).\(item.id)") }
+                    let id = "\(inst.id).\(item.id)"
+                    if !droppedText.contains(id) { droppedText.append(id) }
                     continue
                 }
                 var v = ExportVariable(name: itemBase(inst, item) + suffix, suffix: suffix, source: .item(slot: slot, item: item),
