@@ -23,6 +23,7 @@ public struct StatFile: Sendable {
     public struct ValueLabel: Sendable, Equatable {
         public var value: Value
         public var label: String
+        public init(value: Value, label: String) { self.value = value; self.label = label }
     }
 
     public struct Variable: Sendable {
