@@ -26,6 +26,9 @@ public enum Exporter {
             return ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
         case .sav, .dta:
             try refuseStudyFile(url, data)
+            if format == .sav, ["sps", "r"].contains(url.pathExtension.lowercased()) {
+                throw ExportError.cannotWrite(path: url.path, reason: "the .sps and .R syntax files are written next to the data under its name; give the data file a .sav name")
+            }
             let plan = try ExportPlan.build(data, options: options, layout: layout, scores: options.scores, dates: options.effectiveDates)
             try requireRows(plan, data, options)
             var notes = notes(plan)

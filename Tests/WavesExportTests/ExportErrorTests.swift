@@ -62,6 +62,13 @@ final class ExportErrorTests: XCTestCase {
         }
     }
 
+    func testSavNamedLikeItsSyntaxIsRefused() throws {
+        let out = try Support.tempDir(self).appendingPathComponent("scores.R")
+        XCTAssertThrowsError(try Exporter.export(try Support.load(Support.edgeStudy), format: .sav, to: out)) {
+            XCTAssertTrue($0.localizedDescription.contains("give the data file a .sav name"), $0.localizedDescription)
+        }
+    }
+
     func testRefusesToOverwriteTheStudy() throws {
         let dir = try Support.tempDir(self)
         try Support.copyStudyWithoutData(Support.edgeStudy, to: dir)
