@@ -41,7 +41,13 @@ final class ExportCommandTests: XCTestCase {
         let r = try run(["export", "--study", Self.demo, "--format", "sav", "--out", dir.appendingPathComponent("pmi.sav").path])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("pmi.sav") && r.out.contains("pmi.sps") && r.out.contains("pmi.R"), r.out)
-        XCTAssertTrue(r.out.contains("110 row(s)"), r.out)
+        // Long layout: one row per participant and wave with any submission.
+        let lines = try String(contentsOfFile: Self.demo + "/data/responses.jsonl", encoding: .utf8).split(separator: "\n")
+        let pairs = Set(try lines.map { l -> String in
+            let o = try JSONSerialization.jsonObject(with: Data(l.utf8)) as! [String: Any]
+            return "\(o["participant"]!)|\(o["wave"]!)"
+        })
+        XCTAssertTrue(r.out.contains("(\(pairs.count) row(s)"), r.out)
         for f in ["pmi.sav", "pmi.sps", "pmi.R"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
