@@ -15,7 +15,11 @@ public struct WavesCommand: ParsableCommand {
             StatusCommand.self,
             ScoreCommand.self,
             SimulateCommand.self,
+            ReliabilityCommand.self,
+            RetestCommand.self,
+            RCICommand.self,
             ChangeCommand.self,
+            ExportCommand.self,
         ]
     )
 

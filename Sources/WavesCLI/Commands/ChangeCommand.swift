@@ -57,7 +57,7 @@ enum ChangeText {
         }
         out.append(a.render())
         if let s = r.sphericity {
-            out.append("Mauchly's test of sphericity: W = \(Fmt.num(s.W, 3)), chi2(\(s.df)) = \(Fmt.num(s.chisq)), p = \(Fmt.p(s.p)).")
+            out.append("Mauchly's test of sphericity: W = \(Fmt.num(s.W, 3)), chi2(\(s.df)) = \(Fmt.num(s.chisq)), p \(Fmt.pEq(s.p)).")
         } else {
             out.append("Sphericity: not tested (two waves, or not estimable); epsilons are 1.")
         }
@@ -72,7 +72,7 @@ enum ChangeText {
         }
         out.append(ph.render())
         out.append("")
-        out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(Fmt.num(r.friedman.chisq)), p = \(Fmt.p(r.friedman.p)), Kendall's W = \(Fmt.num(r.friedman.kendallW, 3)).")
+        out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(Fmt.num(r.friedman.chisq)), p \(Fmt.pEq(r.friedman.p)), Kendall's W = \(Fmt.num(r.friedman.kendallW, 3)).")
         for n in r.notes { out.append("note: \(n)") }
         return out.joined(separator: "\n")
     }
@@ -91,10 +91,10 @@ enum ChangeText {
         let from = means.first ?? .nan, to = means.last ?? .nan
         let significant = (p ?? 1) < 0.05
         var s = significant ? "The score changed across waves" : "No reliable change across waves"
-        s += ": \(dfText) = \(Fmt.num(F)), p\(r.correction.map { " (\($0))" } ?? "") = \(Fmt.p(p)), generalized eta squared = \(Fmt.num(w.ges, 3))"
+        s += ": \(dfText) = \(Fmt.num(F)), p\(r.correction.map { " (\($0))" } ?? "") \(Fmt.pEq(p)), generalized eta squared = \(Fmt.num(w.ges, 3))"
         s += "; mean \(Fmt.num(from)) at \(r.waves.first!) and \(Fmt.num(to)) at \(r.waves.last!)."
         if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = (r.correction == "GG" ? i.pGG?.wrappedValue : (r.correction == "HF" ? i.pHF?.wrappedValue : nil)) ?? i.p {
-            s += ip < 0.05 ? " Roles changed differently (role x wave p = \(Fmt.p(ip)))." : " Roles changed alike (role x wave p = \(Fmt.p(ip)))."
+            s += ip < 0.05 ? " Roles changed differently (role x wave p \(Fmt.pEq(ip)))." : " Roles changed alike (role x wave p \(Fmt.pEq(ip)))."
         }
         return s
     }
