@@ -86,10 +86,18 @@ public struct ChangeReport: Encodable, Sendable {
 /// Builds the change analysis of one scale from the store.
 public enum ChangeAnalysis {
     public static func run(bundle: StudyBundle, scale scaleName: String, waves waveIDs: [String]?, betweenRole: Bool) throws -> ChangeReport {
+        let (inst, _) = try bundle.resolveScale(scaleName)
+        let waves = try bundle.resolveWaves(waveIDs)
+        guard waves.count >= 2 else { throw AnalysisError.invalidArgument("change needs at least two waves (got \(waves.map(\.id).joined(separator: ",")))") }
+        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: scaleName, waves: waveIDs, betweenRole: betweenRole)
+    }
+
+    /// The same from already loaded instrument data (the report loads each instrument once).
+    public static func run(data: InstrumentData, bundle: StudyBundle, scale scaleName: String, waves waveIDs: [String]?, betweenRole: Bool) throws -> ChangeReport {
         let (inst, scale) = try bundle.resolveScale(scaleName)
         let waves = try bundle.resolveWaves(waveIDs)
         guard waves.count >= 2 else { throw AnalysisError.invalidArgument("change needs at least two waves (got \(waves.map(\.id).joined(separator: ",")))") }
-        let data = try InstrumentData.load(bundle, instrument: inst)
+        guard data.instrument.id == inst.id else { throw AnalysisError.invalidArgument("scale '\(scaleName)' is not on instrument '\(data.instrument.id)'") }
         let scores = data.scores(scale: scale)
         let cols = waves.map { w in data.waveIndex(w.id)! }
         var rows: [Double] = []

@@ -134,9 +134,17 @@ public enum PsychometricsAnalysis {
         let (inst, scale) = try bundle.resolveScale(name)
         guard ids.count == 2 else { throw AnalysisError.invalidArgument("--waves takes exactly two waves, for example --waves w1,w2") }
         let waves = try bundle.resolveWaves(ids)
-        let data = try InstrumentData.load(bundle, instrument: inst)
+        return try retest(data: try InstrumentData.load(bundle, instrument: inst), scale: scale, waves: waves)
+    }
+
+    /// Test-retest agreement from already loaded instrument data.
+    public static func retest(data: InstrumentData, scale: Scale, waves: [Wave]) throws -> RetestReport {
+        guard waves.count == 2 else { throw AnalysisError.invalidArgument("--waves takes exactly two waves, for example --waves w1,w2") }
+        let inst = data.instrument
         let s = data.scores(scale: scale)
-        let a = data.waveIndex(waves[0].id)!, b = data.waveIndex(waves[1].id)!
+        guard let a = data.waveIndex(waves[0].id), let b = data.waveIndex(waves[1].id) else {
+            throw AnalysisError.unknownWave(waves.map(\.id).joined(separator: ","), available: data.waves.map(\.id))
+        }
         let x = (0..<s.rows).map { s[$0, a] }, y = (0..<s.rows).map { s[$0, b] }
         let r = try Retest.analyze(x: x, y: y)
         return RetestReport(scale: scale.id, instrument: inst.id, waves: waves.map(\.id), n: r.n, pearsonR: r.pearsonR,
@@ -147,7 +155,14 @@ public enum PsychometricsAnalysis {
     public static func reliableChange(bundle: StudyBundle, scale name: String, from: String, to: String, reliability given: Double?) throws -> RCIReport {
         let (inst, scale) = try bundle.resolveScale(name)
         let waves = try bundle.resolveWaves([from, to])
-        let data = try InstrumentData.load(bundle, instrument: inst)
+        return try reliableChange(data: try InstrumentData.load(bundle, instrument: inst), scale: scale, from: waves[0], to: waves[1], reliability: given)
+    }
+
+    /// Reliable change from already loaded instrument data.
+    public static func reliableChange(data: InstrumentData, scale: Scale, from fromWave: Wave, to toWave: Wave, reliability given: Double?) throws -> RCIReport {
+        let inst = data.instrument
+        let waves = [fromWave, toWave]
+        let from = fromWave.id
         var notes: [String] = []
         let rel: Double
         let source: String
@@ -164,7 +179,9 @@ public enum PsychometricsAnalysis {
             notes.append("reliability: Cronbach's alpha at \(from) (n = \(rr.n)).")
         }
         let s = data.scores(scale: scale)
-        let a = data.waveIndex(waves[0].id)!, b = data.waveIndex(waves[1].id)!
+        guard let a = data.waveIndex(waves[0].id), let b = data.waveIndex(waves[1].id) else {
+            throw AnalysisError.unknownWave(waves.map(\.id).joined(separator: ","), available: data.waves.map(\.id))
+        }
         var who: [Int] = []
         for p in 0..<s.rows where !s[p, a].isNaN && !s[p, b].isNaN { who.append(p) }
         let r = ReliableChange.compute(x1: who.map { s[$0, a] }, x2: who.map { s[$0, b] }, reliability: rel)

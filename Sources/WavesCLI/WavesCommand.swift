@@ -19,6 +19,7 @@ public struct WavesCommand: ParsableCommand {
             RetestCommand.self,
             RCICommand.self,
             ChangeCommand.self,
+            ReportCommand.self,
             ExportCommand.self,
         ]
     )

@@ -28,7 +28,7 @@ public struct ScaleSection: Sendable {
     public var reliability: Outcome<[ReliabilityReport]>
     public var retest: Outcome<[RetestReport]>
     public var change: Outcome<ChangeReport>
-    public var lmm: Outcome<LMMReport>
+    // lmm: added when MixedModelAnalysis lands on main.
     public var rci: Outcome<RCIReport>
 
     /// An id for anchors: `scale-INSTRUMENT-SCALE`.

@@ -129,6 +129,14 @@ public struct Completion: Sendable {
         /// At the first wave but not at this one.
         public var lost: Int
     }
+    /// A participant, wave and instrument submitted more than once (as `waves validate` lists it).
+    public struct DuplicateSubmission: Sendable, Equatable {
+        public var participant: String
+        public var wave: String
+        public var instrument: String
+        /// Store lines of every submission; the last one is the submission used.
+        public var lines: [Int]
+    }
     public struct InstrumentAttrition: Sendable {
         public var instrument: String
         public var version: String
@@ -140,7 +148,7 @@ public struct Completion: Sendable {
     public var unknownRole: Int
     public var instruments: [InstrumentAttrition]
     public var duplicateCount: Int
-    public var duplicates: [Duplicate]
+    public var duplicates: [DuplicateSubmission]
     public var problemCount: Int
     public var problems: [StoreProblem]
 }

@@ -71,7 +71,7 @@ public struct Legend: Sendable {
             let yy = y + 10 + Double(i) * 18
             svg.line(x, yy, x + 26, yy, stroke: e.color, width: e.lineWidth, dash: e.dash)
             if let m = e.marker { svg.marker(m, x + 13, yy, size: 8, fill: e.color) }
-            svg.text(x + 32, yy + 4, SVGDocument.clip(e.label, 28), size: 12, fill: "#222222")
+            svg.text(x + 32, yy + 4, SVGDocument.clip(e.label, 26), size: 11.5, fill: "#222222")
         }
     }
 }

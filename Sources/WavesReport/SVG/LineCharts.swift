@@ -25,7 +25,7 @@ public struct Trajectory: Sendable, Equatable {
 
 /// Line charts over waves: means with 95% intervals, and individual trajectories.
 public enum LineCharts {
-    static let width = 680.0, height = 330.0, legendWidth = 170.0
+    static let width = 700.0, height = 330.0, legendWidth = 190.0
 
     /// Means per category and series with 95% interval bars; series are dodged sideways so bars do not overlap.
     public static func means(id: String, title: String, desc: String, categories: [String], series: [MeanSeries], yTitle: String) -> String {
@@ -97,7 +97,7 @@ public enum LineCharts {
         var entries = means.enumerated().map { s, ser in
             Legend.Entry(label: "\(ser.name): mean", color: Palette.color(s), dash: Palette.dash(s), marker: Palette.marker(s), lineWidth: 3.5)
         }
-        entries += seriesNames.enumerated().map { s, n in Legend.Entry(label: "\(n): individuals", color: Palette.color(s), lineWidth: 1) }
+        entries += seriesNames.enumerated().map { s, n in Legend.Entry(label: "\(n): each person", color: Palette.color(s), lineWidth: 1) }
         Legend(entries).draw(into: &svg, x: width - legendWidth, y: 16)
         return svg.markup
     }

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import WavesCore
+import WavesReport
+
+/// `waves report`: the whole analysis as one self-contained HTML page (or Markdown).
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report",
+        abstract: "The whole analysis as one self-contained HTML page with plots (or Markdown tables with --format md).")
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "Where to write the report; with --format md and no --out, Markdown goes to standard output.") var out: String?
+    @Option(help: "html (default) or md.") var format: String = "html"
+    @Flag(name: .customLong("include-text"), help: "Include the free-text (diary) answers, which are personal data.") var includeText = false
+    @Option(help: "At most this many individual trajectories per plot (an evenly spread sample).") var maxTrajectories: Int = 200
+    @Flag(help: "Print no summary of the main findings.") var quiet = false
+
+    func validate() throws {
+        guard ReportOptions.Format(rawValue: format) != nil else { throw ValidationError("--format takes html or md") }
+        if format == "html" && out == nil { throw ValidationError("--out FILE is needed for the HTML report (for example --out report.html)") }
+        if maxTrajectories < 0 { throw ValidationError("--max-trajectories must be 0 or more") }
+    }
+
+    func run() throws {
+        let bundle = try options.loadBundle()
+        var o = ReportOptions()
+        o.format = ReportOptions.Format(rawValue: format)!
+        o.includeText = includeText
+        o.maxTrajectories = maxTrajectories
+        o.generatedAt = Timestamp.now
+        let report = try ReportGenerator.build(bundle: bundle, options: o)
+        let text = ReportGenerator.render(report)
+        guard let out else { Output.out(text, terminator: ""); return }
+        let url = URL(fileURLWithPath: out).standardizedFileURL
+        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+            throw CLIFailure("cannot write the report to \(out): \(error.localizedDescription)")
+        }
+        if quiet { return }
+        Output.out("Wrote \(url.path) (\(text.utf8.count / 1024) KB, \(report.scales.count) scale section(s)\(includeText ? ", free text included" : "")).")
+        Output.out("Main findings:")
+        for f in report.findings { Output.out("  - \(f)") }
+    }
+}

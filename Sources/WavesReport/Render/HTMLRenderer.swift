@@ -1,0 +1,118 @@
+import Foundation
+
+/// The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external resources.
+struct HTMLRenderer {
+    let report: StudyReport
+
+    func render() -> String {
+        let o = report.overview
+        var body = ""
+        body += "<header><p class=\"kicker\">Waves study report</p><h1>\(SafeText.html(o.title))</h1>"
+        body += "<p class=\"sub\">Study <code>\(SafeText.html(o.id))</code> · \(o.participants) participant(s) · \(o.waves.count) wave(s) · \(o.instruments.count) instrument(s)"
+        if let g = report.options.generatedAt { body += " · generated \(SafeText.html(g))" }
+        body += "</p></header>"
+        body += toc()
+        body += findings()
+        body += overview()
+        body += completion()
+        body += "<section id=\"scales\"><h2>3. Scales</h2>"
+        if report.scales.isEmpty { body += "<p class=\"note\">No scale sections: no instrument of this study defines a scale.</p>" }
+        for (i, s) in report.scales.enumerated() { body += scale(s, number: "3.\(i + 1)") }
+        body += "</section>"
+        body += texts()
+        body += methods()
+        body += "<footer><p>Made by Waves from the study folder's store. Every number on this page is what the analysis commands "
+            + "(<code>waves status</code>, <code>reliability</code>, <code>retest</code>, <code>change</code>, <code>rci</code>) print for the same data.</p></footer>"
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            + "<meta name=\"generator\" content=\"Waves\">\n<title>\(SafeText.html(o.title)) — Waves report</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n<main>\n"
+            + body + "\n</main>\n</body>\n</html>\n"
+    }
+
+    func toc() -> String {
+        var s = "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"
+        s += "<li><a href=\"#findings\">Main findings</a></li><li><a href=\"#overview\">1. Study overview</a></li><li><a href=\"#completion\">2. Completion</a></li>"
+        s += "<li><a href=\"#scales\">3. Scales</a><ol>"
+        for (i, sc) in report.scales.enumerated() {
+            s += "<li><a href=\"#\(sc.anchor)\">3.\(i + 1) \(SafeText.html(sc.label))</a></li>"
+        }
+        s += "</ol></li><li><a href=\"#texts\">4. Free-text answers</a></li><li><a href=\"#methods\">5. Methods and references</a></li></ol></nav>"
+        return s
+    }
+
+    func findings() -> String {
+        var s = "<section id=\"findings\"><h2>Main findings</h2><ul class=\"findings\">"
+        for f in report.findings { s += "<li>\(SafeText.html(f))</li>" }
+        s += "</ul>"
+        for n in report.notes { s += "<p class=\"note\">\(SafeText.html(n))</p>" }
+        return s + "</section>"
+    }
+
+    /// A figure with its caption.
+    static func figure(_ svg: String, caption: String) -> String {
+        "<figure>\(svg)<figcaption>\(SafeText.html(caption))</figcaption></figure>"
+    }
+
+    /// A short "not shown because" note.
+    static func unavailable(_ what: String, _ why: String) -> String {
+        "<p class=\"note unavailable\"><strong>\(SafeText.html(what)) not shown:</strong> \(SafeText.html(why))</p>"
+    }
+
+    static func date(_ iso: String?) -> String {
+        guard let iso else { return Num.missing }
+        return String(iso.prefix(10))
+    }
+
+    static let css = """
+    :root{--ink:#1b1b1b;--muted:#555;--rule:#d9d9d9;--accent:#0072B2;--warn:#D55E00;--bg-soft:#f6f7f9}
+    *{box-sizing:border-box}
+    html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;color:var(--ink);line-height:1.45;font-size:15px}
+    body{margin:0;background:#fff}
+    main{max-width:1060px;margin:0 auto;padding:24px 28px 48px}
+    header{border-bottom:3px solid var(--accent);margin-bottom:18px;padding-bottom:10px}
+    .kicker{margin:0;text-transform:uppercase;letter-spacing:.08em;font-size:12px;color:var(--accent);font-weight:600}
+    h1{font-size:28px;margin:4px 0 6px;line-height:1.2}
+    h2{font-size:22px;margin:34px 0 10px;border-bottom:1px solid var(--rule);padding-bottom:4px}
+    h3{font-size:19px;margin:30px 0 8px;color:#0b3d63}
+    h4{font-size:15.5px;margin:20px 0 6px}
+    .sub{margin:0;color:var(--muted)}
+    code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",monospace;font-size:.92em;background:var(--bg-soft);padding:0 3px;border-radius:3px}
+    nav.toc{background:var(--bg-soft);border:1px solid var(--rule);border-radius:6px;padding:8px 18px;margin:12px 0 18px}
+    nav.toc h2{font-size:15px;border:0;margin:6px 0}
+    nav.toc ol{margin:4px 0;padding-left:4px;list-style:none}
+    nav.toc ol ol{columns:2;list-style:none;padding-left:10px}
+    a{color:var(--accent)}
+    ul.findings li{margin:3px 0}
+    .table-wrap{overflow-x:auto;margin:8px 0 12px}
+    table{border-collapse:collapse;font-size:13.5px;min-width:40%}
+    caption{text-align:left;font-weight:600;padding:4px 0;color:#333}
+    th,td{padding:3px 9px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+    th{background:var(--bg-soft);font-weight:600;border-bottom:2px solid #bbb}
+    td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+    td.flag{color:var(--warn);font-weight:700}
+    tr.total td{font-weight:600}
+    figure{margin:10px 0 16px;break-inside:avoid;page-break-inside:avoid}
+    figcaption{font-size:13px;color:var(--muted);margin-top:2px;max-width:760px}
+    svg.chart{max-width:100%;height:auto;display:block;font-family:inherit}
+    .note{color:var(--muted);font-size:13.5px}
+    .unavailable{border-left:3px solid var(--rule);padding-left:8px}
+    .warning{border-left:4px solid var(--warn);background:#fff4ec;padding:6px 10px;margin:8px 0}
+    .summary{border-left:4px solid var(--accent);background:#eef6fb;padding:6px 10px;margin:8px 0}
+    .grid{display:flex;flex-wrap:wrap;gap:10px 28px;align-items:flex-start}
+    .answers{list-style:none;padding-left:0;columns:2 420px;column-gap:28px;margin:4px 0 10px}
+    .answers li{border-left:3px solid var(--rule);padding:1px 10px;margin:0 0 5px;white-space:pre-wrap;overflow-wrap:anywhere;break-inside:avoid;font-size:14px}
+    .who{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-right:6px}
+    .methods p{max-width:820px}
+    ol.refs li{margin:3px 0;font-size:13.5px}
+    footer{margin-top:40px;border-top:1px solid var(--rule);color:var(--muted);font-size:12.5px}
+    @media print{
+      html{font-size:11pt}
+      main{max-width:none;padding:0}
+      nav.toc{display:none}
+      a{color:inherit;text-decoration:none}
+      section.scale{break-before:page;page-break-before:always}
+      h2,h3,h4{break-after:avoid;page-break-after:avoid}
+      table,figure,.answers li{break-inside:avoid;page-break-inside:avoid}
+      .table-wrap{overflow:visible}
+    }
+    """
+}

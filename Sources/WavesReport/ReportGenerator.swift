@@ -1,0 +1,48 @@
+import Foundation
+import WavesAnalysis
+import WavesCore
+
+/// Builds and writes the report (`waves report`; also called by the benchmark).
+///
+/// One streaming pass over the store gives the overview, completion and free
+/// text; each instrument with scales is then loaded once into columnar form
+/// (`InstrumentData`) and every scale section is computed from it.
+public enum ReportGenerator {
+    /// Gathers everything the report shows.
+    public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
+        var survey = StoreSurvey(bundle: bundle, includeText: options.includeText, maxListed: options.maxListed)
+        try survey.run()
+        var notes: [String] = []
+        var sections: [ScaleSection] = []
+        for inst in bundle.instruments where !inst.scales.isEmpty {
+            let data = try InstrumentData.load(bundle, instrument: inst)
+            let builder = ScaleSectionBuilder(bundle: bundle, data: data, options: options)
+            for scale in inst.scales { sections.append(builder.build(scale)) }
+        }
+        if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
+        let overview = survey.overview()
+        let completion = survey.completion()
+        var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
+                                 texts: options.includeText ? survey.textWaves(maxAnswers: options.maxTextAnswers) : nil,
+                                 findings: [], notes: notes)
+        report.findings = Findings.lines(report)
+        return report
+    }
+
+    /// The report as text in the requested format.
+    public static func render(_ report: StudyReport, format: ReportOptions.Format? = nil) -> String {
+        switch format ?? report.options.format {
+        case .html: return HTMLRenderer(report: report).render()
+        case .md: return MarkdownRenderer(report: report).render()
+        }
+    }
+
+    /// Loads the study folder, builds the report and writes it to `output` (atomically); returns what was built.
+    @discardableResult
+    public static func write(studyDirectory: URL, to output: URL, options: ReportOptions = ReportOptions()) throws -> StudyReport {
+        let bundle = try StudyLoader.load(directory: studyDirectory)
+        let report = try build(bundle: bundle, options: options)
+        try Data(render(report).utf8).write(to: output, options: .atomic)
+        return report
+    }
+}

@@ -1,1 +1,0 @@
-// WavesReport: see DESIGN.md
