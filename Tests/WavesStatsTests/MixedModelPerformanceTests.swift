@@ -6,7 +6,9 @@ import XCTest
 ///
 /// The size is 2,000 participants by default (checks recovery of the simulated values);
 /// `WAVES_LMM_BENCH_SUBJECTS=100000 swift test -c release --filter MixedModelPerformanceTests`
-/// runs the bench size and prints the time.
+/// runs the bench size and prints the time. With the waves' common time values participants
+/// share a few design patterns; with jittered (participant-specific) times every participant is
+/// its own pattern, the worst case of one evaluation pass.
 final class MixedModelPerformanceTests: XCTestCase {
     /// SplitMix64 with Box-Muller normals: deterministic simulated data.
     struct Simulator {
@@ -24,7 +26,7 @@ final class MixedModelPerformanceTests: XCTestCase {
         }
     }
 
-    func simulate(subjects: Int, seed: UInt64) -> (y: [Double], subject: [Int], x: Matrix, time: [Double]) {
+    func simulate(subjects: Int, seed: UInt64, jitter: Bool) -> (y: [Double], subject: [Int], x: Matrix, time: [Double]) {
         var rng = Simulator(state: seed)
         var y: [Double] = [], subject: [Int] = [], xv: [Double] = [], time: [Double] = []
         let n = subjects * 4
@@ -35,7 +37,7 @@ final class MixedModelPerformanceTests: XCTestCase {
             let b0 = 0.5 * z0, b1 = 0.2 * (0.3 * z0 + (1 - 0.09).squareRoot() * z1)
             let role = Double(s % 2)
             for w in 0..<4 {
-                let t = Double(w)
+                let t = Double(w) + (jitter ? 0.3 * rng.uniform() : 0)
                 y.append(3.6 + 0.1 * t + 0.15 * role + 0.05 * t * role + b0 + b1 * t + 0.3 * rng.normal())
                 subject.append(s); time.append(t)
                 xv.append(contentsOf: [1, t, role, t * role])
@@ -45,15 +47,23 @@ final class MixedModelPerformanceTests: XCTestCase {
     }
 
     func testLargeRandomSlopeFit() throws {
+        try largeFit(jitter: false)
+    }
+
+    func testLargeRandomSlopeFitWithParticipantSpecificTimes() throws {
+        try largeFit(jitter: true)
+    }
+
+    func largeFit(jitter: Bool) throws {
         let env = ProcessInfo.processInfo.environment["WAVES_LMM_BENCH_SUBJECTS"]
         let subjects = env.flatMap(Int.init) ?? 2_000
-        let d = simulate(subjects: subjects, seed: 42)
+        let d = simulate(subjects: subjects, seed: 42, jitter: jitter)
         let start = Date()
         let r = try MixedModel.fit(y: d.y, subject: d.subject, fixed: d.x,
                                    terms: ["(Intercept)", "time", "role", "time:role"], randomSlope: d.time)
         let seconds = Date().timeIntervalSince(start)
         if env != nil {
-            print("lmm bench: \(subjects) subjects x 4 waves, slopes: \(String(format: "%.2f", seconds)) s, \(r.iterations) iterations")
+            print("lmm bench: \(subjects) subjects x 4 waves, slopes, \(jitter ? "participant-specific" : "common") times: \(String(format: "%.2f", seconds)) s, \(r.iterations) iterations")
         }
         XCTAssertTrue(r.converged, "\(r.warnings)")
         XCTAssertFalse(r.singular)

@@ -12,6 +12,10 @@ import Foundation
 /// d_REML(theta) = log|L|^2 + log|R_X|^2 + (n - p) (1 + log(2 pi r^2 / (n - p))).
 /// Only per-subject sufficient statistics are kept (Z_i'Z_i, Z_i'X_i, Z_i'y_i), so one
 /// evaluation is a single O(subjects * q * p^2) pass and no n x n matrix is ever formed.
+/// Subjects with the same design block (Z_i'Z_i, Z_i'X_i), e.g. the same observed waves and
+/// role, share L_i and R_ZX,i, and their y-parts enter only through sum_i Z_i'y_i and
+/// sum_i (Z_i'y_i)(Z_i'y_i)'; such subjects are pooled into one pattern, so a balanced or
+/// nearly balanced study costs O(patterns * p^2) per evaluation.
 /// theta is lme4's: (theta) for an intercept, (L11, L21, L22) column-wise for intercept and slope.
 final class ProfiledREML {
     /// One evaluation of the profiled criterion at theta.
@@ -39,12 +43,18 @@ final class ProfiledREML {
     /// Number of theta parameters: 1 or 3.
     var nTheta: Int { q == 1 ? 1 : 3 }
 
-    /// Z_i'Z_i per subject: q == 1: n_i; q == 2: (n_i, sum t, sum t^2).
+    /// Number of distinct design patterns (pooled subjects).
+    let nPatterns: Int
+    /// Subjects per pattern.
+    private var count: [Double]
+    /// Z_i'Z_i per pattern: q == 1: n_i; q == 2: (n_i, sum t, sum t^2).
     private var zz: [Double]
-    /// Z_i'X_i per subject, q rows of p.
+    /// Z_i'X_i per pattern, q rows of p.
     private var zx: [Double]
-    /// Z_i'r0_i per subject (q values), with r0 = y - X beta0.
+    /// sum over the pattern's subjects of Z_i'r0_i (q values), with r0 = y - X beta0.
     private var zy: [Double]
+    /// sum over the pattern's subjects of (Z_i'r0_i)(Z_i'r0_i)': q == 1: 1 value; q == 2: (00, 01, 11).
+    private var zyzy: [Double]
     /// X'X row-major (p x p), X'r0 and r0'r0.
     private var xtx: [Double]
     private var xty: [Double]
@@ -96,7 +106,35 @@ final class ProfiledREML {
             }
         }
         for j in 0..<p { for k in 0..<j { xtx[j * p + k] = xtx[k * p + j] } }
-        self.zz = zz; self.zx = zx; self.zy = zy; self.xtx = xtx; self.xty = xty; self.yty = yty
+        self.xtx = xtx; self.xty = xty; self.yty = yty
+        // Pool subjects with identical design blocks.
+        let keyWidth = zzWidth + q * p
+        var patternOf: [[Double]: Int] = [:]
+        var pc: [Double] = [], pzz: [Double] = [], pzx: [Double] = [], pzy: [Double] = [], pzyzy: [Double] = []
+        for s in 0..<nSubjects {
+            let key = Array(zz[(s * zzWidth)..<((s + 1) * zzWidth)]) + zx[(s * q * p)..<((s + 1) * q * p)]
+            let g: Int
+            if let known = patternOf[key] {
+                g = known
+            } else {
+                g = patternOf.count
+                patternOf[key] = g
+                pc.append(0)
+                pzz.append(contentsOf: key[0..<zzWidth]); pzx.append(contentsOf: key[zzWidth..<keyWidth])
+                pzy.append(contentsOf: repeatElement(0, count: q))
+                pzyzy.append(contentsOf: repeatElement(0, count: q == 1 ? 1 : 3))
+            }
+            pc[g] += 1
+            if q == 1 {
+                pzy[g] += zy[s]; pzyzy[g] += zy[s] * zy[s]
+            } else {
+                let y0 = zy[s * 2], y1 = zy[s * 2 + 1]
+                pzy[g * 2] += y0; pzy[g * 2 + 1] += y1
+                pzyzy[g * 3] += y0 * y0; pzyzy[g * 3 + 1] += y0 * y1; pzyzy[g * 3 + 2] += y1 * y1
+            }
+        }
+        self.nPatterns = pc.count
+        self.count = pc; self.zz = pzz; self.zx = pzx; self.zy = pzy; self.zyzy = pzyzy
         work = gsl_matrix_alloc(p, p)
         rhs = gsl_vector_alloc(p)
         sol = gsl_vector_alloc(p)
@@ -116,34 +154,38 @@ final class ProfiledREML {
         var ldL2 = 0.0
         var r0 = [Double](repeating: 0, count: p)
         var r1 = [Double](repeating: 0, count: p)
+        count.withUnsafeBufferPointer { count in
         zz.withUnsafeBufferPointer { zz in
         zx.withUnsafeBufferPointer { zx in
         zy.withUnsafeBufferPointer { zy in
+        zyzy.withUnsafeBufferPointer { zyzy in
         a.withUnsafeMutableBufferPointer { a in
         v.withUnsafeMutableBufferPointer { v in
         r0.withUnsafeMutableBufferPointer { r0 in
         r1.withUnsafeMutableBufferPointer { r1 in
             if q == 1 {
                 let th = theta[0]
-                for s in 0..<nSubjects {
-                    let m = th * th * zz[s] + 1
-                    let l = m.squareRoot()
-                    ldL2 += log(m)
-                    let f = th / l
-                    let cu = f * zy[s]
-                    cucu += cu * cu
-                    let base = s * p
+                for g in 0..<nPatterns {
+                    let c = count[g]
+                    let m = th * th * zz[g] + 1
+                    ldL2 += c * log(m)
+                    let f = th / m.squareRoot()
+                    cucu += f * f * zyzy[g]
+                    let cu = f * zy[g]            // sum of c_u over the pattern
+                    let base = g * p
                     for j in 0..<p { r0[j] = f * zx[base + j] }
                     for j in 0..<p {
                         let rj = r0[j]
                         v[j] -= rj * cu
-                        for k in j..<p { a[j * p + k] -= rj * r0[k] }
+                        let crj = c * rj
+                        for k in j..<p { a[j * p + k] -= crj * r0[k] }
                     }
                 }
             } else {
                 let ta = theta[0], tb = theta[1], tc = theta[2]
-                for s in 0..<nSubjects {
-                    let s00 = zz[s * 3], s01 = zz[s * 3 + 1], s11 = zz[s * 3 + 2]
+                for g in 0..<nPatterns {
+                    let c = count[g]
+                    let s00 = zz[g * 3], s01 = zz[g * 3 + 1], s11 = zz[g * 3 + 2]
                     let m00 = ta * ta * s00 + 2 * ta * tb * s01 + tb * tb * s11 + 1
                     let m01 = tc * (ta * s01 + tb * s11)
                     let m11 = tc * tc * s11 + 1
@@ -151,12 +193,15 @@ final class ProfiledREML {
                     let l10 = m01 / l00
                     let d11 = m11 - l10 * l10
                     let l11 = d11.squareRoot()
-                    ldL2 += log(m00 * d11)
-                    let y0 = ta * zy[s * 2] + tb * zy[s * 2 + 1], y1 = tc * zy[s * 2 + 1]
-                    let cu0 = y0 / l00
-                    let cu1 = (y1 - l10 * cu0) / l11
-                    cucu += cu0 * cu0 + cu1 * cu1
-                    let base = s * 2 * p
+                    ldL2 += c * log(m00 * d11)
+                    // K = L^-1 Lambda': c_u,i = K Z_i'y_i.
+                    let k00 = ta / l00, k01 = tb / l00
+                    let k10 = -l10 * k00 / l11, k11 = (tc - l10 * k01) / l11
+                    let y0 = zy[g * 2], y1 = zy[g * 2 + 1]
+                    let cu0 = k00 * y0 + k01 * y1, cu1 = k10 * y0 + k11 * y1
+                    let g00 = k00 * k00 + k10 * k10, g01 = k00 * k01 + k10 * k11, g11 = k01 * k01 + k11 * k11
+                    cucu += g00 * zyzy[g * 3] + 2 * g01 * zyzy[g * 3 + 1] + g11 * zyzy[g * 3 + 2]
+                    let base = g * 2 * p
                     for j in 0..<p {
                         let w0 = ta * zx[base + j] + tb * zx[base + p + j]
                         let w1 = tc * zx[base + p + j]
@@ -167,11 +212,12 @@ final class ProfiledREML {
                     for j in 0..<p {
                         let aj = r0[j], bj = r1[j]
                         v[j] -= aj * cu0 + bj * cu1
-                        for k in j..<p { a[j * p + k] -= aj * r0[k] + bj * r1[k] }
+                        let caj = c * aj, cbj = c * bj
+                        for k in j..<p { a[j * p + k] -= caj * r0[k] + cbj * r1[k] }
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}}
         // Dense p x p part: Cholesky of R_X'R_X with GSL.
         for j in 0..<p {
             for k in 0..<p {
