@@ -26,7 +26,7 @@ final class MixedModelPerformanceTests: XCTestCase {
         }
     }
 
-    func simulate(subjects: Int, seed: UInt64, jitter: Bool) -> (y: [Double], subject: [Int], x: Matrix, time: [Double]) {
+    static func simulate(subjects: Int, seed: UInt64, jitter: Bool) -> (y: [Double], subject: [Int], x: Matrix, time: [Double]) {
         var rng = Simulator(state: seed)
         var y: [Double] = [], subject: [Int] = [], xv: [Double] = [], time: [Double] = []
         let n = subjects * 4
@@ -57,7 +57,7 @@ final class MixedModelPerformanceTests: XCTestCase {
     func largeFit(jitter: Bool) throws {
         let env = ProcessInfo.processInfo.environment["WAVES_LMM_BENCH_SUBJECTS"]
         let subjects = env.flatMap(Int.init) ?? 2_000
-        let d = simulate(subjects: subjects, seed: 42, jitter: jitter)
+        let d = Self.simulate(subjects: subjects, seed: 42, jitter: jitter)
         let start = Date()
         let r = try MixedModel.fit(y: d.y, subject: d.subject, fixed: d.x,
                                    terms: ["(Intercept)", "time", "role", "time:role"], randomSlope: d.time)

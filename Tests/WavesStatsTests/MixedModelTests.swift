@@ -96,6 +96,30 @@ final class MixedModelTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.contains("participant variance is estimated at zero") }, "\(r.warnings)")
     }
 
+    /// Pooling participants with the same design block changes nothing but the cost.
+    func testPooledPatternsEqualPerParticipantBlocks() throws {
+        for (name, thetas) in [("lmm-c-slopes-role", [[1.0, 0.0, 1.0], [1.87, 0.064, 0.737], [-0.4, 2.0, 0.0]]),
+                               ("lmm-b-dropout-linear", [[1.0], [0.0], [3.5]])] {
+            let fx = try MixedModelFixture(name)
+            let data = MixedModel.complete(y: fx.y, subject: fx.subject, fixed: fx.x, slope: fx.hasSlope ? fx.slope : nil)
+            let ols = try MixedModel.leastSquaresStart(y: data.y, x: data.x, terms: fx.terms)
+            let pooled = ProfiledREML(y: data.y, subjectIndex: data.subjectIndex, nSubjects: data.nSubjects,
+                                      x: data.x, slope: data.slope, ols: ols)
+            let single = ProfiledREML(y: data.y, subjectIndex: data.subjectIndex, nSubjects: data.nSubjects,
+                                      x: data.x, slope: data.slope, ols: ols, pool: false)
+            XCTAssertEqual(single.nPatterns, fx.nSubjects)
+            XCTAssertLessThan(pooled.nPatterns, fx.nSubjects / 4)
+            for theta in thetas {
+                let a = try pooled.evaluate(theta: theta, inverse: true)
+                let b = try single.evaluate(theta: theta, inverse: true)
+                XCTAssertEqual(a.deviance, b.deviance, accuracy: 1e-10 * abs(b.deviance))
+                XCTAssertEqual(a.pwrss, b.pwrss, accuracy: 1e-11 * b.pwrss)
+                for (u, v) in zip(a.beta, b.beta) { XCTAssertEqual(u, v, accuracy: 1e-11) }
+                for (u, v) in zip(a.xtxInverse!, b.xtxInverse!) { XCTAssertEqual(u, v, accuracy: 1e-12 * max(1, abs(v))) }
+            }
+        }
+    }
+
     /// Row order and subject labels do not matter.
     func testRowOrderAndLabelsInvariance() throws {
         let fx = try MixedModelFixture("lmm-c-slopes-role")

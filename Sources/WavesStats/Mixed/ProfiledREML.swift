@@ -66,7 +66,9 @@ final class ProfiledREML {
     private let sol: UnsafeMutablePointer<gsl_vector>
 
     /// Builds the sufficient statistics. `subjectIndex` values are 0..<nSubjects; rows need not be grouped.
-    init(y: [Double], subjectIndex: [Int], nSubjects: Int, x: Matrix, slope: [Double]?, ols: [Double]) {
+    /// `pool: false` keeps one pattern per subject (tests compare both).
+    init(y: [Double], subjectIndex: [Int], nSubjects: Int, x: Matrix, slope: [Double]?, ols: [Double],
+         pool: Bool = true) {
         GSLRuntime.setUp()
         let n = y.count, p = x.cols, q = slope == nil ? 1 : 2
         self.nObs = n; self.nSubjects = nSubjects; self.p = p; self.q = q; self.beta0 = ols
@@ -109,16 +111,33 @@ final class ProfiledREML {
         self.xtx = xtx; self.xty = xty; self.yty = yty
         // Pool subjects with identical design blocks.
         let keyWidth = zzWidth + q * p
-        var patternOf: [[Double]: Int] = [:]
+        // Hash of the block's bit patterns -> first pattern with that hash; collisions are chained
+        // and resolved by comparing the values.
+        var head: [UInt64: Int] = [:]
+        head.reserveCapacity(min(nSubjects, 1 << 16))
+        var chain: [Int] = []
         var pc: [Double] = [], pzz: [Double] = [], pzx: [Double] = [], pzy: [Double] = [], pzyzy: [Double] = []
+        var key = [Double](repeating: 0, count: keyWidth)
         for s in 0..<nSubjects {
-            let key = Array(zz[(s * zzWidth)..<((s + 1) * zzWidth)]) + zx[(s * q * p)..<((s + 1) * q * p)]
-            let g: Int
-            if let known = patternOf[key] {
-                g = known
-            } else {
-                g = patternOf.count
-                patternOf[key] = g
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for i in 0..<keyWidth {
+                let v = (i < zzWidth ? zz[s * zzWidth + i] : zx[s * q * p + i - zzWidth]) + 0.0   // -0 -> +0
+                key[i] = v
+                h = (h ^ v.bitPattern) &* 0x0000_0100_0000_01B3
+                h ^= h >> 29
+            }
+            var g = pool ? head[h] ?? -1 : -1
+            while g >= 0 {
+                var same = true
+                for i in 0..<zzWidth where pzz[g * zzWidth + i] != key[i] { same = false; break }
+                if same { for i in 0..<(q * p) where pzx[g * q * p + i] != key[zzWidth + i] { same = false; break } }
+                if same { break }
+                g = chain[g]
+            }
+            if g < 0 {
+                g = pc.count
+                chain.append(head[h] ?? -1)
+                head[h] = g
                 pc.append(0)
                 pzz.append(contentsOf: key[0..<zzWidth]); pzx.append(contentsOf: key[zzWidth..<keyWidth])
                 pzy.append(contentsOf: repeatElement(0, count: q))
@@ -152,6 +171,7 @@ final class ProfiledREML {
         var v = xty          // becomes X'y - sum R_ZX' c_u
         var cucu = 0.0
         var ldL2 = 0.0
+        var det = LogProduct()   // determinants of single-subject patterns, multiplied before one log
         var r0 = [Double](repeating: 0, count: p)
         var r1 = [Double](repeating: 0, count: p)
         count.withUnsafeBufferPointer { count in
@@ -168,7 +188,7 @@ final class ProfiledREML {
                 for g in 0..<nPatterns {
                     let c = count[g]
                     let m = th * th * zz[g] + 1
-                    ldL2 += c * log(m)
+                    if c == 1 { det.multiply(m) } else { ldL2 += c * log(m) }
                     let f = th / m.squareRoot()
                     cucu += f * f * zyzy[g]
                     let cu = f * zy[g]            // sum of c_u over the pattern
@@ -189,14 +209,14 @@ final class ProfiledREML {
                     let m00 = ta * ta * s00 + 2 * ta * tb * s01 + tb * tb * s11 + 1
                     let m01 = tc * (ta * s01 + tb * s11)
                     let m11 = tc * tc * s11 + 1
-                    let l00 = m00.squareRoot()
-                    let l10 = m01 / l00
+                    let l00 = m00.squareRoot(), il00 = 1 / l00
+                    let l10 = m01 * il00
                     let d11 = m11 - l10 * l10
-                    let l11 = d11.squareRoot()
-                    ldL2 += c * log(m00 * d11)
+                    let l11 = d11.squareRoot(), il11 = 1 / l11
+                    if c == 1 { det.multiply(m00 * d11) } else { ldL2 += c * log(m00 * d11) }
                     // K = L^-1 Lambda': c_u,i = K Z_i'y_i.
-                    let k00 = ta / l00, k01 = tb / l00
-                    let k10 = -l10 * k00 / l11, k11 = (tc - l10 * k01) / l11
+                    let k00 = ta * il00, k01 = tb * il00
+                    let k10 = -l10 * k00 * il11, k11 = (tc - l10 * k01) * il11
                     let y0 = zy[g * 2], y1 = zy[g * 2 + 1]
                     let cu0 = k00 * y0 + k01 * y1, cu1 = k10 * y0 + k11 * y1
                     let g00 = k00 * k00 + k10 * k10, g01 = k00 * k01 + k10 * k11, g11 = k01 * k01 + k11 * k11
@@ -205,9 +225,9 @@ final class ProfiledREML {
                     for j in 0..<p {
                         let w0 = ta * zx[base + j] + tb * zx[base + p + j]
                         let w1 = tc * zx[base + p + j]
-                        let e0 = w0 / l00
+                        let e0 = w0 * il00
                         r0[j] = e0
-                        r1[j] = (w1 - l10 * e0) / l11
+                        r1[j] = (w1 - l10 * e0) * il11
                     }
                     for j in 0..<p {
                         let aj = r0[j], bj = r1[j]
@@ -218,6 +238,7 @@ final class ProfiledREML {
                 }
             }
         }}}}}}}}}
+        ldL2 += det.log
         // Dense p x p part: Cholesky of R_X'R_X with GSL.
         for j in 0..<p {
             for k in 0..<p {
@@ -251,5 +272,20 @@ final class ProfiledREML {
         let dev = ldL2 + ldRX2 + nmp * (1 + log(2 * Double.pi * pwrss / nmp))
         return Evaluation(theta: theta, ldL2: ldL2, ldRX2: ldRX2, pwrss: pwrss, beta: beta,
                           xtxInverse: inv, deviance: dev)
+    }
+}
+
+/// Accumulates the log of a product of factors >= 1 with few calls to log, guarding against overflow.
+struct LogProduct {
+    private var product = 1.0
+    private(set) var logSum = 0.0
+    var log: Double { logSum + Foundation.log(product) }
+    @inline(__always) mutating func multiply(_ f: Double) {
+        if product > 1e150 || f > 1e150 {
+            logSum += Foundation.log(product)
+            product = f
+        } else {
+            product *= f
+        }
     }
 }
