@@ -19,6 +19,7 @@ public struct WavesCommand: ParsableCommand {
             RetestCommand.self,
             RCICommand.self,
             ChangeCommand.self,
+            LMMCommand.self,
             ExportCommand.self,
         ]
     )
