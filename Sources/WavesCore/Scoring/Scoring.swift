@@ -1,0 +1,48 @@
+import Foundation
+
+/// A scale score with the counts it rests on.
+public struct ScaleScore: Sendable, Equatable {
+    /// Nil when fewer than `min_answered` of the items are answered.
+    public var score: Double?
+    public var answered: Int
+    public var k: Int
+    public init(score: Double?, answered: Int, k: Int) { self.score = score; self.answered = answered; self.k = k }
+}
+
+/// Scoring rules shared by every analysis (spec/cli.md "Shared definitions").
+public enum Scoring {
+    /// The value used in statistics: reversed as `(min + max) - value` for reverse-keyed items;
+    /// nil for missing, declined or non-numeric answers.
+    public static func scoredValue(_ item: Item, _ answer: Answer?) -> Double? {
+        guard let v = answer?.number else { return nil }
+        if item.reverse, let set = item.responseSet { return set.minValue + set.maxValue - v }
+        return v
+    }
+
+    /// Scores one scale from a set of answers.
+    ///
+    /// Mean of the answered items when at least `min_answered` x k are answered
+    /// (else nil); `sum` reports the prorated sum, mean x k.
+    public static func score(_ scale: Scale, in instrument: Instrument, answers: (String) -> Answer?) -> ScaleScore {
+        var sum = 0.0
+        var answered = 0
+        for id in scale.items {
+            guard let item = instrument.item(id), let v = scoredValue(item, answers(id)) else { continue }
+            sum += v
+            answered += 1
+        }
+        let k = scale.items.count
+        guard k > 0, answered > 0, Double(answered) >= scale.minAnswered * Double(k) - 1e-9 else {
+            return ScaleScore(score: nil, answered: answered, k: k)
+        }
+        let mean = sum / Double(answered)
+        return ScaleScore(score: scale.score == .sum ? mean * Double(k) : mean, answered: answered, k: k)
+    }
+
+    /// Scores a scale for one response record.
+    public static func score(_ scale: Scale, in instrument: Instrument, record: ResponseRecord) -> ScaleScore {
+        var map: [String: Answer] = [:]
+        for a in record.answers { map[a.id] = a.value }
+        return score(scale, in: instrument) { map[$0] }
+    }
+}

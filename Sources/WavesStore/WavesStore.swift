@@ -1,1 +1,0 @@
-// WavesStore: see DESIGN.md
