@@ -1,9 +1,53 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Entry point used by the one-line `waves` executable.
+///
+/// Exit codes follow spec/cli.md: 0 success, 1 bad data or arguments the user
+/// can fix, 2 usage errors (ArgumentParser's own 64 is mapped to 2).
 public enum WavesCLI {
-    public static func main() {
-        WavesCommand.main()
+    public static func main(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try WavesCommand.parseAsRoot(arguments)
+            try command.run()
+            exit(0)
+        } catch {
+            let code = WavesCommand.exitCode(for: error)
+            let message = WavesCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Output.out(message) }
+                exit(0)
+            }
+            var status = code.rawValue
+            if status == ExitCode.validationFailure.rawValue { status = 2 }
+            if !message.isEmpty { Output.err(message) }
+            exit(status)
+        }
     }
+}
+
+/// Writing to stdout and stderr through the file descriptors (Glibc's `stdout` is not Swift 6 safe).
+public enum Output {
+    public static func out(_ s: String, terminator: String = "\n") { write(1, s + terminator) }
+    public static func err(_ s: String) { write(2, s + "\n") }
+    static func write(_ fd: Int32, _ s: String) {
+        var bytes = Array(s.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+        bytes.removeAll()
+    }
+}
+
+/// A user-facing failure with a plain message and exit code 1.
+struct CLIFailure: Error, LocalizedError {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var errorDescription: String? { message }
 }

@@ -9,6 +9,12 @@ public struct WavesCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Keep one line per command; each command lives in Commands/<Name>Command.swift.
+            InitCommand.self,
+            ValidateCommand.self,
+            ImportCommand.self,
+            StatusCommand.self,
+            ScoreCommand.self,
+            SimulateCommand.self,
         ]
     )
 

@@ -5,6 +5,7 @@ import WavesCore
 public struct StoredRecord: Sendable {
     public var record: ResponseRecord
     public var line: Int
+    public init(record: ResponseRecord, line: Int) { self.record = record; self.line = line }
 }
 
 /// A second (or later) submission for the same participant, wave and instrument.

@@ -1,0 +1,87 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+/// A study with its store read: the input of every analysis.
+///
+/// Holds the latest submission per participant, wave and instrument (earlier
+/// duplicates are set aside and listed), and the store lines that could not be read.
+public struct StudyData: Sendable {
+    public var bundle: StudyBundle
+    /// Latest record per participant, wave and instrument, in store order.
+    public var records: [ResponseRecord]
+    public var duplicates: [Duplicate]
+    public var problems: [StoreProblem]
+
+    public init(bundle: StudyBundle, contents: StoreContents) {
+        self.bundle = bundle
+        let (latest, dups) = contents.latest()
+        self.records = latest
+        self.duplicates = dups
+        self.problems = contents.problems
+    }
+
+    /// Loads the study folder and reads its store.
+    public static func load(directory: URL) throws -> StudyData {
+        let bundle = try StudyLoader.load(directory: directory)
+        let contents = try ResponseStore(url: bundle.study.storeURL).read()
+        return StudyData(bundle: bundle, contents: contents)
+    }
+
+    public var study: Study { bundle.study }
+
+    /// The role of a record's participant: the roster's when there is one, else the record's.
+    public func role(of record: ResponseRecord) -> String? {
+        bundle.rosterRole(of: record.participant) ?? record.role
+    }
+
+    /// Resolves `S` or `INSTRUMENT.S` to an instrument and scale.
+    public func resolveScale(_ name: String) throws -> (instrument: Instrument, scale: Scale) {
+        let all = bundle.instruments.flatMap { i in i.scales.map { (i, $0) } }
+        if let dot = name.firstIndex(of: ".") {
+            let iid = String(name[..<dot]), sid = String(name[name.index(after: dot)...])
+            if let hit = all.first(where: { $0.0.id == iid && $0.1.id == sid }) { return hit }
+        } else {
+            let hits = all.filter { $0.1.id == name }
+            if hits.count == 1 { return hits[0] }
+            if hits.count > 1 { throw AnalysisError.ambiguousScale(name, candidates: hits.map { "\($0.0.id).\($0.1.id)" }) }
+        }
+        throw AnalysisError.unknownScale(name, available: all.map { "\($0.0.id).\($0.1.id)" })
+    }
+
+    /// Checks wave ids and returns them in study order (all waves when nil or empty).
+    public func resolveWaves(_ ids: [String]?) throws -> [Wave] {
+        guard let ids, !ids.isEmpty else { return study.waves }
+        return try ids.map { id in
+            guard let w = study.wave(id) else { throw AnalysisError.unknownWave(id, available: study.waves.map(\.id)) }
+            return w
+        }
+    }
+
+    public func resolveInstrument(_ id: String) throws -> Instrument {
+        guard let i = bundle.instrument(id) else { throw AnalysisError.unknownInstrument(id, available: bundle.instruments.map(\.id)) }
+        return i
+    }
+
+    /// Records of one instrument (latest submissions).
+    public func records(of instrument: Instrument) -> [ResponseRecord] {
+        records.filter { $0.instrument.id == instrument.id }
+    }
+
+    /// Participants in roster order, then any others in the order they appear in the store.
+    public var participants: [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for p in bundle.roster?.participants ?? [] where seen.insert(p).inserted { out.append(p) }
+        for r in records where seen.insert(r.participant).inserted { out.append(r.participant) }
+        return out
+    }
+
+    /// A role for each participant (roster first, then the latest record that names one).
+    public var roles: [String: String] {
+        var out: [String: String] = [:]
+        for r in records { if let role = r.role { out[r.participant] = role } }
+        for e in bundle.roster?.entries ?? [] { out[e.participant] = e.role }
+        return out
+    }
+}

@@ -1,1 +1,0 @@
-// WavesAnalysis: see DESIGN.md

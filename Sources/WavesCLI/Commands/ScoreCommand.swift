@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import WavesAnalysis
+import WavesCore
+
+/// `waves score`: scale scores per participant and wave.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "score",
+        abstract: "Scale scores per participant and wave (reverse keys applied, min_answered prorating).")
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "Only this instrument.") var instrument: String?
+    @Flag(help: "CSV output.") var csv = false
+    @Flag(help: "JSON output.") var json = false
+
+    struct Result: Encodable { var scores: [ScoreRow] }
+
+    func run() throws {
+        let data = try options.loadData()
+        let insts = try instrument.map { [try data.resolveInstrument($0)] } ?? data.bundle.instruments
+        let rows = insts.flatMap { data.scores(instrument: $0) }
+        if json { try JSONOutput.print(Result(scores: rows)); return }
+        if csv {
+            Output.out("participant,role,wave,instrument,scale,score,answered,k")
+            for r in rows {
+                Output.out([r.participant, r.role ?? "", r.wave, r.instrument, r.scale,
+                            r.score.map { JSONWriterNumber($0) } ?? "", String(r.answered), String(r.k)].map(CSVField.escape).joined(separator: ","))
+            }
+            return
+        }
+        for inst in insts where !inst.scales.isEmpty {
+            let mine = rows.filter { $0.instrument == inst.id }
+            Output.out("\(inst.title) (\(inst.id) \(inst.version))")
+            var t = TextTable(["participant", "role", "wave"] + inst.scales.map(\.id), rightAligned: Set(3..<(3 + inst.scales.count)))
+            var byKey: [String: [String: ScoreRow]] = [:]
+            var order: [String] = []
+            for r in mine {
+                let k = r.participant + "\u{1}" + r.wave
+                if byKey[k] == nil { order.append(k) }
+                byKey[k, default: [:]][r.scale] = r
+            }
+            for k in order {
+                let cells = byKey[k]!
+                let any = cells.values.first!
+                t.add([any.participant, any.role ?? "–", any.wave] + inst.scales.map { Fmt.num(cells[$0.id]?.score, 2) })
+            }
+            Output.out(t.render())
+            let missing = mine.filter { $0.score == nil }.count
+            Output.out("\(order.count) administration(s); \(missing) score(s) missing because fewer than min_answered items were answered.\n")
+        }
+    }
+}
+
+import WavesCore
+/// Number text as in the store (shortest round trip).
+func JSONWriterNumber(_ v: Double) -> String { JSONWriter.number(v) }
+enum CSVField { static func escape(_ s: String) -> String { CSVReader.escape(s) } }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import WavesAnalysis
+import WavesCore
+import WavesStore
+
+/// `waves simulate`: seeded synthetic responses for a study.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate",
+        abstract: "Write synthetic responses for the study (demos, benchmarks); the same seed gives the same bytes.")
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "Number of participants (ignored when the roster lists participants).") var participants = 40
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Mean latent growth per wave, in SD units.") var growth = 0.25
+    @Option(help: "SD of individual growth.") var growthSd = 0.15
+    @Option(help: "Latent shift of the second role.") var roleEffect = 0.3
+    @Option(help: "Item loading (0-1).") var loading = 0.7
+    @Option(help: "Probability of dropping out at each wave after baseline.") var dropout = 0.1
+    @Option(help: "Probability of missing one later wave.") var skipWave = 0.03
+    @Option(help: "Probability that an item is unanswered.") var missing = 0.02
+    @Option(help: "Share of participants in the second role (no roster).") var secondRole = 0.35
+    @Option(help: "Write the records here instead of the study's store.") var out: String?
+    @Flag(help: "Also write the generated participants to the study's roster file.") var writeRoster = false
+    @Flag(help: "Append to a store that already holds responses.") var append = false
+
+    func run() throws {
+        var bundle = try options.loadBundle()
+        var o = SimulationOptions()
+        o.participants = participants; o.seed = seed; o.growth = growth; o.growthSD = growthSd
+        o.roleEffect = roleEffect; o.loading = loading; o.dropout = dropout; o.skipWave = skipWave
+        o.missing = missing; o.secondRoleFraction = secondRole
+        if writeRoster { bundle.roster = nil }
+        let result = try Simulator.simulate(bundle, o)
+        let target = out.map { URL(fileURLWithPath: $0) } ?? bundle.study.storeURL
+        let store = ResponseStore(url: target)
+        if out == nil, !append, let attrs = try? FileManager.default.attributesOfItem(atPath: target.path),
+           let size = attrs[.size] as? Int, size > 0 {
+            throw CLIFailure("the store already holds responses; pass --append to add simulated ones, or --out FILE")
+        }
+        if writeRoster {
+            guard let rp = bundle.study.roster else { throw CLIFailure("study.yaml names no roster file to write") }
+            var text = "participant,role\n"
+            for p in result.roster { text += CSVReader.line([p.participant, p.role]) + "\n" }
+            try text.write(to: bundle.study.directory.appendingPathComponent(rp), atomically: true, encoding: .utf8)
+        }
+        // Write in slices so that a very large simulation does not hold all JSON text at once.
+        var i = 0
+        while i < result.records.count {
+            let j = min(i + 20_000, result.records.count)
+            try store.append(Array(result.records[i..<j]))
+            i = j
+        }
+        Output.out("Simulated \(result.roster.count) participant(s), \(result.records.count) record(s) (seed \(seed)) into \(target.path)")
+    }
+}
