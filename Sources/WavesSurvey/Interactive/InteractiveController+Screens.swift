@@ -18,7 +18,7 @@ extension InteractiveController {
 
     private var instrumentTitle: String { SafeText.clean(session.instrument.title, keepNewlines: false) }
 
-    private func bottom(_ layout: ScreenLayout, hints: String) -> [ScreenLine] {
+    private func bottom(_ layout: ScreenLayout, hints: [String]) -> [ScreenLine] {
         var lines: [ScreenLine] = [.blank]
         if let m = message {
             lines += layout.wrap(SafeText.clean(m), kind: .warning)
@@ -26,7 +26,7 @@ extension InteractiveController {
             lines.append(.blank)
         }
         lines.append(layout.rule)
-        lines += layout.wrap(hints, kind: .dim)
+        lines += layout.hints(hints)
         return lines
     }
 
@@ -51,7 +51,7 @@ extension InteractiveController {
         ] {
             body += layout.wrap(line, indent: "\(style.bullet) ")
         }
-        return layout.fit(top: top, body: body, focus: 0, bottom: bottom(layout, hints: "Enter: begin   ?: help   q: leave"))
+        return layout.fit(top: top, body: body, focus: 0, bottom: bottom(layout, hints: ["Enter: begin", "?: help", "q: leave"]))
     }
 
     private func itemFrame(_ item: Item, _ layout: ScreenLayout) -> Frame {
@@ -62,7 +62,7 @@ extension InteractiveController {
         body.append(.blank)
         var focus = 0
         let response = session.response(item.id)
-        let hints: String
+        var hints: [String]
         switch item.type {
         case .likert, .choice:
             let options = item.responseSet?.options ?? []
@@ -81,10 +81,10 @@ extension InteractiveController {
                 body += layout.wrap("Prefer not to answer" + mark, indent: "  " + String(repeating: " ", count: numberWidth - 1) + "d  ")
             }
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
-            var h = "1-\(options.count) or \(style.up)\(style.down) Enter: answer   \(style.left): back"
-            if !item.required { h += "   s: skip" }
-            if item.allowsDecline { h += "   d: prefer not to answer" }
-            hints = h + "   ?: help   q: save and leave"
+            hints = ["1-\(options.count) or \(style.up)\(style.down) Enter: answer", "\(style.left): back"]
+            if !item.required { hints.append("s: skip") }
+            if item.allowsDecline { hints.append("d: prefer not to answer") }
+            hints += ["?: help", "q: save and leave"]
         case .number:
             body += layout.wrap(AnswerRules.rangePhrase(min: item.min, max: item.max).capitalizedFirst + ".", kind: .dim)
             body.append(.blank)
@@ -92,10 +92,10 @@ extension InteractiveController {
             body.append(ScreenLine("  Your answer: " + SafeText.clean(field, keepNewlines: false) + "_", .highlight))
             if response == .declined { body.append(.blank); body += layout.wrap("You chose \"Prefer not to answer\".", kind: .dim) }
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
-            var h = "Type a number, Enter: answer   \(style.left) or b: back"
-            if !item.required { h += "   s: skip" }
-            if item.allowsDecline { h += "   d: prefer not to answer" }
-            hints = h + "   ?: help   q: save and leave"
+            hints = ["Type a number, Enter: answer", "\(style.left) or b: back"]
+            if !item.required { hints.append("s: skip") }
+            if item.allowsDecline { hints.append("d: prefer not to answer") }
+            hints += ["?: help", "q: save and leave"]
         case .text:
             let bar = style.unicode ? "│ " : "| "
             var lines = layout.wrap(SafeText.clean(editor) + "_", indent: bar, kind: .accent)
@@ -103,9 +103,10 @@ extension InteractiveController {
             body += lines
             focus = body.count - 1
             if response == .skipped && editor.isEmpty { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
-            hints = "Type your answer; Enter starts a new line   Ctrl-D or Tab: done\(item.required ? "" : " (empty: skip)")   \(style.left): back   Ctrl-C: save and leave"
+            hints = ["Enter: new line", "Ctrl-D or Tab: done\(item.required ? "" : " (empty: skip)")", "\(style.left): back",
+                     "Ctrl-C: save and leave"]
         case .note:
-            hints = "Enter: continue   \(style.left): back   ?: help   q: save and leave"
+            hints = ["Enter: continue", "\(style.left): back", "?: help", "q: save and leave"]
         }
         return layout.fit(top: top, body: body, focus: focus, bottom: bottom(layout, hints: hints))
     }
@@ -137,7 +138,8 @@ extension InteractiveController {
         if reviewCursor >= items.count { focus = body.count }
         body.append(ScreenLine(layout.margin + (reviewCursor >= items.count ? "> " : "  ") + "Submit these answers",
                                reviewCursor >= items.count ? .highlight : .bold))
-        let hints = "\(style.up)\(style.down) or a number: choose   Enter: change the answer, or submit   \(style.left): back   q: save and leave"
+        let hints = ["\(style.up)\(style.down) or a number: choose", "Enter: change that answer, or submit", "\(style.left): back",
+                     "q: save and leave"]
         return layout.fit(top: top, body: body, focus: focus, bottom: bottom(layout, hints: hints))
     }
 

@@ -48,6 +48,9 @@ public struct InteractiveController: Sendable {
         syncWithSession()
     }
 
+    /// Shows a notice on the next screen (until the next key).
+    public mutating func show(_ notice: String) { message = notice }
+
     /// The session has ended (submitted or left).
     public var isFinished: Bool { session.outcome != nil }
 

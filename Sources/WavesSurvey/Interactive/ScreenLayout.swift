@@ -39,6 +39,20 @@ struct ScreenLayout {
         }
     }
 
+    /// Key hints packed into lines, three spaces apart; an entry is never split unless it is wider than a line.
+    func hints(_ entries: [String]) -> [ScreenLine] {
+        var lines: [ScreenLine] = []
+        var line = "", w = 0
+        for e in entries {
+            let ew = TextLayout.width(e)
+            if w > 0 && w + 3 + ew <= width { line += "   " + e; w += 3 + ew; continue }
+            if w > 0 { lines.append(ScreenLine(margin + line, .dim)) }
+            if ew > width { lines += wrap(e, kind: .dim); line = ""; w = 0 } else { line = e; w = ew }
+        }
+        if w > 0 { lines.append(ScreenLine(margin + line, .dim)) }
+        return lines
+    }
+
     /// Top lines, then as much of `body` as fits (scrolled so that line `focus` shows,
     /// with "more" marks), then `bottom` at the foot of the screen.
     func fit(top: [ScreenLine], body: [ScreenLine], focus: Int, bottom: [ScreenLine]) -> Frame {
