@@ -5,8 +5,8 @@ import WavesCore
 ///
 /// Format `waves.draft/1`, one JSON object: who, which wave and instrument (with its
 /// SHA-256), when the session started, where the participant was, and every response so
-/// far: `"id01": 4`, `"diary": "text"`, `"id02": {"declined": true}`,
-/// `"id03": {"skipped": true}`.
+/// far: `"id01": 4`, `"diary": "text"`, `"id02": {"status": "declined"}`,
+/// `"id03": {"status": "skipped"}`.
 public struct Draft: Equatable, Sendable {
     public static let format = "waves.draft/1"
 
@@ -55,8 +55,8 @@ public struct Draft: Equatable, Sendable {
             switch responses[id]! {
             case .answered(.number(let d)): v = .number(d)
             case .answered(.text(let s)): v = .string(s)
-            case .answered(.missing), .skipped: v = .object(JSONObject([("skipped", .bool(true))]))
-            case .declined: v = .object(JSONObject([("declined", .bool(true))]))
+            case .answered(.missing), .skipped: v = .object(JSONObject([("status", .string("skipped"))]))
+            case .declined: v = .object(JSONObject([("status", .string("declined"))]))
             }
             return (id, v)
         }))
@@ -88,8 +88,8 @@ public struct Draft: Equatable, Sendable {
                 switch m.value {
                 case .number(let d): responses[m.key] = .answered(.number(d))
                 case .string(let s): responses[m.key] = .answered(.text(s))
-                case .object(let flag) where flag["declined"] == .bool(true): responses[m.key] = .declined
-                case .object(let flag) where flag["skipped"] == .bool(true): responses[m.key] = .skipped
+                case .object(let o) where o["status"] == .string("declined"): responses[m.key] = .declined
+                case .object(let o) where o["status"] == .string("skipped"): responses[m.key] = .skipped
                 default: throw DraftError.invalid("the response to \"\(m.key)\" is not understood")
                 }
             }
