@@ -29,11 +29,11 @@ struct StudyOptions: ParsableArguments {
     }
 }
 
-/// Encodes results as one JSON document (sorted keys off, contract key names, no NaN).
+/// Encodes results as one JSON document (contract key names, sorted for stable output, no NaN).
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.withoutEscapingSlashes]
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .throw
         let data = try enc.encode(value)
         Output.out(String(decoding: data, as: UTF8.self))

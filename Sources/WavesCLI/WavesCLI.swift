@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WavesCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,10 @@ public enum WavesCLI {
             exit(0)
         } catch {
             let code = WavesCommand.exitCode(for: error)
-            let message = WavesCommand.fullMessage(for: error)
+            var message = WavesCommand.fullMessage(for: error)
+            // Located problems already read "file:line:col: ..."; other errors get a plain "error:" prefix.
+            if error is LoadError { message = (error as! LoadError).problems.map(\.description).joined(separator: "\n") }
+            else if let e = error as? LocalizedError, !(error is ExitCode), let d = e.errorDescription { message = "error: " + d }
             if code == .success {
                 if !message.isEmpty { Output.out(message) }
                 exit(0)

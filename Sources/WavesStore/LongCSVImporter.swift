@@ -53,6 +53,8 @@ public enum LongCSVImporter {
         if let w = fixedWave, study.wave(w) == nil {
             problems.append(ImportProblem(line: header.line, message: "unknown wave '\(w)' (study waves: \(study.waves.map(\.id).joined(separator: ", ")))"))
         }
+        // Without a usable wave no row can be checked: stop here.
+        if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
         var itemCols: [(Int, Item)] = []
         var seenNames = Set<String>()
         for (i, n) in names.enumerated() where i != pCol && i != wCol && i != rCol {
@@ -64,7 +66,7 @@ public enum LongCSVImporter {
             if item.type == .note { problems.append(ImportProblem(line: header.line, column: i + 1, columnName: n, message: "'\(n)' is a note and takes no answer")); continue }
             itemCols.append((i, item))
         }
-        if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
+        // Unknown item columns are reported together with the rows' problems; rows are still checked.
         let given = Dictionary(uniqueKeysWithValues: itemCols.map { ($0.1.id, $0.0) })
         var seenRows: [String: Int] = [:]
         var out: [ResponseRecord] = []

@@ -31,12 +31,17 @@ public enum Scoring {
             sum += v
             answered += 1
         }
+        return ScaleScore(score: combine(sum: sum, answered: answered, scale: scale), answered: answered, k: scale.items.count)
+    }
+
+    /// The score from the sum of the answered (scored) values: nil below `min_answered`,
+    /// else their mean, or mean x k for `score: sum`.
+    @inline(__always)
+    public static func combine(sum: Double, answered: Int, scale: Scale) -> Double? {
         let k = scale.items.count
-        guard k > 0, answered > 0, Double(answered) >= scale.minAnswered * Double(k) - 1e-9 else {
-            return ScaleScore(score: nil, answered: answered, k: k)
-        }
+        guard k > 0, answered > 0, Double(answered) >= scale.minAnswered * Double(k) - 1e-9 else { return nil }
         let mean = sum / Double(answered)
-        return ScaleScore(score: scale.score == .sum ? mean * Double(k) : mean, answered: answered, k: k)
+        return scale.score == .sum ? mean * Double(k) : mean
     }
 
     /// Scores a scale for one response record.

@@ -1,1 +1,0 @@
-// WavesAnalysisTests: tests for this target.

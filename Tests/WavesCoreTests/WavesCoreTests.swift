@@ -1,1 +1,0 @@
-// WavesCoreTests: tests for this target.

@@ -1,1 +1,0 @@
-// WavesEndToEndTests: tests for this target.

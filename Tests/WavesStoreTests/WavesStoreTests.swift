@@ -1,1 +1,0 @@
-// WavesStoreTests: tests for this target.
