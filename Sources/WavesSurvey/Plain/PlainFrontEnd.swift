@@ -141,7 +141,7 @@ public final class PlainFrontEnd: SurveyFrontEnd {
         case .note:
             return
         }
-        if let r { say("Your answer so far: \(ReviewText.answer(r, item: item, style: Style(colors: false, unicode: false))).") }
+        if let r { say("Your answer so far: \(describe(r, item))") }
         var keys: [String] = []
         if item.allowsDecline && item.type != .likert && item.type != .choice { keys.append("d prefer not to answer") }
         if !item.required { keys.append("s skip") }
@@ -150,11 +150,20 @@ public final class PlainFrontEnd: SurveyFrontEnd {
         say(ask)
     }
 
+    /// A response as plain mode shows it: choice answers with the option number that was typed ("4 Agree").
+    private func describe(_ r: ItemResponse?, _ item: Item) -> String {
+        let text = ReviewText.answer(r, item: item, style: Style(colors: false, unicode: false))
+        if case .answered(.number(let v))? = r, let i = item.responseSet?.options.firstIndex(where: { $0.value == v }) {
+            return "\(i + 1) \(text)"
+        }
+        return text
+    }
+
     private func reviewStep(_ session: SurveySession, _ perform: (SessionCommand) throws -> SessionFeedback) throws {
         let items = session.answerableItems
         say("Please check your answers to \(session.instrument.title):")
         for (i, item) in items.enumerated() {
-            let answer = ReviewText.answer(session.response(item.id), item: item, style: Style(colors: false, unicode: false))
+            let answer = describe(session.response(item.id), item)
             say("  \(i + 1). \(item.text.replacingOccurrences(of: "\n", with: " ")) Answer: \(answer)")
         }
         while true {

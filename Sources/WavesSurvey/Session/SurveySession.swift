@@ -20,7 +20,9 @@ public struct SurveySession: Sendable {
     public private(set) var position: SessionPosition = .intro
     /// Items shown under the current answers, in instrument order (notes included).
     public private(set) var visibleItems: [Item] = []
-    /// Set after `edit` from the review: going on returns to the review once every newly shown item is answered.
+    /// Set after `edit` from the review: going on returns to the review once every newly
+    /// shown item is answered (also after going back from the edited item). Cleared on
+    /// reaching the review.
     public private(set) var editingFromReview = false
     /// Set when the session has ended.
     public private(set) var outcome: SessionOutcome?
@@ -227,11 +229,12 @@ public struct SurveySession: Sendable {
     }
 
     /// Goes on from `item`: the next shown item; when editing from the review, the next
-    /// shown item still without a response, else the review.
+    /// shown item still without a response, else the review (notes always go to the next item).
     private mutating func advance(from item: Item) {
         let i = visibleItems.firstIndex { $0.id == item.id } ?? -1
         let later = visibleItems[(i + 1)...]
-        let next = editingFromReview
+        // A note always leads to the item after it (it may precede the item being changed).
+        let next = editingFromReview && item.type != .note
             ? later.first { $0.type != .note && responses[$0.id] == nil }
             : later.first
         move(to: next.map { .item($0.id) } ?? .review)
