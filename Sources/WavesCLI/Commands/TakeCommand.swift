@@ -47,7 +47,10 @@ struct TakeCommand: ParsableCommand {
         let result: AdministrationResult
         if interactive {
             let console = TerminalConsole()
-            for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT] { signal(sig, restoreTerminalAndDie) }
+            // Hang-up, kill, and crashes (Swift traps are SIGILL/SIGTRAP): restore the terminal first.
+            for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGSEGV, SIGFPE] {
+                signal(sig, restoreTerminalAndDie)
+            }
             try console.start()
             defer { console.stop() }
             let frontEnd = InteractiveFrontEnd(console: console, style: Style.detect(env))

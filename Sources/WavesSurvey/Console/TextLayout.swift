@@ -24,6 +24,7 @@ public enum TextLayout {
 
     /// Cells a string occupies (no escape sequences inside).
     public static func width(_ s: String) -> Int {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.count }
         var w = 0
         for ch in s { w += width(of: ch) }
         return w
@@ -59,6 +60,7 @@ public enum TextLayout {
 
     /// The string cut to at most `width` cells.
     public static func truncate(_ s: String, width: Int) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.count <= width ? s : String(s.prefix(max(width, 0))) }
         var out = "", w = 0
         for ch in s {
             let cw = self.width(of: ch)
