@@ -80,7 +80,7 @@ public final class PlainFrontEnd: SurveyFrontEnd {
                 case "b": command = .back; wentBack = true
                 case "s": command = .skip
                 case "d": command = .decline
-                case "?", "h", "help": say(Self.howToAnswer); continue
+                case "?": say(Self.howToAnswer); continue
                 default:
                     switch item.type {
                     case .likert, .choice:
@@ -176,7 +176,7 @@ public final class PlainFrontEnd: SurveyFrontEnd {
                 return
             case "q": _ = try perform(.quit); return
             case "b": _ = try perform(.back); return
-            case "?", "h", "help": say(Self.howToAnswer); continue
+            case "?": say(Self.howToAnswer); continue
             default:
                 if let n = Int(line), let item = session.item(numbered: n) {
                     _ = try perform(.edit(item.id))
