@@ -89,6 +89,7 @@ final class AdministrationTests: XCTestCase {
     func testLeaveThenResumeFromDraft() throws {
         let (first, _) = try plainRun(["4", "q"], wave: "w1", clock: Date(timeIntervalSince1970: 1_772_000_000))
         XCTAssertEqual(first.leftDuring, "alpha")
+        XCTAssertTrue(first.draftKept)
         XCTAssertEqual(store.exists ? try store.read().records.count : 0, 0, "nothing recorded before submission")
         let url = draftStore.url(participant: "P1", wave: "w1", instrument: "alpha")
         let mode = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int

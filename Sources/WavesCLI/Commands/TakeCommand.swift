@@ -72,8 +72,10 @@ struct TakeCommand: ParsableCommand {
             } else {
                 Output.out("Everything for this wave is recorded. You can close this window.")
             }
-        } else {
+        } else if result.draftKept {
             Output.out("Your answers so far are saved. To continue, run the same command again.")
+        } else {
+            Output.out("No answers were given, so nothing was saved. Run the same command again to start.")
         }
     }
 }

@@ -10,6 +10,8 @@ public struct AdministrationResult: Sendable {
     public var keptComplete: [String]
     /// The instrument left unfinished (its draft is kept), when the participant left.
     public var leftDuring: String?
+    /// Whether a draft holds answers of the instrument left unfinished.
+    public var draftKept = false
     /// True when every planned instrument was submitted or deliberately passed over.
     public var finished: Bool { leftDuring == nil }
 }
@@ -67,6 +69,7 @@ public final class SurveyAdministration {
             guard finished.outcome == .submitted else {
                 try saveDraft(finished, startedAt: &startedAt)
                 result.leftDuring = instrument.id
+                result.draftKept = draftExists(instrument.id)
                 return result
             }
             let (answers, declined) = finished.recordAnswers
@@ -112,6 +115,7 @@ public final class SurveyAdministration {
         switch frontEnd.ask(q, heading: heading) {
         case nil:
             result.leftDuring = instrument.id
+            result.draftKept = true
             return nil
         case true?:
             return Prepared(session: resumed, startedAt: d.startedAt)
@@ -123,10 +127,13 @@ public final class SurveyAdministration {
         }
     }
 
+    private func draftExists(_ instrument: String) -> Bool {
+        FileManager.default.fileExists(atPath: drafts.url(participant: plan.participant, wave: plan.wave.id, instrument: instrument).path)
+    }
+
     private func saveDraft(_ s: SurveySession, startedAt: inout String) throws {
         let i = s.instrument
-        let exists = FileManager.default.fileExists(
-            atPath: drafts.url(participant: plan.participant, wave: plan.wave.id, instrument: i.id).path)
+        let exists = draftExists(i.id)
         // Nothing answered yet and nothing saved before: nothing to keep.
         if s.responses.isEmpty && !exists { return }
         let draft = Draft(study: plan.bundle.study.id, participant: plan.participant, role: plan.role, wave: plan.wave.id,

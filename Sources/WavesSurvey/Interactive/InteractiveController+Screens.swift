@@ -22,6 +22,8 @@ extension InteractiveController {
         var lines: [ScreenLine] = [.blank]
         if let m = message {
             lines += layout.wrap(SafeText.clean(m), kind: .warning)
+        } else if let n = notice {
+            lines += layout.wrap(SafeText.clean(n), kind: .accent)
         } else {
             lines.append(.blank)
         }

@@ -48,8 +48,11 @@ public struct InteractiveController: Sendable {
         syncWithSession()
     }
 
-    /// Shows a notice on the next screen (until the next key).
-    public mutating func show(_ notice: String) { message = notice }
+    /// Shows a notice (good news, e.g. "Your answers to X are recorded.") until the next key.
+    public mutating func show(_ notice: String) { self.notice = notice }
+
+    /// Good news shown until the next key.
+    public private(set) var notice: String?
 
     /// The session has ended (submitted or left).
     public var isFinished: Bool { session.outcome != nil }
@@ -62,6 +65,7 @@ public struct InteractiveController: Sendable {
         }
         if showingHelp { showingHelp = false; return }
         message = nil
+        notice = nil
         switch session.position {
         case .intro: handleIntro(key)
         case .review: handleReview(key)
