@@ -100,9 +100,9 @@ extension InteractiveController {
             hints += ["?: help", "q: save and leave"]
         case .text:
             let bar = style.unicode ? "│ " : "| "
-            var lines = layout.wrap(SafeText.clean(editor) + "_", indent: bar, kind: .accent)
-            if lines.isEmpty { lines = [ScreenLine(bar + "_", .accent)] }
-            body += lines
+            body += TextLayout.wrap(SafeText.clean(editor) + "_", width: layout.width - 2).map {
+                ScreenLine(layout.margin + bar + $0, .accent)
+            }
             focus = body.count - 1
             if response == .skipped && editor.isEmpty { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
             hints = ["Enter: new line", "Ctrl-D or Tab: done\(item.required ? "" : " (empty: skip)")", "\(style.left): back",
