@@ -43,14 +43,14 @@ let package = Package(
             "WavesExport", "WavesReport", "WavesCLI",
         ]),
 
-        .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"]),
+        .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesStoreTests", dependencies: ["WavesStore", "WavesCore"]),
-        .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"]),
+        .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore", "WavesStats"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
         // Runs the built `waves` binary on temporary study folders.
-        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"]),
+        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]
 )

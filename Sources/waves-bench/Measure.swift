@@ -1,0 +1,57 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one benchmark task in a child process (this binary with `--task NAME`)
+/// so that its peak memory is its own, and reports wall time and peak RSS.
+enum Measure {
+    struct Outcome {
+        var seconds: Double
+        var peakMB: Double
+        var output: String
+        var status: Int32
+    }
+
+    static func child(_ args: [String]) -> Outcome {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        return run(exe, args)
+    }
+
+    /// Runs a program, capturing stdout, and measures it with wait4's rusage.
+    static func run(_ path: String, _ args: [String], cwd: String? = nil) -> Outcome {
+        let start = Date()
+        var pid: pid_t = 0
+        var fa: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fa)
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("waves-bench-\(UUID().uuidString).out").path
+        posix_spawn_file_actions_addopen(&fa, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if let cwd { posix_spawn_file_actions_addchdir_np(&fa, cwd) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } ; posix_spawn_file_actions_destroy(&fa) }
+        guard posix_spawn(&pid, path, &fa, nil, argv, environ) == 0 else {
+            return Outcome(seconds: 0, peakMB: 0, output: "cannot start \(path)", status: -1)
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let secs = Date().timeIntervalSince(start)
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: outPath)
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Outcome(seconds: secs, peakMB: Double(usage.ru_maxrss) / 1024, output: out, status: exit)
+    }
+
+    /// Wall time of a closure in this process.
+    static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let r = try body()
+        return (r, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+}
+
+/// Lines of the benchmark report.
+enum Report {
+    static func line(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+    static func f(_ v: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", v) }
+}

@@ -1,0 +1,5 @@
+# Fixture anova-singular: n <= waves: 4 participants, 5 waves (error matrix singular: no sphericity test or epsilons)
+# Run from this folder: Rscript script.R  (writes data.csv if absent, then expected.json)
+source("../anova-common/generate.R")
+write_data(generate(seed = 707, sizes = 4, k = 5, wave_means = c(3.0, 3.2, 3.4, 3.5, 3.6)))
+source("../anova-common/expected.R")

@@ -1,0 +1,5 @@
+# Fixture anova-twowave: 2 waves, 2 groups (16, 14)
+# Run from this folder: Rscript script.R  (writes data.csv if absent, then expected.json)
+source("../anova-common/generate.R")
+write_data(generate(seed = 404, sizes = c(16, 14), k = 2, wave_means = c(3.5, 3.8), group_shift = c(0, -0.2)))
+source("../anova-common/expected.R")
