@@ -6,15 +6,10 @@ import Foundation
 /// be computed; synthesized `Codable` omits nil optionals, so result types wrap
 /// their optionals in this. Non-finite Doubles also encode as `null`, never NaN.
 @propertyWrapper
-public struct NullCodable<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+public struct NullCodable<T: Encodable & Sendable>: Encodable, Sendable {
     public var wrappedValue: T?
 
     public init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        wrappedValue = c.decodeNil() ? nil : try c.decode(T.self)
-    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -26,9 +21,18 @@ public struct NullCodable<T: Codable & Sendable & Equatable>: Codable, Sendable,
     }
 }
 
+extension NullCodable: Equatable where T: Equatable {}
+
+extension NullCodable: Decodable where T: Decodable {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(T.self)
+    }
+}
+
 extension KeyedDecodingContainer {
     /// Lets a missing key decode as nil for `@NullCodable` properties.
-    public func decode<T>(_ type: NullCodable<T>.Type, forKey key: Key) throws -> NullCodable<T> {
+    public func decode<T: Decodable>(_ type: NullCodable<T>.Type, forKey key: Key) throws -> NullCodable<T> {
         try decodeIfPresent(type, forKey: key) ?? NullCodable(wrappedValue: nil)
     }
 }

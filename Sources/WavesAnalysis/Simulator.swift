@@ -75,6 +75,7 @@ public enum Simulator {
         let startDate = ISO8601DateFormatter().date(from: o.start + "T09:00:00Z") ?? Date(timeIntervalSince1970: 1_770_000_000)
         let allScales = bundle.instruments.flatMap { i in i.scales.map { "\(i.id).\($0.id)" } }
         var records: [ResponseRecord] = []
+        var thresholds: [Int: [Double]] = [:]
         for (pi, person) in people.enumerated() {
             let g = rng.normal()
             var unique: [String: Double] = [:]
@@ -108,8 +109,9 @@ public enum Simulator {
                             var z = o.loading * trait + (1 - o.loading * o.loading).squareRoot() * rng.normal() + 0.35
                             if item.reverse { z = -z }
                             let k = opts.count
+                            if thresholds[k] == nil { thresholds[k] = (0..<k).map { $0 == 0 ? -.infinity : Distributions.normalQuantile(Double($0) / Double(k)) } }
                             var cat = 0
-                            for c in 1..<k where z > Distributions.normalQuantile(Double(c) / Double(k)) { cat = c }
+                            for (c, t) in thresholds[k]!.enumerated() where c > 0 && z > t { cat = c }
                             value = .number(opts[cat].value)
                         case .number:
                             let lo = item.min ?? 0, hi = item.max ?? max(lo + 10, 10)

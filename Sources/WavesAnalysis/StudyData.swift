@@ -36,27 +36,10 @@ public struct StudyData: Sendable {
     }
 
     /// Resolves `S` or `INSTRUMENT.S` to an instrument and scale.
-    public func resolveScale(_ name: String) throws -> (instrument: Instrument, scale: Scale) {
-        let all = bundle.instruments.flatMap { i in i.scales.map { (i, $0) } }
-        if let dot = name.firstIndex(of: ".") {
-            let iid = String(name[..<dot]), sid = String(name[name.index(after: dot)...])
-            if let hit = all.first(where: { $0.0.id == iid && $0.1.id == sid }) { return hit }
-        } else {
-            let hits = all.filter { $0.1.id == name }
-            if hits.count == 1 { return hits[0] }
-            if hits.count > 1 { throw AnalysisError.ambiguousScale(name, candidates: hits.map { "\($0.0.id).\($0.1.id)" }) }
-        }
-        throw AnalysisError.unknownScale(name, available: all.map { "\($0.0.id).\($0.1.id)" })
-    }
+    public func resolveScale(_ name: String) throws -> (instrument: Instrument, scale: Scale) { try bundle.resolveScale(name) }
 
     /// Checks wave ids and returns them in study order (all waves when nil or empty).
-    public func resolveWaves(_ ids: [String]?) throws -> [Wave] {
-        guard let ids, !ids.isEmpty else { return study.waves }
-        return try ids.map { id in
-            guard let w = study.wave(id) else { throw AnalysisError.unknownWave(id, available: study.waves.map(\.id)) }
-            return w
-        }
-    }
+    public func resolveWaves(_ ids: [String]?) throws -> [Wave] { try bundle.resolveWaves(ids) }
 
     public func resolveInstrument(_ id: String) throws -> Instrument {
         guard let i = bundle.instrument(id) else { throw AnalysisError.unknownInstrument(id, available: bundle.instruments.map(\.id)) }
@@ -84,4 +67,30 @@ public struct StudyData: Sendable {
         for e in bundle.roster?.entries ?? [] { out[e.participant] = e.role }
         return out
     }
+}
+
+extension StudyBundle {
+    /// Resolves `S` or `INSTRUMENT.S` to an instrument and scale.
+    public func resolveScale(_ name: String) throws -> (instrument: Instrument, scale: Scale) {
+        let all = instruments.flatMap { i in i.scales.map { (i, $0) } }
+        if let dot = name.firstIndex(of: ".") {
+            let iid = String(name[..<dot]), sid = String(name[name.index(after: dot)...])
+            if let hit = all.first(where: { $0.0.id == iid && $0.1.id == sid }) { return hit }
+        } else {
+            let hits = all.filter { $0.1.id == name }
+            if hits.count == 1 { return hits[0] }
+            if hits.count > 1 { throw AnalysisError.ambiguousScale(name, candidates: hits.map { "\($0.0.id).\($0.1.id)" }) }
+        }
+        throw AnalysisError.unknownScale(name, available: all.map { "\($0.0.id).\($0.1.id)" })
+    }
+
+    /// Checks wave ids and returns them in study order (all waves when nil or empty).
+    public func resolveWaves(_ ids: [String]?) throws -> [Wave] {
+        guard let ids, !ids.isEmpty else { return study.waves }
+        return try ids.map { id in
+            guard let w = study.wave(id) else { throw AnalysisError.unknownWave(id, available: study.waves.map(\.id)) }
+            return w
+        }
+    }
+
 }

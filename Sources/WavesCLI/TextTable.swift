@@ -38,5 +38,10 @@ enum Fmt {
         if v < 0.001 { return "< .001" }
         return String(format: "%.3f", v)
     }
+    /// "= 0.012" or "< .001", to follow "p" in a sentence.
+    static func pEq(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "= –" }
+        return v < 0.001 ? "< .001" : "= " + String(format: "%.3f", v)
+    }
     static func pct(_ v: Double) -> String { String(format: "%.0f%%", v * 100) }
 }

@@ -16,6 +16,11 @@ public struct WavesCommand: ParsableCommand {
             ScoreCommand.self,
             SimulateCommand.self,
             TakeCommand.self,
+            ReliabilityCommand.self,
+            RetestCommand.self,
+            RCICommand.self,
+            ChangeCommand.self,
+            ExportCommand.self,
         ]
     )
 

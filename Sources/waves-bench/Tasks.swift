@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import WavesAnalysis
 import WavesCore
 import WavesStore
@@ -36,7 +39,7 @@ enum Tasks {
         let bundle = try StudyLoader.load(directory: BenchStudy.directory)
         let (d, secs) = try Measure.time { try InstrumentData.load(bundle, instrument: bundle.instruments[0]) }
         let matrixMB = Double(d.values.count * 8) / 1e6
-        var usage = rusage(); getrusage(RUSAGE_SELF, &usage)
+        var usage = rusage(); getrusage(RUSAGE_SELF.rawValue, &usage)
         let peak = Double(usage.ru_maxrss) / 1024
         Report.line("store -> answer matrix: \(d.participants.count) participants, \(Report.f(secs)) s, dense matrix \(Report.f(matrixMB, 0)) MB, peak \(Report.f(peak, 0)) MB = \(Report.f(peak / matrixMB)) x matrix (target < 3x)")
     }

@@ -123,7 +123,7 @@ final class FoundationCommandsTests: XCTestCase {
         try FileManager.default.copyItem(at: demo, to: dir.appendingPathComponent("demo"))
         let copy = dir.appendingPathComponent("demo")
         try FileManager.default.removeItem(at: copy.appendingPathComponent("data"))
-        let s = try WavesProcess.run(["simulate", "--study", copy.path, "--participants", "40", "--seed", "2026", "--write-roster"])
+        let s = try WavesProcess.run(["simulate", "--study", copy.path, "--participants", "40", "--seed", "2026", "--growth", "0.5", "--write-roster"])
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertEqual(try Data(contentsOf: copy.appendingPathComponent("data/responses.jsonl")),
                        try Data(contentsOf: demo.appendingPathComponent("data/responses.jsonl")))

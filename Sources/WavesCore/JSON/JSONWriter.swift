@@ -50,6 +50,12 @@ public enum JSONWriter {
     /// Writes a quoted JSON string, escaping quotes, backslashes and control characters.
     public static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Fast path: nothing to escape (the usual case for ids and short answers).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

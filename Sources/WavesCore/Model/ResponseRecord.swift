@@ -141,11 +141,13 @@ extension ResponseRecord {
 
 /// ISO 8601 UTC timestamps as stored in records ("2026-03-01T09:58:12Z").
 public enum Timestamp {
+    /// Formats with `gmtime_r` (a formatter object per call is slow, and a shared one is not Sendable).
     public static func string(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
     }
     public static var now: String { string(Date()) }
 }

@@ -1,0 +1,181 @@
+import Foundation
+import WavesCore
+import WavesStats
+
+/// `waves reliability --json` for one scale at one wave (spec/cli.md).
+public struct ReliabilityReport: Encodable, Sendable {
+    public struct ItemRow: Encodable, Sendable {
+        public var id: String
+        public var n: Int
+        @NullCodable public var mean: Double?
+        @NullCodable public var sd: Double?
+        @NullCodable public var rDrop: Double?
+        @NullCodable public var alphaIfDeleted: Double?
+        public var notes: [String]
+        enum CodingKeys: String, CodingKey { case id, n, mean, sd, notes, rDrop = "r_drop", alphaIfDeleted = "alpha_if_deleted" }
+    }
+    public struct Bootstrap: Encodable, Sendable {
+        public var replicates: Int
+        public var seed: UInt64
+        @NullCodable public var alphaCI: [Double]?
+        @NullCodable public var omegaCI: [Double]?
+        enum CodingKeys: String, CodingKey { case replicates, seed, alphaCI = "alpha_ci", omegaCI = "omega_ci" }
+    }
+
+    public var scale: String
+    public var instrument: String
+    public var wave: String
+    public var n: Int
+    public var k: Int
+    /// Participants with a submission at the wave but at least one item of the scale missing.
+    public var incomplete: Int
+    @NullCodable public var alpha: Double?
+    @NullCodable public var alphaCI: [Double]?
+    @NullCodable public var stdAlpha: Double?
+    @NullCodable public var averageR: Double?
+    @NullCodable public var omegaTotal: Double?
+    @NullCodable public var splitHalf: Double?
+    public var items: [ItemRow]
+    public var bootstrap: Bootstrap?
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case scale, instrument, wave, n, k, incomplete, alpha, items, bootstrap, notes
+        case alphaCI = "alpha_ci", stdAlpha = "std_alpha", averageR = "average_r", omegaTotal = "omega_total", splitHalf = "split_half"
+    }
+}
+
+/// `waves retest --json` (spec/cli.md).
+public struct RetestReport: Encodable, Sendable {
+    public var scale: String
+    public var instrument: String
+    public var waves: [String]
+    public var n: Int
+    @NullCodable public var pearsonR: Double?
+    @NullCodable public var iccA1: Double?
+    @NullCodable public var iccA1CI: [Double]?
+    @NullCodable public var iccC1: Double?
+    @NullCodable public var iccC1CI: [Double]?
+    public var notes: [String]
+    enum CodingKeys: String, CodingKey {
+        case scale, instrument, waves, n, notes
+        case pearsonR = "pearson_r", iccA1 = "icc_a1", iccA1CI = "icc_a1_ci", iccC1 = "icc_c1", iccC1CI = "icc_c1_ci"
+    }
+}
+
+/// `waves rci --json` (spec/cli.md).
+public struct RCIReport: Encodable, Sendable {
+    public struct Row: Encodable, Sendable {
+        public var participant: String
+        @NullCodable public var role: String?
+        public var x1: Double
+        public var x2: Double
+        @NullCodable public var rc: Double?
+        @NullCodable public var category: String?
+    }
+    public struct Summary: Encodable, Sendable {
+        public var increase: Int
+        public var decrease: Int
+        public var noChange: Int
+        enum CodingKeys: String, CodingKey { case increase, decrease, noChange = "no_change" }
+    }
+    public var scale: String
+    public var instrument: String
+    public var from: String
+    public var to: String
+    public var n: Int
+    @NullCodable public var sdBaseline: Double?
+    public var reliability: Double
+    public var reliabilitySource: String
+    @NullCodable public var sDiff: Double?
+    public var participants: [Row]
+    public var summary: Summary
+    public var notes: [String]
+    enum CodingKeys: String, CodingKey {
+        case scale, instrument, from, to, n, reliability, participants, summary, notes
+        case sdBaseline = "sd_baseline", reliabilitySource = "reliability_source", sDiff = "s_diff"
+    }
+}
+
+/// Reliability, test-retest and reliable change of a scale, from the store.
+public enum PsychometricsAnalysis {
+    /// Reliability of a scale at one wave, or at every wave where the instrument is given.
+    public static func reliability(bundle: StudyBundle, scale name: String, wave: String?, bootstrap: Int = 0, seed: UInt64 = 1) throws -> [ReliabilityReport] {
+        let (inst, scale) = try bundle.resolveScale(name)
+        let waves = try wave.map { try bundle.resolveWaves([$0]) } ?? bundle.waves(of: inst)
+        let data = try InstrumentData.load(bundle, instrument: inst)
+        return try waves.map { w in try reliability(data: data, scale: scale, wave: w, bootstrap: bootstrap, seed: seed) }
+    }
+
+    /// Reliability of a scale at one wave from already loaded instrument data.
+    public static func reliability(data: InstrumentData, scale: Scale, wave: Wave, bootstrap: Int = 0, seed: UInt64 = 1) throws -> ReliabilityReport {
+        guard let wi = data.waveIndex(wave.id) else { throw AnalysisError.unknownWave(wave.id, available: data.waves.map(\.id)) }
+        let (_, m) = data.itemMatrix(scale: scale, wave: wi)
+        let r = try Reliability.analyze(m, bootstrap: bootstrap, seed: seed)
+        var notes = r.reasons
+        let incomplete = m.rows - r.n
+        if incomplete > 0 { notes.append("\(incomplete) participant(s) with at least one item missing are left out (listwise).") }
+        if data.duplicateCount > 0 { notes.append("\(data.duplicateCount) earlier duplicate submission(s) set aside; the latest is used.") }
+        let items = r.items.map { it in
+            ReliabilityReport.ItemRow(id: scale.items[it.index], n: it.n, mean: it.mean, sd: it.sd, rDrop: it.rDrop,
+                                      alphaIfDeleted: it.alphaIfDeleted, notes: it.reasons)
+        }
+        let boot = r.bootstrap.map { b in
+            ReliabilityReport.Bootstrap(replicates: b.replicates, seed: b.seed, alphaCI: b.alphaCI?.values, omegaCI: b.omegaCI?.values)
+        }
+        if let b = r.bootstrap { notes += b.reasons }
+        return ReliabilityReport(scale: scale.id, instrument: data.instrument.id, wave: wave.id, n: r.n, k: r.k, incomplete: incomplete,
+                                 alpha: r.alpha, alphaCI: r.alphaCI?.values, stdAlpha: r.stdAlpha, averageR: r.averageR,
+                                 omegaTotal: r.omegaTotal, splitHalf: r.splitHalf, items: items, bootstrap: boot, notes: notes)
+    }
+
+    /// Test-retest agreement of the scale score between two waves.
+    public static func retest(bundle: StudyBundle, scale name: String, waves ids: [String]) throws -> RetestReport {
+        let (inst, scale) = try bundle.resolveScale(name)
+        guard ids.count == 2 else { throw AnalysisError.invalidArgument("--waves takes exactly two waves, for example --waves w1,w2") }
+        let waves = try bundle.resolveWaves(ids)
+        let data = try InstrumentData.load(bundle, instrument: inst)
+        let s = data.scores(scale: scale)
+        let a = data.waveIndex(waves[0].id)!, b = data.waveIndex(waves[1].id)!
+        let x = (0..<s.rows).map { s[$0, a] }, y = (0..<s.rows).map { s[$0, b] }
+        let r = try Retest.analyze(x: x, y: y)
+        return RetestReport(scale: scale.id, instrument: inst.id, waves: waves.map(\.id), n: r.n, pearsonR: r.pearsonR,
+                            iccA1: r.iccA1, iccA1CI: r.iccA1CI?.values, iccC1: r.iccC1, iccC1CI: r.iccC1CI?.values, notes: r.reasons)
+    }
+
+    /// Reliable change (Jacobson & Truax) from one wave to another.
+    public static func reliableChange(bundle: StudyBundle, scale name: String, from: String, to: String, reliability given: Double?) throws -> RCIReport {
+        let (inst, scale) = try bundle.resolveScale(name)
+        let waves = try bundle.resolveWaves([from, to])
+        let data = try InstrumentData.load(bundle, instrument: inst)
+        var notes: [String] = []
+        let rel: Double
+        let source: String
+        if let g = given {
+            guard g >= 0 && g < 1 else { throw AnalysisError.invalidArgument("--reliability must be at least 0 and below 1 (got \(g))") }
+            rel = g; source = "given"
+        } else {
+            let rr = try reliability(data: data, scale: scale, wave: waves[0])
+            guard let a = rr.alpha else {
+                throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) cannot be computed (\(rr.notes.joined(separator: "; "))); give --reliability VALUE")
+            }
+            guard a > 0 && a < 1 else { throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) is \(a), which cannot serve as a reliability; give --reliability VALUE") }
+            rel = a; source = "alpha"
+            notes.append("reliability: Cronbach's alpha at \(from) (n = \(rr.n)).")
+        }
+        let s = data.scores(scale: scale)
+        let a = data.waveIndex(waves[0].id)!, b = data.waveIndex(waves[1].id)!
+        var who: [Int] = []
+        for p in 0..<s.rows where !s[p, a].isNaN && !s[p, b].isNaN { who.append(p) }
+        let r = ReliableChange.compute(x1: who.map { s[$0, a] }, x2: who.map { s[$0, b] }, reliability: rel)
+        notes += r.reasons
+        let rows = r.pairs.map { pr in
+            RCIReport.Row(participant: data.participants[who[pr.index]], role: data.roles[who[pr.index]], x1: pr.x1, x2: pr.x2,
+                          rc: pr.rc, category: pr.category?.rawValue)
+        }
+        return RCIReport(scale: scale.id, instrument: inst.id, from: waves[0].id, to: waves[1].id, n: r.n, sdBaseline: r.sdBaseline,
+                         reliability: rel, reliabilitySource: source, sDiff: r.sDiff, participants: rows,
+                         summary: .init(increase: r.summary.increase, decrease: r.summary.decrease, noChange: r.summary.noChange),
+                         notes: notes)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import WavesAnalysis
+import WavesCore
+
+/// `waves change`: did the scale change across waves (and differently by role)?
+struct ChangeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "change",
+        abstract: "Repeated-measures ANOVA over waves (optionally role x wave), sphericity corrections, post hoc tests, Friedman.")
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @Option(help: "Waves to compare, comma-separated (default: all).") var waves: String?
+    @Option(help: "Between-subject factor: role.") var between: String?
+    @Flag(help: "JSON output.") var json = false
+
+    func validate() throws {
+        if let b = between, b != "role" { throw ValidationError("--between takes 'role' (the only between-subject factor)") }
+    }
+
+    func run() throws {
+        let bundle = try options.loadBundle()
+        let r = try ChangeAnalysis.run(bundle: bundle, scale: scale, waves: waves.map { $0.split(separator: ",").map(String.init) },
+                                       betweenRole: between == "role")
+        if json { try JSONOutput.print(r); return }
+        Output.out(ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(scale).scale.label) ?? r.scale))
+    }
+}
+
+/// The readable table of a change analysis.
+enum ChangeText {
+    static func render(_ r: ChangeReport, scaleLabel: String) -> String {
+        var out: [String] = []
+        out.append("\(scaleLabel) (\(r.instrument).\(r.scale)) over \(r.waves.joined(separator: ", ")): n = \(r.n) with a score at every wave"
+                   + (r.excluded > 0 ? " (\(r.excluded) left out)" : ""))
+        out.append("")
+        out.append(summary(r))
+        out.append("")
+        var d = TextTable(["wave", "group", "n", "mean", "sd", "95% CI"], rightAligned: [2, 3, 4])
+        for x in r.descriptives {
+            d.add([x.wave, x.group ?? "all", String(x.n), Fmt.num(x.mean), Fmt.num(x.sd),
+                   x.ci.map { "[\(Fmt.num($0[0])), \(Fmt.num($0[1]))]" } ?? "–"])
+        }
+        out.append(d.render())
+        out.append("")
+        let corr = r.correction
+        out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0 == "GG" ? "Greenhouse-Geisser" : "Huynh-Feldt") correction applied to within effects" } ?? ""))
+        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes"], rightAligned: Set(1...8))
+        for e in r.anova {
+            let eps = corr == "GG" ? e.ggEpsilon?.wrappedValue : (corr == "HF" ? e.hfEpsilon?.wrappedValue : nil)
+            let pc = corr == "GG" ? e.pGG?.wrappedValue : (corr == "HF" ? e.pHF?.wrappedValue : nil)
+            let within = e.ggEpsilon != nil
+            let df1 = within && eps != nil ? Double(e.df1) * min(1, eps!) : Double(e.df1)
+            let df2 = within && eps != nil ? Double(e.df2) * min(1, eps!) : Double(e.df2)
+            a.add([e.effect, Fmt.num(df1, within && eps != nil ? 2 : 0), Fmt.num(df2, within && eps != nil ? 2 : 0), Fmt.num(e.F),
+                   Fmt.p(e.p), within ? Fmt.p(pc ?? e.p) : "", within ? Fmt.num(eps, 3) : "", Fmt.num(e.ges, 3), Fmt.num(e.pes, 3)])
+        }
+        out.append(a.render())
+        if let s = r.sphericity {
+            out.append("Mauchly's test of sphericity: W = \(Fmt.num(s.W, 3)), chi2(\(s.df)) = \(Fmt.num(s.chisq)), p \(Fmt.pEq(s.p)).")
+        } else {
+            out.append("Sphericity: not tested (two waves, or not estimable); epsilons are 1.")
+        }
+        if let w = r.anova.first(where: { $0.effect == "wave" }) {
+            out.append("Epsilons for wave: Greenhouse-Geisser \(Fmt.num(w.ggEpsilon?.wrappedValue, 3)), Huynh-Feldt \(Fmt.num(w.hfEpsilon?.wrappedValue, 3)) (GG is applied when below 0.75, else HF).")
+        }
+        out.append("")
+        out.append("Post hoc paired t-tests (Holm and Bonferroni adjusted)")
+        var ph = TextTable(["a", "b", "diff (b-a)", "t", "df", "p", "p Holm", "p Bonf.", "d_z"], rightAligned: Set(2...8))
+        for x in r.posthoc {
+            ph.add([x.a, x.b, Fmt.num(x.meanDiff, 3), Fmt.num(x.t), String(x.df), Fmt.p(x.p), Fmt.p(x.pHolm), Fmt.p(x.pBonferroni), Fmt.num(x.dz)])
+        }
+        out.append(ph.render())
+        out.append("")
+        out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(Fmt.num(r.friedman.chisq)), p \(Fmt.pEq(r.friedman.p)), Kendall's W = \(Fmt.num(r.friedman.kendallW, 3)).")
+        for n in r.notes { out.append("note: \(n)") }
+        return out.joined(separator: "\n")
+    }
+
+    /// One plain-language line on the main effect of wave, with the corrected p first.
+    static func summary(_ r: ChangeReport) -> String {
+        guard let w = r.anova.first(where: { $0.effect == "wave" }), let F = w.F else {
+            return "The change over waves could not be tested (see the notes below)."
+        }
+        let eps: Double? = r.correction == "GG" ? w.ggEpsilon?.wrappedValue : (r.correction == "HF" ? w.hfEpsilon?.wrappedValue : nil)
+        let p = (r.correction == "GG" ? w.pGG?.wrappedValue : (r.correction == "HF" ? w.pHF?.wrappedValue : nil)) ?? w.p
+        let e = min(1, eps ?? 1)
+        let dfText = eps != nil ? "F(\(Fmt.num(Double(w.df1) * e)), \(Fmt.num(Double(w.df2) * e)))" : "F(\(w.df1), \(w.df2))"
+        let means = r.waves.compactMap { wid in r.descriptives.filter { $0.wave == wid }.reduce(into: (0.0, 0)) { acc, d in
+            if let m = d.mean { acc.0 += m * Double(d.n); acc.1 += d.n } } }.map { $0.1 > 0 ? $0.0 / Double($0.1) : Double.nan }
+        let from = means.first ?? .nan, to = means.last ?? .nan
+        let significant = (p ?? 1) < 0.05
+        var s = significant ? "The score changed across waves" : "No reliable change across waves"
+        s += ": \(dfText) = \(Fmt.num(F)), p\(r.correction.map { " (\($0))" } ?? "") \(Fmt.pEq(p)), generalized eta squared = \(Fmt.num(w.ges, 3))"
+        s += "; mean \(Fmt.num(from)) at \(r.waves.first!) and \(Fmt.num(to)) at \(r.waves.last!)."
+        if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = (r.correction == "GG" ? i.pGG?.wrappedValue : (r.correction == "HF" ? i.pHF?.wrappedValue : nil)) ?? i.p {
+            s += ip < 0.05 ? " Roles changed differently (role x wave p \(Fmt.pEq(ip)))." : " Roles changed alike (role x wave p \(Fmt.pEq(ip)))."
+        }
+        return s
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import WavesAnalysis
+import WavesCore
+
+/// `waves reliability`: internal consistency of one scale, per wave.
+struct ReliabilityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reliability",
+        abstract: "Cronbach's alpha (Feldt interval), standardized alpha, omega total, split-half and item statistics of a scale.")
+
+    @OptionGroup var options: StudyOptions
+    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @Option(help: "One wave (default: every wave the instrument is given at).") var wave: String?
+    @Option(help: "Bootstrap resamples for percentile intervals of alpha and omega (0 = none).") var bootstrap = 0
+    @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
+    @Flag(help: "JSON output.") var json = false
+
+    func validate() throws {
+        if bootstrap < 0 || bootstrap > 100_000 { throw ValidationError("--bootstrap takes 0 to 100000 resamples") }
+    }
+
+    func run() throws {
+        let bundle = try options.loadBundle()
+        let reports = try PsychometricsAnalysis.reliability(bundle: bundle, scale: scale, wave: wave, bootstrap: bootstrap, seed: seed)
+        if json {
+            if wave != nil, let one = reports.first { try JSONOutput.print(one) } else { try JSONOutput.print(reports) }
+            return
+        }
+        let label = (try? bundle.resolveScale(scale).scale.label) ?? scale
+        Output.out(reports.map { render($0, label: label) }.joined(separator: "\n\n"))
+    }
+
+    func render(_ r: ReliabilityReport, label: String) -> String {
+        var out: [String] = []
+        out.append("\(label) (\(r.instrument).\(r.scale)) at \(r.wave): k = \(r.k) items, n = \(r.n) complete participants")
+        if let a = r.alpha {
+            out.append("  alpha \(Fmt.num(a)) " + (r.alphaCI.map { "[\(Fmt.num($0[0])), \(Fmt.num($0[1]))]" } ?? "[–]") + ", n = \(r.n)"
+                       + "  (\(interpret(a)))")
+        } else {
+            out.append("  alpha cannot be computed")
+        }
+        var t = TextTable(["statistic", "value"], rightAligned: [1])
+        t.add(["Cronbach's alpha (raw)", Fmt.num(r.alpha, 3)])
+        t.add(["Feldt 95% interval", r.alphaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
+        t.add(["standardized alpha", Fmt.num(r.stdAlpha, 3)])
+        t.add(["average inter-item r", Fmt.num(r.averageR, 3)])
+        t.add(["omega total (1-factor ML)", Fmt.num(r.omegaTotal, 3)])
+        t.add(["split-half (odd-even, S-B)", Fmt.num(r.splitHalf, 3)])
+        if let b = r.bootstrap {
+            t.add(["bootstrap alpha 95% (B=\(b.replicates))", b.alphaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
+            t.add(["bootstrap omega 95%", b.omegaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
+        }
+        out.append(t.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        var it = TextTable(["item", "n", "mean", "sd", "r_drop", "alpha if deleted"], rightAligned: [1, 2, 3, 4, 5])
+        for i in r.items {
+            it.add([i.id + ((i.rDrop ?? 1) < 0.3 ? " *" : ""), String(i.n), Fmt.num(i.mean), Fmt.num(i.sd), Fmt.num(i.rDrop, 3), Fmt.num(i.alphaIfDeleted, 3)])
+        }
+        out.append("")
+        out.append(it.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        if r.items.contains(where: { ($0.rDrop ?? 1) < 0.3 }) { out.append("  * corrected item-total correlation below 0.30") }
+        for i in r.items { for n in i.notes { out.append("  note: \(i.id): \(n)") } }
+        for n in r.notes { out.append("  note: \(n)") }
+        return out.joined(separator: "\n")
+    }
+
+    func interpret(_ a: Double) -> String {
+        switch a {
+        case ..<0.5: return "poor internal consistency"
+        case ..<0.6: return "weak internal consistency"
+        case ..<0.7: return "questionable internal consistency"
+        case ..<0.8: return "acceptable internal consistency"
+        case ..<0.9: return "good internal consistency"
+        default: return "high internal consistency; check for redundant items"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// WavesExportTests: tests for this target.
