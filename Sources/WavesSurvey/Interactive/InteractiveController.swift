@@ -60,9 +60,8 @@ public struct InteractiveController: Sendable {
     /// Handles one key.
     public mutating func handle(_ key: Key) {
         if key == .resize { return }
-        if key == .interrupt || key == .endOfInput && session.currentItem?.type != .text {
-            leave(); return
-        }
+        // Ctrl-C leaves; Ctrl-D only finishes text (the end of input is reported as Ctrl-C by the front end).
+        if key == .interrupt { leave(); return }
         if showingHelp { showingHelp = false; return }
         message = nil
         notice = nil
