@@ -15,6 +15,7 @@ public struct WavesCommand: ParsableCommand {
             StatusCommand.self,
             ScoreCommand.self,
             SimulateCommand.self,
+            TakeCommand.self,
             ReliabilityCommand.self,
             RetestCommand.self,
             RCICommand.self,
