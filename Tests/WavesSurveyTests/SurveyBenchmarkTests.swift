@@ -9,9 +9,7 @@ final class SurveyBenchmarkTests: XCTestCase {
         XCTAssertEqual(r.keys, 2 * (1 + 8 + 48 + 8 + 5))
         XCTAssertGreaterThan(r.bytesPerFrame, 500)
         XCTAssertLessThan(r.bytesPerFrame, 4000)
-        // Debug builds are far slower than release; this only catches pathological redraws.
-        XCTAssertLessThan(r.medianMilliseconds, 50, r.summary)
-        print(r.summary)
+        // No wall-clock assertion here (speed is measured by `make bench`, not by tests).
     }
 
     func testScriptSubmitsTheInstrument() {
