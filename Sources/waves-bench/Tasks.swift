@@ -13,6 +13,9 @@ enum Tasks {
     static func run(_ name: String, _ rest: [String]) -> Int32 {
         do {
             switch name {
+            case "prepare":
+                let (size, secs) = try Measure.time { try BenchStudy.prepare() }
+                Report.line("store: \(Report.f(Double(size) / 1e6, 1)) MB (ready in \(Report.f(secs, 1)) s)")
             case "store-scan": try storeScan()
             case "store-matrix": try storeMatrix()
             case "json-parse": try jsonParse()
