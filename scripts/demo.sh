@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo: the main job on the shipped demo study.
+# make demo: the main job on the shipped demo study (read-only on its data).
 set -euo pipefail
 WAVES=${1:-.build/release/waves}
 DEMO=${2:-datasets/pmi-demo}
@@ -7,3 +7,7 @@ run() { echo; echo "\$ waves $*"; "$WAVES" "$@"; }
 run validate --study "$DEMO"
 run status --study "$DEMO"
 run score --study "$DEMO" --instrument identity
+run reliability --study "$DEMO" --scale identity --wave w1
+run retest --study "$DEMO" --scale identity --waves w1,w2
+run change --study "$DEMO" --scale identity --between role
+run rci --study "$DEMO" --scale identity --from w1 --to w3

@@ -31,6 +31,7 @@ public struct InstrumentData: Sendable {
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
         var d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
         var stamps: [Int64] = []
+        var lastKeys: [(key: String, column: Int)] = []
         let itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
         var pIndex: [String: Int] = [:]
         for (i, p) in d.participants.enumerated() { pIndex[p] = i }
@@ -60,9 +61,16 @@ public struct InstrumentData: Sendable {
             if bundle.roster?.role(of: r.participant) == nil, let role = r.role { d.roles[p] = role }
             let base = cell * K
             for k in 0..<K { d.values[base + k] = .nan }
-            for a in r.answers {
-                guard let k = itemIndex[a.id] else { continue }
-                if let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
+            // Records of one instrument nearly always list their answers in the same order:
+            // reuse the previous record's column for a key when it is the same string.
+            for (j, a) in r.answers.enumerated() {
+                let k: Int
+                if j < lastKeys.count, lastKeys[j].key == a.id { k = lastKeys[j].column }
+                else {
+                    k = itemIndex[a.id] ?? -1
+                    if j < lastKeys.count { lastKeys[j] = (a.id, k) } else { lastKeys.append((a.id, k)) }
+                }
+                if k >= 0, let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
             }
         }
         d.problems = problems

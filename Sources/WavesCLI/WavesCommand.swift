@@ -15,10 +15,12 @@ public struct WavesCommand: ParsableCommand {
             StatusCommand.self,
             ScoreCommand.self,
             SimulateCommand.self,
+            TakeCommand.self,
             ReliabilityCommand.self,
             RetestCommand.self,
             RCICommand.self,
             ChangeCommand.self,
+            LMMCommand.self,
             ReportCommand.self,
             ExportCommand.self,
         ]

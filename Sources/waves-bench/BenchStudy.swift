@@ -46,7 +46,11 @@ enum BenchStudy {
     static func prepare() throws -> Int {
         let dir = directory
         let store = dir.appendingPathComponent("data/responses.jsonl")
-        if let size = (try? FileManager.default.attributesOfItem(atPath: store.path))?[.size] as? Int, size > 0 { return size }
+        let done = dir.appendingPathComponent("data/.complete")
+        if FileManager.default.fileExists(atPath: done.path),
+           let size = (try? FileManager.default.attributesOfItem(atPath: store.path))?[.size] as? Int { return size }
+        // A half-made store (an interrupted run) is made again from scratch.
+        try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("instruments"), withIntermediateDirectories: true)
         try instrumentYAML().write(to: dir.appendingPathComponent("instruments/bench.yaml"), atomically: true, encoding: .utf8)
         try """
@@ -83,6 +87,7 @@ enum BenchStudy {
             written += o.participants
             index += 1
         }
+        FileManager.default.createFile(atPath: done.path, contents: Data())
         return (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
     }
 }

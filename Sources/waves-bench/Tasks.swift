@@ -5,16 +5,23 @@ import Glibc
 import WavesAnalysis
 import WavesCore
 import WavesStore
+import WavesStats
+import WavesSurvey
 
 /// The benchmark tasks; each prints one summary line.
 enum Tasks {
-    static let order = ["store-scan", "store-matrix"]
-
     static func run(_ name: String, _ rest: [String]) -> Int32 {
         do {
             switch name {
+            case "prepare":
+                let (size, secs) = try Measure.time { try BenchStudy.prepare() }
+                Report.line("store: \(Report.f(Double(size) / 1e6, 1)) MB (ready in \(Report.f(secs, 1)) s)")
             case "store-scan": try storeScan()
             case "store-matrix": try storeMatrix()
+            case "json-parse": try jsonParse()
+            case "reliability-core": try reliabilityCore()
+            case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
+            case "survey": try survey()
             default: Report.line("unknown task \(name)"); return 2
             }
             return 0
@@ -42,5 +49,59 @@ enum Tasks {
         var usage = rusage(); getrusage(RUSAGE_SELF.rawValue, &usage)
         let peak = Double(usage.ru_maxrss) / 1024
         Report.line("store -> answer matrix: \(d.participants.count) participants, \(Report.f(secs)) s, dense matrix \(Report.f(matrixMB, 0)) MB, peak \(Report.f(peak, 0)) MB = \(Report.f(peak / matrixMB)) x matrix (target < 3x)")
+    }
+
+    /// Issue 3: the strict JSON parser alone on 200,000 generated record lines.
+    static func jsonParse() throws {
+        let text = JSONParserBenchmark.sampleResponseLines(count: 200_000)
+        let m = try JSONParserBenchmark.measure(text, runs: 3)
+        Report.line("JSON parser alone: \(m.lines) lines, \(Report.f(m.megabytesPerSecond, 1)) MB/s")
+    }
+
+    /// Issue 5: alpha, omega, item statistics of 40 items x all participants at w1 (computation only).
+    static func reliabilityCore() throws {
+        let bundle = try StudyLoader.load(directory: BenchStudy.directory)
+        let inst = bundle.instruments[0]
+        let d = try InstrumentData.load(bundle, instrument: inst)
+        let (_, m) = d.itemMatrix(scale: inst.scale("total")!, wave: 0)
+        let (r, secs) = try Measure.time { try Reliability.analyze(m) }
+        Report.line("reliability computation, \(m.cols) items x \(m.rows) participants: \(Report.f(secs, 3)) s (alpha \(Report.f(r.alpha ?? .nan, 4)), omega \(Report.f(r.omegaTotal ?? .nan, 4)), n \(r.n))")
+    }
+
+    /// Writes the benchmark data as CSV for the R twins.
+    static func rInputs(_ dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let bundle = try StudyLoader.load(directory: BenchStudy.directory)
+        let inst = bundle.instruments[0]
+        let d = try InstrumentData.load(bundle, instrument: inst)
+        let scale = inst.scale("total")!
+        let (_, m) = d.itemMatrix(scale: scale, wave: 0)
+        var items = scale.items.joined(separator: ",") + "\n"
+        for r in 0..<m.rows {
+            items += m.row(r).map { $0.isNaN ? "NA" : String(Int($0)) }.joined(separator: ",") + "\n"
+        }
+        try items.write(to: dir.appendingPathComponent("items-w1.csv"), atomically: true, encoding: .utf8)
+        let s = d.scores(scale: scale)
+        var long = "participant,role,wave,time,score\n"
+        for p in 0..<s.rows {
+            let vals = (0..<s.cols).map { s[p, $0] }
+            for w in 0..<s.cols where !vals[w].isNaN {
+                long += "\(d.participants[p]),\(d.roles[p] ?? "mentee"),\(d.waves[w].id),\(JSONWriter.number(d.waves[w].time)),\(JSONWriter.number(vals[w]))\n"
+            }
+        }
+        try long.write(to: dir.appendingPathComponent("scores-long.csv"), atomically: true, encoding: .utf8)
+        Report.line("wrote R inputs to \(dir.path)")
+    }
+
+    /// Issue 4: key press to finished redraw, and start-up to first screen.
+    static func survey() throws {
+        Report.line(SurveyBenchmark.keyToRedraw(items: 24, rounds: 20).summary + " (target < 5 ms)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-bench-survey-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try SurveyBenchmark.writeStudy(items: 24, to: dir)
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves")
+        if let ms = SurveyBenchmark.startupToFirstScreen(executable: exe, study: dir) {
+            Report.line("process start-up to first survey screen: median \(Report.f(ms, 1)) ms (target < 100 ms)")
+        }
     }
 }

@@ -124,4 +124,16 @@ final class ReliabilityFixturesTests: XCTestCase {
             XCTAssertEqual(fit.uniquenesses[i], try XCTUnwrap(uniq[i]), accuracy: 1e-4, "uniqueness \(i)")
         }
     }
+
+    /// Odd k: items 1..7 of the complete data. R (from that folder):
+    /// d <- read.csv("data.csv")[, 1:7]; psych::alpha(d)$total$raw_alpha;
+    /// r <- cor(rowSums(d[, c(1, 3, 5, 7)]), rowSums(d[, c(2, 4, 6)])); 2 * r / (1 + r);
+    /// omega from factanal(covmat = cor(d), factors = 1, n.obs = 200) loadings.
+    func testOddNumberOfItems() throws {
+        let m = try ReliabilityFixture.matrix("reliability-complete").selectingColumns(Array(0..<7))
+        let r = try Reliability.analyze(m)
+        XCTAssertEqual(try XCTUnwrap(r.alpha), 0.731559925411087, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(r.splitHalf), 0.689224560314266, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(r.omegaTotal), 0.73599778514113, accuracy: 1e-4)
+    }
 }

@@ -97,7 +97,7 @@ struct JSONReader {
             depth -= 1
             return JSONObject()
         }
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [JSONMember] = []
         members.reserveCapacity(8)
         while true {
             guard base[i] == UInt8(ascii: "\"") else {
@@ -113,7 +113,7 @@ struct JSONReader {
             skipWhitespace()
             guard i < end else { throw endInside("an object", at: i) }
             let v = try value()
-            members.append((key, v))
+            members.append(JSONMember(key: key, value: v))
             skipWhitespace()
             guard i < end else { throw endInside("an object", at: i) }
             let c = base[i]
@@ -130,7 +130,7 @@ struct JSONReader {
             throw unexpected(at: i - 1, "where ',' or '}' was expected in an object")
         }
         depth -= 1
-        return JSONObject(members)
+        return JSONObject(members: members)
     }
 
     /// Parses an array; `base[i]` is `[`.

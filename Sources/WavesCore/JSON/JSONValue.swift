@@ -17,11 +17,20 @@ public enum JSONValue: Sendable, Equatable {
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 }
 
+/// One member of a JSON object. A struct rather than a tuple: arrays of tuples
+/// are destroyed through the generic runtime, which showed up in store-read profiles.
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
+    @inlinable public init(key: String, value: JSONValue) { self.key = key; self.value = value }
+}
+
 /// A JSON object with ordered members. When a key repeats, lookups see the last one.
 public struct JSONObject: Sendable, Equatable {
-    public var members: [(key: String, value: JSONValue)]
+    public var members: [JSONMember]
 
-    public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members }
+    public init(members: [JSONMember]) { self.members = members }
+    public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members.map { JSONMember(key: $0.key, value: $0.value) } }
 
     public subscript(key: String) -> JSONValue? {
         get {
@@ -33,7 +42,7 @@ public struct JSONObject: Sendable, Equatable {
             if let i = members.lastIndex(where: { $0.key == key }) {
                 if let v = newValue { members[i].value = v } else { members.remove(at: i) }
             } else if let v = newValue {
-                members.append((key, v))
+                members.append(JSONMember(key: key, value: v))
             }
         }
     }

@@ -59,52 +59,81 @@ public struct RecordError: Error, LocalizedError, Equatable {
 }
 
 extension ResponseRecord {
-    static let knownKeys: Set<String> = ["format", "id", "study", "participant", "role", "wave", "instrument",
-                                         "started_at", "submitted_at", "mode", "answers", "declined"]
-
     /// Reads a record from a parsed JSON value, keeping unknown keys.
+    ///
+    /// One pass over the members (this runs for every line of the store).
     public init(json: JSONValue) throws {
         guard case .object(let o) = json else { throw RecordError("a response record must be a JSON object") }
-        func str(_ k: String, required: Bool = true) throws -> String? {
-            switch o[k] {
-            case .string(let s)?: return s
-            case nil, .null?: if required { throw RecordError("missing \"\(k)\"") } else { return nil }
-            default: throw RecordError("\"\(k)\" must be a string")
-            }
-        }
-        guard let fmt = try str("format") else { throw RecordError("missing \"format\"") }
-        guard fmt == ResponseRecord.format else { throw RecordError("unknown format \"\(fmt)\" (expected \(ResponseRecord.format))") }
-        guard case .object(let inst)? = o["instrument"] else { throw RecordError("\"instrument\" must be an object with id, version and sha256") }
-        guard let iid = inst["id"]?.stringValue else { throw RecordError("\"instrument.id\" must be a string") }
-        let ref = InstrumentRef(id: iid, version: inst["version"]?.stringValue ?? "", sha256: inst["sha256"]?.stringValue ?? "")
-        guard case .object(let ans)? = o["answers"] else { throw RecordError("\"answers\" must be an object") }
-        var answers: [(id: String, value: Answer)] = []
-        answers.reserveCapacity(ans.members.count)
-        for m in ans.members {
-            switch m.value {
-            case .number(let v): answers.append((m.key, .number(v)))
-            case .string(let s): answers.append((m.key, .text(s)))
-            case .null: answers.append((m.key, .missing))
-            default: throw RecordError("answer \"\(m.key)\" must be a number, a string or null")
-            }
-        }
+        var format: String?, id: String?, study: String?, participant: String?, role: String?, wave: String?
+        var startedAt: String?, submittedAt: String?, mode: String?
+        var instrument: InstrumentRef?
+        var answers: [(id: String, value: Answer)]?
         var declined: [String] = []
-        switch o["declined"] {
-        case nil, .null?: break
-        case .array(let a)?:
-            for v in a {
-                guard let s = v.stringValue else { throw RecordError("\"declined\" must list item ids") }
-                declined.append(s)
+        var extra: [(key: String, value: JSONValue)] = []
+        func string(_ m: JSONMember, optional: Bool = false) throws -> String? {
+            switch m.value {
+            case .string(let s): return s
+            case .null where optional: return nil
+            default: throw RecordError("\"\(m.key)\" must be a string")
             }
-        default: throw RecordError("\"declined\" must be an array")
         }
-        self.init(id: try str("id")!, study: try str("study")!, participant: try str("participant")!,
-                  role: try str("role", required: false), wave: try str("wave")!, instrument: ref,
-                  startedAt: try str("started_at", required: false), submittedAt: try str("submitted_at")!,
-                  mode: try str("mode")!, answers: answers, declined: declined,
-                  extra: o.members.filter { !ResponseRecord.knownKeys.contains($0.key) })
-        if participant.isEmpty { throw RecordError("\"participant\" is empty") }
-        if wave.isEmpty { throw RecordError("\"wave\" is empty") }
+        for m in o.members {
+            switch m.key {
+            case "format": format = try string(m)
+            case "id": id = try string(m)
+            case "study": study = try string(m)
+            case "participant": participant = try string(m)
+            case "role": role = try string(m, optional: true)
+            case "wave": wave = try string(m)
+            case "started_at": startedAt = try string(m, optional: true)
+            case "submitted_at": submittedAt = try string(m)
+            case "mode": mode = try string(m)
+            case "instrument":
+                guard case .object(let inst) = m.value, let iid = inst["id"]?.stringValue else {
+                    throw RecordError("\"instrument\" must be an object with id, version and sha256")
+                }
+                instrument = InstrumentRef(id: iid, version: inst["version"]?.stringValue ?? "", sha256: inst["sha256"]?.stringValue ?? "")
+            case "answers":
+                guard case .object(let ans) = m.value else { throw RecordError("\"answers\" must be an object") }
+                var list: [(id: String, value: Answer)] = []
+                list.reserveCapacity(ans.members.count)
+                for a in ans.members {
+                    switch a.value {
+                    case .number(let v): list.append((a.key, .number(v)))
+                    case .string(let s): list.append((a.key, .text(s)))
+                    case .null: list.append((a.key, .missing))
+                    default: throw RecordError("answer \"\(a.key)\" must be a number, a string or null")
+                    }
+                }
+                answers = list
+            case "declined":
+                switch m.value {
+                case .null: declined = []
+                case .array(let a):
+                    declined = try a.map { v in
+                        guard let s = v.stringValue else { throw RecordError("\"declined\" must list item ids") }
+                        return s
+                    }
+                default: throw RecordError("\"declined\" must be an array")
+                }
+            default:
+                extra.append((m.key, m.value))
+            }
+        }
+        guard let fmt = format else { throw RecordError("missing \"format\"") }
+        guard fmt == ResponseRecord.format else { throw RecordError("unknown format \"\(fmt)\" (expected \(ResponseRecord.format))") }
+        func need(_ v: String?, _ k: String) throws -> String {
+            guard let v else { throw RecordError("missing \"\(k)\"") }
+            return v
+        }
+        guard let instrument else { throw RecordError("\"instrument\" must be an object with id, version and sha256") }
+        guard let answers else { throw RecordError("\"answers\" must be an object") }
+        self.init(id: try need(id, "id"), study: try need(study, "study"), participant: try need(participant, "participant"),
+                  role: role, wave: try need(wave, "wave"), instrument: instrument, startedAt: startedAt,
+                  submittedAt: try need(submittedAt, "submitted_at"), mode: try need(mode, "mode"),
+                  answers: answers, declined: declined, extra: extra)
+        if self.participant.isEmpty { throw RecordError("\"participant\" is empty") }
+        if self.wave.isEmpty { throw RecordError("\"wave\" is empty") }
     }
 
     /// The record as a JSON object, keys in the contract's order, unknown keys last.
@@ -131,7 +160,7 @@ extension ResponseRecord {
             return (a.id, v)
         }))
         o["declined"] = .array(declined.map(JSONValue.string))
-        for e in extra { o.members.append(e) }
+        for e in extra { o.members.append(JSONMember(key: e.key, value: e.value)) }
         return .object(o)
     }
 

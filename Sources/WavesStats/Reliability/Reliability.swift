@@ -118,8 +118,8 @@ public enum Reliability {
     public static func feldtInterval(alpha: Double, n: Int, k: Int) -> StatInterval? {
         guard n >= 2, k >= 2 else { return nil }
         let df1 = Double(n - 1), df2 = Double(n - 1) * Double(k - 1)
-        let fHi = Distributions.fQuantile(0.975, df1: df1, df2: df2)
-        let fLo = Distributions.fQuantile(0.025, df1: df1, df2: df2)
+        guard let fHi = Distributions.fQuantileByInversion(0.975, df1: df1, df2: df2),
+              let fLo = Distributions.fQuantileByInversion(0.025, df1: df1, df2: df2) else { return nil }
         let lower = 1 - (1 - alpha) * fHi, upper = 1 - (1 - alpha) * fLo
         guard lower.isFinite, upper.isFinite else { return nil }
         return StatInterval(lower: lower, upper: upper)

@@ -64,9 +64,11 @@ public enum Retest {
         let f = msb / mse
         // ICC3 (consistency) interval.
         if result.iccC1 != nil {
-            let fL = f / Distributions.fQuantile(0.975, df1: df1, df2: df2)
-            let fU = f * Distributions.fQuantile(0.975, df1: df2, df2: df1)
-            result.iccC1CI = interval((fL - 1) / (fL + nj - 1), (fU - 1) / (fU + nj - 1))
+            if let q1 = Distributions.fQuantileByInversion(0.975, df1: df1, df2: df2),
+               let q2 = Distributions.fQuantileByInversion(0.975, df1: df2, df2: df1) {
+                let fL = f / q1, fU = f * q2
+                result.iccC1CI = interval((fL - 1) / (fL + nj - 1), (fU - 1) / (fU + nj - 1))
+            }
             if result.iccC1CI == nil { reasons.append("icc_c1_ci: the F quantiles could not be computed") }
         }
         // ICC2 (absolute agreement) interval with psych's approximate df v.
@@ -76,9 +78,9 @@ public enum Retest {
             let vn = (nj - 1) * (nd - 1) * pow(nj * icc2 * fj + base, 2)
             let vd = (nd - 1) * nj * nj * icc2 * icc2 * fj * fj + base * base
             let v = vn / vd
-            if v.isFinite, v > 0 {
-                let fU = Distributions.fQuantile(0.975, df1: nd - 1, df2: v)
-                let fL = Distributions.fQuantile(0.975, df1: v, df2: nd - 1)
+            if v.isFinite, v > 0,
+               let fU = Distributions.fQuantileByInversion(0.975, df1: nd - 1, df2: v),
+               let fL = Distributions.fQuantileByInversion(0.975, df1: v, df2: nd - 1) {
                 let common = nj * msj + (nj * nd - nj - nd) * mse
                 let lower = nd * (msb - fU * mse) / (fU * common + nd * msb)
                 let upper = nd * (fL * msb - mse) / (common + nd * fL * msb)

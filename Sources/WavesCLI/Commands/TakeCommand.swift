@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import WavesCore
+import WavesStore
+import WavesSurvey
+
+/// `waves take`: a participant answers the wave's instruments in the terminal (docs/survey.md).
+struct TakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "take",
+        abstract: "Administer a wave's instruments to one participant in the terminal.",
+        discussion: """
+        Interactive screens in a terminal; plain numbered prompts with --plain, or when \
+        stdin or stdout is not a terminal, or TERM=dumb. Answers are saved to a draft as they \
+        are given; leaving (q, Ctrl-C, a closed terminal) keeps them, and running the same \
+        command again offers to resume. Only a confirmed submission writes the record.
+        """)
+
+    @OptionGroup var options: StudyOptions
+
+    @Option(help: "The participant's id (as in the roster).")
+    var participant: String
+
+    @Option(help: "The wave id (as in study.yaml).")
+    var wave: String
+
+    @Option(help: "The participant's role; needed only when the study has no roster.")
+    var role: String?
+
+    @Option(help: "Only this instrument (default: every instrument of the wave).")
+    var instrument: String?
+
+    @Flag(help: "Plain mode: no screen control, one numbered prompt per line, one answer per line.")
+    var plain = false
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let bundle: StudyBundle
+        do { bundle = try options.loadBundle() } catch let e as LoadError {
+            throw TakeError.studyProblems(e.problems.map(\.description).joined(separator: "\n"))
+        }
+        let plan = try TakePlan.make(bundle: bundle, participant: participant, wave: wave, role: role, instrument: instrument)
+
+        let env = ProcessInfo.processInfo.environment
+        let term = env["TERM"] ?? ""
+        let interactive = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
+        let result: AdministrationResult
+        if interactive {
+            let console = TerminalConsole()
+            // Hang-up, kill, and crashes (Swift traps are SIGILL/SIGTRAP): restore the terminal first.
+            for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGSEGV, SIGFPE] {
+                signal(sig, restoreTerminalAndDie)
+            }
+            try console.start()
+            defer { console.stop() }
+            let frontEnd = InteractiveFrontEnd(console: console, style: Style.detect(env))
+            result = try SurveyAdministration(plan: plan, frontEnd: frontEnd).run()
+            console.stop()
+            for r in result.submitted {
+                let title = plan.instruments.first { $0.id == r.instrument.id }?.title ?? r.instrument.id
+                Output.out("Your answers to \(SafeText.clean(title, keepNewlines: false)) are recorded.")
+            }
+        } else {
+            signal(SIGINT, leaveOnInterrupt)
+            let console = StreamConsole()
+            let frontEnd = PlainFrontEnd(console: console, echo: isatty(STDIN_FILENO) != 1)
+            result = try SurveyAdministration(plan: plan, frontEnd: frontEnd).run()
+        }
+        if result.finished {
+            if result.submitted.isEmpty {
+                Output.out("Nothing new was recorded.")
+            } else {
+                Output.out("Everything for this wave is recorded. You can close this window.")
+            }
+        } else if result.draftKept {
+            Output.out("Your answers so far are saved. To continue, run the same command again.")
+        } else {
+            Output.out("No answers were given, so nothing was saved. Run the same command again to start.")
+        }
+    }
+}
+
+/// SIGHUP, SIGTERM (and SIGINT sent by kill) in interactive mode: restore the terminal,
+/// then die of the same signal. The draft already holds every answer given.
+private func restoreTerminalAndDie(_ sig: Int32) {
+    TerminalConsole.restoreAfterSignal()
+    signal(sig, SIG_DFL)
+    raise(sig)
+}
+
+/// Ctrl-C in plain mode: every answer is already in the draft; say so and leave (exit 130).
+private func leaveOnInterrupt(_ sig: Int32) {
+    let message: StaticString = "\nYour answers so far are saved. To continue, run the same command again.\n"
+    message.withUTF8Buffer { b in _ = Glibc.write(STDERR_FILENO, b.baseAddress, b.count) }
+    _exit(130)
+}

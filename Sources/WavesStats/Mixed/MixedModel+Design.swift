@@ -1,0 +1,99 @@
+internal import CGSL
+import Foundation
+
+extension MixedModel {
+    /// The observations with every value present, subjects renumbered 0..<nSubjects by first appearance.
+    struct CompleteData {
+        var y: [Double]
+        var x: Matrix
+        var slope: [Double]?
+        var subjectIndex: [Int]
+        var nSubjects: Int
+        var dropped: Int
+    }
+
+    static func complete(y: [Double], subject: [Int], fixed: Matrix, slope: [Double]?) -> CompleteData {
+        let p = fixed.cols
+        var keep: [Int] = []
+        keep.reserveCapacity(y.count)
+        for r in 0..<y.count {
+            if !y[r].isFinite { continue }
+            if let slope, !slope[r].isFinite { continue }
+            var ok = true
+            for j in 0..<p where !fixed.values[r * p + j].isFinite { ok = false; break }
+            if ok { keep.append(r) }
+        }
+        var index: [Int: Int] = [:]
+        var subjectIndex = [Int]()
+        subjectIndex.reserveCapacity(keep.count)
+        for r in keep {
+            let s = subject[r]
+            if let i = index[s] {
+                subjectIndex.append(i)
+            } else {
+                index[s] = index.count
+                subjectIndex.append(index.count - 1)
+            }
+        }
+        if keep.count == y.count {
+            return CompleteData(y: y, x: fixed, slope: slope, subjectIndex: subjectIndex,
+                                nSubjects: index.count, dropped: 0)
+        }
+        var xv: [Double] = []
+        xv.reserveCapacity(keep.count * p)
+        for r in keep { xv.append(contentsOf: fixed.values[(r * p)..<((r + 1) * p)]) }
+        return CompleteData(y: keep.map { y[$0] }, x: Matrix(rows: keep.count, cols: p, values: xv),
+                            slope: slope.map { s in keep.map { s[$0] } }, subjectIndex: subjectIndex,
+                            nSubjects: index.count, dropped: y.count - keep.count)
+    }
+
+    /// Ordinary least squares for the start of the REML search; throws when X is rank deficient.
+    ///
+    /// Columns are checked in order on the scaled cross-product X'X (a Cholesky pivot below 1e-10
+    /// means the column is, numerically, a combination of the earlier ones), as lme4 drops the
+    /// later of collinear columns.
+    static func leastSquaresStart(y: [Double], x: Matrix, terms: [String]) throws -> [Double] {
+        let p = x.cols, n = x.rows
+        var xtx = [Double](repeating: 0, count: p * p)
+        var xty = [Double](repeating: 0, count: p)
+        x.values.withUnsafeBufferPointer { xv in
+            for r in 0..<n {
+                let row = r * p
+                for j in 0..<p {
+                    let xj = xv[row + j]
+                    xty[j] += xj * y[r]
+                    for k in j..<p { xtx[j * p + k] += xj * xv[row + k] }
+                }
+            }
+        }
+        for j in 0..<p { for k in 0..<j { xtx[j * p + k] = xtx[k * p + j] } }
+        // Rank check on the correlation-scaled cross-product.
+        var l = [Double](repeating: 0, count: p * p)
+        for j in 0..<p {
+            guard xtx[j * p + j] > 0 else {
+                throw StatsError.numerical("the fixed-effect design is rank deficient: column '\(terms[j])' is all zero")
+            }
+            for k in 0...j {
+                var s = xtx[j * p + k] / (xtx[j * p + j] * xtx[k * p + k]).squareRoot()
+                for m in 0..<k { s -= l[j * p + m] * l[k * p + m] }
+                if k == j {
+                    guard s > 1e-10 else {
+                        throw StatsError.numerical("the fixed-effect design is rank deficient: '\(terms[j])' is a linear combination of the earlier terms")
+                    }
+                    l[j * p + j] = s.squareRoot()
+                } else {
+                    l[j * p + k] = s / l[k * p + k]
+                }
+            }
+        }
+        let m = gsl_matrix_alloc(p, p), b = gsl_vector_alloc(p), sol = gsl_vector_alloc(p)
+        defer { gsl_matrix_free(m); gsl_vector_free(b); gsl_vector_free(sol) }
+        for j in 0..<p {
+            for k in 0..<p { gsl_matrix_set(m, j, k, xtx[j * p + k]) }
+            gsl_vector_set(b, j, xty[j])
+        }
+        try GSLRuntime.check(gsl_linalg_cholesky_decomp1(m), "Cholesky factor of X'X")
+        try GSLRuntime.check(gsl_linalg_cholesky_solve(m, b, sol), "least-squares start")
+        return (0..<p).map { gsl_vector_get(sol, $0) }
+    }
+}

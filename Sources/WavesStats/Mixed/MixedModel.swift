@@ -1,0 +1,137 @@
+internal import CGSL
+import Foundation
+
+/// Linear mixed model y = X beta + Z b + e with per-subject random intercept (and slope), fitted by REML.
+///
+/// Bates et al. (2015), lme4: profiled REML criterion over theta, fixed effects and sigma^2
+/// profiled out, one small block per subject. Satterthwaite df as lmerTest 3.1
+/// (Kuznetsova et al. 2017). Matches R `lmerTest::lmer(y ~ X - 1 + (1 | subject))` or
+/// `(1 + t | subject)` with `REML = TRUE`.
+public enum MixedModel {
+    /// Fits the model by REML.
+    ///
+    /// - Parameters:
+    ///   - y: the response, one value per observation.
+    ///   - subject: the subject (participant) of each observation; any integers, any order.
+    ///   - fixed: the fixed-effect design X (observations x p), columns built by the caller.
+    ///   - terms: one name per column of `fixed` (e.g. "(Intercept)", "wave[w2]").
+    ///   - randomSlope: the covariate of a correlated random slope (linear time), nil for a random intercept only.
+    /// Rows with a non-finite response, design value or slope covariate are left out (and reported in `warnings`).
+    public static func fit(y: [Double], subject: [Int], fixed: Matrix, terms: [String],
+                           randomSlope: [Double]? = nil) throws -> MixedModelResult {
+        GSLRuntime.setUp()
+        guard y.count == subject.count, y.count == fixed.rows else {
+            throw StatsError.dimension("y has \(y.count) values, subject \(subject.count), design \(fixed.rows) rows")
+        }
+        guard terms.count == fixed.cols, fixed.cols > 0 else {
+            throw StatsError.dimension("the design has \(fixed.cols) columns and \(terms.count) term names")
+        }
+        if let randomSlope, randomSlope.count != y.count {
+            throw StatsError.dimension("the slope covariate has \(randomSlope.count) values for \(y.count) observations")
+        }
+        var warnings: [String] = []
+        let data = complete(y: y, subject: subject, fixed: fixed, slope: randomSlope)
+        if data.dropped > 0 {
+            warnings.append("\(data.dropped) observation\(data.dropped == 1 ? " was" : "s were") left out for a missing value")
+        }
+        let n = data.y.count, p = fixed.cols, q = randomSlope == nil ? 1 : 2
+        guard n > p else {
+            throw StatsError.insufficientData("\(n) observations for \(p) fixed effects")
+        }
+        guard data.nSubjects >= 2, data.nSubjects < n else {
+            throw StatsError.insufficientData("\(data.nSubjects) participants for \(n) observations: the number of participants must be at least 2 and below the number of observations")
+        }
+        if q == 2 && n <= 2 * data.nSubjects {
+            throw StatsError.insufficientData("\(n) observations for \(2 * data.nSubjects) random effects (intercept and slope per participant): the random slope variance cannot be separated from the residual variance")
+        }
+        let ols = try leastSquaresStart(y: data.y, x: data.x, terms: terms)
+        let problem = ProfiledREML(y: data.y, subjectIndex: data.subjectIndex, nSubjects: data.nSubjects,
+                                   x: data.x, slope: data.slope, ols: ols)
+        let outcome = try ThetaOptimizer(problem: problem).minimise()
+        warnings += outcome.notes
+        let theta = outcome.theta
+        let final = try problem.evaluate(theta: theta, inverse: true)
+        let sigma2 = final.pwrss / Double(n - p)
+        let vcovValues = final.xtxInverse!.map { $0 * sigma2 }
+
+        var satt: Satterthwaite? = nil
+        do {
+            let s = try Satterthwaite.compute(problem: problem, theta: theta, sigma: sigma2.squareRoot(),
+                                              vcovBeta: vcovValues)
+            satt = s
+            let neg = s.hessianEigenvalues.filter { $0 < -1e-8 }
+            let zero = s.hessianEigenvalues.filter { abs($0) <= 1e-8 }
+            if !neg.isEmpty {
+                warnings.append("the Hessian of the REML deviance has \(neg.count) negative eigenvalue\(neg.count == 1 ? "" : "s") (\(list(neg))): the fit may not be at a minimum and the Satterthwaite df are doubtful")
+            }
+            if !zero.isEmpty {
+                warnings.append("the Hessian of the REML deviance has \(zero.count) eigenvalue\(zero.count == 1 ? "" : "s") close to zero (\(list(zero))): the Satterthwaite df use its generalised inverse")
+            }
+        } catch {
+            warnings.append("Satterthwaite degrees of freedom could not be computed: \(error.localizedDescription)")
+        }
+
+        var fixedEffects: [MixedModelResult.FixedEffect] = []
+        var noDF: [String] = []
+        for j in 0..<p {
+            let se = vcovValues[j * p + j].squareRoot()
+            let est = final.beta[j]
+            var df: Double? = nil
+            if let satt {
+                var l = [Double](repeating: 0, count: p)
+                l[j] = 1
+                df = satt.varianceAndDF(l).df
+                if df == nil { noDF.append(terms[j]) }
+            }
+            let t = est / se
+            fixedEffects.append(.init(term: terms[j], estimate: est, se: se, df: df, t: t,
+                                      p: df.map { Distributions.tTwoSided(t, df: $0) }))
+        }
+        if satt != nil && !noDF.isEmpty {
+            warnings.append("Satterthwaite df are undefined for \(noDF.joined(separator: ", ")) (the variance of the estimate does not depend on the variance parameters)")
+        }
+
+        let (random, singularNotes) = components(theta: theta, sigma2: sigma2)
+        let singular = !singularNotes.isEmpty
+        warnings = singularNotes + warnings
+        let nPar = p + theta.count + 1
+        return MixedModelResult(
+            fixed: fixedEffects, random: random, hasRandomSlope: q == 2, theta: theta,
+            sigma: sigma2.squareRoot(), logLik: -final.deviance / 2, aic: final.deviance + 2 * Double(nPar),
+            parameterCount: nPar, converged: outcome.converged, singular: singular, warnings: warnings,
+            nObs: n, nSubjects: data.nSubjects, iterations: outcome.iterations,
+            vcov: Matrix(rows: p, cols: p, values: vcovValues), satterthwaite: satt)
+    }
+
+    private static func list(_ v: [Double]) -> String {
+        v.map { String(format: "%.1e", $0) }.joined(separator: ", ")
+    }
+
+    /// VarCorr from theta and sigma^2, with lme4's isSingular rule (a diagonal theta below 1e-4).
+    static func components(theta: [Double], sigma2: Double) -> (MixedModelResult.VarianceComponents, [String]) {
+        let tol = 1e-4
+        var notes: [String] = []
+        if theta.count == 1 {
+            if theta[0] < tol {
+                notes.append("singular fit: the participant variance is estimated at zero (boundary of the parameter space)")
+            }
+            return (.init(participantVar: sigma2 * theta[0] * theta[0], residualVar: sigma2,
+                          slopeVar: nil, interceptSlopeCor: nil), notes)
+        }
+        let a = theta[0], b = theta[1], c = theta[2]
+        let v0 = a * a, v1 = b * b + c * c
+        if a < tol {
+            notes.append("singular fit: the participant intercept variance is estimated at zero (boundary of the parameter space)")
+        }
+        if c < tol {
+            if v1 < tol * tol {
+                notes.append("singular fit: the slope variance is estimated at zero (boundary of the parameter space)")
+            } else if a >= tol {
+                notes.append("singular fit: the intercept-slope correlation is estimated at \(b < 0 ? "-1" : "+1") (boundary of the parameter space)")
+            }
+        }
+        let cor: Double? = v0 > 0 && v1 > 0 ? a * b / (v0 * v1).squareRoot() : nil
+        return (.init(participantVar: sigma2 * v0, residualVar: sigma2, slopeVar: sigma2 * v1,
+                      interceptSlopeCor: cor), notes)
+    }
+}

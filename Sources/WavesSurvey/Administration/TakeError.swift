@@ -1,0 +1,49 @@
+import Foundation
+import WavesCore
+
+/// Why `waves take` cannot start or go on: one sentence each, naming what to fix.
+public enum TakeError: Error, LocalizedError, Equatable {
+    case emptyParticipant
+    case notInRoster(participant: String, roster: String)
+    case roleConflict(participant: String, rosterRole: String, given: String)
+    case roleNeeded(roles: [String])
+    case unknownRole(role: String, roles: [String])
+    case unknownWave(wave: String, waves: [String])
+    case unknownInstrument(instrument: String, instruments: [String])
+    case instrumentNotAtWave(instrument: String, wave: String, atWave: [String])
+    case noInstruments(wave: String)
+    case studyProblems(String)
+    case draft(String)
+    case store(String)
+
+    public var errorDescription: String? {
+        func q(_ s: String) -> String { "'" + SafeText.clean(s, keepNewlines: false) + "'" }
+        func list(_ xs: [String]) -> String { xs.map { SafeText.clean($0, keepNewlines: false) }.joined(separator: ", ") }
+        switch self {
+        case .emptyParticipant:
+            return "The participant id is empty; give it with --participant."
+        case .notInRoster(let p, let roster):
+            return "Participant \(q(p)) is not in the roster (\(SafeText.clean(roster, keepNewlines: false))); check the id, or add them to the roster first."
+        case .roleConflict(let p, let rr, let given):
+            return "The roster gives participant \(q(p)) the role \(q(rr)), not \(q(given)); leave out --role."
+        case .roleNeeded(let roles):
+            return "This study has no roster, so give the participant's role with --role (one of: \(list(roles)))."
+        case .unknownRole(let r, let roles):
+            return "Role \(q(r)) is not one of the study's roles (\(list(roles)))."
+        case .unknownWave(let w, let waves):
+            return "Wave \(q(w)) is not in study.yaml (waves: \(list(waves)))."
+        case .unknownInstrument(let i, let all):
+            return "Instrument \(q(i)) is not in this study (instruments: \(list(all)))."
+        case .instrumentNotAtWave(let i, let w, let at):
+            return "Instrument \(q(i)) is not given at wave \(q(w)) (instruments at that wave: \(at.isEmpty ? "none" : list(at)))."
+        case .noInstruments(let w):
+            return "No instrument is given at wave \(q(w)) in study.yaml."
+        case .studyProblems(let details):
+            return "The study cannot be used until its files are fixed (run `waves validate` for the full list):\n" + SafeText.clean(details)
+        case .draft(let m):
+            return "Your answers could not be saved: \(SafeText.clean(m)); nothing more was asked."
+        case .store(let m):
+            return "The answers could not be recorded in the store: \(SafeText.clean(m)); they are kept in the draft, so run the same command again."
+        }
+    }
+}

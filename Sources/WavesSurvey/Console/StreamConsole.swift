@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+
+/// A console on two file descriptors without any terminal control: plain mode.
+///
+/// Lines are read with the descriptor's own buffer (no stdio), so nothing is read
+/// ahead of what the survey asks for beyond the buffer; writes go straight to the
+/// descriptor, retried on EINTR and short writes.
+public final class StreamConsole: Console {
+    public let input: Int32
+    public let output: Int32
+    private var buffer: [UInt8] = []
+    private var atEnd = false
+
+    public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
+        self.input = input; self.output = output
+    }
+
+    public func readLine() -> String? {
+        while true {
+            if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(buffer[..<nl])
+                buffer.removeSubrange(...nl)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                return String(decoding: line, as: UTF8.self)
+            }
+            if atEnd {
+                guard !buffer.isEmpty else { return nil }
+                let line = buffer
+                buffer.removeAll()
+                return String(decoding: line, as: UTF8.self)
+            }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; atEnd = true; continue }
+            if n == 0 { atEnd = true; continue }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    public func readKey() -> Key? {
+        // Plain mode reads lines; a key is the first character of the next line.
+        guard let line = readLine() else { return nil }
+        return line.first.map { .character($0) } ?? .enter
+    }
+
+    public func write(_ text: String) { FileDescriptorIO.writeAll(output, text) }
+
+    public var size: TerminalSize { FileDescriptorIO.size(output) ?? .standard }
+}
+
+/// Small helpers over raw descriptors.
+public enum FileDescriptorIO {
+    /// Writes every byte, retrying on EINTR and short writes; gives up silently on other errors
+    /// (a closed terminal cannot be told anything).
+    public static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 { if errno == EINTR { continue }; return }
+            done += n
+        }
+        bytes.removeAll()
+    }
+
+    /// The window size of a terminal descriptor, or nil.
+    public static func size(_ fd: Int32) -> TerminalSize? {
+        var ws = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 else { return nil }
+        return TerminalSize(columns: Int(ws.ws_col), rows: Int(ws.ws_row))
+    }
+
+    /// Whether the descriptor is a terminal.
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+}

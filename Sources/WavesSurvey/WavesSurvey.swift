@@ -1,1 +1,0 @@
-// WavesSurvey: see DESIGN.md

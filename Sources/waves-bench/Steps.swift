@@ -1,0 +1,51 @@
+import Foundation
+
+/// How each benchmark step is run and reported.
+enum Steps {
+    /// Runs a `waves-bench --task` child and prints its line with time and peak memory.
+    static func task(_ name: String) {
+        let o = Measure.child(["--task", name])
+        if o.status != 0 { Report.line("  \(name): FAILED (exit \(o.status)) \(o.output.prefix(400))"); return }
+        Report.line(o.output.trimmingCharacters(in: .newlines).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                    + "   [process \(Report.f(o.seconds)) s, peak \(Report.f(o.peakMB, 0)) MB]")
+    }
+
+    /// Runs the release `waves` binary on the benchmark study.
+    @discardableResult
+    static func cli(_ label: String, _ args: [String]) -> Measure.Outcome? {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { Report.line("  \(label): waves binary not built"); return nil }
+        let o = Measure.run(exe, args + ["--study", BenchStudy.directory.path])
+        if o.status != 0 {
+            Report.line("  \(label): not available (exit \(o.status)) \(o.output.prefix(200))")
+            return nil
+        }
+        Report.line("  \(label): \(Report.f(o.seconds)) s, peak \(Report.f(o.peakMB, 0)) MB")
+        return o
+    }
+
+    /// Times the R twin of a step on the same data, when Rscript is installed, and prints the ratio.
+    static func compareWithR(_ label: String, script: String, input: String, wavesSeconds: Double?, target: Double) {
+        guard let rscript = ["/usr/bin/Rscript", "/usr/local/bin/Rscript"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Report.line("  R (\(label)): skipped, Rscript is not installed"); return
+        }
+        let inputs = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("r-inputs")
+        let file = inputs.appendingPathComponent(input)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            let o = Measure.child(["--task", "r-inputs", inputs.path])
+            if o.status != 0 { Report.line("  R (\(label)): cannot write inputs: \(o.output)"); return }
+        }
+        let scriptPath = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("scripts/bench/\(script)").path
+        let o = Measure.run(rscript, [scriptPath, file.path])
+        guard o.status == 0 else { Report.line("  R (\(label)): failed (exit \(o.status)) \(o.output.prefix(200))"); return }
+        // The script reports the seconds of the computation itself (after reading the CSV).
+        let fields = o.output.split(separator: " ")
+        let rSecs = fields.firstIndex(of: "seconds").flatMap { Double(fields[$0 + 1]) } ?? o.seconds
+        var line = "  R \(label): \(Report.f(rSecs)) s computing (\(Report.f(o.seconds)) s with start-up and CSV reading), peak \(Report.f(o.peakMB, 0)) MB"
+        if let w = wavesSeconds {
+            let ratio = rSecs / w
+            line += "; Waves (whole command, store read included) is \(Report.f(ratio, 1))x faster (target \(Report.f(target, 0))x)"
+        }
+        Report.line(line + "\n    R said: " + o.output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

@@ -1,1 +1,0 @@
-// WavesSurveyTests: tests for this target.
