@@ -47,8 +47,14 @@ public enum MixedModelAnalysis {
     public enum TimeCoding: String, Sendable { case categorical, linear }
 
     public static func run(bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool) throws -> LMMReport {
+        let (inst, _) = try bundle.resolveScale(name)
+        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: name, time: time, betweenRole: betweenRole, slopes: slopes)
+    }
+
+    /// The same from already loaded instrument data (the report loads each instrument once).
+    public static func run(data: InstrumentData, bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool) throws -> LMMReport {
         let (inst, scale) = try bundle.resolveScale(name)
-        let data = try InstrumentData.load(bundle, instrument: inst)
+        guard data.instrument.id == inst.id else { throw AnalysisError.invalidArgument("scale '\(name)' is not on instrument '\(data.instrument.id)'") }
         let scores = data.scores(scale: scale)
         let waves = data.waves
         var warnings: [String] = []

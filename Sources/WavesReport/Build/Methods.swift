@@ -40,6 +40,13 @@ enum Methods {
             + "and partial eta squared. Pairs of waves were compared with paired t-tests on the same participants, adjusted by Holm's (1979) method "
             + "(Bonferroni also shown), with d_z = mean difference / SD of the differences. As a rank-based check, the Friedman (1937) test was computed "
             + "on the same participants (roles ignored), with Kendall's W = χ² / (n (waves − 1))."))
+        out.append(.init(heading: "Mixed model", text:
+            "To use every observed score, including those of participants who missed a wave, a linear mixed model "
+            + "score ~ wave" + (o.roles.count > 1 ? " × role" : "") + " + (1 | participant) was fitted by restricted maximum likelihood (REML; as R lme4, Bates et al., 2015)"
+            + (o.roles.count > 1 ? ", with role included whenever at least two roles had two or more participants with a score" : "")
+            + ". Wave was coded with treatment contrasts with the first wave as the reference" + (o.roles.count > 1 ? ", and the first role (\(o.roles[0])) was the reference role" : "")
+            + ". Degrees of freedom and p-values of the fixed effects use Satterthwaite's (1946) approximation, as R lmerTest (Kuznetsova et al., 2017). "
+            + "The log-likelihood and AIC are those of the REML criterion; a fit is flagged as singular when a variance is estimated at zero."))
         out.append(.init(heading: "Reliable change", text:
             "For each participant with a score at the first and the last wave of an instrument, the reliable change index of Jacobson and Truax (1991) is "
             + "RC = (x₂ − x₁) / S_diff, with S_diff = √2 · SD₁ · √(1 − r_xx), where SD₁ is the standard deviation of those participants' first-wave scores "
@@ -54,6 +61,7 @@ enum Methods {
 
     static let baseReferences: [String] = [
         "Bakeman, R. (2005). Recommended effect size statistics for repeated measures designs. Behavior Research Methods, 37(3), 379–384.",
+        "Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects models using lme4. Journal of Statistical Software, 67(1), 1–48.",
         "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334.",
         "Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson reliability coefficient twenty. Psychometrika, 30(3), 357–370.",
         "Friedman, M. (1937). The use of ranks to avoid the assumption of normality implicit in the analysis of variance. Journal of the American Statistical Association, 32(200), 675–701.",
@@ -62,12 +70,14 @@ enum Methods {
         "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), 65–70.",
         "Huynh, H., & Feldt, L. S. (1976). Estimation of the Box correction for degrees of freedom from sample data in randomized block and split-plot designs. Journal of Educational Statistics, 1(1), 69–82.",
         "Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical approach to defining meaningful change in psychotherapy research. Journal of Consulting and Clinical Psychology, 59(1), 12–19.",
+        "Kuznetsova, A., Brockhoff, P. B., & Christensen, R. H. B. (2017). lmerTest package: Tests in linear mixed effects models. Journal of Statistical Software, 82(13), 1–26.",
         "Lecoutre, B. (1991). A correction for the ε̃ approximate test in repeated measures designs with two or more independent groups. Journal of Educational Statistics, 16(4), 371–372.",
         "Mauchly, J. W. (1940). Significance test for sphericity of a normal n-variate distribution. The Annals of Mathematical Statistics, 11(2), 204–209.",
         "McDonald, R. P. (1999). Test theory: A unified treatment. Lawrence Erlbaum.",
         "McGraw, K. O., & Wong, S. P. (1996). Forming inferences about some intraclass correlation coefficients. Psychological Methods, 1(1), 30–46.",
         "Okabe, M., & Ito, K. (2008). Color universal design (CUD): How to make figures and presentations that are friendly to colorblind people.",
         "Olejnik, S., & Algina, J. (2003). Generalized eta and omega squared statistics: Measures of effect size for some common research designs. Psychological Methods, 8(4), 434–447.",
+        "Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance components. Biometrics Bulletin, 2(6), 110–114.",
         "Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater reliability. Psychological Bulletin, 86(2), 420–428.",
     ]
 }

@@ -78,6 +78,10 @@ struct ScaleSectionBuilder {
             try ChangeAnalysis.run(data: data, bundle: bundle, scale: qualified, waves: waves.map(\.id),
                                    betweenRole: rolesCompare(scores: scores, cols: cols))
         }
+        let lmm: Outcome<LMMReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
+            try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .categorical,
+                                       betweenRole: rolesPresent(scores: scores, cols: cols), slopes: false)
+        }
         let rci: Outcome<RCIReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try PsychometricsAnalysis.reliableChange(data: data, scale: scale, from: waves.first!, to: waves.last!, reliability: nil)
         }
@@ -85,7 +89,7 @@ struct ScaleSectionBuilder {
                             items: scale.items, scoreRule: scale.score.rawValue, waves: waves.map(\.id), waveLabels: waves.map(\.label),
                             scoreRange: scoreRange(scale), means: means, sds: sds, seriesNames: shownNames,
                             trajectories: trajectories, trajectoriesTotal: total,
-                            reliability: reliability, retest: retest, change: change, rci: rci)
+                            reliability: reliability, retest: retest, change: change, lmm: lmm, rci: rci)
     }
 
     /// Whether change and mixed models include role as a factor: at least two of the study's roles
@@ -97,6 +101,16 @@ struct ScaleSectionBuilder {
             if let r = data.roles[p], bundle.study.roles.contains(r) { complete[r, default: 0] += 1 }
         }
         return complete.values.filter { $0 >= 2 }.count >= 2
+    }
+
+    /// Whether the mixed model includes role: at least two of the study's roles have two or more participants with any score.
+    func rolesPresent(scores: Matrix, cols: [Int]) -> Bool {
+        guard bundle.study.roles.count > 1 else { return false }
+        var seen: [String: Int] = [:]
+        for p in 0..<scores.rows where cols.contains(where: { !scores[p, $0].isNaN }) {
+            if let r = data.roles[p], bundle.study.roles.contains(r) { seen[r, default: 0] += 1 }
+        }
+        return seen.values.filter { $0 >= 2 }.count >= 2
     }
 
     /// Consecutive pairs of waves, and first with last when there are more than two.

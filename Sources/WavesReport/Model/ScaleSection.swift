@@ -28,7 +28,7 @@ public struct ScaleSection: Sendable {
     public var reliability: Outcome<[ReliabilityReport]>
     public var retest: Outcome<[RetestReport]>
     public var change: Outcome<ChangeReport>
-    // lmm: added when MixedModelAnalysis lands on main.
+    public var lmm: Outcome<LMMReport>
     public var rci: Outcome<RCIReport>
 
     /// An id for anchors: `scale-INSTRUMENT-SCALE`.

@@ -13,6 +13,7 @@ extension HTMLRenderer {
         s += means(sc)
         s += spaghetti(sc)
         s += change(sc)
+        s += mixedModel(sc)
         s += retest(sc)
         s += reliableChange(sc)
         return s + "</section>"

@@ -22,7 +22,7 @@ struct HTMLRenderer {
         body += texts()
         body += methods()
         body += "<footer><p>Made by Waves from the study folder's store. Every number on this page is what the analysis commands "
-            + "(<code>waves status</code>, <code>reliability</code>, <code>retest</code>, <code>change</code>, <code>rci</code>) print for the same data.</p></footer>"
+            + "(<code>waves status</code>, <code>reliability</code>, <code>retest</code>, <code>change</code>, <code>lmm</code>, <code>rci</code>) print for the same data.</p></footer>"
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             + "<meta name=\"generator\" content=\"Waves\">\n<title>\(SafeText.html(o.title)) — Waves report</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n<main>\n"
             + body + "\n</main>\n</body>\n</html>\n"

@@ -53,6 +53,20 @@ extension MarkdownRenderer {
             s += "\nFriedman test: chi2(\(f.df)) = \(Num.f(f.chisq)), p \(HTMLRenderer.pEq(f.p)), Kendall's W = \(Num.f(f.kendallW, 3)).\n"
         } else { s += "Not shown: \(M.esc(sc.change.reason ?? ""))\n" }
 
+        s += "\n#### Mixed model (every available score)\n\n"
+        if let m = sc.lmm.value {
+            s += "`\(M.esc(m.formula))`, REML, \(m.nObs) observation(s) from \(m.nParticipants) participant(s); df and p by Satterthwaite's method.\n\n"
+            s += M.table(["term", "estimate", "SE", "df", "t", "p"], m.fixed.map { f in
+                [f.term, Num.f(f.estimate, 3), Num.f(f.se, 3), Num.f(f.df, 1), Num.f(f.t), Num.p(f.p)]
+            }, numeric: Set(1...5))
+            var rows = [["participant (intercept)", Num.f(m.random.participantVar, 4), Num.f(m.random.participantVar.squareRoot(), 3)]]
+            if let sv = m.random.slopeVar?.wrappedValue { rows.append(["participant (slope of time)", Num.f(sv, 4), Num.f(sv.squareRoot(), 3)]) }
+            rows.append(["residual", Num.f(m.random.residualVar, 4), Num.f(m.random.residualVar.squareRoot(), 3)])
+            s += "\n" + M.table(["component", "variance", "SD"], rows, numeric: [1, 2])
+            s += "\nREML log-likelihood \(Num.f(m.loglik)), AIC \(Num.f(m.aic)); \(m.converged ? "converged" : "did NOT converge")\(m.singular ? "; singular fit" : "").\n"
+            for w in m.warnings { s += "\n_\(M.esc(w))_\n" }
+        } else { s += "Not shown: \(M.esc(sc.lmm.reason ?? ""))\n" }
+
         s += "\n#### Test-retest agreement\n\n"
         if let rt = sc.retest.value {
             s += M.table(["waves", "n", "Pearson r", "ICC(A,1)", "95% CI", "ICC(C,1)", "95% CI"], rt.map { r in
