@@ -4,7 +4,7 @@ import WavesAnalysis
 extension MarkdownRenderer {
     func scale(_ sc: ScaleSection, number: String) -> String {
         typealias M = MarkdownRenderer
-        var s = "\n### \(number) \(M.esc(sc.label)) (`\(M.esc(sc.qualifiedName))`)\n\n"
+        var s = "\n### \(number) \(M.esc(sc.label)) (\(M.code(sc.qualifiedName)))\n\n"
         s += "\(M.esc(sc.instrumentTitle)) · \(sc.items.count) item(s) · score: \(sc.scoreRule) of the answered items · waves \(M.esc(sc.waves.joined(separator: ", ")))\n"
 
         s += "\n#### Internal consistency\n\n"
@@ -55,7 +55,7 @@ extension MarkdownRenderer {
 
         s += "\n#### Mixed model (every available score)\n\n"
         if let m = sc.lmm.value {
-            s += "`\(M.esc(m.formula))`, REML, \(m.nObs) observation(s) from \(m.nParticipants) participant(s); df and p by Satterthwaite's method.\n\n"
+            s += "\(M.code(m.formula)), REML, \(m.nObs) observation(s) from \(m.nParticipants) participant(s); df and p by Satterthwaite's method.\n\n"
             s += M.table(["term", "estimate", "SE", "df", "t", "p"], m.fixed.map { f in
                 [f.term, Num.f(f.estimate, 3), Num.f(f.se, 3), Num.f(f.df, 1), Num.f(f.t), Num.p(f.p)]
             }, numeric: Set(1...5))

@@ -6,6 +6,7 @@ struct MarkdownRenderer {
     let report: StudyReport
 
     static func esc(_ s: String) -> String { SafeText.markdown(s) }
+    static func code(_ s: String) -> String { SafeText.markdownCode(s) }
 
     static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
         var s = "| " + header.map(esc).joined(separator: " | ") + " |\n"
@@ -16,7 +17,7 @@ struct MarkdownRenderer {
 
     func render() -> String {
         let o = report.overview, c = report.completion
-        var s = "# \(Self.esc(o.title))\n\nWaves study report · study `\(Self.esc(o.id))` · \(o.participants) participant(s) · \(o.waves.count) wave(s) · \(o.instruments.count) instrument(s)"
+        var s = "# \(Self.esc(o.title))\n\nWaves study report · study \(Self.code(o.id)) · \(o.participants) participant(s) · \(o.waves.count) wave(s) · \(o.instruments.count) instrument(s)"
         if let g = report.options.generatedAt { s += " · generated \(Self.esc(g))" }
         s += "\n\n## Main findings\n\n" + report.findings.map { "- \(Self.esc($0))\n" }.joined()
         for n in report.notes { s += "\n_\(Self.esc(n))_\n" }
@@ -31,7 +32,7 @@ struct MarkdownRenderer {
              i.hashes.isEmpty ? "no records yet" : (i.changed ? "WARNING: \(i.hashes.count) versions of the file" : (i.differsFromFile ? "WARNING: differs from the current file" : "same file throughout"))]
         }, numeric: [4])
         for i in o.instruments where i.changed || i.differsFromFile {
-            s += "\n> **Warning:** instrument `\(Self.esc(i.id))` " + (i.changed ? "changed during the study" : "was collected with a file that differs from the current one")
+            s += "\n> **Warning:** instrument \(Self.code(i.id)) " + (i.changed ? "changed during the study" : "was collected with a file that differs from the current one")
                 + ": " + i.hashes.map { "\(String($0.sha256.prefix(12)))… (version \($0.versions.joined(separator: ", ")), \($0.records) record(s) at \($0.waves.joined(separator: ", ")))" }.joined(separator: "; ") + ".\n"
         }
 
@@ -71,7 +72,7 @@ struct MarkdownRenderer {
         for w in waves {
             s += "### \(Self.esc(w.label)) (\(Self.esc(w.wave)))\n\n"
             for p in w.prompts {
-                s += "**\(Self.esc(p.prompt))** (`\(Self.esc(p.instrument)).\(Self.esc(p.item))`)\n\n"
+                s += "**\(Self.esc(p.prompt))** (\(Self.code(p.instrument + "." + p.item)))\n\n"
                 for a in p.answers { s += "- \(Self.esc(a.participant))\(a.role.map { " (\(Self.esc($0)))" } ?? ""): \(Self.esc(a.text))\n" }
                 if p.omitted > 0 { s += "- … \(p.omitted) further answer(s) not listed\n" }
                 s += "\n"

@@ -71,21 +71,37 @@ public enum SafeText {
         return out
     }
 
-    /// Text for one Markdown table cell or line: controls stripped, newlines folded,
-    /// Markdown and HTML metacharacters backslash-escaped so a renderer shows them as text.
+    /// Text for one Markdown table cell or line: controls stripped, newlines folded, and the
+    /// characters that could start markup escaped with a backslash (CommonMark), so a renderer
+    /// shows them as text: `\\ | ` * [ ] # &`, `<` before a letter, `/`, `!` or `?` (a tag),
+    /// and `_` at a word boundary (intraword underscores are not emphasis).
     public static func markdown(_ s: String) -> String {
-        let clean = strippingControls(s).replacingOccurrences(of: "\r", with: "")
+        let chars = Array(strippingControls(s).replacingOccurrences(of: "\r", with: ""))
         var out = ""
-        out.reserveCapacity(clean.utf8.count + 8)
-        for ch in clean {
+        out.reserveCapacity(chars.count + 8)
+        func wordChar(_ i: Int) -> Bool { i >= 0 && i < chars.count && (chars[i].isLetter || chars[i].isNumber) }
+        for (i, ch) in chars.enumerated() {
             switch ch {
             case "\n", "\t": out.append(" ")
-            case "\\", "|", "<", ">", "`", "*", "_", "[", "]", "#": out.append("\\"); out.append(ch)
-            case "&": out += "&amp;"
+            case "\\", "|", "`", "*", "[", "]", "#", "&": out.append("\\"); out.append(ch)
+            case "<":
+                let next = i + 1 < chars.count ? chars[i + 1] : " "
+                if next.isLetter || next == "/" || next == "!" || next == "?" { out.append("\\") }
+                out.append(ch)
+            case "_":
+                if !(wordChar(i - 1) && wordChar(i + 1)) { out.append("\\") }
+                out.append(ch)
             default: out.append(ch)
             }
         }
         return out
+    }
+
+    /// A Markdown code span: controls stripped, newlines folded, backticks replaced (nothing inside a span needs escaping).
+    public static func markdownCode(_ s: String) -> String {
+        let clean = strippingControls(s).replacingOccurrences(of: "`", with: "'")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "|", with: "¦")
+        return "`" + clean + "`"
     }
 
     /// An identifier usable in an HTML `id` attribute: letters, digits, `-` and `_` only.
