@@ -1,0 +1,44 @@
+import XCTest
+@testable import WavesReport
+
+final class SVGTests: XCTestCase {
+    func testEveryFigureHasTitleAndDescriptionAndEscapesText() {
+        let hostile = "<script>alert(1)</script> & \"x\""
+        let figs = [
+            LineCharts.means(id: "m", title: hostile, desc: hostile, categories: ["w1", hostile],
+                             series: [MeanSeries(name: hostile, points: [MeanPoint(mean: 3, lower: 2.5, upper: 3.5, n: 10), nil])], yTitle: hostile),
+            LineCharts.spaghetti(id: "s", title: "t", desc: "d", categories: ["a", "b"], seriesNames: [hostile],
+                                 trajectories: [Trajectory(series: 0, values: [1, 2]), Trajectory(series: 0, values: [nil, 3])],
+                                 means: [MeanSeries(name: hostile, points: [MeanPoint(mean: 1, lower: nil, upper: nil, n: 1), MeanPoint(mean: 2.5, lower: nil, upper: nil, n: 2)])],
+                                 yTitle: "y", yRange: (1, 5)),
+            HeatMap.render(id: "h", title: "t", desc: "d", columns: ["w1", "w2"], rows: [HeatRow(label: hostile, group: hostile, values: [1, nil])]),
+            BarChart.render(id: "b", title: "t", desc: "d", bars: [BarChart.Bar(label: hostile, value: 3, color: Palette.blue)], valueTitle: "n"),
+        ]
+        for svg in figs {
+            XCTAssertTrue(svg.hasPrefix("<svg class=\"chart\""))
+            XCTAssertTrue(svg.contains("role=\"img\""))
+            XCTAssertNotNil(svg.range(of: "<title id=\"[a-z]-title\">", options: .regularExpression))
+            XCTAssertNotNil(svg.range(of: "<desc id=\"[a-z]-desc\">", options: .regularExpression))
+            XCTAssertFalse(svg.contains("<script"), svg)
+            XCTAssertFalse(svg.contains("\"x\""))
+            XCTAssertFalse(svg.contains("http"))
+        }
+        XCTAssertTrue(figs[0].contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"))
+    }
+
+    func testOkabeItoPaletteAndRamp() {
+        XCTAssertEqual(Set(Palette.series), Set(["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]))
+        XCTAssertEqual(Palette.ramp(0), "#F2F2F2")
+        XCTAssertEqual(Palette.ramp(1), "#0072B2")
+        XCTAssertEqual(Palette.ramp(7), "#0072B2")
+        XCTAssertEqual(Palette.color(7), Palette.color(0))
+    }
+
+    func testMeanChartPlacesPointsOnTheAxis() {
+        // With ticks 3.0 ... 5.0 a mean of 4.0 sits halfway down the plot area.
+        let axes = CategoryAxes(plotWidth: 400, plotHeight: 200, categories: ["a", "b"], yMin: 3.02, yMax: 4.94)
+        XCTAssertEqual(axes.y(4.0), axes.top + 100, accuracy: 1e-9)
+        XCTAssertEqual(axes.x(0), axes.left + 100, accuracy: 1e-9)
+        XCTAssertEqual(axes.x(1), axes.left + 300, accuracy: 1e-9)
+    }
+}

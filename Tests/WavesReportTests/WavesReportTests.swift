@@ -1,1 +1,0 @@
-// WavesReportTests: tests for this target.
