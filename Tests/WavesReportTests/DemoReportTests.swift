@@ -70,6 +70,17 @@ final class DemoReportTests: XCTestCase {
         XCTAssertTrue(html.contains("@media print"))
     }
 
+    /// The checker itself finds each kind of external reference (so the tests above can fail).
+    func testExternalReferenceCheckerFindsEachKind() {
+        for bad in ["<a href=\"https://x.org\">", "<img src=\"a.png\">", "<style>@import 'a.css';</style>", "<div style=\"background:url(a.png)\">",
+                    "<script>1</script>", "<link rel=stylesheet href=a.css>", "<use xlink:href=\"f.svg#a\"/>", "<p onclick=\"x()\">"] {
+            XCTAssertFalse(HTMLProbe.externalReferences("<p>ok</p>" + bad).isEmpty, bad)
+        }
+        for fine in ["<a href=\"#scales\">", "<div style=\"background:url(data:image/png;base64,AAAA)\">", "&lt;img src=x onerror=alert(1)&gt;"] {
+            XCTAssertEqual(HTMLProbe.externalReferences(fine), [], fine)
+        }
+    }
+
     func testCompletionEqualsWavesStatus() throws {
         let (_, report, html, _) = try built()
         let status = CompletionStatus(try StudyData.load(directory: Self.demo))

@@ -46,7 +46,8 @@ enum HTMLProbe {
 
     /// Every reference to something outside the page: http(s) URLs, src/href to files, @import, url() other than data:.
     static func externalReferences(_ html: String) -> [String] {
-        let patterns = ["https?://", "\\ssrc\\s*=", "@import", "url\\((?!\\s*['\"]?data:)", "href\\s*=\\s*\"(?!#)", "<script", "<link", "<iframe", "<object", "<embed"]
+        let patterns = ["https?://", "<[^>]*\\s(src|href|xlink:href)\\s*=\\s*(?![\"']?#)", "@import", "url\\((?!\\s*['\"]?data:)",
+                        "<script", "<link", "<iframe", "<object", "<embed", "<img", "\\son[a-z]+\\s*=\\s*[\"']"]
         return patterns.compactMap { p in html.range(of: p, options: [.regularExpression, .caseInsensitive]).map { String(html[$0]) } }
     }
 }
