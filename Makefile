@@ -29,8 +29,7 @@ demo: release
 	@bash scripts/demo.sh $(WAVES) $(DEMO)
 
 test: test-deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	SWIFT=$(SWIFT) bash scripts/test.sh
 
 bench: deps
 	$(SWIFT) build -c release --product waves

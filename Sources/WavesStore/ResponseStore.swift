@@ -69,8 +69,7 @@ public struct ResponseStore: Sendable {
                 return
             }
             do {
-                let value = try JSONParser.parse(bytes)
-                let record = try ResponseRecord(json: value)
+                let record = try ResponseRecord.decode(line: bytes)
                 try body(record, lineNo)
             } catch let e as RecordError {
                 problems.append(StoreProblem(line: lineNo, message: e.message))

@@ -88,6 +88,18 @@ struct JSONReader {
 
     /// Parses an object; `base[i]` is `{`. Members keep their order, duplicate keys included.
     mutating func object() throws(Stop) -> JSONObject {
+        var members: [JSONMember] = []
+        members.reserveCapacity(8)
+        try visitMembers { (r: inout JSONReader, key: String) throws(Stop) in
+            members.append(JSONMember(key: key, value: try r.value()))
+        }
+        return JSONObject(members: members)
+    }
+
+    /// Walks an object (`base[i]` is `{`): for each member, reads the name and calls
+    /// `body`, which must consume the value (with `value()` or a specialised reader).
+    /// The grammar checks are the same as `object()`'s, which is built on it.
+    mutating func visitMembers(_ body: (inout JSONReader, String) throws(Stop) -> Void) throws(Stop) {
         try enter()
         i += 1
         skipWhitespace()
@@ -95,10 +107,8 @@ struct JSONReader {
         if base[i] == UInt8(ascii: "}") {
             i += 1
             depth -= 1
-            return JSONObject()
+            return
         }
-        var members: [JSONMember] = []
-        members.reserveCapacity(8)
         while true {
             guard base[i] == UInt8(ascii: "\"") else {
                 throw unexpected(at: i, "where a member name (a string) was expected")
@@ -112,8 +122,7 @@ struct JSONReader {
             i += 1
             skipWhitespace()
             guard i < end else { throw endInside("an object", at: i) }
-            let v = try value()
-            members.append(JSONMember(key: key, value: v))
+            try body(&self, key)
             skipWhitespace()
             guard i < end else { throw endInside("an object", at: i) }
             let c = base[i]
@@ -130,7 +139,6 @@ struct JSONReader {
             throw unexpected(at: i - 1, "where ',' or '}' was expected in an object")
         }
         depth -= 1
-        return JSONObject(members: members)
     }
 
     /// Parses an array; `base[i]` is `[`.

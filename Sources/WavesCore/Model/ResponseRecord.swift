@@ -60,80 +60,11 @@ public struct RecordError: Error, LocalizedError, Equatable {
 
 extension ResponseRecord {
     /// Reads a record from a parsed JSON value, keeping unknown keys.
-    ///
-    /// One pass over the members (this runs for every line of the store).
     public init(json: JSONValue) throws {
         guard case .object(let o) = json else { throw RecordError("a response record must be a JSON object") }
-        var format: String?, id: String?, study: String?, participant: String?, role: String?, wave: String?
-        var startedAt: String?, submittedAt: String?, mode: String?
-        var instrument: InstrumentRef?
-        var answers: [(id: String, value: Answer)]?
-        var declined: [String] = []
-        var extra: [(key: String, value: JSONValue)] = []
-        func string(_ m: JSONMember, optional: Bool = false) throws -> String? {
-            switch m.value {
-            case .string(let s): return s
-            case .null where optional: return nil
-            default: throw RecordError("\"\(m.key)\" must be a string")
-            }
-        }
-        for m in o.members {
-            switch m.key {
-            case "format": format = try string(m)
-            case "id": id = try string(m)
-            case "study": study = try string(m)
-            case "participant": participant = try string(m)
-            case "role": role = try string(m, optional: true)
-            case "wave": wave = try string(m)
-            case "started_at": startedAt = try string(m, optional: true)
-            case "submitted_at": submittedAt = try string(m)
-            case "mode": mode = try string(m)
-            case "instrument":
-                guard case .object(let inst) = m.value, let iid = inst["id"]?.stringValue else {
-                    throw RecordError("\"instrument\" must be an object with id, version and sha256")
-                }
-                instrument = InstrumentRef(id: iid, version: inst["version"]?.stringValue ?? "", sha256: inst["sha256"]?.stringValue ?? "")
-            case "answers":
-                guard case .object(let ans) = m.value else { throw RecordError("\"answers\" must be an object") }
-                var list: [(id: String, value: Answer)] = []
-                list.reserveCapacity(ans.members.count)
-                for a in ans.members {
-                    switch a.value {
-                    case .number(let v): list.append((a.key, .number(v)))
-                    case .string(let s): list.append((a.key, .text(s)))
-                    case .null: list.append((a.key, .missing))
-                    default: throw RecordError("answer \"\(a.key)\" must be a number, a string or null")
-                    }
-                }
-                answers = list
-            case "declined":
-                switch m.value {
-                case .null: declined = []
-                case .array(let a):
-                    declined = try a.map { v in
-                        guard let s = v.stringValue else { throw RecordError("\"declined\" must list item ids") }
-                        return s
-                    }
-                default: throw RecordError("\"declined\" must be an array")
-                }
-            default:
-                extra.append((m.key, m.value))
-            }
-        }
-        guard let fmt = format else { throw RecordError("missing \"format\"") }
-        guard fmt == ResponseRecord.format else { throw RecordError("unknown format \"\(fmt)\" (expected \(ResponseRecord.format))") }
-        func need(_ v: String?, _ k: String) throws -> String {
-            guard let v else { throw RecordError("missing \"\(k)\"") }
-            return v
-        }
-        guard let instrument else { throw RecordError("\"instrument\" must be an object with id, version and sha256") }
-        guard let answers else { throw RecordError("\"answers\" must be an object") }
-        self.init(id: try need(id, "id"), study: try need(study, "study"), participant: try need(participant, "participant"),
-                  role: role, wave: try need(wave, "wave"), instrument: instrument, startedAt: startedAt,
-                  submittedAt: try need(submittedAt, "submitted_at"), mode: try need(mode, "mode"),
-                  answers: answers, declined: declined, extra: extra)
-        if self.participant.isEmpty { throw RecordError("\"participant\" is empty") }
-        if self.wave.isEmpty { throw RecordError("\"wave\" is empty") }
+        var b = RecordBuilder()
+        for m in o.members { try b.set(m.key, m.value) }
+        self = try b.build()
     }
 
     /// The record as a JSON object, keys in the contract's order, unknown keys last.
