@@ -43,6 +43,23 @@ struct HTMLRenderer {
         var s = "<section id=\"findings\"><h2>Main findings</h2><ul class=\"findings\">"
         for f in report.findings { s += "<li>\(SafeText.html(f))</li>" }
         s += "</ul>"
+        var t = HTMLTable("findings", caption: "Per scale: change across waves for participants with a score at every wave (repeated-measures ANOVA, corrected), alpha over the waves, reliable change from first to last wave",
+                          header: ["scale", "n", "mean first → last", "test of wave", "p", "η²G", "alpha", "reliable change ↑/↓/none"])
+        for sc in report.scales {
+            let c = sc.change.value
+            let w = c?.corrected.first { $0.effect == "wave" }
+            let m = c?.pooledMeans
+            let alphas = (sc.reliability.value ?? []).compactMap(\.alpha)
+            let alphaText = alphas.isEmpty ? Num.missing : (alphas.count == 1 ? Num.f(alphas[0]) : "\(Num.f(alphas.min()))–\(Num.f(alphas.max()))")
+            let rc = sc.rci.value.map { "\($0.summary.increase) / \($0.summary.decrease) / \($0.summary.noChange)" } ?? Num.missing
+            let test = w.map { e in "F(" + (e.isCorrected ? "\(Num.f(e.df1)), \(Num.f(e.df2))" : "\(Int(e.df1)), \(Int(e.df2))") + ") = \(Num.f(e.F))" } ?? Num.missing
+            let significant = (w?.p ?? 1) < 0.05
+            t.add([.markup("<a href=\"#\(sc.anchor)\">\(SafeText.html(sc.label))</a>"), .num(c.map { String($0.n) } ?? Num.missing, key: "n"),
+                   .num(m.map { "\(Num.f($0.first ?? nil)) → \(Num.f($0.last ?? nil))" } ?? Num.missing, key: "means"),
+                   .num(test, key: "test"), .num(Num.p(w?.p) + (w?.correction.map { " \($0)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
+                   .num(Num.f(w?.ges, 3), key: "ges"), .num(alphaText, key: "alpha"), .num(rc, key: "rci")], key: sc.qualifiedName)
+        }
+        if !report.scales.isEmpty { s += t.markup }
         for n in report.notes { s += "<p class=\"note\">\(SafeText.html(n))</p>" }
         return s + "</section>"
     }
@@ -89,6 +106,8 @@ struct HTMLRenderer {
     th{background:var(--bg-soft);font-weight:600;border-bottom:2px solid #bbb}
     td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     td.flag{color:var(--warn);font-weight:700}
+    td.strong{font-weight:600}
+    td.nowrap{white-space:nowrap}
     tr.total td{font-weight:600}
     figure{margin:10px 0 16px;break-inside:avoid;page-break-inside:avoid}
     figcaption{font-size:13px;color:var(--muted);margin-top:2px;max-width:760px}
