@@ -57,7 +57,7 @@ final class LargeStudyReportTests: XCTestCase {
         XCTAssertEqual(ReportGenerator.render(try ReportGenerator.build(bundle: bundle, options: o)), html)
         // 600 people: the heat map shows completion patterns, labelled with their counts, which add up.
         XCTAssertTrue(html.contains("Completion patterns by wave"))
-        let counts = html.matches(of: /<text[^>]*>(\d+) participant\(s\)<\/text>/).map { Int($0.1)! }
+        let counts = html.matches(of: /<text[^>]*>n = (\d+)<\/text>/).map { Int($0.1)! }
         XCTAssertEqual(counts.reduce(0, +), 600)
         XCTAssertEqual(HTMLProbe.externalReferences(html), [])
     }

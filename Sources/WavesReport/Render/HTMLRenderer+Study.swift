@@ -52,7 +52,7 @@ extension HTMLRenderer {
         let roles = o.roles + (c.unknownRole > 0 ? ["unknown"] : [])
         var t = HTMLTable("attrition", caption: "Response and attrition per instrument, wave and role",
                           header: ["instrument", "wave", "completed", "of all"] + roles.map { "\($0) (of \(c.roleTotals[$0] ?? ($0 == "unknown" ? c.unknownRole : 0)))" }
-                            + ["retained of first wave", "lost since first wave"])
+                            + ["retained", "lost"])
         for inst in c.instruments {
             for w in inst.waves {
                 let roleCells: [Cell] = roles.map { r in
@@ -66,7 +66,7 @@ extension HTMLRenderer {
             }
         }
         s += t.markup
-        s += "<p class=\"note\">“Retained” and “lost” compare each wave with the instrument's first wave, as <code>waves status</code> does; "
+        s += "<p class=\"note\">“Retained”: completed at this wave as a share of those who completed the instrument's first wave; “lost”: at the first wave but not at this one (as <code>waves status</code>); "
             + "percentages per role are of the participants in that role.</p>"
         s += "<h3 id=\"store-checks\">Duplicates and store problems</h3>"
         if c.duplicateCount == 0 && c.problemCount == 0 {
@@ -124,7 +124,7 @@ extension HTMLRenderer {
         for g in groups {
             for (j, p) in g.patterns.enumerated() {
                 if j >= perGroup { hidden += p.count; continue }
-                rows.append(HeatRow(label: "\(p.count) participant(s)", group: g.role,
+                rows.append(HeatRow(label: "n = \(p.count)", group: g.role,
                                     values: cols.indices.map { scheduled[$0] == 0 ? nil : Double(p.key[$0]) / Double(scheduled[$0]) }))
                 texts.append(cols.indices.map { scheduled[$0] == 0 ? nil : "\(p.key[$0])/\(scheduled[$0])" })
             }
@@ -132,7 +132,7 @@ extension HTMLRenderer {
         let svg = HeatMap.render(id: "fig-completion", title: "Completion patterns by wave",
                                  desc: "\(c.rows.count) participants are too many to draw one row each; each row is a completion pattern across \(cols.count) waves with the number of participants who share it, grouped by role.",
                                  columns: cols, rows: rows, cellText: { i, w in texts[i][w] })
-        return Self.figure(svg, caption: "Figure 1. Completion patterns: with \(c.rows.count) participants each row is a pattern of instruments submitted / scheduled per wave, labelled with how many participants share it"
+        return Self.figure(svg, caption: "Figure 1. Completion patterns: with \(c.rows.count) participants each row is a pattern of instruments submitted / scheduled per wave, labelled with how many participants (n) share it"
                            + (hidden > 0 ? "; \(hidden) participant(s) with rarer patterns are not drawn." : "."))
     }
 }

@@ -32,7 +32,7 @@ public enum HeatMap {
                 svg.text(4, y + 13, SVGDocument.clip(g, 40), size: 11, weight: "600", fill: "#333333")
                 y += 18
             }
-            if showLabels { svg.text(labelWidth - 6, y + cellH - 3, SVGDocument.clip(r.label, 18), anchor: .end, size: min(11, cellH - 2), fill: "#333333") }
+            if showLabels { svg.text(labelWidth - 6, y + cellH - 3, SVGDocument.clip(r.label, 16), anchor: .end, size: min(11, cellH - 2), fill: "#333333") }
             for (j, v) in r.values.enumerated() {
                 let x = labelWidth + cellW * Double(j)
                 if let v {
