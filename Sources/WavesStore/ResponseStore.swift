@@ -62,6 +62,7 @@ public struct ResponseStore: Sendable {
     @discardableResult
     public func scan(_ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
+        var keys = AnswerKeyCache()
         try LineReader.forEachLine(path: url.path) { bytes, lineNo, complete in
             if bytes.isEmpty && complete { return }
             if !complete {
@@ -69,7 +70,7 @@ public struct ResponseStore: Sendable {
                 return
             }
             do {
-                let record = try ResponseRecord.decode(line: bytes)
+                let record = try ResponseRecord.decode(line: bytes, keys: &keys)
                 try body(record, lineNo)
             } catch let e as RecordError {
                 problems.append(StoreProblem(line: lineNo, message: e.message))

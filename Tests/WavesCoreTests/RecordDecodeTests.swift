@@ -3,10 +3,13 @@ import XCTest
 
 /// The streaming record decoder must agree exactly with parse-then-convert.
 final class RecordDecodeTests: XCTestCase {
+    /// One key cache shared across all lines of a test, as in a store scan.
+    var cache = AnswerKeyCache()
+
     func outcome(_ line: [UInt8], streaming: Bool) -> String {
         line.withUnsafeBytes { b in
             do {
-                let r = streaming ? try ResponseRecord.decode(line: b) : try ResponseRecord(json: JSONParser.parse(b))
+                let r = streaming ? try ResponseRecord.decode(line: b, keys: &cache) : try ResponseRecord(json: JSONParser.parse(b))
                 return "ok " + r.jsonLine
             } catch {
                 return "error \(type(of: error)): \((error as? LocalizedError)?.errorDescription ?? "\(error)")"
@@ -40,7 +43,7 @@ final class RecordDecodeTests: XCTestCase {
     }
 
     func testRecordErrorsMatch() {
-        for s in ["[1]", "{\"format\":\"waves.response/1\"}", "{\"format\":\"x\"}", "{\"answers\":{\"a\":[1]},\"format\":\"waves.response/1\"}", "  {} ", "{}x"] {
+        for s in ["{\"answers\":{\"\":1,\"a\\u0062\":2,\"é\":3},\"format\":\"waves.response/1\"}", "[1]", "{\"format\":\"waves.response/1\"}", "{\"format\":\"x\"}", "{\"answers\":{\"a\":[1]},\"format\":\"waves.response/1\"}", "  {} ", "{}x"] {
             XCTAssertEqual(outcome(Array(s.utf8), streaming: true), outcome(Array(s.utf8), streaming: false), s)
         }
     }

@@ -100,6 +100,12 @@ struct JSONReader {
     /// `body`, which must consume the value (with `value()` or a specialised reader).
     /// The grammar checks are the same as `object()`'s, which is built on it.
     mutating func visitMembers(_ body: (inout JSONReader, String) throws(Stop) -> Void) throws(Stop) {
+        try visitMembers(keys: { (r: inout JSONReader, _: Int) throws(Stop) -> String in try r.string() }, body)
+    }
+
+    /// `visitMembers` with the member names read by `keys(reader, memberIndex)` (`base[i]` is the opening quote).
+    mutating func visitMembers(keys: (inout JSONReader, Int) throws(Stop) -> String,
+                               _ body: (inout JSONReader, String) throws(Stop) -> Void) throws(Stop) {
         try enter()
         i += 1
         skipWhitespace()
@@ -109,11 +115,13 @@ struct JSONReader {
             depth -= 1
             return
         }
+        var index = 0
         while true {
             guard base[i] == UInt8(ascii: "\"") else {
                 throw unexpected(at: i, "where a member name (a string) was expected")
             }
-            let key = try string()
+            let key = try keys(&self, index)
+            index += 1
             skipWhitespace()
             guard i < end else { throw endInside("an object", at: i) }
             guard base[i] == UInt8(ascii: ":") else {

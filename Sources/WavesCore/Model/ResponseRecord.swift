@@ -6,6 +6,11 @@ public struct InstrumentRef: Sendable, Equatable {
     public var version: String
     public var sha256: String
     public init(id: String, version: String, sha256: String) { self.id = id; self.version = version; self.sha256 = sha256 }
+
+    /// `{"id":…,"version":…,"sha256":…}` as stored in records and drafts.
+    public var json: JSONValue {
+        .object(JSONObject([("id", .string(id)), ("version", .string(version)), ("sha256", .string(sha256))]))
+    }
 }
 
 /// One submitted administration (`format: waves.response/1`): one line of the store.
@@ -76,8 +81,7 @@ extension ResponseRecord {
         o["participant"] = .string(participant)
         o["role"] = role.map(JSONValue.string) ?? .null
         o["wave"] = .string(wave)
-        o["instrument"] = .object(JSONObject([("id", .string(instrument.id)), ("version", .string(instrument.version)),
-                                              ("sha256", .string(instrument.sha256))]))
+        o["instrument"] = instrument.json
         if let s = startedAt { o["started_at"] = .string(s) }
         o["submitted_at"] = .string(submittedAt)
         o["mode"] = .string(mode)

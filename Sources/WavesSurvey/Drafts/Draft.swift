@@ -38,8 +38,7 @@ public struct Draft: Equatable, Sendable {
         o["participant"] = .string(participant)
         o["role"] = role.map(JSONValue.string) ?? .null
         o["wave"] = .string(wave)
-        o["instrument"] = .object(JSONObject([("id", .string(instrument.id)), ("version", .string(instrument.version)),
-                                              ("sha256", .string(instrument.sha256))]))
+        o["instrument"] = instrument.json
         o["started_at"] = .string(startedAt)
         o["updated_at"] = .string(updatedAt)
         o["mode"] = .string(mode)
