@@ -11,6 +11,7 @@ run reliability --study "$DEMO" --scale identity --wave w1
 run retest --study "$DEMO" --scale identity --waves w1,w2
 run change --study "$DEMO" --scale identity --between role
 run rci --study "$DEMO" --scale identity --from w1 --to w3
+run lmm --study "$DEMO" --scale identity --time linear --between role --slopes
 # The whole analysis as one page (datasets/pmi-demo/report.html, ignored by git, rebuilt each time);
 # `waves report` prints the path and a short summary of the main findings.
 echo
