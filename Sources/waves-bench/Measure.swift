@@ -19,13 +19,15 @@ enum Measure {
     }
 
     /// Runs a program, capturing stdout, and measures it with wait4's rusage.
-    static func run(_ path: String, _ args: [String]) -> Outcome {
+    static func run(_ path: String, _ args: [String], quiet: Bool = false) -> Outcome {
         let start = Date()
         var pid: pid_t = 0
         var fa: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fa)
         let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("waves-bench-\(UUID().uuidString).out").path
         posix_spawn_file_actions_addopen(&fa, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // R prints warnings (e.g. afex listing every participant with a missing wave) on stderr.
+        if quiet { posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } ; posix_spawn_file_actions_destroy(&fa) }
         guard posix_spawn(&pid, path, &fa, nil, argv, environ) == 0 else {

@@ -20,6 +20,8 @@ enum Tasks {
             case "store-matrix": try storeMatrix()
             case "json-parse": try jsonParse()
             case "reliability-core": try reliabilityCore()
+            case "change-core": try analysisCore(lmm: false)
+            case "lmm-core": try analysisCore(lmm: true)
             case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
             case "survey": try survey()
             default: Report.line("unknown task \(name)"); return 2
@@ -73,6 +75,23 @@ enum Tasks {
         let (_, m) = d.itemMatrix(scale: inst.scale("total")!, wave: 0)
         let (r, secs) = try Measure.time { try Reliability.analyze(m) }
         Report.line("reliability computation, \(m.cols) items x \(m.rows) participants: \(Report.f(secs, 3)) s (alpha \(Report.f(r.alpha ?? .nan, 4)), omega \(Report.f(r.omegaTotal ?? .nan, 4)), n \(r.n))")
+    }
+
+    /// Issue 6: the analysis alone (store already read into the matrix), as R is timed after reading its CSV.
+    static func analysisCore(lmm: Bool) throws {
+        let bundle = try StudyLoader.load(directory: BenchStudy.directory)
+        let d = try InstrumentData.load(bundle, instrument: bundle.instruments[0])
+        if lmm {
+            let (r, secs) = try Measure.time {
+                try MixedModelAnalysis.run(data: d, bundle: bundle, scale: "total", time: .linear, betweenRole: true, slopes: true)
+            }
+            Report.line("mixed model computation (\(r.nObs) observations, \(r.nParticipants) participants, random slopes): \(Report.f(secs, 3)) s (time \(Report.f(r.fixed.first { $0.term == "time" }?.estimate ?? .nan, 6)), loglik \(Report.f(r.loglik, 3)), converged \(r.converged))")
+        } else {
+            let (r, secs) = try Measure.time {
+                try ChangeAnalysis.run(data: d, bundle: bundle, scale: "total", waves: nil, betweenRole: true)
+            }
+            Report.line("RM-ANOVA computation (n \(r.n), 4 waves, role x wave): \(Report.f(secs, 3)) s (F wave \(Report.f(r.anova.first?.F ?? .nan, 4)))")
+        }
     }
 
     /// Writes the benchmark data as CSV for the R twins.

@@ -22,18 +22,21 @@ Report.line("\n[issue 3] store")
 for task in ["json-parse", "store-scan", "store-matrix"] { Steps.task(task) }
 
 Report.line("\n[issue 5] psychometrics")
-Steps.task("reliability-core")
+let relCore = Steps.task("reliability-core")
 let rel = Steps.cli("waves reliability --scale total --wave w1", ["reliability", "--scale", "total", "--wave", "w1", "--json"])
 Steps.cli("waves reliability --scale total (4 waves)", ["reliability", "--scale", "total", "--json"])
 Steps.cli("waves retest --scale total --waves w1,w2", ["retest", "--scale", "total", "--waves", "w1,w2", "--json"])
 Steps.cli("waves rci --scale total --from w1 --to w4", ["rci", "--scale", "total", "--from", "w1", "--to", "w4", "--json"])
-Steps.compareWithR("psych::alpha, 40 items x \(BenchStudy.participants)", script: "alpha.R", input: "items-w1.csv", wavesSeconds: rel?.seconds, target: 20)
+Steps.compareWithR("psych::alpha, 40 items x \(BenchStudy.participants)", script: "alpha.R", input: "items-w1.csv",
+                   wavesCore: relCore, wavesWhole: rel?.seconds, target: 20)
 
 Report.line("\n[issue 6] change across waves")
+let chCore = Steps.task("change-core")
 let ch = Steps.cli("waves change --scale total --between role", ["change", "--scale", "total", "--between", "role", "--json"])
-Steps.compareWithR("afex::aov_ez role x wave", script: "anova.R", input: "scores-long.csv", wavesSeconds: ch?.seconds, target: 10)
+Steps.compareWithR("afex::aov_ez role x wave", script: "anova.R", input: "scores-long.csv", wavesCore: chCore, wavesWhole: ch?.seconds, target: 10)
+let lmCore = Steps.task("lmm-core")
 let lm = Steps.cli("waves lmm --time linear --between role --slopes", ["lmm", "--scale", "total", "--time", "linear", "--between", "role", "--slopes", "--json"])
-Steps.compareWithR("lmerTest::lmer (1 + time | participant)", script: "lmm.R", input: "scores-long.csv", wavesSeconds: lm?.seconds, target: 1)
+Steps.compareWithR("lmerTest::lmer (1 + time | participant)", script: "lmm.R", input: "scores-long.csv", wavesCore: lmCore, wavesWhole: lm?.seconds, target: 1)
 
 Report.line("\n[issue 7] exports")
 let outDir = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("exports")
