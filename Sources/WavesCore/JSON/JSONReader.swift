@@ -41,7 +41,7 @@ struct JSONReader {
         self.lineStart = 0
         self.lineNumber = 1
         self.maxDepth = maxDepth
-        scratch.reserveCapacity(256)
+        // `scratch` grows only when a string has escapes (one reader is made per store line).
     }
 
     // MARK: Document
