@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "waves-bench", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
             "WavesExport", "WavesReport", "WavesCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),

@@ -64,6 +64,17 @@ final class FoundationCommandsTests: XCTestCase {
         XCTAssertEqual(size, 0, "nothing is half-imported")
     }
 
+    func testReimportIsKeptAndFlaggedAsDuplicates() throws {
+        try initStudy()
+        let csv = fixtures.appendingPathComponent("identity-w1.csv").path
+        _ = try WavesProcess.run(["import", "--study", study, "--instrument", "identity", "--csv", csv])
+        let r = try WavesProcess.run(["import", "--study", study, "--instrument", "identity", "--csv", csv])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: 4 of them repeat an earlier submission"), r.stderr)
+        let v = try WavesProcess.run(["validate", "--study", study])
+        XCTAssertTrue(v.stdout.contains("8 record(s) from 4 participant(s), 4 duplicate(s)"), v.stdout)
+    }
+
     func testValidateReportsStoreProblemsWithLineNumbers() throws {
         try initStudy()
         _ = try WavesProcess.run(["import", "--study", study, "--instrument", "identity", "--csv", fixtures.appendingPathComponent("identity-w1.csv").path])

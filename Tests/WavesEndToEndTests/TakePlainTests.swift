@@ -166,7 +166,7 @@ final class TakePlainTests: XCTestCase {
         let bundle = try StudyLoader.load(directory: URL(fileURLWithPath: study))
         let live = try LiveWaves.pipes(take("P001", "w1"))
         var chosen: [String: [String: Double]] = [:]   // instrument -> item -> value
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)  // WavesCore's seeded generator
         var consumed = 0
         var instrumentIndex = 0
         let instruments = bundle.instruments(at: "w1")
@@ -215,18 +215,5 @@ final class TakePlainTests: XCTestCase {
             XCTAssertEqual(rec["role"] as? String, "peer-mentor")
             XCTAssertEqual(rec["mode"] as? String, "plain")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the answers a test participant picks.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

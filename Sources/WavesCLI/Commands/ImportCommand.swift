@@ -23,10 +23,11 @@ struct ImportCommand: ParsableCommand {
         guard let text = String(data: data, encoding: .utf8) else { throw CLIFailure("\(csv) is not UTF-8 text") }
         let records = try LongCSVImporter.records(csv: text, file: csv, bundle: bundle, instrument: inst, wave: wave)
         let store = ResponseStore(url: bundle.study.storeURL)
-        let before = try store.read()
+        // One pass over the store: which participants already submitted this instrument at which wave.
+        var existing = Set<String>()
+        try store.scan { r, _ in if r.instrument.id == inst.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
+        let newDups = records.filter { existing.contains($0.participant + "\u{1}" + $0.wave) }.count
         try store.append(records)
-        let after = try store.read().latest().duplicates.count
-        let newDups = after - before.latest().duplicates.count
         Output.out("Imported \(records.count) response(s) for '\(inst.id)' into data/responses.jsonl.")
         if newDups > 0 { Output.err("note: \(newDups) of them repeat an earlier submission; both are kept and the latest is used (see `waves validate`).") }
     }
