@@ -160,7 +160,7 @@ final class SurveySessionTests: XCTestCase {
         var s = mentee(inst)
         s.perform(.begin)
         XCTAssertEqual(s.perform(.answer(.text("  first line\nsecond\u{1B}[31m line \n"))), .accepted)
-        XCTAssertEqual(s.response("diary"), .answered(.text("first line\nsecond[31m line")))
+        XCTAssertEqual(s.response("diary"), .answered(.text("first line\nsecond line")))
         XCTAssertEqual(s.perform(.answer(.text("   "))), .refused("This question needs an answer."))
         s.perform(.back)
         XCTAssertEqual(s.perform(.answer(.text(""))), .accepted, "an empty text answer skips an optional item")

@@ -18,14 +18,6 @@ final class TextAndKeysTests: XCTestCase {
         XCTAssertEqual(d.decode([0x1B][...], complete: true)?.key, .escape)
     }
 
-    func testSafeText() {
-        XCTAssertEqual(SafeText.clean("plain text\nline two"), "plain text\nline two")
-        XCTAssertEqual(SafeText.clean("a\u{1B}[2Jb\u{07}c\r\nd\te"), "a^[[2Jb^Gc\nd e")
-        XCTAssertEqual(SafeText.clean("x\u{9B}1m\u{7F}\u{202E}y"), "x<U+009B>1m^?<U+202E>y")
-        XCTAssertEqual(SafeText.clean("one\ntwo", keepNewlines: false), "one two")
-        XCTAssertEqual(SafeText.stripControls("a\u{1B}b\u{0}c\nd"), "abc\nd")
-    }
-
     func testWrapAndWidth() {
         XCTAssertEqual(TextLayout.wrap("the quick brown fox jumps over the lazy dog", width: 10),
                        ["the quick", "brown fox", "jumps over", "the lazy", "dog"])

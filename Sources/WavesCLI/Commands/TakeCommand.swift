@@ -58,7 +58,7 @@ struct TakeCommand: ParsableCommand {
             console.stop()
             for r in result.submitted {
                 let title = plan.instruments.first { $0.id == r.instrument.id }?.title ?? r.instrument.id
-                Output.out("Your answers to \(SafeText.clean(title, keepNewlines: false)) are recorded.")
+                Output.out("Your answers to \(SafeText.terminal(title, keepNewlines: false)) are recorded.")
             }
         } else {
             signal(SIGINT, leaveOnInterrupt)

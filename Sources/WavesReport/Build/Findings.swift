@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesAnalysis
 
 /// The main findings in a few plain lines (printed by `waves report` and `make demo`, listed on the page).
@@ -23,7 +24,7 @@ enum Findings {
         out += change(r.scales)
         if let rel = reliability(r.scales) { out.append(rel) }
         if let rc = reliableChange(r.scales) { out.append(rc) }
-        return out.map(SafeText.strippingControls)
+        return out.map { SafeText.stripControls($0) }
     }
 
     static func list(_ names: [String], max: Int = 4) -> String {

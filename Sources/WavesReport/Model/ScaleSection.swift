@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesAnalysis
 
 /// Everything the report shows for one scale.

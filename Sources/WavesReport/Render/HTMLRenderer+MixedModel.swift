@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesAnalysis
 
 extension HTMLRenderer {

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 extension HTMLRenderer {
     func texts() -> String {

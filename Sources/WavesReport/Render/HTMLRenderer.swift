@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external resources.
 struct HTMLRenderer {

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// A table cell: escaped content, an optional key (`data-k`) for machines, numeric alignment.
 struct Cell {

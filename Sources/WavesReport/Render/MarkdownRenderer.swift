@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesAnalysis
 
 /// The report as Markdown for the terminal: the same sections and numbers as the HTML page, tables instead of figures.

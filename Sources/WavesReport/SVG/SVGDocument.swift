@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// A small SVG writer: every text it is given is escaped, every number rounded.
 ///

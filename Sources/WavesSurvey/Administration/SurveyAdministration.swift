@@ -83,7 +83,7 @@ public final class SurveyAdministration {
                 // The record is safe; a stale draft only means a later resume offer.
             }
             result.submitted.append(record)
-            frontEnd.tell("Thank you. Your answers to \(SafeText.clean(instrument.title, keepNewlines: false)) are recorded.")
+            frontEnd.tell("Thank you. Your answers to \(SafeText.terminal(instrument.title, keepNewlines: false)) are recorded.")
         }
         return result
     }
@@ -101,7 +101,7 @@ public final class SurveyAdministration {
             draft = try drafts.load(participant: plan.participant, wave: plan.wave.id, instrument: instrument.id)
         } catch {
             let aside = try? drafts.setAside(participant: plan.participant, wave: plan.wave.id, instrument: instrument.id)
-            frontEnd.tell("Earlier unfinished answers to \(SafeText.clean(instrument.title, keepNewlines: false)) could not be read (\(error.localizedDescription)); they were kept in \(aside?.lastPathComponent ?? "the drafts folder") and the questionnaire starts again.")
+            frontEnd.tell("Earlier unfinished answers to \(SafeText.terminal(instrument.title, keepNewlines: false)) could not be read (\(error.localizedDescription)); they were kept in \(aside?.lastPathComponent ?? "the drafts folder") and the questionnaire starts again.")
             return fresh
         }
         guard let d = draft else { return fresh }
@@ -145,7 +145,7 @@ public final class SurveyAdministration {
 
     /// "2026-03-01 10:03 UTC" from a stored timestamp.
     static func readable(_ ts: String) -> String {
-        guard ts.count >= 16 else { return SafeText.clean(ts, keepNewlines: false) }
+        guard ts.count >= 16 else { return SafeText.terminal(ts, keepNewlines: false) }
         let chars = Array(ts)
         return String(chars[0..<10]) + " " + String(chars[11..<16]) + (ts.hasSuffix("Z") ? " UTC" : "")
     }

@@ -17,13 +17,13 @@ public enum TakeError: Error, LocalizedError, Equatable {
     case store(String)
 
     public var errorDescription: String? {
-        func q(_ s: String) -> String { "'" + SafeText.clean(s, keepNewlines: false) + "'" }
-        func list(_ xs: [String]) -> String { xs.map { SafeText.clean($0, keepNewlines: false) }.joined(separator: ", ") }
+        func q(_ s: String) -> String { "'" + SafeText.terminal(s, keepNewlines: false) + "'" }
+        func list(_ xs: [String]) -> String { xs.map { SafeText.terminal($0, keepNewlines: false) }.joined(separator: ", ") }
         switch self {
         case .emptyParticipant:
             return "The participant id is empty; give it with --participant."
         case .notInRoster(let p, let roster):
-            return "Participant \(q(p)) is not in the roster (\(SafeText.clean(roster, keepNewlines: false))); check the id, or add them to the roster first."
+            return "Participant \(q(p)) is not in the roster (\(SafeText.terminal(roster, keepNewlines: false))); check the id, or add them to the roster first."
         case .roleConflict(let p, let rr, let given):
             return "The roster gives participant \(q(p)) the role \(q(rr)), not \(q(given)); leave out --role."
         case .roleNeeded(let roles):
@@ -39,11 +39,11 @@ public enum TakeError: Error, LocalizedError, Equatable {
         case .noInstruments(let w):
             return "No instrument is given at wave \(q(w)) in study.yaml."
         case .studyProblems(let details):
-            return "The study cannot be used until its files are fixed (run `waves validate` for the full list):\n" + SafeText.clean(details)
+            return "The study cannot be used until its files are fixed (run `waves validate` for the full list):\n" + SafeText.terminal(details)
         case .draft(let m):
-            return "Your answers could not be saved: \(SafeText.clean(m)); nothing more was asked."
+            return "Your answers could not be saved: \(SafeText.terminal(m)); nothing more was asked."
         case .store(let m):
-            return "The answers could not be recorded in the store: \(SafeText.clean(m)); they are kept in the draft, so run the same command again."
+            return "The answers could not be recorded in the store: \(SafeText.terminal(m)); they are kept in the draft, so run the same command again."
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// Turns the bytes a terminal sends in raw mode into keys.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import Glibc
 
 // State shared with signal handlers: only plain values, set before handlers can run.
@@ -145,7 +146,7 @@ public final class TerminalConsole: Console {
         while let key = readKey() {
             switch key {
             case .enter: write("\r\n"); return line
-            case .character(let c): line.append(c); write(SafeText.clean(String(c)))
+            case .character(let c): line.append(c); write(SafeText.terminal(String(c)))
             case .backspace: if !line.isEmpty { line.removeLast(); write("\u{8} \u{8}") }
             case .interrupt, .endOfInput: return nil
             default: break

@@ -16,14 +16,14 @@ extension InteractiveController {
         }
     }
 
-    private var instrumentTitle: String { SafeText.clean(session.instrument.title, keepNewlines: false) }
+    private var instrumentTitle: String { SafeText.terminal(session.instrument.title, keepNewlines: false) }
 
     private func bottom(_ layout: ScreenLayout, hints: [String]) -> [ScreenLine] {
         var lines: [ScreenLine] = [.blank]
         if let m = message {
-            lines += layout.wrap(SafeText.clean(m), kind: .warning)
+            lines += layout.wrap(SafeText.terminal(m), kind: .warning)
         } else if let n = notice {
-            lines += layout.wrap(SafeText.clean(n), kind: .accent)
+            lines += layout.wrap(SafeText.terminal(n), kind: .accent)
         } else {
             lines.append(.blank)
         }
@@ -33,7 +33,7 @@ extension InteractiveController {
     }
 
     private func welcomeFrame(_ layout: ScreenLayout) -> Frame {
-        var top = [layout.header(SafeText.clean(heading.studyTitle, keepNewlines: false), right: heading.waveLabel.map { SafeText.clean($0, keepNewlines: false) } ?? ""), layout.rule]
+        var top = [layout.header(SafeText.terminal(heading.studyTitle, keepNewlines: false), right: heading.waveLabel.map { SafeText.terminal($0, keepNewlines: false) } ?? ""), layout.rule]
         top.append(.blank)
         var body: [ScreenLine] = []
         let which = heading.instrumentCount > 1 ? "Questionnaire \(heading.instrumentNumber) of \(heading.instrumentCount): " : ""
@@ -42,7 +42,7 @@ extension InteractiveController {
         body += layout.wrap("\(n) question\(n == 1 ? "" : "s")", kind: .dim)
         if let intro = session.instrument.intro, !intro.isEmpty {
             body.append(.blank)
-            body += layout.wrap(SafeText.clean(intro))
+            body += layout.wrap(SafeText.terminal(intro))
         }
         body.append(.blank)
         body += layout.wrap("How to answer", kind: .bold)
@@ -59,7 +59,7 @@ extension InteractiveController {
     private func itemFrame(_ item: Item, _ layout: ScreenLayout) -> Frame {
         let counter = session.number(of: item.id).map { "\($0.number) of \($0.total)" } ?? ""
         let top = [layout.header(instrumentTitle, right: counter), layout.rule, ScreenLine.blank]
-        var body = layout.wrap(SafeText.clean(item.text), kind: item.type == .note ? .plain : .bold)
+        var body = layout.wrap(SafeText.terminal(item.text), kind: item.type == .note ? .plain : .bold)
         if item.required && item.type != .note { body += layout.wrap("This question needs an answer.", kind: .dim) }
         body.append(.blank)
         var focus = 0
@@ -70,7 +70,7 @@ extension InteractiveController {
             let options = item.responseSet?.options ?? []
             let numberWidth = String(options.count).count
             for (i, option) in options.enumerated() {
-                var label = SafeText.clean(option.label, keepNewlines: false)
+                var label = SafeText.terminal(option.label, keepNewlines: false)
                 if case .answered(.number(let v))? = response, v == option.value { label += "  (your answer)" }
                 let marker = cursor == i ? ">" : " "
                 let num = String(repeating: " ", count: numberWidth - String(i + 1).count) + String(i + 1)
@@ -91,7 +91,7 @@ extension InteractiveController {
             body += layout.wrap(AnswerRules.rangePhrase(min: item.min, max: item.max).capitalizedFirst + ".", kind: .dim)
             body.append(.blank)
             focus = body.count
-            body.append(ScreenLine("  Your answer: " + SafeText.clean(field, keepNewlines: false) + "_", .highlight))
+            body.append(ScreenLine("  Your answer: " + SafeText.terminal(field, keepNewlines: false) + "_", .highlight))
             if response == .declined { body.append(.blank); body += layout.wrap("You chose \"Prefer not to answer\".", kind: .dim) }
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
             hints = ["Type a number, Enter: answer", "\(style.left) or b: back"]
@@ -100,7 +100,7 @@ extension InteractiveController {
             hints += ["?: help", "q: save and leave"]
         case .text:
             let bar = style.unicode ? "│ " : "| "
-            body += TextLayout.wrap(SafeText.clean(editor) + "_", width: layout.width - 2).map {
+            body += TextLayout.wrap(SafeText.terminal(editor) + "_", width: layout.width - 2).map {
                 ScreenLine(layout.margin + bar + $0, .accent)
             }
             focus = body.count - 1
@@ -124,7 +124,7 @@ extension InteractiveController {
         var focus = 0
         for (i, item) in items.enumerated() {
             let num = String(repeating: " ", count: numberWidth - String(i + 1).count) + "\(i + 1). "
-            let question = SafeText.clean(item.text, keepNewlines: false)
+            let question = SafeText.terminal(item.text, keepNewlines: false)
             let answer = TextLayout.truncate(ReviewText.answer(session.response(item.id), item: item, style: style), width: answerWidth)
             let leftWidth = layout.width - 2 - answerWidth - 2
             let marker = reviewCursor == i ? "> " : "  "
@@ -176,10 +176,10 @@ enum ReviewText {
         case .skipped?: return "(skipped)"
         case .declined?: return "Prefer not to answer"
         case .answered(.number(let v))?:
-            if let label = item.responseSet?.option(for: v)?.label { return SafeText.clean(label, keepNewlines: false) }
+            if let label = item.responseSet?.option(for: v)?.label { return SafeText.terminal(label, keepNewlines: false) }
             return AnswerRules.format(v)
         case .answered(.text(let t))?:
-            let flat = SafeText.clean(t, keepNewlines: false)
+            let flat = SafeText.terminal(t, keepNewlines: false)
             return flat
         case .answered(.missing)?: return "(skipped)"
         }

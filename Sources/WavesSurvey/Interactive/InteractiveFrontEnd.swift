@@ -25,11 +25,11 @@ public final class InteractiveFrontEnd: SurveyFrontEnd {
         var hint: String?
         while true {
             let layout = ScreenLayout(size: console.size, style: style)
-            var top = [layout.header(SafeText.clean(heading.studyTitle, keepNewlines: false),
-                                     right: heading.waveLabel.map { SafeText.clean($0, keepNewlines: false) } ?? ""),
+            var top = [layout.header(SafeText.terminal(heading.studyTitle, keepNewlines: false),
+                                     right: heading.waveLabel.map { SafeText.terminal($0, keepNewlines: false) } ?? ""),
                        layout.rule, ScreenLine.blank]
-            if let n = notice { top += layout.wrap(SafeText.clean(n), kind: .accent); top.append(.blank) }
-            let body = layout.wrap(SafeText.clean(question.text), kind: .bold)
+            if let n = notice { top += layout.wrap(SafeText.terminal(n), kind: .accent); top.append(.blank) }
+            let body = layout.wrap(SafeText.terminal(question.text), kind: .bold)
             var bottom: [ScreenLine] = [.blank]
             bottom += hint.map { layout.wrap($0, kind: .warning) } ?? [.blank]
             bottom.append(layout.rule)

@@ -17,11 +17,11 @@ public final class PlainFrontEnd: SurveyFrontEnd {
 
     public init(console: Console, echo: Bool) { self.console = console; self.echo = echo }
 
-    private func say(_ text: String) { console.write(SafeText.clean(text) + "\n") }
+    private func say(_ text: String) { console.write(SafeText.terminal(text) + "\n") }
 
     private func read() -> String? {
         guard let line = console.readLine() else { return nil }
-        if echo { console.write("> " + SafeText.clean(line, keepNewlines: false) + "\n") }
+        if echo { console.write("> " + SafeText.terminal(line, keepNewlines: false) + "\n") }
         return line.trimmingCharacters(in: .whitespaces)
     }
 

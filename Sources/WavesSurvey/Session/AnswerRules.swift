@@ -47,7 +47,7 @@ public enum AnswerRules {
         guard !t.isEmpty else { return .failure(NumberRefusal(message: "Please type \(range).")) }
         let allowed = Set("0123456789.-+eE")
         guard t.allSatisfy({ allowed.contains($0) }), let v = Double(t), v.isFinite else {
-            let shown = SafeText.clean(TextLayout.truncate(t, width: 20), keepNewlines: false)
+            let shown = SafeText.terminal(TextLayout.truncate(t, width: 20), keepNewlines: false)
             return .failure(NumberRefusal(message: "\"\(shown)\" is not a number; please type \(range)."))
         }
         if let why = rangeRefusal(v, min: item.min, max: item.max) { return .failure(NumberRefusal(message: why)) }

@@ -192,7 +192,7 @@ public struct SurveySession: Sendable {
         switch command {
         case .edit(let id):
             guard let item = answerableItems.first(where: { $0.id == id }) else {
-                return .refused("There is no question \"\(SafeText.clean(id, keepNewlines: false))\" to change.")
+                return .refused("There is no question \"\(SafeText.terminal(id, keepNewlines: false))\" to change.")
             }
             editingFromReview = true
             move(to: .item(item.id))

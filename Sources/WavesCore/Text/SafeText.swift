@@ -1,17 +1,66 @@
 import Foundation
 
-/// Making participant and instrument text safe for a page or a terminal.
+/// The one text-safety layer: every text that comes from a study file, a record or a
+/// participant passes through here before it reaches a terminal, a page, a Markdown file,
+/// a CSV cell or a syntax file.
 ///
-/// Every string that comes from a study (titles, item texts, participant ids,
-/// diary answers) passes through here before it is written: terminal control
-/// sequences are removed (ANSI CSI/OSC escapes in full, then any remaining C0
-/// and C1 control character except tab and newline, DEL, and the Unicode
-/// bidirectional overrides that can disguise text), and the five HTML
-/// metacharacters `& < > " '` become entities.
+/// Two ways to neutralise control characters, for two purposes:
+/// - `terminal(_:)` *shows* them (`^[` for ESC, `<U+202E>` for C1 and bidirectional
+///   controls): what a person reads on a terminal, where hiding a character could hide
+///   an attack and interpreting it could retitle the window, clear the screen or reorder text.
+/// - `stripControls(_:)` *removes* them, escape sequences in full (CSI, OSC, DCS, APC, PM,
+///   SOS): what is stored for a participant's text answer or an imported cell, and the
+///   basis of the page and Markdown escapes.
+///
+/// Controls are every C0 character, DEL, every C1 character, and the Unicode bidirectional
+/// embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+061C,
+/// U+200E, U+200F). Newline is kept or folded to a space on request; tab becomes a space;
+/// carriage return is dropped (CRLF line endings).
 public enum SafeText {
-    /// Removes terminal control sequences and control characters (tab and newline are kept).
-    public static func strippingControls(_ s: String) -> String {
-        // Fast path: nothing to strip.
+    /// Whether a scalar is a control character a terminal could act on (newline and tab included).
+    public static func isControl(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || isBidiControl(u)
+    }
+
+    /// The bidirectional formatting characters that can make text read differently from its bytes.
+    public static func isBidiControl(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x061C
+            || v == 0x200E || v == 0x200F
+    }
+
+    /// Text for a terminal: controls shown visibly (`^[`, `^G`, `^?`, `<U+009B>`), never interpreted.
+    /// Newlines are kept when `keepNewlines` is true, otherwise they become spaces.
+    public static func terminal(_ text: String, keepNewlines: Bool = true) -> String {
+        if !text.unicodeScalars.contains(where: isControl) { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            switch u.value {
+            case 0x0A: out.append(keepNewlines ? u : " ")
+            case 0x0D: continue
+            case 0x09: out.append(" ")
+            case 0x00..<0x20:
+                out.append("^")
+                out.append(Unicode.Scalar(UInt8(u.value + 0x40)))
+            case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
+            default:
+                if isControl(u) {
+                    out.append(contentsOf: String(format: "<U+%04X>", u.value).unicodeScalars)
+                } else {
+                    out.append(u)
+                }
+            }
+        }
+        return String(out)
+    }
+
+    /// One line for a terminal: `terminal(_:keepNewlines: false)`.
+    public static func line(_ text: String) -> String { terminal(text, keepNewlines: false) }
+
+    /// The text with terminal escape sequences removed whole and every other control dropped.
+    /// Newlines are kept when `keepNewlines` is true (else they become spaces); tabs become spaces.
+    public static func stripControls(_ s: String, keepNewlines: Bool = true) -> String {
         if !s.unicodeScalars.contains(where: isControl) { return s }
         var out = String.UnicodeScalarView()
         var it = Array(s.unicodeScalars)[...]
@@ -29,6 +78,8 @@ public enum SafeText {
         }
         while let c = it.popFirst() {
             switch c.value {
+            case 0x0A: out.append(keepNewlines ? c : " ")
+            case 0x09: out.append(" ")
             case 0x1B:
                 guard let next = it.first else { continue }
                 if next == "[" { it.removeFirst(); skipCSI() }
@@ -43,18 +94,9 @@ public enum SafeText {
         return String(out)
     }
 
-    /// Control characters that are dropped (tab and newline are not).
-    static func isControl(_ c: Unicode.Scalar) -> Bool {
-        let v = c.value
-        if v == 0x09 || v == 0x0A { return false }
-        if v < 0x20 || v == 0x7F || (v >= 0x80 && v <= 0x9F) { return true }
-        // Bidirectional embeddings, overrides and isolates.
-        return (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
-    }
-
     /// Text for HTML element content and attribute values: controls stripped, `& < > " '` escaped.
     public static func html(_ s: String) -> String {
-        let clean = strippingControls(s)
+        let clean = stripControls(s)
         guard clean.contains(where: { "&<>\"'".contains($0) }) else { return clean }
         var out = ""
         out.reserveCapacity(clean.utf8.count + 16)
@@ -76,13 +118,12 @@ public enum SafeText {
     /// shows them as text: `\\ | ` * [ ] # &`, `<` before a letter, `/`, `!` or `?` (a tag),
     /// and `_` at a word boundary (intraword underscores are not emphasis).
     public static func markdown(_ s: String) -> String {
-        let chars = Array(strippingControls(s).replacingOccurrences(of: "\r", with: ""))
+        let chars = Array(stripControls(s, keepNewlines: false))
         var out = ""
         out.reserveCapacity(chars.count + 8)
         func wordChar(_ i: Int) -> Bool { i >= 0 && i < chars.count && (chars[i].isLetter || chars[i].isNumber) }
         for (i, ch) in chars.enumerated() {
             switch ch {
-            case "\n", "\t": out.append(" ")
             case "\\", "|", "`", "*", "[", "]", "#", "&": out.append("\\"); out.append(ch)
             case "<":
                 let next = i + 1 < chars.count ? chars[i + 1] : " "
@@ -99,8 +140,8 @@ public enum SafeText {
 
     /// A Markdown code span: controls stripped, newlines folded, backticks replaced (nothing inside a span needs escaping).
     public static func markdownCode(_ s: String) -> String {
-        let clean = strippingControls(s).replacingOccurrences(of: "`", with: "'")
-            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "|", with: "¦")
+        let clean = stripControls(s, keepNewlines: false).replacingOccurrences(of: "`", with: "'")
+            .replacingOccurrences(of: "|", with: "¦")
         return "`" + clean + "`"
     }
 
