@@ -17,7 +17,11 @@ public struct CodingProject: Sendable {
 
     /// Loads the study, its codebook (`--codebook`, or the only one) and the units in scope.
     public static func load(directory: URL, codebook: String?, wave: String? = nil, item: String? = nil) throws -> CodingProject {
-        let data = try StudyData.load(directory: directory)
+        try make(data: try StudyData.load(directory: directory), codebook: codebook, wave: wave, item: item)
+    }
+
+    /// The same from a study already loaded.
+    public static func make(data: StudyData, codebook: String?, wave: String? = nil, item: String? = nil) throws -> CodingProject {
         let books = StudyCodebooks.load(studyDirectory: data.study.directory)
         let book: Codebook
         do { book = try books.resolve(codebook) } catch let e as LoadError {
