@@ -136,6 +136,21 @@ final class CodingSessionTests: XCTestCase {
         XCTAssertLessThanOrEqual(screen.split(separator: "\n", omittingEmptySubsequences: false).count, 18)
     }
 
+    func testInteractiveScreensFitTinyAndResizedTerminals() throws {
+        let p = try project()
+        for (cols, rows) in [(20, 5), (40, 8), (120, 50)] {
+            let plan = try CodingPlan.coding(p, coder: "cy", seed: 3, showContext: true)
+            let keys: [Key] = [.down, .down, .down, .down, .character("?"), .pageDown, .pageDown, .resize, .pageUp, .character("q")]
+            let console = ScriptedConsole(keys: keys, size: TerminalSize(columns: cols, rows: rows))
+            let out = try InteractiveCodingFrontEnd(console: console, style: Style(colors: true, unicode: false))
+                .run(plan, record: { _ in }, now: now)
+            XCTAssertEqual(out.recorded, 0)
+            let lines = console.lastScreen.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertLessThanOrEqual(lines.count, rows, "\(cols)x\(rows)")
+            for l in lines { XCTAssertLessThanOrEqual(TextLayout.width(String(l)), cols - 1, "\(cols)x\(rows): \(l)") }
+        }
+    }
+
     func testInteractiveScreenNeutralisesHostileText() throws {
         let p = try project()
         let plan = try CodingPlan.coding(p, coder: "bea", seed: 3, showContext: false)
