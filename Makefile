@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # What the build needs (GSL, ReadStat) and what the tests drive when present
-# (tmux for the interactive survey, PSPP for the SPSS round trip).
+# (tmux for the interactive survey, PSPP for the SPSS round trip, xmllint for the REFI-QDA schemas).
 APT_BUILD := libgsl-dev libreadstat-dev pkg-config
-APT_TEST := tmux pspp
+APT_TEST := tmux pspp libxml2-utils
 DEMO := datasets/pmi-demo
 WAVES := .build/release/waves
 

@@ -33,6 +33,13 @@ struct InitCommand: ParsableCommand {
         for f in files {
             try fm.copyItem(at: source.appendingPathComponent(f), to: dir.appendingPathComponent("instruments/\(f)"))
         }
+        // The shipped codebooks (qualitative coding, docs/coding.md) live beside the instruments.
+        let books = source.deletingLastPathComponent().appendingPathComponent("codebooks")
+        let bookFiles = ((try? fm.contentsOfDirectory(atPath: books.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        if !bookFiles.isEmpty {
+            try fm.createDirectory(at: dir.appendingPathComponent("codebooks"), withIntermediateDirectories: true)
+            for f in bookFiles { try fm.copyItem(at: books.appendingPathComponent(f), to: dir.appendingPathComponent("codebooks/\(f)")) }
+        }
         let studyID = id ?? dir.lastPathComponent.lowercased().replacingOccurrences(of: "[^a-z0-9-]", with: "-", options: .regularExpression)
         try ShippedInstruments.studyYAML(id: studyID, files: files).write(to: dir.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         try "participant,role\n".write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
@@ -45,7 +52,7 @@ struct InitCommand: ParsableCommand {
         Created study '\(studyID)' in \(dir.path)
           study.yaml        3 waves (w1 baseline, w2 mid, w3 end), roles mentee and peer-mentor
           instruments/      \(files.joined(separator: ", "))
-          roster.csv        add one line per participant: participant,role
+          roster.csv        add one line per participant: participant,role\(bookFiles.isEmpty ? "" : "\n  codebooks/        " + bookFiles.joined(separator: ", ") + " (for `waves code`)")
           data/             the response store (readable by you only)
         Next: add participants to roster.csv, then `waves take --study \(directory) --participant P001 --wave w1`.
         """)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import WavesAnalysis
+import WavesCoding
 import WavesCore
 import WavesStore
 
@@ -32,6 +34,11 @@ struct ValidateCommand: ParsableCommand {
         let contents = StoreContents(records: records, problems: problems)
         let dups = contents.latest().duplicates
         for d in dups { Output.err("data/responses.jsonl: warning: duplicate submission: \(d)"); warnings += 1 }
+        // Codebooks and coders' files (qualitative coding, docs/coding.md).
+        for p in CodingValidation.check(StudyData(bundle: bundle, contents: contents)) {
+            Output.err(SafeText.line(p.description))
+            if p.severity == .error { errors += 1 } else { warnings += 1 }
+        }
         let participants = Set(records.map(\.record.participant)).count
         Output.out("study '\(bundle.study.id)': \(bundle.instruments.count) instrument(s), \(bundle.study.waves.count) wave(s), "
             + "\(bundle.roster?.entries.count ?? 0) in the roster; store: \(records.count + problems.count) line(s), "
