@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // FileDescriptor with EINTR retry, behind WavesCore/System only (internal import).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
@@ -21,6 +23,7 @@ let package = Package(
         .target(name: "WavesCore", dependencies: [
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "WavesStore", dependencies: ["WavesCore"]),
         .target(name: "WavesStats", dependencies: ["CGSL"]),

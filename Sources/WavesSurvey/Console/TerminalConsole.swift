@@ -106,11 +106,13 @@ public final class TerminalConsole: Console {
             }
             var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: resizePipe.read, events: Int16(POLLIN), revents: 0)]
-            let n = poll(&fds, resizePipe.read >= 0 ? 2 : 1, -1)
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if resizePipe.read < 0 { fds.removeLast() }
+            // EINTR (a SIGWINCH among others) is retried inside; the resize pipe then reports it.
+            let n = FileIO.poll(&fds, timeout: -1)
+            if n < 0 { return nil }
             if resizePipe.read >= 0 && fds[1].revents & Int16(POLLIN) != 0 {
                 var sink = [UInt8](repeating: 0, count: 64)
-                while Glibc.read(resizePipe.read, &sink, sink.count) > 0 {}
+                while (sink.withUnsafeMutableBytes { FileIO.read(resizePipe.read, into: $0) } ?? 0) > 0 {}
                 return .resize
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -122,22 +124,14 @@ public final class TerminalConsole: Console {
     /// Reads what is available into `pending`; false at end of input (terminal closed).
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 256)
-        while true {
-            let n = Glibc.read(input, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            pending.append(contentsOf: chunk[0..<n])
-            return true
-        }
+        guard let n = chunk.withUnsafeMutableBytes({ FileIO.read(input, into: $0) }), n > 0 else { return false }
+        pending.append(contentsOf: chunk[0..<n])
+        return true
     }
 
     private func waitForInput(timeout: Int32) -> Bool {
-        var fd = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-        while true {
-            let n = poll(&fd, 1, timeout)
-            if n < 0 && errno == EINTR { continue }
-            return n > 0
-        }
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0)]
+        return FileIO.poll(&fds, timeout: timeout) > 0
     }
 
     /// Reads a line by keys (only used if plain prompts are shown on a raw terminal).
