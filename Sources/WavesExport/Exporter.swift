@@ -31,16 +31,16 @@ public enum Exporter {
             if format == .sav, ["sps", "r"].contains(url.pathExtension.lowercased()) {
                 throw ExportError.cannotWrite(path: url.path, reason: "the .sps and .R syntax files are written next to the data under its name; give the data file a .sav name")
             }
-            let plan = try ExportPlan.build(data, options: options, layout: layout, scores: options.scores, dates: options.effectiveDates)
-            try requireRows(plan, data, options)
-            var notes = notes(plan)
             var spsTarget: OutputTarget?, rTarget: OutputTarget?
             if format == .sav {
-                // The side files are checked before anything is written.
+                // The side files are checked before anything is computed or written.
                 let stem = url.deletingPathExtension()
                 spsTarget = try outputTarget(stem.appendingPathExtension("sps"), data, options)
                 rTarget = try outputTarget(stem.appendingPathExtension("R"), data, options)
             }
+            let plan = try ExportPlan.build(data, options: options, layout: layout, scores: options.scores, dates: options.effectiveDates)
+            try requireRows(plan, data, options)
+            var notes = notes(plan)
             notes += try StatFileWriter.write(plan, kind: format == .sav ? .sav : .dta, to: target)
             var files = [url]
             if let sps = spsTarget, let r = rTarget {

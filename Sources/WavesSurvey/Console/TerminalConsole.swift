@@ -68,7 +68,7 @@ public final class TerminalConsole: Console {
         guard started else { return }
         started = false
         signal(SIGWINCH, SIG_DFL)
-        restoreSequence.withUTF8Buffer { b in _ = Glibc.write(output, b.baseAddress, b.count) }
+        restoreSequence.withUTF8Buffer { b in FileIO.writeAll(output, UnsafeRawBufferPointer(b)) }
         _ = tcsetattr(input, TCSAFLUSH, &savedTermios)
         rawModeFD = -1
         if resizePipe.read >= 0 { close(resizePipe.read); close(resizePipe.write); resizePipe = (-1, -1) }
@@ -76,7 +76,8 @@ public final class TerminalConsole: Console {
 
     deinit { stop() }
 
-    /// Restores the terminal from a signal handler (async-signal-safe: `write` and `tcsetattr` only).
+    /// Restores the terminal from a signal handler (async-signal-safe: one bare `write` and
+    /// `tcsetattr` only; `FileIO` may allocate an error, which a signal handler must not).
     public static func restoreAfterSignal() {
         let fd = rawModeFD
         guard fd >= 0 else { return }
