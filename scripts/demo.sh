@@ -4,6 +4,9 @@ set -euo pipefail
 WAVES=${1:-.build/release/waves}
 DEMO=${2:-datasets/pmi-demo}
 run() { echo; echo "\$ waves $*"; "$WAVES" "$@"; }
+# git cannot keep mode 0600: make the shipped store private, as every store should be
+# (Waves warns about a store others can read).
+chmod 600 "$DEMO/data/responses.jsonl"
 run validate --study "$DEMO"
 run status --study "$DEMO"
 run score --study "$DEMO" --instrument identity

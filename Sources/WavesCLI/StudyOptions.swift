@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 /// `--study DIR`, shared by every command.
 struct StudyOptions: ParsableArguments {
@@ -19,7 +20,16 @@ struct StudyOptions: ParsableArguments {
         return data
     }
 
+    /// One line on stderr when the existing store can be read by group or others: it holds
+    /// participants' answers (a store copied from git or made under a loose umask).
+    static func warnIfStoreExposed(_ study: Study) {
+        guard let mode = ResponseStore(url: study.storeURL).exposedPermissions else { return }
+        let path = study.storeURL.path
+        Output.err("warning: \(path) can be read by other users (mode \(OutputMode.describe(mode))) and holds participants' answers; make it private with `chmod 600 \(path)`.")
+    }
+
     static func reportStoreNotes(_ data: StudyData) {
+        warnIfStoreExposed(data.study)
         if !data.duplicates.isEmpty {
             Output.err("note: \(data.duplicates.count) participant/wave/instrument combination(s) were submitted more than once; the latest submission is used (see `waves validate`).")
         }

@@ -37,16 +37,7 @@ public enum WavesCLI {
 public enum Output {
     public static func out(_ s: String, terminator: String = "\n") { write(1, s + terminator) }
     public static func err(_ s: String) { write(2, s + "\n") }
-    static func write(_ fd: Int32, _ s: String) {
-        var bytes = Array(s.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
-        bytes.removeAll()
-    }
+    static func write(_ fd: Int32, _ s: String) { FileIO.writeAll(fd, s) }
 }
 
 /// A user-facing failure with a plain message and exit code 1.

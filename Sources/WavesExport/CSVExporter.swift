@@ -20,10 +20,10 @@ enum CSVExporter {
         }
     }
 
-    /// Writes the plan as CSV to a file (atomically).
-    static func write(_ plan: ExportPlan, to url: URL) throws {
+    /// Writes the plan as CSV to a checked output file (atomically, with its mode).
+    static func write(_ plan: ExportPlan, to target: OutputTarget) throws {
         let out = FileSink()
-        try out.open(url)
+        try out.open(target)
         defer { out.discard() }
         out.append(CSVReader.line(plan.variables.map(\.name)) + lineEnd)
         var fields: [String] = []

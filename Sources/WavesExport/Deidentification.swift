@@ -13,6 +13,8 @@ public struct Deidentification: Sendable {
     let key: [UInt8]
     /// Keep free-text items (`--keep-text`); they are dropped otherwise.
     public var keepText: Bool
+    /// The key file the secret was read from, if any: exports never write over it.
+    public private(set) var keyFile: URL?
 
     /// The fewest key bytes accepted (128 bits).
     public static let minimumKeyBytes = 16
@@ -34,6 +36,7 @@ public struct Deidentification: Sendable {
         do { try self.init(key: bytes, keepText: keepText) } catch ExportError.weakKey(let n, let m) {
             throw ExportError.weakKeyFile(keyFile.path, bytes: n, minimum: m)
         }
+        self.keyFile = keyFile
     }
 
     /// The pseudonym of a participant of a study.

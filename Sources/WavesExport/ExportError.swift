@@ -7,7 +7,6 @@ public enum ExportError: Error, LocalizedError, Equatable {
     case layoutNotApplicable(format: String, layout: String)
     case scoresNotApplicable(format: String)
     case codebookExtension(String)
-    case wouldOverwriteStudyFile(String)
     case unreadableKeyFile(String)
     case weakKey(bytes: Int, minimum: Int)
     case weakKeyFile(String, bytes: Int, minimum: Int)
@@ -28,8 +27,6 @@ public enum ExportError: Error, LocalizedError, Equatable {
             return "--scores does not apply to \(f): csv-long holds answers only, so that it imports back with `waves import`. Use csv-wide, sav or dta with --scores, or `waves score --csv` for scores in long form."
         case .codebookExtension(let p):
             return "the codebook is written as Markdown or CSV: --out must end in .md or .csv (got '\(p)')."
-        case .wouldOverwriteStudyFile(let p):
-            return "--out \(p) is a file of the study itself; choose another output path."
         case .unreadableKeyFile(let p):
             return "cannot read the key file \(p). Create one with `openssl rand -hex 32 > \(p)` and keep it apart from the exported data."
         case .weakKey(let n, let m):

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// The file formats of `waves export --format`.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -48,8 +49,13 @@ public struct ExportOptions: Sendable {
     public var deidentification: Deidentification?
     /// Submission timestamps; nil means `keep`, or `date` when de-identifying.
     public var dates: DatePolicy?
+<<<<<<< HEAD
     /// The codebook of a qdpx or codebook-qdc export (nil: the study's only one).
     public var codebook: String?
+=======
+    /// Permission bits of every file written (`--mode`); owner-only (0600) by default.
+    public var mode: OutputMode = .ownerOnly
+>>>>>>> system
 
     public init(instrument: String? = nil, waves: [String]? = nil, scores: Bool = false, layout: ExportLayout? = nil,
                 deidentification: Deidentification? = nil, dates: DatePolicy? = nil) {

@@ -37,12 +37,23 @@ public enum ReportGenerator {
         }
     }
 
-    /// Loads the study folder, builds the report and writes it to `output` (atomically); returns what was built.
+    /// Loads the study folder, builds the report and writes it to `output`; returns what was built.
+    ///
+    /// `output` is checked first (`StudyFiles`: never the store, study.yaml, the roster, an
+    /// instrument, anything under `data/`, never through a link), then replaced atomically
+    /// with `mode` (0600 unless widened) and flushed to disk (`AtomicFile`).
     @discardableResult
-    public static func write(studyDirectory: URL, to output: URL, options: ReportOptions = ReportOptions()) throws -> StudyReport {
+    public static func write(studyDirectory: URL, to output: URL, options: ReportOptions = ReportOptions(),
+                             mode: OutputMode = .ownerOnly) throws -> StudyReport {
         let bundle = try StudyLoader.load(directory: studyDirectory)
+        let target = try OutputTarget(output, mode: mode, protecting: StudyFiles(study: bundle.study))
         let report = try build(bundle: bundle, options: options)
-        try Data(render(report).utf8).write(to: output, options: .atomic)
+        try write(report, to: target)
         return report
+    }
+
+    /// Renders the report and writes it to a checked output target (atomically, with its mode).
+    public static func write(_ report: StudyReport, to target: OutputTarget) throws {
+        try target.write(render(report), role: "the report")
     }
 }

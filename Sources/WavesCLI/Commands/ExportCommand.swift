@@ -27,7 +27,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The secret for --deidentify pseudonyms (at least 16 bytes; keep it apart from the data).") var keyFile: String?
     @Flag(help: "With --deidentify: keep free-text answers.") var keepText = false
     @Option(help: "Submission timestamps: keep, date or drop (default: keep; date with --deidentify).") var dates: String?
+<<<<<<< HEAD
     @Option(help: "qdpx and codebook-qdc: the codebook (default: the study's only one).") var codebook: String?
+=======
+    @OptionGroup var fileMode: OutputModeOption
+>>>>>>> system
 
     func validate() throws {
         guard ExportFormat(rawValue: format) != nil else {
@@ -51,6 +55,7 @@ struct ExportCommand: ParsableCommand {
         if deidentify, let k = keyFile {
             opts.deidentification = try Deidentification(keyFile: URL(fileURLWithPath: k), keepText: keepText)
         }
+        opts.mode = fileMode.mode
         let data = try options.loadData()
         let url = URL(fileURLWithPath: out)
         let result = try Exporter.export(data, format: fmt, to: url, options: opts)

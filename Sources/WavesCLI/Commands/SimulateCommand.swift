@@ -34,7 +34,10 @@ struct SimulateCommand: ParsableCommand {
         o.missing = missing; o.secondRoleFraction = secondRole
         if writeRoster { bundle.roster = nil }
         let result = try Simulator.simulate(bundle, o)
-        let target = out.map { URL(fileURLWithPath: $0) } ?? bundle.study.storeURL
+        // --out is any file but the study's own (a simulation never lands in the store, the roster,
+        // data/ … through --out; without --out it goes to the store on purpose).
+        let target = try out.map { try OutputTarget(URL(fileURLWithPath: $0).standardizedFileURL,
+                                                   protecting: StudyFiles(study: bundle.study)).url } ?? bundle.study.storeURL
         let store = ResponseStore(url: target)
         if out == nil, !append, let attrs = try? FileManager.default.attributesOfItem(atPath: target.path),
            let size = attrs[.size] as? Int, size > 0 {
