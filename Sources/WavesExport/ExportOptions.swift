@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// The file formats of `waves export --format`.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -44,6 +45,8 @@ public struct ExportOptions: Sendable {
     public var deidentification: Deidentification?
     /// Submission timestamps; nil means `keep`, or `date` when de-identifying.
     public var dates: DatePolicy?
+    /// Prefix CSV text cells that begin with = + - @ tab or CR with an apostrophe (`--escape-formulas`; `CSVWriter`).
+    public var escapeFormulas = false
 
     public init(instrument: String? = nil, waves: [String]? = nil, scores: Bool = false, layout: ExportLayout? = nil,
                 deidentification: Deidentification? = nil, dates: DatePolicy? = nil) {
@@ -68,8 +71,17 @@ public struct ExportResult: Sendable, Equatable {
     public var variables: Int
     /// Things the user should know (values cut to fit a format, labels shortened, ...).
     public var notes: [String]
+    /// CSV files with text cells that a spreadsheet may run as formulas (escaped or not).
+    public var formulaCells: [FormulaCellsInFile] = []
 
     public init(files: [URL], rows: Int, variables: Int, notes: [String] = []) {
         self.files = files; self.rows = rows; self.variables = variables; self.notes = notes
     }
+}
+
+/// The formula-like text cells of one CSV file an export wrote (`CSVWriter.FormulaCells`).
+public struct FormulaCellsInFile: Sendable, Equatable {
+    public var file: URL
+    public var cells: CSVWriter.FormulaCells
+    public init(file: URL, cells: CSVWriter.FormulaCells) { self.file = file; self.cells = cells }
 }

@@ -22,8 +22,10 @@ public enum Exporter {
             try refuseStudyFile(url, data)
             let plan = try ExportPlan.build(data, options: options, layout: .wide, scores: options.scores, dates: options.effectiveDates)
             try requireRows(plan, data, options)
-            try CSVExporter.write(plan, to: url)
-            return ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            let formulas = try CSVExporter.write(plan, to: url, escapeFormulas: options.escapeFormulas)
+            var result = ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            if !formulas.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: formulas)] }
+            return result
         case .sav, .dta:
             try refuseStudyFile(url, data)
             if format == .sav, ["sps", "r"].contains(url.pathExtension.lowercased()) {
@@ -53,8 +55,15 @@ public enum Exporter {
             guard ext == "md" || ext == "csv" else { throw ExportError.codebookExtension(url.lastPathComponent) }
             let plan = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates)
             let book = Codebook(plan: plan)
-            try writeText(ext == "md" ? book.markdown() : book.csv(), to: url)
-            return ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            var result = ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            if ext == "md" {
+                try writeText(book.markdown(), to: url)
+            } else {
+                let csv = book.csv(escapeFormulas: options.escapeFormulas)
+                try writeText(csv.text, to: url)
+                if !csv.formulaCells.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: csv.formulaCells)] }
+            }
+            return result
         }
     }
 
@@ -83,6 +92,7 @@ public enum Exporter {
         var files: [URL] = []
         var rows = 0, variables = 0
         var allNotes: [String] = []
+        var formulaCells: [FormulaCellsInFile] = []
         var empty: [String] = []
         for (id, file) in targets {
             try refuseStudyFile(file, data)
@@ -95,7 +105,8 @@ public enum Exporter {
                 empty.append(id)
                 continue
             }
-            try CSVExporter.write(plan, to: file)
+            let formulas = try CSVExporter.write(plan, to: file, escapeFormulas: options.escapeFormulas)
+            if !formulas.isEmpty { formulaCells.append(FormulaCellsInFile(file: file, cells: formulas)) }
             files.append(file)
             rows += plan.rows.count
             variables += plan.variables.count
@@ -103,7 +114,9 @@ public enum Exporter {
         }
         if files.isEmpty { throw ExportError.nothingToExport(scopeDescription(data, options)) }
         if !empty.isEmpty { allNotes.append("no responses for \(empty.joined(separator: ", ")); no file was written for \(empty.count == 1 ? "it" : "them").") }
-        return ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        var result = ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        result.formulaCells = formulaCells
+        return result
     }
 
     // MARK: - Helpers

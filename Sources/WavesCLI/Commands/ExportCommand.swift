@@ -27,6 +27,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The secret for --deidentify pseudonyms (at least 16 bytes; keep it apart from the data).") var keyFile: String?
     @Flag(help: "With --deidentify: keep free-text answers.") var keepText = false
     @Option(help: "Submission timestamps: keep, date or drop (default: keep; date with --deidentify).") var dates: String?
+    @Flag(help: "CSV output: prefix text cells that begin with = + - @ with an apostrophe, so spreadsheets do not run them.") var escapeFormulas = false
 
     func validate() throws {
         guard ExportFormat(rawValue: format) != nil else {
@@ -36,6 +37,9 @@ struct ExportCommand: ParsableCommand {
         if let d = dates, DatePolicy(rawValue: d) == nil { throw ValidationError("unknown --dates '\(d)' (use keep, date or drop)") }
         if deidentify && keyFile == nil { throw ValidationError("--deidentify needs --key-file K (a file holding a secret of at least 16 bytes, e.g. `openssl rand -hex 32 > K`)") }
         if !deidentify && keyFile != nil { throw ValidationError("--key-file is used only with --deidentify") }
+        if escapeFormulas, format == "sav" || format == "dta" {
+            throw ValidationError("--escape-formulas applies to CSV files (csv-long, csv-wide, codebook .csv), not to \(format)")
+        }
         if !deidentify && keepText { throw ValidationError("--keep-text is used only with --deidentify (without it free text is always exported)") }
     }
 
@@ -43,6 +47,7 @@ struct ExportCommand: ParsableCommand {
         let fmt = ExportFormat(rawValue: format)!
         var opts = ExportOptions(instrument: instrument, scores: scores, layout: layout.flatMap(ExportLayout.init(rawValue:)),
                                  dates: dates.flatMap(DatePolicy.init(rawValue:)))
+        opts.escapeFormulas = escapeFormulas
         if let w = waves {
             opts.waves = w.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -59,5 +64,8 @@ struct ExportCommand: ParsableCommand {
             Output.out("Wrote \(shown.joined(separator: ", ")) (\(result.rows) row(s), \(result.variables) variable(s)).")
         }
         for n in result.notes { Output.err("note: " + n) }
+        for f in result.formulaCells {
+            if let line = FormulaNotice.line(file: f.file.path, f.cells, escaped: escapeFormulas) { Output.err(line) }
+        }
     }
 }
