@@ -58,7 +58,7 @@ public enum NumberText {
 
     /// A proportion as a whole percentage: 0.425 is "42%".
     public static func percent(_ v: Double?) -> String {
-        guard let v, v.isFinite else { return missing }
+        guard let v, (v * 100).isFinite else { return missing }
         return fixed(v * 100, 0) + "%"
     }
 

@@ -55,7 +55,7 @@ enum Findings {
     }
 
     static func reliability(_ scales: [ScaleSection]) -> String? {
-        let all = scales.flatMap { s in (s.reliability.value ?? []).compactMap { r in r.alpha.map { (s.label, r.wave, $0) } } }
+        let all = scales.flatMap { s in (s.reliability.value ?? []).compactMap { r in r.alpha.flatMap { $0.isFinite ? (s.label, r.wave, $0) : nil } } }
         guard let lo = all.min(by: { $0.2 < $1.2 }), let hi = all.max(by: { $0.2 < $1.2 }) else { return nil }
         var line = "Internal consistency: alpha from \(NumberText.fixed(lo.2)) (\(lo.0), \(lo.1)) to \(NumberText.fixed(hi.2)) (\(hi.0), \(hi.1))"
         let weak = scales.filter { s in (s.reliability.value ?? []).contains { ($0.alpha ?? 1) < 0.70 } }.map(\.label)

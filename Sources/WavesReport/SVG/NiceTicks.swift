@@ -58,8 +58,11 @@ public struct NiceTicks: Equatable, Sendable {
     public func label(_ v: Double) -> String {
         let extent = Swift.max(abs(lower), abs(upper))
         if extent < NumberText.scientificFrom && decimals <= 9 { return NumberText.fixed(v, decimals) }
-        // Mantissa digits enough to tell neighbouring ticks apart (both logs are finite here).
-        let digits = extent > 0 && step > 0 ? Swift.max(0, Int(floor(log10(extent))) - Int(floor(log10(step)))) : 0
-        return NumberText.scientific(v, digits)
+        // The shortest mantissa that gives the tick's value ("5e+299", "1.5e+20").
+        for digits in 0...15 {
+            let s = NumberText.scientific(v, digits)
+            if let back = Double(s), abs(back - v) <= step * 1e-6 { return s }
+        }
+        return NumberText.scientific(v, 15)
     }
 }
