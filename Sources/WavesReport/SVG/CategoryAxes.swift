@@ -39,7 +39,8 @@ public struct CategoryAxes: Sendable {
         }
         svg.line(left, top, left, top + plotHeight, stroke: "#666666", width: 1)
         svg.line(left, top + plotHeight, left + plotWidth, top + plotHeight, stroke: "#666666", width: 1)
-        let maxChars = max(6, Int(plotWidth / Double(max(1, categories.count)) / 6.5))
+        let perCategory = plotWidth / Double(max(1, categories.count)) / 6.5
+        let maxChars = perCategory.isFinite ? max(6, Int(min(perCategory, 1000))) : 6
         for (i, c) in categories.enumerated() {
             let xx = x(Double(i))
             svg.line(xx, top + plotHeight, xx, top + plotHeight + 4, stroke: "#666666", width: 1)
