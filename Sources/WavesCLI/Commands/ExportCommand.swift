@@ -37,8 +37,8 @@ struct ExportCommand: ParsableCommand {
         if let d = dates, DatePolicy(rawValue: d) == nil { throw ValidationError("unknown --dates '\(d)' (use keep, date or drop)") }
         if deidentify && keyFile == nil { throw ValidationError("--deidentify needs --key-file K (a file holding a secret of at least 16 bytes, e.g. `openssl rand -hex 32 > K`)") }
         if !deidentify && keyFile != nil { throw ValidationError("--key-file is used only with --deidentify") }
-        if escapeFormulas, format == "sav" || format == "dta" {
-            throw ValidationError("--escape-formulas applies to CSV files (csv-long, csv-wide, codebook .csv), not to \(format)")
+        if escapeFormulas, format == "sav" || format == "dta" || (format == "codebook" && !out.lowercased().hasSuffix(".csv")) {
+            throw ValidationError("--escape-formulas applies to CSV files (csv-long, csv-wide, codebook .csv), not to \(format == "codebook" ? "a Markdown codebook" : format)")
         }
         if !deidentify && keepText { throw ValidationError("--keep-text is used only with --deidentify (without it free text is always exported)") }
     }

@@ -32,6 +32,7 @@ struct ScoreCommand: ParsableCommand {
             for r in rows {
                 text += writer.record([.text(r.participant), .text(r.role ?? ""), .text(r.wave), .text(r.instrument), .text(r.scale),
                                        r.score.map { .number($0) } ?? .text(""), .number(Double(r.answered)), .number(Double(r.k))])
+                if text.utf8.count > 1 << 16 { Output.record(text); text = "" }
             }
             Output.record(text)
             if let line = FormulaNotice.line(file: nil, writer.formulaCells, escaped: escapeFormulas) { Output.err(line) }
