@@ -144,6 +144,9 @@ final class HostileOutputTests: XCTestCase {
             XCTAssertEqual(Self.rawControls(text), [], f)
         }
         try run(["export", "--format", "sav", "--escape-formulas", "--out", sav] + s, status: 2)
+        try run(["export", "--format", "codebook", "--escape-formulas", "--out", dir.appendingPathComponent("c.md").path] + s, status: 2)
+        r = try run(["export", "--format", "codebook", "--escape-formulas", "--out", dir.appendingPathComponent("c.csv").path] + s)
+        XCTAssertTrue(r.stderr.isEmpty || r.stderr.hasPrefix("note: "), r.stderr)
     }
 
     func testTakeAndItsClosingLines() throws {
