@@ -11,12 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-<<<<<<< HEAD
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
-=======
         // FileDescriptor with EINTR retry, behind WavesCore/System only (internal import).
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
->>>>>>> system
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,

@@ -174,7 +174,7 @@ public enum PsychometricsAnalysis {
             guard let a = rr.alpha else {
                 throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) cannot be computed (\(rr.notes.joined(separator: "; "))); give --reliability VALUE")
             }
-            guard a > 0 && a < 1 else { throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) is \(a), which cannot serve as a reliability; give --reliability VALUE") }
+            guard a > 0 && a < 1 else { throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) \(a.isFinite ? "is " + NumberText.fixed(a, 3) : "could not be computed"), which cannot serve as a reliability; give --reliability VALUE") }
             rel = a; source = "alpha"
             notes.append("reliability: Cronbach's alpha at \(from) (n = \(rr.n)).")
         }

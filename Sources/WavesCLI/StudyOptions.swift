@@ -40,12 +40,33 @@ struct StudyOptions: ParsableArguments {
 }
 
 /// Encodes results as one JSON document (contract key names, sorted for stable output, no NaN).
+///
+/// Every control character (C0, DEL, C1, bidirectional marks: `SafeText.isControl`) inside a
+/// string is written as a `\\uXXXX` escape: the same data, valid JSON, and nothing that can act
+/// on a terminal (JSONEncoder escapes C0 itself but leaves DEL, C1 and U+202E raw).
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .throw
         let data = try enc.encode(value)
-        Output.out(String(decoding: data, as: UTF8.self))
+        Output.record(escapingControls(String(decoding: data, as: UTF8.self)) + "\n")
+    }
+
+    /// Compact JSON text with every control scalar escaped. Outside strings compact JSON holds
+    /// only ASCII structure and numbers, so every control found here is inside a string; all
+    /// are in the Basic Multilingual Plane and need no surrogate pair.
+    static func escapingControls(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: SafeText.isControl) else { return json }
+        var out = String.UnicodeScalarView()
+        for u in json.unicodeScalars {
+            if SafeText.isControl(u) {
+                let hex = String(u.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
     }
 }

@@ -24,8 +24,10 @@ public enum Exporter {
             let target = try outputTarget(url, data, options)
             let plan = try ExportPlan.build(data, options: options, layout: .wide, scores: options.scores, dates: options.effectiveDates)
             try requireRows(plan, data, options)
-            try CSVExporter.write(plan, to: target)
-            return ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            let formulas = try CSVExporter.write(plan, to: target, escapeFormulas: options.escapeFormulas)
+            var result = ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            if !formulas.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: formulas)] }
+            return result
         case .sav, .dta:
             let target = try outputTarget(url, data, options)
             if format == .sav, ["sps", "r"].contains(url.pathExtension.lowercased()) {
@@ -60,8 +62,15 @@ public enum Exporter {
             guard ext == "md" || ext == "csv" else { throw ExportError.codebookExtension(url.lastPathComponent) }
             let plan = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates)
             let book = Codebook(plan: plan)
-            try writeText(ext == "md" ? book.markdown() : book.csv(), to: target)
-            return ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            var result = ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            if ext == "md" {
+                try writeText(book.markdown(), to: target)
+            } else {
+                let csv = book.csv(escapeFormulas: options.escapeFormulas)
+                try writeText(csv.text, to: target)
+                if !csv.formulaCells.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: csv.formulaCells)] }
+            }
+            return result
         }
     }
 
@@ -90,6 +99,7 @@ public enum Exporter {
         var files: [URL] = []
         var rows = 0, variables = 0
         var allNotes: [String] = []
+        var formulaCells: [FormulaCellsInFile] = []
         var empty: [String] = []
         let checked = try targets.map { ($0.0, try outputTarget($0.1, data, options)) }
         for (id, target) in checked {
@@ -103,7 +113,8 @@ public enum Exporter {
                 empty.append(id)
                 continue
             }
-            try CSVExporter.write(plan, to: target)
+            let formulas = try CSVExporter.write(plan, to: target, escapeFormulas: options.escapeFormulas)
+            if !formulas.isEmpty { formulaCells.append(FormulaCellsInFile(file: file, cells: formulas)) }
             files.append(file)
             rows += plan.rows.count
             variables += plan.variables.count
@@ -111,7 +122,9 @@ public enum Exporter {
         }
         if files.isEmpty { throw ExportError.nothingToExport(scopeDescription(data, options)) }
         if !empty.isEmpty { allNotes.append("no responses for \(empty.joined(separator: ", ")); no file was written for \(empty.count == 1 ? "it" : "them").") }
-        return ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        var result = ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        result.formulaCells = formulaCells
+        return result
     }
 
     // MARK: - Helpers

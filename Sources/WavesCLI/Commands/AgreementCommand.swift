@@ -60,16 +60,16 @@ struct AgreementCommand: ParsableCommand {
     static func table(_ r: AgreementReport) -> String {
         var out = [SafeText.line("Agreement on codebook \(r.codebook) \(r.codebookVersion): coders \(r.coders.joined(separator: ", ")); \(r.units) unit(s) coded, \(r.overall.nUnits) by at least two")]
         var t = TextTable(["code", "n", "present", "% agree", "kappa", "alpha", "95% CI", "flag"], rightAligned: [1, 2, 3, 4, 5])
-        func ci(_ v: [Double]?) -> String { v.map { "[\(Fmt.num($0[0], 2)), \(Fmt.num($0[1], 2))]" } ?? "–" }
+        func ci(_ v: [Double]?) -> String { v.map { "[\(NumberText.fixed($0[0], 2)), \(NumberText.fixed($0[1], 2))]" } ?? "–" }
         func flag(_ f: String?) -> String { f == "unreliable" ? "below .667" : (f == "tentative" ? "below .80" : "") }
         for c in r.codes {
             t.add([String(repeating: "  ", count: c.depth) + SafeText.line(c.label), "\(c.nUnits)", "\(c.present)",
-                   c.percentAgreement.map { Fmt.pct($0) } ?? "–", Fmt.num(c.cohenKappa), Fmt.num(c.krippendorffAlpha),
+                   c.percentAgreement.map { NumberText.percent($0) } ?? "–", NumberText.fixed(c.cohenKappa), NumberText.fixed(c.krippendorffAlpha),
                    ci(c.alphaCI), flag(c.flag)])
         }
         let o = r.overall
-        t.add(["all codes pooled", "\(o.nUnits)", "", o.percentAgreement.map { Fmt.pct($0) } ?? "–", Fmt.num(o.cohenKappa),
-               Fmt.num(o.krippendorffAlpha), ci(o.alphaCI), flag(o.flag)])
+        t.add(["all codes pooled", "\(o.nUnits)", "", o.percentAgreement.map { NumberText.percent($0) } ?? "–", NumberText.fixed(o.cohenKappa),
+               NumberText.fixed(o.krippendorffAlpha), ci(o.alphaCI), flag(o.flag)])
         out.append("")
         out.append(t.render())
         out.append("")

@@ -27,11 +27,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The secret for --deidentify pseudonyms (at least 16 bytes; keep it apart from the data).") var keyFile: String?
     @Flag(help: "With --deidentify: keep free-text answers.") var keepText = false
     @Option(help: "Submission timestamps: keep, date or drop (default: keep; date with --deidentify).") var dates: String?
-<<<<<<< HEAD
     @Option(help: "qdpx and codebook-qdc: the codebook (default: the study's only one).") var codebook: String?
-=======
     @OptionGroup var fileMode: OutputModeOption
->>>>>>> system
+    @Flag(help: "CSV output: prefix text cells that begin with = + - @ with an apostrophe, so spreadsheets do not run them.") var escapeFormulas = false
 
     func validate() throws {
         guard ExportFormat(rawValue: format) != nil else {
@@ -41,6 +39,9 @@ struct ExportCommand: ParsableCommand {
         if let d = dates, DatePolicy(rawValue: d) == nil { throw ValidationError("unknown --dates '\(d)' (use keep, date or drop)") }
         if deidentify && keyFile == nil { throw ValidationError("--deidentify needs --key-file K (a file holding a secret of at least 16 bytes, e.g. `openssl rand -hex 32 > K`)") }
         if !deidentify && keyFile != nil { throw ValidationError("--key-file is used only with --deidentify") }
+        if escapeFormulas, format == "sav" || format == "dta" || (format == "codebook" && !out.lowercased().hasSuffix(".csv")) {
+            throw ValidationError("--escape-formulas applies to CSV files (csv-long, csv-wide, codebook .csv), not to \(format == "codebook" ? "a Markdown codebook" : format)")
+        }
         if !deidentify && keepText { throw ValidationError("--keep-text is used only with --deidentify (without it free text is always exported)") }
     }
 
@@ -49,6 +50,7 @@ struct ExportCommand: ParsableCommand {
         var opts = ExportOptions(instrument: instrument, scores: scores, layout: layout.flatMap(ExportLayout.init(rawValue:)),
                                  dates: dates.flatMap(DatePolicy.init(rawValue:)))
         opts.codebook = codebook
+        opts.escapeFormulas = escapeFormulas
         if let w = waves {
             opts.waves = w.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -68,5 +70,8 @@ struct ExportCommand: ParsableCommand {
             Output.out("Wrote \(shown.joined(separator: ", ")) (\(result.rows) row(s), \(result.variables) variable(s)).")
         }
         for n in result.notes { Output.err("note: " + n) }
+        for f in result.formulaCells {
+            if let line = FormulaNotice.line(file: f.file.path, f.cells, escaped: escapeFormulas) { Output.err(line) }
+        }
     }
 }

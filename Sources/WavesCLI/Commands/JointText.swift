@@ -13,7 +13,7 @@ enum JointText {
             var row = [String(repeating: "  ", count: c.depth) + SafeText.line(c.label)]
             for (w, r) in cols {
                 if let f = d.frequencies.first(where: { $0.code == c.code && $0.wave == w && $0.role == r }) {
-                    row.append("\(f.units)/\(f.unitsCoded) \(f.share.map { Fmt.pct($0) } ?? "")")
+                    row.append("\(f.units)/\(f.unitsCoded) \(f.share.map { NumberText.percent($0) } ?? "")")
                 }
             }
             t.add(row)
@@ -28,9 +28,9 @@ enum JointText {
             var ch = TextTable(["code", "n with", "mean change", "up/same/down", "n without", "mean change", "up/same/down", "difference"],
                                rightAligned: [1, 2, 4, 5, 7])
             for c in d.change {
-                ch.add([SafeText.line(c.label), "\(c.with.n)", Fmt.num(c.with.meanChange), "\(c.with.increase)/\(c.with.noChange)/\(c.with.decrease)",
-                        "\(c.without.n)", Fmt.num(c.without.meanChange), "\(c.without.increase)/\(c.without.noChange)/\(c.without.decrease)",
-                        Fmt.num(c.difference)])
+                ch.add([SafeText.line(c.label), "\(c.with.n)", NumberText.fixed(c.with.meanChange), "\(c.with.increase)/\(c.with.noChange)/\(c.with.decrease)",
+                        "\(c.without.n)", NumberText.fixed(c.without.meanChange), "\(c.without.increase)/\(c.without.noChange)/\(c.without.decrease)",
+                        NumberText.fixed(c.difference)])
             }
             out += ["", SafeText.line("Change in \(s) from \(from) to \(to), participants whose answers carry the code against the others (up/same/down: reliable change, Jacobson-Truax):"), ch.render()]
         }

@@ -30,13 +30,13 @@ struct LMMCommand: ParsableCommand {
         out.append("  " + LMMText.summary(r))
         out.append("")
         var t = TextTable(["term", "estimate", "SE", "df", "t", "p"], rightAligned: [1, 2, 3, 4, 5])
-        for f in r.fixed { t.add([f.term, Fmt.num(f.estimate, 3), Fmt.num(f.se, 3), Fmt.num(f.df, 1), Fmt.num(f.t), Fmt.p(f.p)]) }
+        for f in r.fixed { t.add([f.term, NumberText.fixed(f.estimate, 3), NumberText.fixed(f.se, 3), NumberText.fixed(f.df, 1), NumberText.fixed(f.t), NumberText.p(f.p)]) }
         out.append(t.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         out.append("")
-        var v = "  Variance components: participant \(Fmt.num(r.random.participantVar, 4)), residual \(Fmt.num(r.random.residualVar, 4))"
-        if let s = r.random.slopeVar { v += ", slope \(Fmt.num(s.wrappedValue, 4)), intercept-slope correlation \(Fmt.num(r.random.interceptSlopeCor?.wrappedValue, 3))" }
+        var v = "  Variance components: participant \(NumberText.fixed(r.random.participantVar, 4)), residual \(NumberText.fixed(r.random.residualVar, 4))"
+        if let s = r.random.slopeVar { v += ", slope \(NumberText.fixed(s.wrappedValue, 4)), intercept-slope correlation \(NumberText.fixed(r.random.interceptSlopeCor?.wrappedValue, 3))" }
         out.append(v)
-        out.append("  REML log-likelihood \(Fmt.num(r.loglik, 3)), AIC \(Fmt.num(r.aic, 2)); df by Satterthwaite's method"
+        out.append("  REML log-likelihood \(NumberText.fixed(r.loglik, 3)), AIC \(NumberText.fixed(r.aic, 2)); df by Satterthwaite's method"
                    + (r.converged ? "" : "; DID NOT CONVERGE") + (r.singular ? "; singular fit" : ""))
         for w in r.warnings { out.append("  warning: \(w)") }
         Output.out(out.joined(separator: "\n"))
@@ -49,15 +49,15 @@ enum LMMText {
         if r.time == "linear", let t = r.fixed.first(where: { $0.term == "time" }) {
             var s = ((t.p ?? 1) < 0.05 ? "Scores changed over time" : "No reliable linear change over time")
             s += r.between != nil ? " (reference role)" : ""
-            s += ": \(Fmt.num(t.estimate, 3)) per unit of time, t(\(Fmt.num(t.df, 1))) = \(Fmt.num(t.t)), p \(Fmt.pEq(t.p))."
+            s += ": \(NumberText.fixed(t.estimate, 3)) per unit of time, t(\(NumberText.fixed(t.df, 1))) = \(NumberText.fixed(t.t)), p \(NumberText.pEquals(t.p))."
             if let i = r.fixed.first(where: { $0.term.hasPrefix("time:role[") }) {
-                s += (i.p ?? 1) < 0.05 ? " The slope differs by role (\(i.term): p \(Fmt.pEq(i.p)))." : " The slope does not differ reliably by role (p \(Fmt.pEq(i.p)))."
+                s += (i.p ?? 1) < 0.05 ? " The slope differs by role (\(i.term): p \(NumberText.pEquals(i.p)))." : " The slope does not differ reliably by role (p \(NumberText.pEquals(i.p)))."
             }
             return s
         }
         let waves = r.fixed.filter { $0.term.hasPrefix("wave[") && !$0.term.contains(":") }
         guard let last = waves.last else { return "No time effect could be estimated." }
         return ((last.p ?? 1) < 0.05 ? "Scores at the last wave differ from baseline" : "No reliable difference between the last wave and baseline")
-            + ": \(last.term) \(Fmt.num(last.estimate, 3)), t(\(Fmt.num(last.df, 1))) = \(Fmt.num(last.t)), p \(Fmt.pEq(last.p))."
+            + ": \(last.term) \(NumberText.fixed(last.estimate, 3)), t(\(NumberText.fixed(last.df, 1))) = \(NumberText.fixed(last.t)), p \(NumberText.pEquals(last.p))."
     }
 }

@@ -46,7 +46,7 @@ struct SimulateCommand: ParsableCommand {
         if writeRoster {
             guard let rp = bundle.study.roster else { throw CLIFailure("study.yaml names no roster file to write") }
             var text = "participant,role\n"
-            for p in result.roster { text += CSVReader.line([p.participant, p.role]) + "\n" }
+            for p in result.roster { text += CSVWriter.line([p.participant, p.role]) + "\n" }
             try text.write(to: bundle.study.directory.appendingPathComponent(rp), atomically: true, encoding: .utf8)
         }
         // Write in slices so that a very large simulation does not hold all JSON text at once.

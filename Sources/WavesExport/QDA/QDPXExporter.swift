@@ -15,13 +15,13 @@ import ZIPFoundation
 /// Unicode scalars of the source text. codebook-qdc: the codebook alone (urn:QDA-XML:codebook:1.0).
 public enum QDPXExporter {
     public static func export(_ data: StudyData, format: ExportFormat, to url: URL, options: ExportOptions) throws -> ExportResult {
-        try Exporter.refuseStudyFile(url, data)
+        let target = try Exporter.outputTarget(url, data, options)
         let project: CodingProject
         do { project = try CodingProject.make(data: data, codebook: options.codebook) } catch let e as LoadError {
             throw ExportError.nothingToExport(e.problems.map(\.description).joined(separator: "; "))
         }
         if format == .codebookQdc {
-            try Exporter.writeText(codebookXML(project.codebook, study: data.study.id), to: url)
+            try Exporter.writeText(codebookXML(project.codebook, study: data.study.id), to: target)
             return ExportResult(files: [url], rows: 0, variables: project.codebook.flat.count)
         }
         if options.deidentification != nil && !options.includesText {
@@ -38,7 +38,7 @@ public enum QDPXExporter {
         for (name, text) in sources { try add("sources/\(name)", Data(text.utf8)) }
         guard let zipped = archive.data else { throw ExportError.cannotWrite(path: url.path, reason: "the zip archive could not be made") }
         let sink = FileSink()
-        try sink.open(url)
+        try sink.open(target)
         defer { sink.discard() }
         zipped.withUnsafeBytes { sink.append($0) }
         try sink.commit()

@@ -25,17 +25,17 @@ public enum AnswerRules {
     /// Why a number is outside `min...max`, or nil.
     static func rangeRefusal(_ v: Double, min: Double?, max: Double?) -> String? {
         let range = rangePhrase(min: min, max: max)
-        if let lo = min, v < lo { return "\(format(v)) is below the lowest allowed value, \(format(lo)); please type \(range)." }
-        if let hi = max, v > hi { return "\(format(v)) is above the highest allowed value, \(format(hi)); please type \(range)." }
+        if let lo = min, v < lo { return "\(NumberText.plain(v)) is below the lowest allowed value, \(NumberText.plain(lo)); please type \(range)." }
+        if let hi = max, v > hi { return "\(NumberText.plain(v)) is above the highest allowed value, \(NumberText.plain(hi)); please type \(range)." }
         return nil
     }
 
     /// "a number from 16 to 90", "a number of at least 0", "a number".
     public static func rangePhrase(min: Double?, max: Double?) -> String {
         switch (min, max) {
-        case let (lo?, hi?): return "a number from \(format(lo)) to \(format(hi))"
-        case let (lo?, nil): return "a number of at least \(format(lo))"
-        case let (nil, hi?): return "a number of at most \(format(hi))"
+        case let (lo?, hi?): return "a number from \(NumberText.plain(lo)) to \(NumberText.plain(hi))"
+        case let (lo?, nil): return "a number of at least \(NumberText.plain(lo))"
+        case let (nil, hi?): return "a number of at most \(NumberText.plain(hi))"
         case (nil, nil): return "a number"
         }
     }
@@ -52,12 +52,6 @@ public enum AnswerRules {
         }
         if let why = rangeRefusal(v, min: item.min, max: item.max) { return .failure(NumberRefusal(message: why)) }
         return .success(v)
-    }
-
-    /// A number as a participant would write it: "16", "2.5".
-    public static func format(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
     }
 }
 
