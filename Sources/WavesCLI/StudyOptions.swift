@@ -10,13 +10,21 @@ struct StudyOptions: ParsableArguments {
 
     var directory: URL { URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL }
 
-    func loadBundle() throws -> StudyBundle { try StudyLoader.load(directory: directory) }
+    /// The study folder and the shared instruments folder (`WAVES_SHARED_INSTRUMENTS`).
+    var folders: StudyFolders { StudyFolders.fromEnvironment(study: directory) }
+
+    func loadBundle() throws -> StudyBundle { try StudyLoader.load(folders: folders) }
 
     /// Loads the study and its store, telling the user on stderr about set-aside duplicates and unreadable lines.
     func loadData(quiet: Bool = false) throws -> StudyData {
         let data = try StudyData.load(directory: directory)
         if !quiet { StudyOptions.reportStoreNotes(data) }
         return data
+    }
+
+    /// The one note line about stored answers that their item's rules reject (set aside as missing).
+    static func reportSetAside(_ answers: [SetAsideAnswer]) {
+        if let note = SetAsideAnswer.note(Array(Set(answers))) { Output.err("note: " + note) }
     }
 
     static func reportStoreNotes(_ data: StudyData) {

@@ -18,6 +18,7 @@ struct RCICommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: scale, from: from, to: to, reliability: reliability)
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Reliable change of \(r.instrument).\(r.scale), \(r.from) -> \(r.to): n = \(r.n)"]
         out.append("  reliability \(Fmt.num(r.reliability, 3)) (\(r.reliabilitySource)), SD at \(r.from) \(Fmt.num(r.sdBaseline, 3)), S_diff \(Fmt.num(r.sDiff, 3)); |RC| > 1.96 is reliable")

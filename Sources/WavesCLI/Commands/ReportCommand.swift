@@ -29,6 +29,7 @@ struct ReportCommand: ParsableCommand {
         o.maxTrajectories = maxTrajectories
         o.generatedAt = Timestamp.now
         let report = try ReportGenerator.build(bundle: bundle, options: o)
+        StudyOptions.reportSetAside(report.setAside)
         let text = ReportGenerator.render(report)
         guard let out else { Output.out(text, terminator: ""); return }
         let url = URL(fileURLWithPath: out).standardizedFileURL

@@ -34,6 +34,9 @@ public enum StudyFileKind: String, Sendable {
     case roster = "roster"
     case consent = "consent file"
     case codebook = "codebook"
+
+    /// "an instrument file", "a roster".
+    public var withArticle: String { (rawValue.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + rawValue }
 }
 
 /// Why a path named by a study cannot be used, in a plain sentence.
@@ -57,10 +60,10 @@ public struct StudyPathError: Error, Equatable, Sendable, CustomStringConvertibl
         case .empty: return "the \(what) path is empty; name a file inside the study folder"
         case .nul: return "the \(what) path '\(p)' contains a NUL character"
         case .absolute: return "absolute paths are not allowed: \(p) (name the \(what) relative to the study folder)"
-        case .leavesFolder: return "'\(p)' leads outside the study folder; a \(what) must be inside it"
+        case .leavesFolder: return "'\(p)' leads outside the study folder; \(kind.withArticle) must be inside it"
         case .missing: return "\(what) '\(p)' does not exist"
-        case .directory: return "'\(p)' is a folder, not a \(what)"
-        case .notRegularFile: return "'\(p)' is not a plain file (a device, pipe or socket); a \(what) must be a plain file"
+        case .directory: return "'\(p)' is a folder, not \(kind.withArticle)"
+        case .notRegularFile: return "'\(p)' is not a plain file (a device, pipe or socket); \(kind.withArticle) must be a plain file"
         case .symbolicLink(let c):
             return "'\(SafeText.line(c))' is a symbolic link; Waves does not follow links inside a study folder (copy the \(what) in instead)"
         case .notAFolder(let c): return "'\(SafeText.line(c))' in '\(p)' is not a folder"

@@ -16,7 +16,7 @@ struct YAMLReader {
     ///
     /// Messages never quote the file: libyaml's problem sentences are fixed texts, a
     /// reader error (a control character, bad encoding) is located by line and byte, and
-    /// duplicate keys are named only when they are plain names (`shownKey`).
+    /// duplicate keys are located but not named.
     mutating func compose(_ text: String) -> Node? {
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -30,12 +30,13 @@ struct YAMLReader {
                 problems.append(Problem(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)"))
             case .reader(let problem, let offset, let value, _):
                 let (line, byte) = Self.lineAndByte(of: offset ?? 0, in: text)
-                let what = value >= 0 ? " (U+\(String(UInt32(value), radix: 16, uppercase: true)))" : ""
+                let hex = String(UInt32(max(0, value)), radix: 16, uppercase: true)
+                let what = value >= 0 ? " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))" : ""
                 problems.append(Problem(file: file, line: line, message: "byte \(byte): YAML cannot read this text: \(problem)\(what)"))
-            case .duplicatedKeysInMapping(let dups, let ctx):
-                let names = dups.compactMap(Self.shownKey)
-                let shown = names.count == dups.count ? "duplicate key(s) \(names.joined(separator: ", "))" : "a key appears twice in one mapping"
-                problems.append(Problem(file: file, line: ctx.mark.line, column: ctx.mark.column, message: shown))
+            case .duplicatedKeysInMapping(_, let ctx):
+                // Not named: this runs before `format:` is known, so the file may not be a study file.
+                problems.append(Problem(file: file, line: ctx.mark.line, column: ctx.mark.column,
+                                        message: "a key appears twice in this mapping (each key may be given once)"))
             default:
                 problems.append(Problem(file: file, line: 1, column: 1, message: "the file cannot be read as YAML"))
             }
