@@ -46,9 +46,10 @@ public struct StudyValidation: Sendable {
         for s in records {
             for issue in RecordValidator.issues(s.record, bundle: bundle) { groups.add(issue, line: s.line, record: s.record, bundle: bundle) }
         }
-        for (severity, text) in groups.render() {
+        // Counts are of problems found, not of lines shown (a grouped line stands for several).
+        for (severity, text, count) in groups.render() {
             messages.append(text)
-            if severity == .error { errors += 1 } else { warnings += 1 }
+            if severity == .error { errors += count } else { warnings += count }
         }
         let contents = StoreContents(records: records, problems: problems)
         let dups = contents.latest().duplicates
@@ -120,9 +121,9 @@ struct IssueGroups {
     }
 
     /// One message per group (the original located line when the group has one member).
-    func render() -> [(RecordIssue.Severity, String)] {
+    func render() -> [(RecordIssue.Severity, String, Int)] {
         let store = StudyValidation.store
-        return order.flatMap { key -> [(RecordIssue.Severity, String)] in
+        return order.flatMap { key -> [(RecordIssue.Severity, String, Int)] in
             let g = groups[key]!
             let sev = g.issue.severity
             let tag = sev == .warning ? "warning: " : ""
@@ -131,19 +132,19 @@ struct IssueGroups {
             case .changed(let inst, let version, _):
                 guard g.members.count > 1, case .instrumentChanged(_, _, _, let now) = g.issue.kind else { break }
                 return [(sev, "\(store): \(tag)instrument '\(inst)' changed since \(g.members.count) records were made (lines \(lines); "
-                         + "version \(SafeText.line(version)) then, \(SafeText.line(now)) now; file hash differs)")]
+                         + "version \(SafeText.line(version)) then, \(SafeText.line(now)) now; file hash differs)", g.members.count)]
             case .values(_, let item, _):
                 if g.members.count <= StudyValidation.namedAnswers {
-                    return g.members.map { (sev, "\(store):\($0.line): \(tag)\($0.message); analyses set it aside as missing") }
+                    return g.members.map { (sev, "\(store):\($0.line): \(tag)\($0.message); analyses set it aside as missing", 1) }
                 }
                 let answers = g.members.compactMap(\.answer)
                 let named = answers.prefix(10).map { "line \($0.line) = \(JSONWriter.number($0.value))" }.joined(separator: ", ")
                 let more = answers.count > 10 ? ", … and \(answers.count - 10) more" : ""
-                return [(sev, "\(store): \(tag)\(answers.count) answers to '\(item)' are \(g.range); analyses set them aside as missing: \(named)\(more)")]
+                return [(sev, "\(store): \(tag)\(answers.count) answers to '\(item)' are \(g.range); analyses set them aside as missing: \(named)\(more)", answers.count)]
             case .message: break
             }
-            if g.members.count == 1 { return [(sev, "\(store):\(g.members[0].line): \(tag)\(g.issue.message)")] }
-            return [(sev, "\(store): \(tag)\(g.issue.message) (\(g.members.count) records: lines \(lines))")]
+            if g.members.count == 1 { return [(sev, "\(store):\(g.members[0].line): \(tag)\(g.issue.message)", 1)] }
+            return [(sev, "\(store): \(tag)\(g.issue.message) (\(g.members.count) records: lines \(lines))", g.members.count)]
         }
     }
 }
