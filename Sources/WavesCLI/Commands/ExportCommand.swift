@@ -50,6 +50,9 @@ struct ExportCommand: ParsableCommand {
             opts.deidentification = try Deidentification(keyFile: URL(fileURLWithPath: k), keepText: keepText)
         }
         let data = try options.loadData()
+        if deidentify, let k = keyFile, Deidentification.keyFile(URL(fileURLWithPath: k), isInside: data.study.directory) {
+            Output.err("warning: the key file \(k) is inside the study folder; keep the key apart from the data (whoever is given the folder could recompute every pseudonym).")
+        }
         let url = URL(fileURLWithPath: out)
         let result = try Exporter.export(data, format: fmt, to: url, options: opts)
         let shown = result.files.map { $0.path }
