@@ -7,6 +7,9 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     public var columnName: String?
     public var message: String
+    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
+        self.line = line; self.column = column; self.columnName = columnName; self.message = message
+    }
     public var description: String {
         var s = "line \(line)"
         if let c = column { s += ", column \(c)" + (columnName.map { " (\($0))" } ?? "") }
@@ -18,6 +21,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
 public struct ImportError: Error, LocalizedError {
     public var file: String
     public var problems: [ImportProblem]
+    public init(file: String, problems: [ImportProblem]) { self.file = file; self.problems = problems }
     public var errorDescription: String? {
         (problems.prefix(50).map { "\(file): \($0)" } + (problems.count > 50 ? ["… and \(problems.count - 50) more problems"] : []))
             .joined(separator: "\n") + "\nNothing was imported."
