@@ -34,13 +34,18 @@ public enum InstrumentLoader {
     /// Messages never quote a file that is not an instrument: until `format:
     /// waves.instrument/1` is recognised, only the missing or unknown format is reported.
     public static func load(data: Data, displayPath: String) throws -> Instrument {
+        try loadWithWarnings(data: data, displayPath: displayPath).instrument
+    }
+
+    /// As `load(data:displayPath:)`, with the warnings (unknown keys, ignored settings) of a file that loads.
+    public static func loadWithWarnings(data: Data, displayPath: String) throws -> (instrument: Instrument, warnings: [Problem]) {
         let text = try UTF8Text.decode(data, file: displayPath)
         var r = YAMLReader(file: displayPath)
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let root = r.compose(text), let top = r.mapping(root, "an instrument") else { throw LoadError(r.problems) }
         let inst = parse(top: top, root: root, reader: &r, sha256: hash, path: displayPath)
-        if r.problems.contains(where: { $0.severity == .error }) || inst == nil { throw LoadError(r.problems) }
-        return inst!
+        guard let inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        return (inst, r.problems)
     }
 
     /// Checks `format:` before anything else is read: nil (with one problem) unless it is `expected`.

@@ -160,7 +160,8 @@ public enum StudyLoader {
                 continue
             }
             do {
-                let inst = try InstrumentLoader.load(data: data, displayPath: si.path)
+                let (inst, warnings) = try InstrumentLoader.loadWithWarnings(data: data, displayPath: si.path)
+                problems += warnings
                 if let other = instruments.first(where: { $0.id == inst.id }) {
                     problems.append(Problem(file: "study.yaml", line: node.mark?.line, column: node.mark?.column,
                                             message: "instrument id '\(inst.id)' of \(si.path) is also used by \(other.path)"))
