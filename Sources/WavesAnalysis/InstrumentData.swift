@@ -64,7 +64,7 @@ public struct InstrumentData: Sendable {
             if bundle.roster?.role(of: r.participant) == nil, let role = r.role { d.roles[p] = role }
             let base = cell * K
             for k in 0..<K { d.values[base + k] = .nan }
-            if d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
+            if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
             // Records of one instrument nearly always list their answers in the same order:
             // reuse the previous record's column for a key when it is the same string.
             for (j, a) in r.answers.enumerated() {

@@ -19,16 +19,6 @@ public enum InstrumentLoader {
         return try load(data: data, displayPath: shown)
     }
 
-    /// Loads the instrument a study names (`instruments/x.yaml`, or `shared:x.yaml` from the
-    /// shared instruments folder), through the one resolver of study paths (`StudyPath`).
-    public static func load(studyPath: String, in folders: StudyFolders) throws -> Instrument {
-        let data: Data
-        do { data = try StudyPath.read(studyPath, kind: .instrument, in: folders) } catch {
-            throw LoadError(file: "study.yaml", error.description)
-        }
-        return try load(data: data, displayPath: studyPath)
-    }
-
     /// Loads an instrument from the file's bytes (hashed as they are).
     ///
     /// Messages never quote a file that is not an instrument: until `format:
