@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
@@ -29,11 +30,14 @@ let package = Package(
         .target(name: "WavesExport", dependencies: [
             "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
+            "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
+        // Qualitative coding: coder files, the coding session (WavesSurvey's Console), agreement inputs.
+        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesStore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport",
+            "WavesExport", "WavesReport", "WavesCoding",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -49,7 +53,8 @@ let package = Package(
         .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore", "WavesStats"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
-        .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),

@@ -7,6 +7,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case codebook
     case sav
     case dta
+    /// A REFI-QDA project of the coded free-text answers (docs/coding.md).
+    case qdpx
+    /// The codebook as a REFI-QDA codebook file (.qdc).
+    case codebookQdc = "codebook-qdc"
 
     /// The layout a format uses when `--layout` is not given.
     public var defaultLayout: ExportLayout { self == .csvWide ? .wide : .long }
@@ -44,6 +48,8 @@ public struct ExportOptions: Sendable {
     public var deidentification: Deidentification?
     /// Submission timestamps; nil means `keep`, or `date` when de-identifying.
     public var dates: DatePolicy?
+    /// The codebook of a qdpx or codebook-qdc export (nil: the study's only one).
+    public var codebook: String?
 
     public init(instrument: String? = nil, waves: [String]? = nil, scores: Bool = false, layout: ExportLayout? = nil,
                 deidentification: Deidentification? = nil, dates: DatePolicy? = nil) {

@@ -47,6 +47,8 @@ public enum Exporter {
                 files += [sps, r]
             }
             return ExportResult(files: files, rows: plan.rows.count, variables: plan.variables.count, notes: notes)
+        case .qdpx, .codebookQdc:
+            return try QDPXExporter.export(data, format: format, to: url, options: options)
         case .codebook:
             try refuseStudyFile(url, data)
             let ext = url.pathExtension.lowercased()

@@ -22,7 +22,10 @@ public struct StudyValidation: Sendable {
     public var failed: Bool { errors > 0 }
 
     /// Validates the study in `folders`; a study definition that does not load is reported, not thrown.
-    public static func run(folders: StudyFolders) throws -> StudyValidation {
+    /// `more` adds checks of other parts of the study (codebooks and coders' files), run after the
+    /// store's; their problems are shown in order and counted.
+    public static func run(folders: StudyFolders,
+                           more: (StudyBundle, StoreContents) throws -> [Problem] = { _, _ in [] }) throws -> StudyValidation {
         var v = StudyValidation()
         let bundle: StudyBundle
         do { bundle = try StudyLoader.load(folders: folders) } catch let e as LoadError {
@@ -31,11 +34,11 @@ public struct StudyValidation: Sendable {
             v.messages.append("\(v.errors) error(s) in the study definition; nothing else was checked.")
             return v
         }
-        try v.check(bundle)
+        try v.check(bundle, more: more)
         return v
     }
 
-    mutating func check(_ bundle: StudyBundle) throws {
+    mutating func check(_ bundle: StudyBundle, more: (StudyBundle, StoreContents) throws -> [Problem]) throws {
         messages += bundle.warnings.map(\.description)
         warnings = bundle.warnings.count
         var records: [StoredRecord] = []
@@ -54,6 +57,10 @@ public struct StudyValidation: Sendable {
         let contents = StoreContents(records: records, problems: problems)
         let dups = contents.latest().duplicates
         for d in dups { messages.append("\(Self.store): warning: duplicate submission: \(SafeText.line(d.description))"); warnings += 1 }
+        for p in try more(bundle, contents) {
+            messages.append(SafeText.line(p.description))
+            if p.severity == .error { errors += 1 } else { warnings += 1 }
+        }
         let participants = Set(records.map(\.record.participant)).count
         summary.append("study '\(SafeText.line(bundle.study.id))': \(bundle.instruments.count) instrument(s), \(bundle.study.waves.count) wave(s), "
             + "\(bundle.roster?.entries.count ?? 0) in the roster; store: \(records.count + problems.count) line(s), "

@@ -39,7 +39,7 @@ final class LoaderDisclosureTests: XCTestCase {
 
     func testMappingWithoutFormatGivesOneProblem() {
         let p = problems("root:*:20228:0:99999:7:: 1\n\(secret): 2\nplain: 3\n")
-        XCTAssertEqual(p, ["instruments/x.yaml:1:1: missing 'format: waves.instrument/1' (is this a Waves file?)"])
+        XCTAssertEqual(p, ["instruments/x.yaml:1:1: missing 'format: waves.instrument/1'"])
         let q = problems("format: \(secret)\nother: 1\n")
         XCTAssertEqual(q, ["instruments/x.yaml:1:9: unknown format (expected waves.instrument/1)"])
     }

@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "csv-long, csv-wide, codebook, sav or dta.") var format: String
+    @Option(help: "csv-long, csv-wide, codebook, sav, dta, qdpx (REFI-QDA project of the coded free text) or codebook-qdc.") var format: String
     @Option(help: "The file to write (for codebook: .md or .csv).") var out: String
     @Flag(help: "Add scale scores (csv-wide, sav, dta, codebook).") var scores = false
     @Option(help: "long (one row per participant and wave) or wide (one row per participant); sav, dta and codebook.") var layout: String?
@@ -27,6 +27,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The secret for --deidentify pseudonyms (at least 16 bytes; keep it apart from the data).") var keyFile: String?
     @Flag(help: "With --deidentify: keep free-text answers.") var keepText = false
     @Option(help: "Submission timestamps: keep, date or drop (default: keep; date with --deidentify).") var dates: String?
+    @Option(help: "qdpx and codebook-qdc: the codebook (default: the study's only one).") var codebook: String?
 
     func validate() throws {
         guard ExportFormat(rawValue: format) != nil else {
@@ -43,6 +44,7 @@ struct ExportCommand: ParsableCommand {
         let fmt = ExportFormat(rawValue: format)!
         var opts = ExportOptions(instrument: instrument, scores: scores, layout: layout.flatMap(ExportLayout.init(rawValue:)),
                                  dates: dates.flatMap(DatePolicy.init(rawValue:)))
+        opts.codebook = codebook
         if let w = waves {
             opts.waves = w.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
@@ -56,7 +58,9 @@ struct ExportCommand: ParsableCommand {
         let url = URL(fileURLWithPath: out)
         let result = try Exporter.export(data, format: fmt, to: url, options: opts)
         let shown = result.files.map { $0.path }
-        if fmt == .codebook {
+        if fmt == .qdpx || fmt == .codebookQdc {
+            Output.out("Wrote \(shown[0]) (REFI-QDA: \(fmt == .qdpx ? "\(result.rows) source(s), " : "")\(result.variables) code(s)).")
+        } else if fmt == .codebook {
             Output.out("Wrote \(shown[0]) (codebook of \(result.variables) variables).")
         } else {
             Output.out("Wrote \(shown.joined(separator: ", ")) (\(result.rows) row(s), \(result.variables) variable(s)).")

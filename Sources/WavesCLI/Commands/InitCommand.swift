@@ -18,13 +18,15 @@ struct InitCommand: ParsableCommand {
         guard let source = ShippedInstruments.directory() else {
             throw CLIFailure("cannot find the shipped instruments folder; set WAVES_INSTRUMENTS to the 'instruments' folder of the Waves source tree")
         }
-        let created = try StudyScaffold.create(at: dir, id: id, instruments: source, shownName: directory)
-        let studyID = created.id, files = created.instruments
+        // The shipped codebooks (qualitative coding, docs/coding.md) live beside the instruments.
+        let books = source.deletingLastPathComponent().appendingPathComponent("codebooks")
+        let created = try StudyScaffold.create(at: dir, id: id, instruments: source, codebooks: books, shownName: directory)
+        let studyID = created.id, files = created.instruments, bookFiles = created.codebooks
         Output.out("""
         Created study '\(studyID)' in \(dir.path)
           study.yaml        3 waves (w1 baseline, w2 mid, w3 end), roles mentee and peer-mentor
           instruments/      \(files.joined(separator: ", "))
-          roster.csv        add one line per participant: participant,role
+          roster.csv        add one line per participant: participant,role\(bookFiles.isEmpty ? "" : "\n  codebooks/        " + bookFiles.joined(separator: ", ") + " (for `waves code`)")
           data/             the response store (readable by you only)
         Next: add participants to roster.csv, then `waves take --study \(directory) --participant P001 --wave w1`.
         """)

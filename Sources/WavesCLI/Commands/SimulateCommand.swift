@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WavesAnalysis
+import WavesCoding
 import WavesCore
 import WavesStore
 
@@ -23,6 +24,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write the records here instead of the study's store.") var out: String?
     @Flag(help: "Also write the generated participants to the study's roster file.") var writeRoster = false
     @Flag(help: "Append to a store that already holds responses.") var append = false
+    @Option(help: "Also simulate these coders' codings of the diary answers, and their consensus: A,B (needs a codebook).") var coders: String?
 
     func run() throws {
         var bundle = try options.loadBundle()
@@ -49,6 +51,7 @@ struct SimulateCommand: ParsableCommand {
         }
         Output.out("Simulated \(result.roster.count) participant(s), \(result.records.count) record(s) (seed \(seed)) into \(target.path)")
         if let n = rosterNote { Output.out(n) }
+        if let coders { try simulateCoders(coders.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     }
 
     /// Keeps the roster in step with simulated records written into the study: `--write-roster`
@@ -80,5 +83,17 @@ struct SimulateCommand: ParsableCommand {
         }
         try ((old.hasSuffix("\n") || old.isEmpty ? old : old + "\n") + text).write(to: url, atomically: true, encoding: .utf8)
         return "Added \(generated.count) simulated participant(s) to \(rp) (it listed nobody); pass --write-roster to replace it instead."
+    }
+
+    /// Simulated codings (SimulatedCoders), appended to the coders' files of the study.
+    func simulateCoders(_ names: [String]) throws {
+        guard out == nil else { throw CLIFailure("--coders writes into the study's data/coding/; it cannot go with --out") }
+        let project = try CodingProject.load(directory: options.directory, codebook: nil)
+        for (coder, decisions) in try SimulatedCoders.make(project, coders: names, seed: seed) {
+            let log = try project.log(coder)
+            if log.exists { throw CLIFailure("\(log.displayPath) already exists; simulated codings go only into a study without them") }
+            for d in decisions { try log.append(d) }
+            Output.out("Simulated \(decisions.count) coding decision(s) of \(coder) into \(log.displayPath)")
+        }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import WavesAnalysis
+import WavesCoding
 import WavesCore
 import WavesStore
 
@@ -11,7 +13,10 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: StudyOptions
 
     func run() throws {
-        let v = try StudyValidation.run(folders: options.folders)
+        // Codebooks and coders' files (qualitative coding, docs/coding.md) are checked after the store.
+        let v = try StudyValidation.run(folders: options.folders) { bundle, contents in
+            CodingValidation.check(StudyData(bundle: bundle, contents: contents))
+        }
         for m in v.messages { Output.err(m) }
         for s in v.summary { Output.out(s) }
         if v.failed { throw ExitCode(1) }

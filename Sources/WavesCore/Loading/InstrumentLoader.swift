@@ -45,7 +45,7 @@ public enum InstrumentLoader {
     static func checkFormat(_ top: [(key: String, keyNode: Node, value: Node)], root: Node, expected: String,
                             reader r: inout YAMLReader) -> Bool {
         guard let f = top.first(where: { $0.key == "format" }) else {
-            r.error(root, "missing 'format: \(expected)' (is this a Waves file?)")
+            r.error(root, "missing 'format: \(expected)'")
             return false
         }
         guard case .scalar(let s) = f.value else { r.error(f.value, "format must be text (expected \(expected))"); return false }

@@ -14,14 +14,18 @@ public enum StudyScaffold {
         public var id: String
         /// Instrument file names, in study order.
         public var instruments: [String]
+        /// Codebook file names copied into `codebooks/`, by name.
+        public var codebooks: [String] = []
     }
 
     /// The shipped instruments in the order a study lists them; others follow by name.
     public static let preferredOrder = ["identity.yaml", "reflection.yaml", "ecosystem.yaml", "personhood.yaml", "diary.yaml"]
 
     /// Creates the study in `directory` (which must not exist or be empty) with the `.yaml`
-    /// instruments of `instruments`. `shownName` is how the user named the folder (messages).
-    public static func create(at directory: URL, id: String? = nil, instruments source: URL, shownName: String) throws -> Created {
+    /// instruments of `instruments` and, when that folder exists, the `.yaml` codebooks of
+    /// `codebooks`. `shownName` is how the user named the folder (messages).
+    public static func create(at directory: URL, id: String? = nil, instruments source: URL, codebooks: URL? = nil,
+                              shownName: String) throws -> Created {
         let fm = FileManager.default
         if fm.fileExists(atPath: directory.path) {
             let contents = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -37,6 +41,11 @@ public enum StudyScaffold {
         for f in files {
             try fm.copyItem(at: source.appendingPathComponent(f), to: directory.appendingPathComponent("instruments/\(f)"))
         }
+        let bookFiles = codebooks.map { ((try? fm.contentsOfDirectory(atPath: $0.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted() } ?? []
+        if let books = codebooks, !bookFiles.isEmpty {
+            try fm.createDirectory(at: directory.appendingPathComponent("codebooks"), withIntermediateDirectories: true)
+            for f in bookFiles { try fm.copyItem(at: books.appendingPathComponent(f), to: directory.appendingPathComponent("codebooks/\(f)")) }
+        }
         let studyID = id ?? defaultID(for: directory)
         try studyYAML(id: studyID, files: files).write(to: directory.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         try "participant,role\n".write(to: directory.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
@@ -44,7 +53,7 @@ public enum StudyScaffold {
         fm.createFile(atPath: store.path, contents: Data(), attributes: [.posixPermissions: 0o600])
         // Check that what was written loads.
         _ = try StudyLoader.load(folders: StudyFolders(study: directory))
-        return Created(id: studyID, instruments: files)
+        return Created(id: studyID, instruments: files, codebooks: bookFiles)
     }
 
     /// The folder's name in lower case with anything but `a-z0-9-` replaced by `-`.
