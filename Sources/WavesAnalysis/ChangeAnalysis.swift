@@ -76,10 +76,12 @@ public struct ChangeReport: Encodable, Sendable {
     @NullCodable public var correction: String?
     public var notes: [String]
     public var duplicatesSetAside: Int
+    /// Answers to the scale's items at the selected waves set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
 
     enum CodingKeys: String, CodingKey {
         case scale, instrument, waves, between, n, excluded, descriptives, anova, sphericity, posthoc, friedman, correction, notes
-        case duplicatesSetAside = "duplicates_set_aside"
+        case duplicatesSetAside = "duplicates_set_aside", setAside = "set_aside"
     }
 }
 
@@ -148,6 +150,7 @@ public enum ChangeAnalysis {
                                      pHolm: ph.pHolm, pBonferroni: ph.pBonferroni, dz: ph.dz)
             },
             friedman: ChangeReport.Friedman(chisq: r.friedman.chisq, df: r.friedman.df, p: r.friedman.p, kendallW: r.friedman.kendallW),
-            correction: correction, notes: notes, duplicatesSetAside: data.duplicateCount)
+            correction: correction, notes: notes, duplicatesSetAside: data.duplicateCount,
+            setAside: SetAsideAnswers(data.setAside(scale: scale, waves: waves.map(\.id))))
     }
 }

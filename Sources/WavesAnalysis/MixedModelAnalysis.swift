@@ -36,8 +36,11 @@ public struct LMMReport: Encodable, Sendable {
     public var converged: Bool
     public var singular: Bool
     public var warnings: [String]
+    /// Answers to the scale's items set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
     enum CodingKeys: String, CodingKey {
         case scale, instrument, time, between, slopes, formula, fixed, random, loglik, aic, converged, singular, warnings
+        case setAside = "set_aside"
         case nObs = "n_obs", nParticipants = "n_participants"
     }
 }
@@ -124,6 +127,7 @@ public enum MixedModelAnalysis {
         return LMMReport(scale: scale.id, instrument: inst.id, time: time.rawValue, between: betweenRole ? "role" : nil, slopes: slopes,
                          formula: formula, nObs: fit.nObs, nParticipants: fit.nSubjects,
                          fixed: fit.fixed.map { LMMReport.Fixed(term: $0.term, estimate: $0.estimate, se: $0.se, df: $0.df, t: $0.t, p: $0.p) },
-                         random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings)
+                         random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings,
+                         setAside: SetAsideAnswers(data.setAside(scale: scale)))
     }
 }

@@ -11,7 +11,10 @@ struct StudyOptions: ParsableArguments {
 
     var directory: URL { URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL }
 
-    func loadBundle() throws -> StudyBundle { try StudyLoader.load(directory: directory) }
+    /// The study folder and the shared instruments folder (`WAVES_SHARED_INSTRUMENTS`).
+    var folders: StudyFolders { StudyFolders.fromEnvironment(study: directory) }
+
+    func loadBundle() throws -> StudyBundle { try StudyLoader.load(folders: folders) }
 
     /// Loads the study and its store, telling the user on stderr about set-aside duplicates and unreadable lines.
     func loadData(quiet: Bool = false) throws -> StudyData {
@@ -26,6 +29,11 @@ struct StudyOptions: ParsableArguments {
         guard let mode = ResponseStore(url: study.storeURL).exposedPermissions else { return }
         let path = study.storeURL.path
         Output.err("warning: \(path) can be read by other users (mode \(OutputMode.describe(mode))) and holds participants' answers; make it private with `chmod 600 \(path)`.")
+    }
+
+    /// The one note line about stored answers that their item's rules reject (set aside as missing).
+    static func reportSetAside(_ answers: [SetAsideAnswer]) {
+        if let note = SetAsideAnswer.note(Array(Set(answers))) { Output.err("note: " + note) }
     }
 
     static func reportStoreNotes(_ data: StudyData) {

@@ -10,6 +10,8 @@ public enum ExportError: Error, LocalizedError, Equatable {
     case unreadableKeyFile(String)
     case weakKey(bytes: Int, minimum: Int)
     case weakKeyFile(String, bytes: Int, minimum: Int)
+    /// The key is long enough but has no entropy (`KeyStrength`); the file path when read from one.
+    case keyWithoutEntropy(String?, reason: String)
     case pseudonymCollision(String, String)
     case cannotWrite(path: String, reason: String)
     case readStat(file: String, operation: String, message: String)
@@ -33,6 +35,9 @@ public enum ExportError: Error, LocalizedError, Equatable {
             return "the de-identification key has \(n) bytes; use at least \(m) random bytes."
         case .weakKeyFile(let p, let n, let m):
             return "the key file \(p) holds \(n) byte(s); use at least \(m) random bytes, e.g. `openssl rand -hex 32 > \(p)`."
+        case .keyWithoutEntropy(let p, let why):
+            let shown = p ?? "K"
+            return "\(p.map { "the key file \($0)" } ?? "the de-identification key") cannot serve as a key: \(why). Make a random one, e.g. `openssl rand -hex 32 > \(shown)` (see docs/deidentification.md)."
         case .pseudonymCollision(let a, let b):
             return "participants '\(a)' and '\(b)' received the same pseudonym; export again with another key."
         case .cannotWrite(let p, let r):

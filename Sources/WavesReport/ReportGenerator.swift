@@ -14,8 +14,11 @@ public enum ReportGenerator {
         try survey.run()
         var notes: [String] = []
         var sections: [ScaleSection] = []
+        var setAside: [SetAsideAnswer] = []
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try InstrumentData.load(bundle, instrument: inst)
+            let scaled = Set(inst.scales.flatMap(\.items))
+            setAside += data.setAside.filter { scaled.contains($0.item) }
             let builder = ScaleSectionBuilder(bundle: bundle, data: data, options: options)
             for scale in inst.scales { sections.append(builder.build(scale)) }
         }
@@ -24,7 +27,7 @@ public enum ReportGenerator {
         let completion = survey.completion()
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
                                  texts: options.includeText ? survey.textWaves(maxAnswers: options.maxTextAnswers) : nil,
-                                 findings: [], notes: notes)
+                                 findings: [], notes: notes, setAside: setAside)
         report.findings = Findings.lines(report)
         return report
     }

@@ -22,6 +22,7 @@ struct ChangeCommand: ParsableCommand {
         let bundle = try options.loadBundle()
         let r = try ChangeAnalysis.run(bundle: bundle, scale: scale, waves: waves.map { $0.split(separator: ",").map(String.init) },
                                        betweenRole: between == "role")
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         Output.out(ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(scale).scale.label) ?? r.scale))
     }

@@ -59,6 +59,9 @@ struct ExportCommand: ParsableCommand {
         }
         opts.mode = fileMode.mode
         let data = try options.loadData()
+        if deidentify, let k = keyFile, Deidentification.keyFile(URL(fileURLWithPath: k), isInside: data.study.directory) {
+            Output.err("warning: the key file \(k) is inside the study folder; keep the key apart from the data (whoever is given the folder could recompute every pseudonym).")
+        }
         let url = URL(fileURLWithPath: out)
         let result = try Exporter.export(data, format: fmt, to: url, options: opts)
         let shown = result.files.map { $0.path }

@@ -24,6 +24,7 @@ struct LMMCommand: ParsableCommand {
         let bundle = try options.loadBundle()
         let r = try MixedModelAnalysis.run(bundle: bundle, scale: scale, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
                                            betweenRole: between == "role", slopes: slopes)
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Linear mixed model (REML): \(r.formula)",
                    "  \(r.nObs) observations of \(r.nParticipants) participants (everyone with at least one score; missing waves allowed)", ""]

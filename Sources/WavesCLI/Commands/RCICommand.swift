@@ -18,6 +18,7 @@ struct RCICommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: scale, from: from, to: to, reliability: reliability)
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Reliable change of \(r.instrument).\(r.scale), \(r.from) -> \(r.to): n = \(r.n)"]
         out.append("  reliability \(NumberText.fixed(r.reliability, 3)) (\(r.reliabilitySource)), SD at \(r.from) \(NumberText.fixed(r.sdBaseline, 3)), S_diff \(NumberText.fixed(r.sDiff, 3)); |RC| > 1.96 is reliable")

@@ -22,6 +22,7 @@ struct ReliabilityCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let reports = try PsychometricsAnalysis.reliability(bundle: bundle, scale: scale, wave: wave, bootstrap: bootstrap, seed: seed)
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json {
             if wave != nil, let one = reports.first { try JSONOutput.print(one) } else { try JSONOutput.print(reports) }
             return

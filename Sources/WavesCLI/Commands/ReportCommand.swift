@@ -34,6 +34,7 @@ struct ReportCommand: ParsableCommand {
         o.maxTrajectories = maxTrajectories
         o.generatedAt = Timestamp.now
         let report = try ReportGenerator.build(bundle: bundle, options: o)
+        StudyOptions.reportSetAside(report.setAside)
         let text = ReportGenerator.render(report)
         guard let out, let target else { Output.out(text, terminator: ""); return }
         let url = target.url

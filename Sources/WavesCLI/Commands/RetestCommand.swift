@@ -16,6 +16,7 @@ struct RetestCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try PsychometricsAnalysis.retest(bundle: bundle, scale: scale, waves: waves.split(separator: ",").map(String.init))
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Test-retest of \(r.instrument).\(r.scale), \(r.waves[0]) -> \(r.waves[1]): n = \(r.n) participants with a score at both waves"]
         if let a = r.iccA1, a.isFinite {

@@ -18,13 +18,20 @@ struct ScoreCommand: ParsableCommand {
         if escapeFormulas && !csv { throw ValidationError("--escape-formulas is used only with --csv") }
     }
 
-    struct Result: Encodable { var scores: [ScoreRow] }
+    struct Result: Encodable {
+        var scores: [ScoreRow]
+        /// Answers set aside as missing because their item's rules reject them.
+        var setAside: Int
+        enum CodingKeys: String, CodingKey { case scores, setAside = "set_aside" }
+    }
 
     func run() throws {
         let data = try options.loadData()
         let insts = try instrument.map { [try data.resolveInstrument($0)] } ?? data.bundle.instruments
         let rows = insts.flatMap { data.scores(instrument: $0) }
-        if json { try JSONOutput.print(Result(scores: rows)); return }
+        let setAside = insts.flatMap { data.setAside(instrument: $0) }
+        StudyOptions.reportSetAside(setAside)
+        if json { try JSONOutput.print(Result(scores: rows, setAside: setAside.count)); return }
         if csv {
             var writer = CSVWriter(header: ["participant", "role", "wave", "instrument", "scale", "score", "answered", "k"],
                                    escapeFormulas: escapeFormulas)

@@ -18,9 +18,7 @@ public enum CodebookLoader {
 
     /// Loads a codebook from the file's bytes (hashed as they are).
     public static func load(data: Data, displayPath: String) throws -> Codebook {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(file: displayPath, "the file is not valid UTF-8 text")
-        }
+        let text = try UTF8Text.decode(data, file: displayPath)
         var r = YAMLReader(file: displayPath)
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let root = r.compose(text), let top = r.mapping(root, "a codebook") else { throw LoadError(r.problems) }
@@ -33,15 +31,15 @@ public enum CodebookLoader {
 
     static func parse(top: [(key: String, keyNode: Node, value: Node)], root: Node, reader r: inout YAMLReader,
                       sha256: String, path: String) -> Codebook? {
+        // The format first: nothing of a file that is not a codebook is quoted (docs/instruments.md).
+        guard InstrumentLoader.checkFormat(top, root: root, expected: format, reader: &r) else { return nil }
         var f: [String: Node] = [:]
         for m in top {
             f[m.key] = m.value
             if !["format", "id", "version", "title", "description", "codes", "citation", "license"].contains(m.key) {
-                r.warning(m.keyNode, "unknown key '\(m.key)' (ignored)")
+                r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)")
             }
         }
-        guard let fnode = f["format"] else { r.error(root, "missing 'format: \(format)'"); return nil }
-        if let s = r.string(fnode, "format"), s != format { r.error(fnode, "unknown format '\(s)' (expected \(format))"); return nil }
         let id = f["id"].flatMap { r.string($0, "id") } ?? { r.error(root, "missing 'id'"); return "" }()
         if !id.isEmpty, !InstrumentLoader.matches(InstrumentLoader.idPattern, id), let n = f["id"] {
             r.error(n, "codebook id '\(id)' must match [a-z0-9][a-z0-9-]*")
@@ -70,7 +68,7 @@ public enum CodebookLoader {
             for m in members {
                 f[m.key] = (m.keyNode, m.value)
                 if !["id", "label", "definition", "include", "exclude", "examples", "codes"].contains(m.key) {
-                    r.warning(m.keyNode, "unknown key '\(m.key)' in a code (ignored)")
+                    r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in a code (ignored)")
                 }
             }
             let line = n.mark?.line ?? 0

@@ -12,7 +12,6 @@ public struct StudyCodebooks: Sendable {
 
     /// Loads every codebook of the study folder; a study without a `codebooks/` folder has none.
     public static func load(studyDirectory: URL) -> StudyCodebooks {
-        // TODO(merge): use the study path resolver
         let dir = studyDirectory.appendingPathComponent(folder, isDirectory: true)
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else { return StudyCodebooks(codebooks: [], problems: []) }
@@ -21,7 +20,9 @@ public struct StudyCodebooks: Sendable {
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             let shown = "\(folder)/\(name)"
             do {
-                let book = try CodebookLoader.load(url: dir.appendingPathComponent(name), displayPath: shown)
+                // Through the study path resolver: no symbolic link, nothing outside the study.
+                let data = try StudyPath.read(shown, kind: .codebook, in: StudyFolders(study: studyDirectory))
+                let book = try CodebookLoader.load(data: data, displayPath: shown)
                 if let other = books.first(where: { $0.id == book.id }) {
                     problems.append(Problem(file: shown, message: "codebook id '\(book.id)' is also used by \(other.path)"))
                     continue
@@ -33,6 +34,8 @@ public struct StudyCodebooks: Sendable {
                 books.append(book)
             } catch let e as LoadError {
                 problems += e.problems
+            } catch let e as StudyPathError {
+                problems.append(Problem(file: shown, message: e.description))
             } catch {
                 problems.append(Problem(file: shown, message: "\(error)"))
             }
