@@ -1,6 +1,6 @@
 import Foundation
 
-/// Paired t-tests between every pair of waves, with Holm and Bonferroni adjustment.
+/// Paired t-tests between every pair of waves, with Holm and Bonferroni adjustment and d_z intervals.
 extension RepeatedMeasures {
     /// Paired t-tests of wave b against wave a for every a < b, unadjusted.
     ///
@@ -54,7 +54,7 @@ extension RepeatedMeasures {
     /// Fills `pHolm` and `pBonferroni` over the comparisons that have a p-value.
     static func adjustPairedComparisons(_ rows: inout [RepeatedMeasuresResult.PairedComparison]) {
         let raw = rows.map(\.p)
-        let holm = adjustHolm(raw), bonferroni = adjustBonferroni(raw)
+        let holm = MultipleComparisons.holm(raw), bonferroni = MultipleComparisons.bonferroni(raw)
         rows = rows.indices.map { i in
             let r = rows[i]
             return .init(a: r.a, b: r.b, n: r.n, meanDiff: r.meanDiff, sdDiff: r.sdDiff, t: r.t, df: r.df, p: r.p,
@@ -62,26 +62,9 @@ extension RepeatedMeasures {
         }
     }
 
-    /// Holm's step-down adjustment; nil entries are skipped and not counted.
-    ///
-    /// As R p.adjust(method = "holm"): with the m present p-values in ascending order,
-    /// adjusted p_(i) = min(1, max_{j <= i} (m - j + 1) p_(j)).
-    public static func adjustHolm(_ p: [Double?]) -> [Double?] {
-        let present = p.indices.filter { p[$0] != nil }
-        let m = present.count
-        let order = present.sorted { p[$0]! < p[$1]! || (p[$0]! == p[$1]! && $0 < $1) }
-        var out = [Double?](repeating: nil, count: p.count)
-        var running = 0.0
-        for (i, index) in order.enumerated() {
-            running = max(running, Double(m - i) * p[index]!)
-            out[index] = min(1, running)
-        }
-        return out
-    }
+    /// Holm's adjustment; the rule lives in `MultipleComparisons.holm` (kept here for existing callers).
+    public static func adjustHolm(_ p: [Double?]) -> [Double?] { MultipleComparisons.holm(p) }
 
-    /// Bonferroni adjustment min(1, m p) over the m present p-values (as R p.adjust).
-    public static func adjustBonferroni(_ p: [Double?]) -> [Double?] {
-        let m = Double(p.compactMap { $0 }.count)
-        return p.map { $0.map { min(1, m * $0) } }
-    }
+    /// Bonferroni's adjustment; the rule lives in `MultipleComparisons.bonferroni` (kept here for existing callers).
+    public static func adjustBonferroni(_ p: [Double?]) -> [Double?] { MultipleComparisons.bonferroni(p) }
 }

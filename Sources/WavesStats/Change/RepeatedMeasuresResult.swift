@@ -9,11 +9,8 @@ import Foundation
 /// 0-based indices; the caller maps them to names. A value that cannot be computed
 /// is `nil`, and a `note` says why; no field is ever NaN or infinite.
 public struct RepeatedMeasuresResult: Sendable, Equatable {
-    /// A closed interval `[lower, upper]`.
-    public struct Interval: Sendable, Equatable {
-        public let lower: Double
-        public let upper: Double
-    }
+    /// A closed interval `[lower, upper]`: the one interval type of WavesStats.
+    public typealias Interval = StatInterval
 
     /// Mean, SD and 95% interval of one wave, overall (`group == nil`) or within one group.
     ///

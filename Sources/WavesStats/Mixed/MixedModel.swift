@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 /// Linear mixed model y = X beta + Z b + e with per-subject random intercept (and slope), fitted by REML.
@@ -19,7 +18,6 @@ public enum MixedModel {
     /// Rows with a non-finite response, design value or slope covariate are left out (and reported in `warnings`).
     public static func fit(y: [Double], subject: [Int], fixed: Matrix, terms: [String],
                            randomSlope: [Double]? = nil) throws -> MixedModelResult {
-        GSLRuntime.setUp()
         guard y.count == subject.count, y.count == fixed.rows else {
             throw StatsError.dimension("y has \(y.count) values, subject \(subject.count), design \(fixed.rows) rows")
         }
