@@ -8,6 +8,7 @@ extension RepeatedMeasures {
     /// p (as R t.test(y_b, y_a, paired = TRUE)); dz = mean(d) / sd(d). As in R, the test
     /// is refused when the standard error is below 10 eps |mean(d)| ("data are essentially
     /// constant"), and t, p, dz are nil when sd(d) = 0. Two passes over the rows, O(n w^2).
+    /// `dzCI`: the noncentral-t interval of dz (`EffectSizes.dzInterval`).
     static func pairedComparisons(_ y: Matrix) -> [RepeatedMeasuresResult.PairedComparison] {
         let n = y.rows, w = y.cols
         var pairs: [(Int, Int)] = []
@@ -35,19 +36,20 @@ extension RepeatedMeasures {
             let mean = means[k]
             guard n > 1 else {
                 return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: nil, t: nil, df: n - 1, p: nil,
-                             pHolm: nil, pBonferroni: nil, dz: nil, note: "fewer than two participants")
+                             pHolm: nil, pBonferroni: nil, dz: nil, dzCI: nil, note: "fewer than two participants")
             }
             let sd = (squares[k] / Double(n - 1)).squareRoot()
             let se = sd / Double(n).squareRoot()
             if sd == 0 || se < 10 * Double.ulpOfOne * abs(mean) {
                 return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: sd, t: nil, df: n - 1, p: nil,
                              pHolm: nil, pBonferroni: nil, dz: sd > 0 ? mean / sd : nil,
-                             note: "every participant changes by the same amount: the t-test is undefined")
+                             dzCI: sd > 0 ? EffectSizes.dzInterval(dz: mean / sd, n: n) : nil, note: "every participant changes by the same amount: the t-test is undefined")
             }
             let t = mean / se
             return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: sd, t: t, df: n - 1,
                          p: Distributions.tTwoSided(t, df: Double(n - 1)),
-                         pHolm: nil, pBonferroni: nil, dz: mean / sd, note: nil)
+                         pHolm: nil, pBonferroni: nil, dz: mean / sd,
+                         dzCI: EffectSizes.dzInterval(dz: mean / sd, n: n), note: nil)
         }
     }
 
@@ -58,7 +60,7 @@ extension RepeatedMeasures {
         rows = rows.indices.map { i in
             let r = rows[i]
             return .init(a: r.a, b: r.b, n: r.n, meanDiff: r.meanDiff, sdDiff: r.sdDiff, t: r.t, df: r.df, p: r.p,
-                         pHolm: holm[i], pBonferroni: bonferroni[i], dz: r.dz, note: r.note)
+                         pHolm: holm[i], pBonferroni: bonferroni[i], dz: r.dz, dzCI: r.dzCI, note: r.note)
         }
     }
 
