@@ -59,12 +59,7 @@ final class EffectSizeTests: XCTestCase {
                 guard let exact = want["dz_ci"] as? [Double], let es = want["dz_ci_effectsize"] as? [Double] else {
                     XCTAssertNil(got.dzCI, label); continue
                 }
-                let ci = try XCTUnwrap(got.dzCI, label)
-                XCTAssertEqual(ci.lower, exact[0], accuracy: 1e-8, label)
-                XCTAssertEqual(ci.upper, exact[1], accuracy: 1e-8, label)
-                XCTAssertEqual(ci.lower, es[0], accuracy: 1e-6, label)
-                XCTAssertEqual(ci.upper, es[1], accuracy: 1e-6, label)
-                gap = max(gap, abs(ci.lower - es[0]), abs(ci.upper - es[1]))
+                gap = max(gap, try assertInterval(got.dzCI, exact: exact, effectsize: es, label))
             }
             for want in fixture["anova"] as! [[String: Any]] {
                 let effect = try XCTUnwrap(r.anova.first { $0.name == want["effect"] as? String }, name)
@@ -72,15 +67,22 @@ final class EffectSizeTests: XCTestCase {
                 guard let exact = want["pes_ci"] as? [Double], let es = want["pes_ci_effectsize"] as? [Double] else {
                     XCTAssertNil(effect.pesCI, label); continue
                 }
-                let ci = try XCTUnwrap(effect.pesCI, label)
-                XCTAssertEqual(ci.lower, exact[0], accuracy: 1e-8, label)
-                XCTAssertEqual(ci.upper, exact[1], accuracy: 1e-8, label)
-                XCTAssertEqual(ci.lower, es[0], accuracy: 1e-6, label)
-                XCTAssertEqual(ci.upper, es[1], accuracy: 1e-6, label)
+                gap = max(gap, try assertInterval(effect.pesCI, exact: exact, effectsize: es, label))
                 XCTAssertEqual(try XCTUnwrap(effect.pes), want["pes_effectsize"] as! Double, accuracy: 1e-10, label)
             }
         }
         XCTAssertGreaterThan(gap, 0, "effectsize's optimiser is expected to stop short of the exact roots")
+    }
+
+    /// Compares an interval with the exact roots (1e-8) and effectsize's (1e-6); returns the gap to effectsize.
+    func assertInterval(_ got: StatInterval?, exact: [Double], effectsize es: [Double], _ label: String,
+                        file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+        let ci = try XCTUnwrap(got, label, file: file, line: line)
+        XCTAssertEqual(ci.lower, exact[0], accuracy: 1e-8, "\(label) lower", file: file, line: line)
+        XCTAssertEqual(ci.upper, exact[1], accuracy: 1e-8, "\(label) upper", file: file, line: line)
+        XCTAssertEqual(ci.lower, es[0], accuracy: 1e-6, "\(label) lower (effectsize)", file: file, line: line)
+        XCTAssertEqual(ci.upper, es[1], accuracy: 1e-6, "\(label) upper (effectsize)", file: file, line: line)
+        return max(abs(ci.lower - es[0]), abs(ci.upper - es[1]))
     }
 
     func testWelchAndHedgesG() throws {
@@ -98,10 +100,7 @@ final class EffectSizeTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(welch.x.sd), c["sd_x"] as! Double, accuracy: 1e-12)
             let g = try XCTUnwrap(EffectSizes.hedgesG(x, y), "case \(i)")
             XCTAssertEqual(g.g, c["hedges_g"] as! Double, accuracy: 1e-10)
-            let exact = c["g_ci"] as! [Double], es = c["g_ci_effectsize"] as! [Double]
-            let ci = try XCTUnwrap(g.ci)
-            XCTAssertEqual(ci.lower, exact[0], accuracy: 1e-8); XCTAssertEqual(ci.upper, exact[1], accuracy: 1e-8)
-            XCTAssertEqual(ci.lower, es[0], accuracy: 1e-6); XCTAssertEqual(ci.upper, es[1], accuracy: 1e-6)
+            _ = try assertInterval(g.ci, exact: c["g_ci"] as! [Double], effectsize: c["g_ci_effectsize"] as! [Double], "case \(i)")
         }
     }
 

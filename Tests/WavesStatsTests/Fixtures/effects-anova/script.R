@@ -6,15 +6,8 @@
 # effectsize 0.8.3 reports (its optim() can stop short of the roots; the test measures by
 # how much).
 suppressPackageStartupMessages({ library(effectsize); library(jsonlite) })
+source("../effects-common/noncentral.R")
 stopifnot(as.character(packageVersion("effectsize")) == "0.8.3")
-root_t <- function(t, df, q) uniroot(function(x) pt(t, df, x) - q, c(t - 8 - abs(t), t + 8 + abs(t)),
-                                     tol = 1e-13, maxiter = 1000)$root
-root_f <- function(f, df1, df2, q) {
-  if (pf(f, df1, df2) <= q) return(0)
-  hi <- 10 + 4 * f * df1
-  while (pf(f, df1, df2, hi) > q) hi <- hi * 2
-  uniroot(function(x) pf(f, df1, df2, x) - q, c(0, hi), tol = 1e-12, maxiter = 1000)$root
-}
 one <- function(name) {
   d <- read.csv(file.path("..", name, "data.csv"))
   e <- fromJSON(file.path("..", name, "expected.json"), simplifyVector = FALSE)

@@ -5,19 +5,12 @@
 # approximation beyond, so the grid stays below that; R's pf with ncp sums the series to
 # 1e-9 (pnbeta's errmax), which bounds the accuracy of the F values here.
 suppressPackageStartupMessages(library(jsonlite))
+source("../effects-common/noncentral.R")
 t_grid <- expand.grid(t = c(-3.1, -0.4, 0, 0.7, 2.2, 5.5, 14), df = c(2, 9.5, 37, 250), ncp = c(-4.2, -0.3, 0.5, 1.9, 6, 21))
 t_grid$p <- mapply(function(t, df, ncp) pt(t, df, ncp), t_grid$t, t_grid$df, t_grid$ncp)
 f_grid <- expand.grid(f = c(0.05, 0.8, 2.4, 9.7, 31), df1 = c(1, 2, 4.6), df2 = c(3, 28, 141), ncp = c(0.2, 3.5, 17, 80))
 f_grid$p <- mapply(function(f, d1, d2, ncp) pf(f, d1, d2, ncp), f_grid$f, f_grid$df1, f_grid$df2, f_grid$ncp)
 
-root_t <- function(t, df, q) uniroot(function(x) pt(t, df, x) - q, c(t - 8 - abs(t), t + 8 + abs(t)),
-                                     tol = 1e-13, maxiter = 1000)$root
-root_f <- function(f, df1, df2, q) {
-  if (pf(f, df1, df2) <= q) return(0)
-  hi <- 10 + 4 * f * df1
-  while (pf(f, df1, df2, hi) > q) hi <- hi * 2
-  uniroot(function(x) pf(f, df1, df2, x) - q, c(0, hi), tol = 1e-12, maxiter = 1000)$root
-}
 t_cases <- data.frame(t = c(-2.5, 0.3, 1.7, 4.9, 11.2), df = c(5, 17, 40, 9, 120))
 t_int <- lapply(seq_len(nrow(t_cases)), function(i) with(t_cases[i, ],
   list(t = t, df = df, level = 0.95, ncp = c(root_t(t, df, 0.975), root_t(t, df, 0.025)))))

@@ -4,9 +4,8 @@
 # `g_ci` is the exact root (uniroot, tol 1e-13) of the noncentral t for the pooled t
 # statistic, times sqrt(1/n1 + 1/n2) J; `g_ci_effectsize` is what effectsize reports.
 suppressPackageStartupMessages({ library(effectsize); library(jsonlite) })
+source("../effects-common/noncentral.R")
 stopifnot(as.character(packageVersion("effectsize")) == "0.8.3")
-root_t <- function(t, df, q) uniroot(function(x) pt(t, df, x) - q, c(t - 8 - abs(t), t + 8 + abs(t)),
-                                     tol = 1e-13, maxiter = 1000)$root
 set.seed(1515)
 cases <- list(
   list(x = round(rnorm(14, 3.6, 0.5), 1), y = round(rnorm(4, 3.2, 0.7), 1)),
