@@ -66,7 +66,7 @@ public enum MixedModelAnalysis {
     /// Satterthwaite (default) or Kenward-Roger df; `rawValue` is the `--df` argument and `df_method`.
     public typealias DFMethod = MixedModel.DFMethod
     /// Below this many participants the output recommends Kenward-Roger df (small-sample
-    /// tests of fixed effects; Kenward & Roger 1997; McNeish 2017, Struct. Equ. Modeling 24(4)).
+    /// tests of fixed effects; Kenward & Roger 1997; McNeish 2017, Multivariate Behav. Res. 52(5), 661-670).
     public static let smallSample = 40
 
     public static func run(bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,

@@ -5,7 +5,8 @@ import Foundation
 /// GSL has no noncentral distributions, so the mixtures are summed here; every special
 /// function in them is GSL's (`Distributions.betaLower`, `normalLower`, `logGamma`).
 /// The terms are summed outward from the largest Poisson weight until the weight left
-/// out is below 1e-17, which bounds the truncation error (each beta term is at most 1).
+/// out is below 1e-17, which bounds the truncation error (each beta term is at most 1);
+/// the incomplete beta functions of successive terms follow by recurrence.
 public enum Noncentral {
     /// P(T <= t) for the noncentral t with `df` degrees of freedom and noncentrality `ncp`.
     ///
@@ -31,15 +32,11 @@ public enum Noncentral {
         let logLambda = log(lambda)
         let logAbsNcp = log(abs(ncp)), sign = ncp < 0 ? -1.0 : 1.0
         var sum = 0.0
-        sumOutward(lambda: lambda) { j in
+        sumOutward(lambda: lambda, x: x, a: [0.5, 1], b: df / 2) { j, beta in
             let jd = Double(j)
-            let logPoisson = -lambda + jd * logLambda - Distributions.logGamma(jd + 1)
-            let p = exp(logPoisson)
+            let p = exp(-lambda + jd * logLambda - Distributions.logGamma(jd + 1))
             let q = sign * exp(logAbsNcp - lambda + jd * logLambda - 0.5 * log(2.0) - Distributions.logGamma(jd + 1.5))
-            if x > 0 {
-                sum += p * Distributions.betaLower(x, a: jd + 0.5, b: df / 2)
-                    + q * Distributions.betaLower(x, a: jd + 1, b: df / 2)
-            }
+            sum += p * beta[0] + q * beta[1]
             return p + abs(q)
         }
         return Distributions.normalLower(-ncp) + sum / 2
@@ -58,33 +55,78 @@ public enum Noncentral {
         let x = df1 * f / (df1 * f + df2)
         let mu = ncp / 2, logMu = log(mu)
         var sum = 0.0
-        sumOutward(lambda: mu) { j in
-            let jd = Double(j)
-            let w = exp(-mu + jd * logMu - Distributions.logGamma(jd + 1))
-            sum += w * Distributions.betaLower(x, a: df1 / 2 + jd, b: df2 / 2)
+        sumOutward(lambda: mu, x: x, a: [df1 / 2], b: df2 / 2) { j, beta in
+            let w = exp(-mu + Double(j) * logMu - Distributions.logGamma(Double(j) + 1))
+            sum += w * beta[0]
             return w
         }
         return min(1, max(0, sum))
     }
 
-    /// Calls `term(j)` for j = mode, mode - 1, ..., 0 and then mode + 1, mode + 2, ... where
-    /// mode = floor(lambda), stopping each direction when the weight `term` returns is
-    /// below 1e-17 (the Poisson weights fall off on both sides of the mode), and upward also
-    /// when the Poisson mass left, bounded by the weight times a geometric factor, is negligible.
-    private static func sumOutward(lambda: Double, _ term: (Int) -> Double) {
+    /// Calls `term(j, [I_x(a_i + j, b)])` for j = mode, mode - 1, ..., 0 and then mode + 1,
+    /// mode + 2, ... where mode = floor(lambda), stopping each direction when the weight
+    /// `term` returns is below 1e-17 (the Poisson weights fall off on both sides of the
+    /// mode; beyond it at least geometrically with ratio lambda / (j + 1), which bounds the
+    /// mass left out).
+    ///
+    /// GSL gives I_x at the mode; the other terms follow by the recurrences of AS 243,
+    /// `I_x(a + 1, b) = I_x(a, b) - g(a)` and `g(a + 1) = g(a) x (a + b) / (a + 1)` with
+    /// `g(a) = x^a (1 - x)^b Gamma(a + b) / (Gamma(a + 1) Gamma(b))`, so one evaluation
+    /// costs two incomplete beta functions per sequence instead of one per term.
+    private static func sumOutward(lambda: Double, x: Double, a: [Double], b: Double,
+                                   _ term: (Int, [Double]) -> Double) {
         let mode = Int(lambda.rounded(.down))
-        var j = mode
-        while j >= 0 {
-            if term(j) < 1e-17 { break }
-            j -= 1
+        var down = a.map { BetaRecurrence(x: x, a0: $0, b: b, j: mode) }
+        var up = down
+        if term(mode, down.map(\.value)) < 1e-17 { return }
+        for j in stride(from: mode - 1, through: 0, by: -1) {
+            for i in down.indices { down[i].down() }
+            if term(j, down.map(\.value)) < 1e-17 { break }
         }
-        j = mode + 1
-        // Beyond the mode the weights fall at least geometrically with ratio lambda / (j + 1).
-        while j < mode + 100_000 {
-            let w = term(j)
+        var j = mode + 1
+        while j < mode + 1_000_000 {
+            for i in up.indices { up[i].up() }
+            let w = term(j, up.map(\.value))
             let ratio = lambda / Double(j + 1)
             if w < 1e-17 * (1 - ratio) || w == 0 { break }
             j += 1
         }
+    }
+}
+
+/// I_x(a0 + j, b) stepped in j by the recurrence of the incomplete beta function.
+private struct BetaRecurrence {
+    let x: Double, a0: Double, b: Double
+    private(set) var j: Int
+    private(set) var value: Double
+    /// g(a) = I_x(a, b) - I_x(a + 1, b) at a = a0 + j.
+    private var g: Double
+
+    init(x: Double, a0: Double, b: Double, j: Int) {
+        self.x = x; self.a0 = a0; self.b = b; self.j = j
+        let a = a0 + Double(j)
+        guard x > 0, x < 1 else {
+            value = x >= 1 ? 1 : 0; g = 0; return
+        }
+        value = Distributions.betaLower(x, a: a, b: b)
+        g = exp(a * log(x) + b * log1p(-x) + Distributions.logGamma(a + b) - Distributions.logGamma(a + 1)
+                - Distributions.logGamma(b))
+    }
+
+    /// From j to j + 1.
+    mutating func up() {
+        let a = a0 + Double(j)
+        value = max(0, value - g)
+        g *= x * (a + b) / (a + 1)
+        j += 1
+    }
+
+    /// From j to j - 1.
+    mutating func down() {
+        j -= 1
+        let a = a0 + Double(j)
+        guard x > 0 else { return }
+        g *= (a + 1) / (x * (a + b))
+        value = min(1, value + g)
     }
 }
