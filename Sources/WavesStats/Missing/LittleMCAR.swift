@@ -77,7 +77,7 @@ public enum LittleMCAR {
             let o = pat.observed
             let sub = o.flatMap { i in o.map { sigma[i * p + $0] } }
             let diff = o.map { v in Descriptives.mean(pat.rows.map { data[$0, v] }) - mu[v] }
-            let w = try solve(sub, diff, "Little's test: the covariance of waves \(o.map { String($0 + 1) }.joined(separator: ","))")
+            let w = try solve(sub, diff, "Little's test: the covariance of variables \(o.map { String($0 + 1) }.joined(separator: ","))")
             d2 += Double(pat.rows.count) * zip(diff, w).reduce(0) { $0 + $1.0 * $1.1 }
             df += o.count
         }
@@ -104,7 +104,7 @@ public enum LittleMCAR {
             if !m.isEmpty {
                 let soo = o.flatMap { i in o.map { sigma[i * p + $0] } }
                 guard let inv = try LinearAlgebra.choleskyInverse(soo, dim: o.count) else {
-                    throw StatsError.insufficientData("Little's test: the covariance of the observed waves is singular (a wave without variance?)")
+                    throw StatsError.insufficientData("Little's test: the covariance of the observed variables is singular (a variable without variance?)")
                 }
                 for (a, mi) in m.enumerated() {
                     b[a] = (0..<o.count).map { c in (0..<o.count).reduce(0) { $0 + sigma[mi * p + o[$1]] * inv[$1 * o.count + c] } }
@@ -143,7 +143,7 @@ public enum LittleMCAR {
         do {
             return try LinearAlgebra.choleskySolve(a, b, what)
         } catch {
-            throw StatsError.insufficientData("\(what) is singular (a wave without variance?)")
+            throw StatsError.insufficientData("\(what) is singular (a variable without variance?)")
         }
     }
 }

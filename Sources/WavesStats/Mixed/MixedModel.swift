@@ -110,8 +110,12 @@ public enum MixedModel {
             case .kenwardRoger:
                 if let kr {
                     let r = kr.varianceAndDF(l)
-                    variance = r.variance; df = r.df
-                    if df == nil { noDF.append(terms[j]) }
+                    if r.variance > 0 && r.variance.isFinite {
+                        variance = r.variance; df = r.df
+                        if df == nil { noDF.append(terms[j]) }
+                    } else {
+                        warnings.append("the Kenward-Roger adjusted variance of \(terms[j]) is not positive: its unadjusted standard error is shown, without df")
+                    }
                 }
             }
             let se = variance.squareRoot()

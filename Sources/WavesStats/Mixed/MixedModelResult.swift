@@ -1,6 +1,6 @@
 import Foundation
 
-/// A linear mixed model fitted by REML: fixed effects with Satterthwaite tests, variance components, fit criteria.
+/// A linear mixed model fitted by REML: fixed effects with Satterthwaite or Kenward-Roger tests, variance components, fit criteria.
 ///
 /// Matches R lme4 (`lmer(..., REML = TRUE)`: `fixef`, `VarCorr`, `logLik`, `AIC`, `isSingular`)
 /// and lmerTest 3.1 (`summary()$coefficients`, `contest(..., joint = FALSE)`).
@@ -10,7 +10,7 @@ public struct MixedModelResult: Sendable, Equatable {
         public let term: String
         public let estimate: Double
         public let se: Double
-        /// Satterthwaite degrees of freedom; nil when they cannot be computed (see `warnings`).
+        /// Degrees of freedom by `dfMethod`; nil when they cannot be computed (see `warnings`).
         public let df: Double?
         public let t: Double
         /// Two-sided p-value from t with `df` degrees of freedom; nil when `df` is nil.
