@@ -46,7 +46,7 @@ enum ChangeText {
         out.append("")
         let corr = r.correction
         out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0 == "GG" ? "Greenhouse-Geisser" : "Huynh-Feldt") correction applied to within effects" } ?? ""))
-        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes"], rightAligned: Set(1...8))
+        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes", "pes 90% CI"], rightAligned: Set(1...9))
         for e in r.anova {
             let eps = corr == "GG" ? e.ggEpsilon?.wrappedValue : (corr == "HF" ? e.hfEpsilon?.wrappedValue : nil)
             let pc = corr == "GG" ? e.pGG?.wrappedValue : (corr == "HF" ? e.pHF?.wrappedValue : nil)
@@ -54,7 +54,7 @@ enum ChangeText {
             let df1 = within && eps != nil ? Double(e.df1) * min(1, eps!) : Double(e.df1)
             let df2 = within && eps != nil ? Double(e.df2) * min(1, eps!) : Double(e.df2)
             a.add([e.effect, NumberText.fixed(df1, within && eps != nil ? 2 : 0), NumberText.fixed(df2, within && eps != nil ? 2 : 0), NumberText.fixed(e.F),
-                   NumberText.p(e.p), within ? NumberText.p(pc ?? e.p) : "", within ? NumberText.fixed(eps, 3) : "", NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3)])
+                   NumberText.p(e.p), within ? NumberText.p(pc ?? e.p) : "", within ? NumberText.fixed(eps, 3) : "", NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), interval(e.pesCI, 3)])
         }
         out.append(a.render())
         if let s = r.sphericity {
@@ -67,15 +67,20 @@ enum ChangeText {
         }
         out.append("")
         out.append("Post hoc paired t-tests (Holm and Bonferroni adjusted)")
-        var ph = TextTable(["a", "b", "diff (b-a)", "t", "df", "p", "p Holm", "p Bonf.", "d_z"], rightAligned: Set(2...8))
+        var ph = TextTable(["a", "b", "diff (b-a)", "t", "df", "p", "p Holm", "p Bonf.", "d_z", "d_z 95% CI"], rightAligned: Set(2...9))
         for x in r.posthoc {
-            ph.add([x.a, x.b, NumberText.fixed(x.meanDiff, 3), NumberText.fixed(x.t), String(x.df), NumberText.p(x.p), NumberText.p(x.pHolm), NumberText.p(x.pBonferroni), NumberText.fixed(x.dz)])
+            ph.add([x.a, x.b, NumberText.fixed(x.meanDiff, 3), NumberText.fixed(x.t), String(x.df), NumberText.p(x.p), NumberText.p(x.pHolm), NumberText.p(x.pBonferroni), NumberText.fixed(x.dz), interval(x.dzCI)])
         }
         out.append(ph.render())
         out.append("")
         out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(NumberText.fixed(r.friedman.chisq)), p \(NumberText.pEquals(r.friedman.p)), Kendall's W = \(NumberText.fixed(r.friedman.kendallW, 3)).")
         for n in r.notes { out.append("note: \(n)") }
         return out.joined(separator: "\n")
+    }
+
+    /// "[lo, hi]" of an interval, "–" when there is none.
+    static func interval(_ ci: [Double]?, _ digits: Int = 2) -> String {
+        NumberText.interval(ci?[0], ci?[1], digits)
     }
 
     /// One plain-language line on the main effect of wave, with the corrected p first.

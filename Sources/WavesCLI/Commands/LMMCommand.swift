@@ -6,13 +6,15 @@ import WavesCore
 /// `waves lmm`: a linear mixed model on every observed score (participants with missing waves are kept).
 struct LMMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lmm",
-        abstract: "Linear mixed model score ~ time [* role] + (1 [+ time] | participant), REML, Satterthwaite df.")
+        abstract: "Linear mixed model score ~ time [* role] + (1 [+ time] | participant), REML, Satterthwaite or Kenward-Roger df, estimated marginal means.")
 
     @OptionGroup var options: StudyOptions
     @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
     @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: String = "categorical"
     @Option(help: "Between-subject factor: role.") var between: String?
     @Flag(help: "Add a correlated random slope for linear time.") var slopes = false
+    @Option(help: "Degrees of freedom of the fixed-effect tests: 'satterthwaite' or 'kenward-roger' (adjusted standard errors; advisable below 40 participants).")
+    var df: MixedModelAnalysis.DFMethod = .satterthwaite
     @Flag(help: "JSON output.") var json = false
 
     func validate() throws {
@@ -23,7 +25,7 @@ struct LMMCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try MixedModelAnalysis.run(bundle: bundle, scale: scale, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
-                                           betweenRole: between == "role", slopes: slopes)
+                                           betweenRole: between == "role", slopes: slopes, df: df)
         StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Linear mixed model (REML): \(r.formula)",
@@ -37,12 +39,25 @@ struct LMMCommand: ParsableCommand {
         var v = "  Variance components: participant \(NumberText.fixed(r.random.participantVar, 4)), residual \(NumberText.fixed(r.random.residualVar, 4))"
         if let s = r.random.slopeVar { v += ", slope \(NumberText.fixed(s.wrappedValue, 4)), intercept-slope correlation \(NumberText.fixed(r.random.interceptSlopeCor?.wrappedValue, 3))" }
         out.append(v)
-        out.append("  REML log-likelihood \(NumberText.fixed(r.loglik, 3)), AIC \(NumberText.fixed(r.aic, 2)); df by Satterthwaite's method"
+        let method = r.dfMethod == MixedModelAnalysis.DFMethod.kenwardRoger.rawValue
+            ? "df and SE by the Kenward-Roger method" : "df by Satterthwaite's method"
+        out.append("  REML log-likelihood \(NumberText.fixed(r.loglik, 3)), AIC \(NumberText.fixed(r.aic, 2)); \(method)"
                    + (r.converged ? "" : "; DID NOT CONVERGE") + (r.singular ? "; singular fit" : ""))
+        if let rec = r.dfRecommendation { out.append("  note: \(rec)") }
+        out.append("")
+        out.append("  Estimated marginal means (\(r.time == "linear" ? "at each wave's time" : "per wave")\(r.between != nil ? " and role" : ""))")
+        var m = TextTable(["wave", "group", "mean", "SE", "df", "95% CI"], rightAligned: [2, 3, 4])
+        for e in r.emmeans {
+            m.add([e.wave, e.group ?? "all", NumberText.fixed(e.emmean, 3), NumberText.fixed(e.se, 3), NumberText.fixed(e.df, 1),
+                   NumberText.interval(e.ci?[0], e.ci?[1], 3)])
+        }
+        out.append(m.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         for w in r.warnings { out.append("  warning: \(w)") }
         Output.out(out.joined(separator: "\n"))
     }
 }
+
+extension MixedModelAnalysis.DFMethod: ExpressibleByArgument {}
 
 enum LMMText {
     /// One plain-language line on the time effect.

@@ -9,8 +9,8 @@ public final class RandomSource: @unchecked Sendable {
     private let rng: UnsafeMutablePointer<gsl_rng>
 
     public init(seed: UInt64) {
-        GSLRuntime.setUp()
-        rng = gsl_rng_alloc(waves_rng_mt19937())!
+        GSL.ready()
+        rng = gsl_rng_alloc(waves_rng_mt19937())!   // fails only when out of memory
         gsl_rng_set(rng, UInt(truncatingIfNeeded: seed))
     }
 
