@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `waves serve`: the SSH transport (WavesServe is the only importer of NIOSSH).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", exact: "0.15.1"),
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
@@ -31,9 +34,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
+        // `waves serve`: an SSH server whose PTY sessions are Consoles for any participant flow.
+        .target(name: "WavesServe", dependencies: [
+            "WavesCore", "WavesSurvey",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport",
+            "WavesExport", "WavesReport", "WavesServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -51,6 +62,7 @@ let package = Package(
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesServeTests", dependencies: ["WavesServe", "WavesSurvey", "WavesCore", "WavesStore"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]

@@ -23,6 +23,7 @@ public struct WavesCommand: ParsableCommand {
             LMMCommand.self,
             ReportCommand.self,
             ExportCommand.self,
+            ServeCommand.self,
         ]
     )
 
