@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
-        .testTarget(name: "WavesServeTests", dependencies: ["WavesServe", "WavesSurvey", "WavesCore", "WavesStore"]),
+        .testTarget(name: "WavesServeTests", dependencies: [
+            "WavesServe", "WavesSurvey", "WavesCore", "WavesStore", .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]
