@@ -132,9 +132,13 @@ final class SessionChannelHandler: ChannelInboundHandler {
         let channel = context.channel
         guard let tell else { return reply(context, false, wantReply) }
         let data = SSHChannelData(type: .stdErr, data: .byteBuffer(channel.allocator.buffer(string: tell + "\r\n")))
-        // The reply goes out once the sentence has: NIOSSH sends requests ahead of queued data.
+        // The reply goes out a moment after the sentence: OpenSSH's client drops stderr it has
+        // not yet printed when the failure reply closes the channel.
         channel.writeAndFlush(data).whenComplete { _ in
-            if wantReply && channel.isActive { channel.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
+            guard wantReply else { return }
+            channel.eventLoop.scheduleTask(in: .milliseconds(250)) {
+                if channel.isActive { channel.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
+            }
         }
     }
 }
