@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # What the build needs (GSL, ReadStat) and what the tests drive when present
-# (tmux for the interactive survey, PSPP for the SPSS round trip).
+# (tmux for the interactive survey, PSPP for the SPSS round trip, the OpenSSH client
+# for `waves serve`).
 APT_BUILD := libgsl-dev libreadstat-dev pkg-config
-APT_TEST := tmux pspp
+APT_TEST := tmux pspp openssh-client
 DEMO := datasets/pmi-demo
 WAVES := .build/release/waves
 
