@@ -48,8 +48,11 @@ public final class SSHServer: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let connection = self.registerConnection(channel)
+                guard let connection = self.registerConnection(channel) else {
+                    self.log.record("connection from \(SSHServer.addressText(channel.remoteAddress)) refused: \(self.configuration.maxConnections) connections already open")
+                    return channel.eventLoop.makeFailedFuture(Refusal.tooManyConnections)
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let config = SSHServerConfiguration(hostKeys: [hostKey], userAuthDelegate: AnyUserAuthentication(),
                                                         globalRequestDelegate: ForwardingRefusal(log: self.log, label: connection.label))
                     try channel.pipeline.syncOperations.addHandlers([
@@ -104,8 +107,10 @@ public final class SSHServer: @unchecked Sendable {
 
     // MARK: Connections
 
-    private func registerConnection(_ channel: Channel) -> ConnectionContext {
+    /// A new connection's record, or nil when too many are open.
+    private func registerConnection(_ channel: Channel) -> ConnectionContext? {
         lock.lock()
+        guard connections.count < configuration.maxConnections else { lock.unlock(); return nil }
         nextConnectionID += 1
         let id = nextConnectionID
         connections[id] = channel
@@ -185,7 +190,7 @@ public final class SSHServer: @unchecked Sendable {
 
     /// Why a request was refused.
     enum Refusal: Error {
-        case channelType, stopping, tooManySessions
+        case channelType, stopping, tooManySessions, tooManyConnections
     }
 }
 

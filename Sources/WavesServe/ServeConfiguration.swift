@@ -16,6 +16,9 @@ public struct ServeConfiguration: Sendable {
     public var shutdownGrace: TimeInterval = 5
     /// Sessions running at once; more are refused with a sentence (each holds a thread).
     public var maxSessions: Int = 100
+    /// TCP connections open at once (sessions, and clients still negotiating); more are closed
+    /// at once, so a flood of idle connections cannot exhaust the server's descriptors.
+    public var maxConnections: Int = 400
 
     public init(host: String = "127.0.0.1", port: Int = 2222, hostKey: HostKey) {
         self.host = host; self.port = port; self.hostKey = hostKey

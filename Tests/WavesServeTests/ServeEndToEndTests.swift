@@ -77,7 +77,7 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(remote.stderr.contains("remote port forwarding failed"), remote.stderr)
 
         // ssh -L: the client listens locally, but the server refuses each channel it opens.
-        let local = freePort()
+        let local = TCP.freePort()
         var verbose = h.clientOptions
         verbose[verbose.firstIndex(of: "LogLevel=ERROR")!] = "LogLevel=INFO"   // "open failed" is an INFO message
         let forward = try LiveProcess.pipes(h.ssh, verbose + ["-N", "-L", "127.0.0.1:\(local):127.0.0.1:\(h.port)", "x@127.0.0.1"])
@@ -263,38 +263,8 @@ final class ServeEndToEndTests: XCTestCase {
     /// Connects to the local end of an `ssh -L` and reads until EOF: the byte count, or nil
     /// when nothing listens there yet.
     private func readThroughForward(port: Int) -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = try? TCP.connect(port: port) else { return nil }
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard ok == 0 else { return nil }
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var total = 0
-        var buf = [UInt8](repeating: 0, count: 256)
-        while true {
-            let n = read(fd, &buf, buf.count)
-            if n <= 0 { return total }
-            total += n
-        }
-    }
-
-    /// A port nothing listens on now (the system's choice for a socket bound to port 0).
-    private func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return TCP.read(fd, until: "\u{0}never").utf8.count
     }
 }
