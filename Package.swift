@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
         .testTarget(name: "WavesServeTests", dependencies: [
             "WavesServe", "WavesSurvey", "WavesCore", "WavesStore", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),

@@ -9,7 +9,7 @@ import NIOSSH
 final class ChannelOutput: @unchecked Sendable {
     let channel: Channel
     let limit: Int
-    let stallTimeout: TimeInterval
+    private var stallTimeout: TimeInterval
     private let condition = NSCondition()
     private var inFlight = 0
     private var closed = false
@@ -23,9 +23,10 @@ final class ChannelOutput: @unchecked Sendable {
     func send(_ bytes: [UInt8], stderr: Bool = false) -> Bool {
         guard !bytes.isEmpty else { return true }
         condition.lock()
-        let deadline = Date().addingTimeInterval(stallTimeout)
+        let start = Date()
         while inFlight > limit && !closed {
-            if !condition.wait(until: deadline) && inFlight > limit {
+            let deadline = start.addingTimeInterval(stallTimeout)
+            if !condition.wait(until: deadline) && inFlight > limit && Date() >= start.addingTimeInterval(stallTimeout) {
                 condition.unlock()
                 return false
             }
@@ -45,6 +46,11 @@ final class ChannelOutput: @unchecked Sendable {
     /// The channel is gone: later sends return false at once, and a waiting send wakes.
     func markClosed() {
         condition.lock(); closed = true; condition.broadcast(); condition.unlock()
+    }
+
+    /// At shutdown: a slow client gets one more second, not a minute.
+    func hurry() {
+        condition.lock(); stallTimeout = min(stallTimeout, 1); condition.broadcast(); condition.unlock()
     }
 
     var isClosed: Bool { condition.lock(); defer { condition.unlock() }; return closed }

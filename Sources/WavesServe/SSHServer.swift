@@ -90,11 +90,13 @@ public final class SSHServer: @unchecked Sendable {
         lock.unlock()
         log.record("shutting down: \(live.count) session\(live.count == 1 ? "" : "s") open")
         try? listener?.close().wait()
-        for s in live { s.input.end(.shutdown) }
+        for s in live { s.input.end(.shutdown); s.output.hurry() }
         if runningFlows.wait(timeout: .now() + configuration.shutdownGrace) == .timedOut {
             lock.lock(); let stuck = Array(sessions.values); lock.unlock()
-            for s in stuck where s.close(idleMinutes: idleMinutes) {
-                log.record("\(s.label): closed at shutdown before its flow returned")
+            DispatchQueue.concurrentPerform(iterations: stuck.count) { i in
+                if stuck[i].close(idleMinutes: idleMinutes) {
+                    log.record("\(stuck[i].label): closed at shutdown before its flow returned")
+                }
             }
         }
         lock.lock(); let open = Array(connections.values); lock.unlock()
