@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         // FileDescriptor with EINTR retry, behind WavesCore/System only (internal import).
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // `waves serve`: the SSH transport (WavesServe is the only importer of NIOSSH).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", exact: "0.15.1"),
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
@@ -38,9 +41,17 @@ let package = Package(
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
         // Qualitative coding: coder files, the coding session (WavesSurvey's Console), agreement inputs.
         .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesStore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
+        // `waves serve`: an SSH server whose PTY sessions are Consoles for any participant flow.
+        .target(name: "WavesServe", dependencies: [
+            "WavesCore", "WavesSurvey",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport", "WavesCoding",
+            "WavesExport", "WavesReport", "WavesCoding", "WavesServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -59,6 +70,10 @@ let package = Package(
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesServeTests", dependencies: [
+            "WavesServe", "WavesSurvey", "WavesCore", "WavesStore", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+        ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]
