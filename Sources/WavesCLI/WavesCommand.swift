@@ -25,6 +25,7 @@ public struct WavesCommand: ParsableCommand {
             ExportCommand.self,
             CodeCommand.self,
             AgreementCommand.self,
+            PowerCommand.self,
         ]
     )
 

@@ -49,7 +49,7 @@ extension PowerFromStudy {
             if loadings != fit.loadings { notes.append("loadings outside 0.05 to 0.95 were kept within that range") }
             let wave = data.waves[source.wave].id
             loadingSource = "one-factor ML loadings of \(label) at \(wave), n = \(source.reliability.n) (waves reliability)"
-            if let a = source.reliability.alpha { taken.append(.init(name: "alpha", value: a, from: "\(label) at \(wave)")) }
+            if let a = source.reliability.alpha { taken.append(.init(name: "scale_alpha", value: a, from: "\(label) at \(wave)")) }
         } else {
             throw AnalysisError.notEnoughData("--items needs the loadings of '\(scale.id)': the study has no wave where 10 or more participants answered all its items; give --alpha (the reliability you expect)")
         }
