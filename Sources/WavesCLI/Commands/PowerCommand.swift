@@ -25,16 +25,16 @@ struct PowerCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Two-sided significance level (default 0.05).") var alpha: Double?
     @Option(help: "Share of participants leaving at each wave after the first, monotone (default 0).") var attrition: Double?
-    @Option(help: "The effect: d_z (paired), Cohen's f (change), slope or slope difference per unit of time (lmm designs).") var effect: Double?
+    @Option(parsing: .unconditional, help: "The effect: d_z (paired), Cohen's f (change), slope or slope difference per unit of time (lmm designs).") var effect: Double?
     @Option(help: "Correlation between waves, compound symmetry (paired, change; default 0.5).") var rho: Double?
     @Option(name: .customLong("score-sd"), help: "SD of the score at each wave, score units (paired, change with --items).") var scoreSd: Double?
     @Option(name: .customLong("intercept-sd"), help: "Random intercept SD (default 1).") var interceptSd: Double?
     @Option(name: .customLong("slope-sd"), help: "Random slope SD (default 0.1).") var slopeSd: Double?
-    @Option(help: "Correlation of random intercept and slope (default 0).") var cor: Double?
+    @Option(parsing: .unconditional, help: "Correlation of random intercept and slope (default 0).") var cor: Double?
     @Option(name: .customLong("residual-sd"), help: "Residual SD (default 1).") var residualSd: Double?
-    @Option(help: "Mean score at time 0 (matters with --items: floor and ceiling).") var intercept: Double?
-    @Option(name: .customLong("base-slope"), help: "lmm-role-slope: the slope of the first role (default 0).") var baseSlope: Double?
-    @Option(name: .customLong("role-difference"), help: "lmm-role-slope: the second role's difference at time 0 (default 0).") var roleDifference: Double?
+    @Option(parsing: .unconditional, help: "Mean score at time 0 (matters with --items: floor and ceiling).") var intercept: Double?
+    @Option(name: .customLong("base-slope"), parsing: .unconditional, help: "lmm-role-slope: the slope of the first role (default 0).") var baseSlope: Double?
+    @Option(name: .customLong("role-difference"), parsing: .unconditional, help: "lmm-role-slope: the second role's difference at time 0 (default 0).") var roleDifference: Double?
     @Option(name: .customLong("role-share"), help: "lmm-role-slope: share of participants in the second role (default 0.5).") var roleShare: Double?
     @Option(help: "change: 'auto' (GG or HF as waves change reads it) or 'none' (uncorrected F).") var correction = "auto"
     @Flag(name: .customLong("from-study"), help: "Take the effect, variance components and attrition from the study's data on --scale.") var fromStudy = false

@@ -86,27 +86,38 @@ enum PowerChartFile {
     }
 
     // TODO(merge): use the shared output-path check
-    /// Refuses a path inside the study's data/ folder, and the study's own files (study.yaml,
-    /// the roster, an instrument), symlinks resolved.
+    /// Refuses a path inside a study's data/ folder, and a study's own files (study.yaml, the
+    /// roster, an instrument), symlinks resolved: for the study of --study and for any study
+    /// folder (one holding study.yaml) that encloses the path.
     static func refuseStudyFiles(_ url: URL, studyDirectory: URL, bundle: StudyBundle?) throws {
-        let target = url.resolvingSymlinksInPath().path
-        let study = studyDirectory.resolvingSymlinksInPath()
-        let data = study.appendingPathComponent("data").path
-        if target == data || target.hasPrefix(data + "/") {
-            throw CLIFailure("\(url.path) is inside the study's data/ folder, which holds the responses; write the chart elsewhere")
+        let target = url.resolvingSymlinksInPath()
+        var studies: [(URL, StudyBundle?)] = [(studyDirectory.resolvingSymlinksInPath(), bundle)]
+        var dir = target.deletingLastPathComponent()
+        while dir.path != "/" && !dir.path.isEmpty {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("study.yaml").path),
+               !studies.contains(where: { $0.0.path == dir.path }) {
+                studies.append((dir, try? StudyLoader.load(directory: dir)))
+            }
+            dir = dir.deletingLastPathComponent()
         }
-        var protected = [study.appendingPathComponent("study.yaml")]
-        if let b = bundle {
-            if let roster = b.study.roster { protected.append(study.appendingPathComponent(roster)) }
-            for i in b.instruments {
-                protected.append(i.path.hasPrefix("/") ? URL(fileURLWithPath: i.path) : study.appendingPathComponent(i.path))
+        for (study, b) in studies {
+            let data = study.appendingPathComponent("data").path
+            if target.path == data || target.path.hasPrefix(data + "/") {
+                throw CLIFailure("\(url.path) is inside the study's data/ folder, which holds the responses; write the chart elsewhere")
+            }
+            var protected = [study.appendingPathComponent("study.yaml")]
+            if let b {
+                if let roster = b.study.roster { protected.append(study.appendingPathComponent(roster)) }
+                for i in b.instruments {
+                    protected.append(i.path.hasPrefix("/") ? URL(fileURLWithPath: i.path) : study.appendingPathComponent(i.path))
+                }
+            }
+            if protected.contains(where: { $0.resolvingSymlinksInPath().path == target.path }) {
+                throw CLIFailure("\(url.path) is one of the study's own files; write the chart elsewhere")
             }
         }
-        if protected.contains(where: { $0.resolvingSymlinksInPath().path == target }) {
-            throw CLIFailure("\(url.path) is one of the study's own files; write the chart elsewhere")
-        }
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target, isDirectory: &isDir), isDir.boolValue {
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir), isDir.boolValue {
             throw CLIFailure("\(url.path) is a folder; give a file name for the chart (e.g. power.svg)")
         }
     }
