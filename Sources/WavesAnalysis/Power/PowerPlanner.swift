@@ -67,7 +67,7 @@ public enum PowerPlanner {
         }
         notes += summaryNotes(estimates)
         return PowerReport(design: s.design.rawValue, sims: r.sims, seed: r.seed, alpha: s.alpha, results: rows,
-                           settings: settings(s, unit: unit, estimates: estimates), fromStudy: resolved.taken.isEmpty ? nil : resolved.taken,
+                           settings: settings(s, unit: unit, estimates: estimates, effectSearched: r.targetPower != nil && r.search == .effect), fromStudy: resolved.taken.isEmpty ? nil : resolved.taken,
                            search: search, curve: curve, notes: notes)
     }
 
@@ -105,7 +105,7 @@ public enum PowerPlanner {
         return notes
     }
 
-    static func settings(_ s: PowerSettings, unit: String, estimates: [PowerEstimate]) -> PowerReport.Settings {
+    static func settings(_ s: PowerSettings, unit: String, estimates: [PowerEstimate], effectSearched: Bool) -> PowerReport.Settings {
         let mixed = s.design.isMixedModel
         let roles = s.design == .lmmRoleSlope
         var items: PowerReport.Settings.Items? = nil
@@ -115,7 +115,7 @@ public enum PowerPlanner {
                           missingRate: m.missingRate, loadingSource: m.loadingSource, extremeShare: shares.max())
         }
         return PowerReport.Settings(
-            waves: s.waves, times: s.times, timeUnit: unit, effect: s.effect, attrition: s.attrition,
+            waves: s.waves, times: s.times, timeUnit: unit, effect: effectSearched ? nil : s.effect, attrition: s.attrition,
             rho: mixed ? nil : s.rho, scoreSD: mixed ? nil : s.scoreSD,
             interceptSD: mixed ? s.interceptSD : nil, slopeSD: mixed ? s.slopeSD : nil, cor: mixed ? s.cor : nil,
             residualSD: mixed ? s.residualSD : nil, intercept: s.intercept,

@@ -53,7 +53,8 @@ public struct PowerReport: Encodable, Sendable {
         public var waves: Int
         public var times: [Double]
         public var timeUnit: String
-        public var effect: Double
+        /// The simulated effect; absent when `--target-power` searches the effect (see `results[].mde`).
+        public var effect: Double?
         public var attrition: Double
         public var rho: Double?
         public var scoreSD: Double?
