@@ -54,8 +54,10 @@ public enum PowerCurve {
         doc.text(16, top + plotH / 2, "Power", anchor: .middle, size: 12, fill: "#333333", rotate: -90)
         if let target, target.isFinite {
             doc.line(left, py(target), left + plotW, py(target), stroke: "#555555", width: 1.2, dash: "6 4")
-            doc.text(left + plotW - 4, py(target) - 5, "target \(String(format: "%.2f", target))", anchor: .end, size: 11, fill: "#444444")
+            // Labelled on the left, where power curves are usually still below the target.
+            doc.text(left + 4, py(target) - 5, "target \(String(format: "%.2f", target))", size: 11, fill: "#444444")
         }
+        // Labelled on the right, where power curves are usually well above alpha.
         doc.line(left, py(alpha), left + plotW, py(alpha), stroke: "#888888", width: 1, dash: "2 3")
         doc.text(left + plotW - 4, py(alpha) - 5, "alpha \(Num.f(alpha, alpha < 0.01 ? 3 : 2))", anchor: .end, size: 11, fill: "#666666")
         for (s, ser) in series.enumerated() {
