@@ -76,5 +76,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        // waves power: simulated power against exact power (R pwr, noncentral F), generator and fit recovery, determinism.
+        .testTarget(name: "WavesPowerTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStats", "WavesReport"], exclude: ["Fixtures"]),
     ]
 )

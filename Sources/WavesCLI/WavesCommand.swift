@@ -26,6 +26,7 @@ public struct WavesCommand: ParsableCommand {
             CodeCommand.self,
             AgreementCommand.self,
             ServeCommand.self,
+            PowerCommand.self,
         ]
     )
 
