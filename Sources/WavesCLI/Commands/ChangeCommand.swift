@@ -9,7 +9,7 @@ struct ChangeCommand: ParsableCommand {
         abstract: "Repeated-measures ANOVA over waves (optionally role x wave), sphericity corrections, post hoc tests, Friedman.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
     @Option(help: "Waves to compare, comma-separated (default: all).") var waves: String?
     @Option(help: "Between-subject factor: role.") var between: String?
     @Flag(help: "JSON output.") var json = false
@@ -20,11 +20,15 @@ struct ChangeCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try ChangeAnalysis.run(bundle: bundle, scale: scale, waves: waves.map { $0.split(separator: ",").map(String.init) },
-                                       betweenRole: between == "role")
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
-        Output.out(ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(scale).scale.label) ?? r.scale))
+        let names = try ScaleSelection.each(bundle, scale: scale) { name in
+            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves.map { $0.split(separator: ",").map(String.init) },
+                                          betweenRole: between == "role"))
+        }
+        let reports = names.map(\.1)
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        Output.out(names.map { name, r in ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(name).scale.label) ?? r.scale) }
+            .joined(separator: "\n\n"))
     }
 }
 

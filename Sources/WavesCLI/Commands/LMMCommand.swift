@@ -9,7 +9,7 @@ struct LMMCommand: ParsableCommand {
         abstract: "Linear mixed model score ~ time [* role] + (1 [+ time] | participant), REML, Satterthwaite or Kenward-Roger df, estimated marginal means.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
     @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: String = "categorical"
     @Option(help: "Between-subject factor: role.") var between: String?
     @Flag(help: "Add a correlated random slope for linear time.") var slopes = false
@@ -24,10 +24,16 @@ struct LMMCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try MixedModelAnalysis.run(bundle: bundle, scale: scale, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
-                                           betweenRole: between == "role", slopes: slopes, df: df)
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
+        let reports = try ScaleSelection.each(bundle, scale: scale) {
+            try MixedModelAnalysis.run(bundle: bundle, scale: $0, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
+                                       betweenRole: between == "role", slopes: slopes, df: df)
+        }
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        Output.out(reports.map(render).joined(separator: "\n\n"))
+    }
+
+    func render(_ r: LMMReport) -> String {
         var out = ["Linear mixed model (REML): \(r.formula)",
                    "  \(r.nObs) observations of \(r.nParticipants) participants (everyone with at least one score; missing waves allowed)", ""]
         out.append("  " + LMMText.summary(r))
@@ -53,7 +59,7 @@ struct LMMCommand: ParsableCommand {
         }
         out.append(m.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         for w in r.warnings { out.append("  warning: \(w)") }
-        Output.out(out.joined(separator: "\n"))
+        return out.joined(separator: "\n")
     }
 }
 
