@@ -65,7 +65,7 @@ public struct LMMReport: Encodable, Sendable {
 
 /// Builds and fits `score ~ time [* role] + (1 [+ time] | participant)` by REML on every observed score.
 public enum MixedModelAnalysis {
-    public enum TimeCoding: String, Sendable { case categorical, linear }
+    public enum TimeCoding: String, Sendable, CaseIterable { case categorical, linear }
     /// Satterthwaite (default) or Kenward-Roger df; `rawValue` is the `--df` argument and `df_method`.
     public typealias DFMethod = MixedModel.DFMethod
     /// Below this many participants the output recommends Kenward-Roger df (small-sample

@@ -17,7 +17,7 @@ public enum PowerDesign: String, Sendable, CaseIterable, Equatable {
 }
 
 /// Which p-value of the RM-ANOVA's wave effect counts for the `change` design.
-public enum PowerCorrection: String, Sendable, Equatable {
+public enum PowerCorrection: String, Sendable, Equatable, CaseIterable {
     /// As `waves change` reads it: Greenhouse-Geisser when its epsilon is below 0.75, else
     /// Huynh-Feldt, none with two waves.
     case recommended = "auto"

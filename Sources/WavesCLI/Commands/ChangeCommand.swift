@@ -10,19 +10,14 @@ struct ChangeCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
-    @Option(help: "Waves to compare, comma-separated (default: all).") var waves: String?
-    @Option(help: "Between-subject factor: role.") var between: String?
+    @Option(help: "Waves to compare, comma-separated (default: all).") var waves: WaveList?
+    @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "JSON output.") var json = false
-
-    func validate() throws {
-        if let b = between, b != "role" { throw ValidationError("--between takes 'role' (the only between-subject factor)") }
-    }
 
     func run() throws {
         let bundle = try options.loadBundle()
         let names = try ScaleSelection.each(bundle, scale: scale) { name in
-            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves.map { $0.split(separator: ",").map(String.init) },
-                                          betweenRole: between == "role"))
+            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves?.ids, betweenRole: between == .role))
         }
         let reports = names.map(\.1)
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))

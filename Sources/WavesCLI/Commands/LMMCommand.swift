@@ -10,23 +10,18 @@ struct LMMCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
-    @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: String = "categorical"
-    @Option(help: "Between-subject factor: role.") var between: String?
+    @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: MixedModelAnalysis.TimeCoding = .categorical
+    @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "Add a correlated random slope for linear time.") var slopes = false
     @Option(help: "Degrees of freedom of the fixed-effect tests: 'satterthwaite' or 'kenward-roger' (adjusted standard errors; advisable below 40 participants).")
     var df: MixedModelAnalysis.DFMethod = .satterthwaite
     @Flag(help: "JSON output.") var json = false
 
-    func validate() throws {
-        if MixedModelAnalysis.TimeCoding(rawValue: time) == nil { throw ValidationError("--time takes 'categorical' or 'linear'") }
-        if let b = between, b != "role" { throw ValidationError("--between takes 'role'") }
-    }
-
     func run() throws {
         let bundle = try options.loadBundle()
         let reports = try ScaleSelection.each(bundle, scale: scale) {
-            try MixedModelAnalysis.run(bundle: bundle, scale: $0, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
-                                       betweenRole: between == "role", slopes: slopes, df: df)
+            try MixedModelAnalysis.run(bundle: bundle, scale: $0, time: time,
+                                       betweenRole: between == .role, slopes: slopes, df: df)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json { try ScaleSelection.printJSON(reports, scale: scale); return }

@@ -10,13 +10,13 @@ struct RetestCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
-    @Option(help: "Two waves, comma-separated, e.g. w1,w2.") var waves: String
+    @Option(help: "Two waves, comma-separated, e.g. w1,w2.") var waves: WaveList
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
         let bundle = try options.loadBundle()
         let reports = try ScaleSelection.each(bundle, scale: scale) {
-            try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: waves.split(separator: ",").map(String.init))
+            try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: waves.ids)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json { try ScaleSelection.printJSON(reports, scale: scale); return }
