@@ -18,9 +18,8 @@ struct InitCommand: ParsableCommand {
         guard let source = ShippedInstruments.directory() else {
             throw CLIFailure("cannot find the shipped instruments folder; set WAVES_INSTRUMENTS to the 'instruments' folder of the Waves source tree")
         }
-        // The shipped codebooks (qualitative coding, docs/coding.md) live beside the instruments.
-        let books = source.deletingLastPathComponent().appendingPathComponent("codebooks")
-        let created = try StudyScaffold.create(at: dir, id: id, instruments: source, codebooks: books, shownName: directory)
+        let created = try StudyScaffold.create(at: dir, id: id, instruments: source,
+                                               codebooks: ShippedInstruments.codebooks(besides: source), shownName: directory)
         let studyID = created.id, files = created.instruments, bookFiles = created.codebooks
         Output.out("""
         Created study '\(studyID)' in \(dir.path)

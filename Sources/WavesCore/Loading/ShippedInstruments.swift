@@ -1,21 +1,32 @@
 import Foundation
 
-/// Finds the instruments shipped with Waves.
+/// Finds the instruments (and codebooks) shipped with Waves, for `waves init`.
 public enum ShippedInstruments {
-    /// `$WAVES_INSTRUMENTS`, else `instruments/` of the source tree the binary was built in, else /usr/local/share/waves/instruments.
-    public static func directory() -> URL? {
+    /// The places looked in, in order: `$WAVES_INSTRUMENTS`, then `instruments/` in the folder
+    /// of `executable` and up to five folders above it (the source tree the binary was built
+    /// in), then /usr/local/share/waves/instruments.
+    public static func candidates(environment: [String: String], executable: URL) -> [URL] {
         var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["WAVES_INSTRUMENTS"] { candidates.append(URL(fileURLWithPath: env)) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
+        if let env = environment["WAVES_INSTRUMENTS"] { candidates.append(URL(fileURLWithPath: env)) }
+        var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.appendingPathComponent("instruments"))
             dir = dir.deletingLastPathComponent()
         }
         candidates.append(URL(fileURLWithPath: "/usr/local/share/waves/instruments"))
-        let fm = FileManager.default
-        return candidates.first { c in
-            fm.fileExists(atPath: c.appendingPathComponent("identity.yaml").path)
+        return candidates
+    }
+
+    /// The first candidate that holds `identity.yaml`, or nil.
+    public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 executable: URL = URL(fileURLWithPath: CommandLine.arguments[0])) -> URL? {
+        candidates(environment: environment, executable: executable).first { c in
+            FileManager.default.fileExists(atPath: c.appendingPathComponent("identity.yaml").path)
         }
+    }
+
+    /// The shipped codebooks (qualitative coding, docs/coding.md) beside the instruments folder.
+    public static func codebooks(besides instruments: URL) -> URL {
+        instruments.deletingLastPathComponent().appendingPathComponent("codebooks")
     }
 }
