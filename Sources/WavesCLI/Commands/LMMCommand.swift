@@ -40,13 +40,13 @@ struct LMMCommand: ParsableCommand {
         var v = "  Variance components: participant \(NumberText.fixed(r.random.participantVar, 4)), residual \(NumberText.fixed(r.random.residualVar, 4))"
         if let s = r.random.slopeVar { v += ", slope \(NumberText.fixed(s.wrappedValue, 4)), intercept-slope correlation \(NumberText.fixed(r.random.interceptSlopeCor?.wrappedValue, 3))" }
         out.append(v)
-        let method = r.dfMethod == MixedModelAnalysis.DFMethod.kenwardRoger.rawValue
+        let method = r.dfMethod == .kenwardRoger
             ? "df and SE by the Kenward-Roger method" : "df by Satterthwaite's method"
         out.append("  REML log-likelihood \(NumberText.fixed(r.loglik, 3)), AIC \(NumberText.fixed(r.aic, 2)); \(method)"
                    + (r.converged ? "" : "; DID NOT CONVERGE") + (r.singular ? "; singular fit" : ""))
         if let rec = r.dfRecommendation { out.append("  note: \(rec)") }
         out.append("")
-        out.append("  Estimated marginal means (\(r.time == "linear" ? "at each wave's time" : "per wave")\(r.between != nil ? " and role" : ""))")
+        out.append("  Estimated marginal means (\(r.time == .linear ? "at each wave's time" : "per wave")\(r.between != nil ? " and role" : ""))")
         var m = TextTable(["wave", "group", "mean", "SE", "df", "95% CI"], rightAligned: [2, 3, 4])
         for e in r.emmeans {
             m.add([e.wave, e.group ?? "all", NumberText.fixed(e.emmean, 3), NumberText.fixed(e.se, 3), NumberText.fixed(e.df, 1),
@@ -63,7 +63,7 @@ extension MixedModelAnalysis.DFMethod: ExpressibleByArgument {}
 enum LMMText {
     /// One plain-language line on the time effect.
     static func summary(_ r: LMMReport) -> String {
-        if r.time == "linear", let t = r.fixed.first(where: { $0.term == "time" }) {
+        if r.time == .linear, let t = r.fixed.first(where: { $0.term == "time" }) {
             var s = ((t.p ?? 1) < 0.05 ? "Scores changed over time" : "No reliable linear change over time")
             s += r.between != nil ? " (reference role)" : ""
             s += ": \(NumberText.fixed(t.estimate, 3)) per unit of time, t(\(NumberText.fixed(t.df, 1))) = \(NumberText.fixed(t.t)), p \(NumberText.pEquals(t.p))."
