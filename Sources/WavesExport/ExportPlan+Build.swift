@@ -5,21 +5,35 @@ import WavesCore
 extension ExportPlan {
     /// Builds the plan for a study's data.
     static func build(_ data: StudyData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy) throws -> ExportPlan {
-        let study = data.study
         let waves = try data.resolveWaves(options.waves)
-        let instruments: [Instrument]
-        if let id = options.instrument {
-            instruments = [try data.resolveInstrument(id)]
-        } else {
-            // Instruments not given at any exported wave have nothing to contribute.
-            let selected = Set(waves.map(\.id))
-            instruments = data.bundle.instruments.filter { inst in data.bundle.waves(of: inst).contains { selected.contains($0.id) } }
-        }
+        let instruments = try selectInstruments(data, options: options, waves: waves)
+        let (vars, droppedText) = variables(data, instruments: instruments, waves: waves, layout: layout, scores: scores, dates: dates,
+                                            includeText: options.includesText, pseudonymized: options.deidentification != nil)
+        let (rows, versions) = try rows(data, instruments: instruments, waves: waves, layout: layout, deidentification: options.deidentification)
         let waveIDs = waves.map(\.id)
-        let waveIndex = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
-        let instIndex = Dictionary(uniqueKeysWithValues: instruments.enumerated().map { ($1.id, $0) })
-        let includeText = options.includesText
-        let deid = options.deidentification
+        var given: [String: [String]] = [:]
+        for inst in instruments {
+            let ids = Set(data.bundle.waves(of: inst).map(\.id))
+            given[inst.id] = waveIDs.filter { ids.contains($0) }
+        }
+        return ExportPlan(study: data.study, layout: layout, instruments: instruments, waves: waves, variables: vars, rows: rows,
+                          dates: dates, pseudonymized: options.deidentification != nil, droppedText: droppedText, versionsInData: versions,
+                          instrumentWaves: given)
+    }
+
+    /// The instruments of the export: the one asked for, else every instrument given at an exported wave.
+    static func selectInstruments(_ data: StudyData, options: ExportOptions, waves: [Wave]) throws -> [Instrument] {
+        if let id = options.instrument { return [try data.resolveInstrument(id)] }
+        // Instruments not given at any exported wave have nothing to contribute.
+        let selected = Set(waves.map(\.id))
+        return data.bundle.instruments.filter { inst in data.bundle.waves(of: inst).contains { selected.contains($0.id) } }
+    }
+
+    /// The variables in file order (identifiers, then per instrument (and wave, wide) the
+    /// submission time, items and scores), with unique names and their SPSS and Stata forms;
+    /// and the free-text items left out.
+    static func variables(_ data: StudyData, instruments: [Instrument], waves: [Wave], layout: ExportLayout, scores: Bool,
+                          dates: DatePolicy, includeText: Bool, pseudonymized: Bool) -> ([ExportVariable], [String]) {
 
         // Names: items shared by several instruments, or equal to an identifier column, get the
         // instrument id as a prefix; scales do the same when they meet an item or another scale.
@@ -37,7 +51,7 @@ extension ExportPlan {
         }
 
         var vars: [ExportVariable] = []
-        vars.append(ExportVariable(name: "participant", source: .participant, baseLabel: deid == nil ? "Participant" : "Participant pseudonym (keyed HMAC-SHA256 of the participant id)",
+        vars.append(ExportVariable(name: "participant", source: .participant, baseLabel: !pseudonymized ? "Participant" : "Participant pseudonym (keyed HMAC-SHA256 of the participant id)",
                                    isString: true, measure: .nominal))
         if layout == .long {
             vars.append(ExportVariable(name: "wave", source: .wave, baseLabel: "Wave", isString: true, measure: .nominal))
@@ -105,8 +119,18 @@ extension ExportPlan {
             vars[i].spssName = spss.name(for: vars[i].name, keepingSuffix: vars[i].suffix)
             vars[i].stataName = stata.name(for: vars[i].name, keepingSuffix: vars[i].suffix)
         }
+        return (vars, droppedText)
+    }
 
-        // Rows.
+    /// One row per participant and wave (long) or per participant (wide), each with its
+    /// records in the variables' slots, pseudonymised and sorted by pseudonym when asked; and
+    /// the instrument versions found in the records.
+    static func rows(_ data: StudyData, instruments: [Instrument], waves: [Wave], layout: ExportLayout,
+                     deidentification deid: Deidentification?) throws -> ([ExportRow], [String: [InstrumentVersion: Int]]) {
+        let study = data.study
+        let waveIDs = waves.map(\.id)
+        let waveIndex = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
+        let instIndex = Dictionary(uniqueKeysWithValues: instruments.enumerated().map { ($1.id, $0) })
         let slots = layout == .long ? instruments.count : instruments.count * waves.count
         var byParticipant: [String: [String: [RecordView?]]] = [:]   // participant -> row key (wave or "") -> slots
         var versions: [String: [InstrumentVersion: Int]] = [:]
@@ -129,26 +153,19 @@ extension ExportPlan {
                 owner[ps] = p
                 shown[p] = ps
             }
-            participants.sort { shown[$0]! < shown[$1]! }
+            participants.sort { shown[$0, default: $0] < shown[$1, default: $1] }
         }
         var rows: [ExportRow] = []
         for p in participants {
-            let rowsOfP = byParticipant[p]!
+            guard let rowsOfP = byParticipant[p] else { continue }
             let rosterRole = data.bundle.rosterRole(of: p)
             let keys = layout == .long ? waveIDs.filter { rowsOfP[$0] != nil } : [""]
             for k in keys {
-                let recs = rowsOfP[k]!
+                guard let recs = rowsOfP[k] else { continue }
                 let role = rosterRole ?? recs.compactMap { $0?.role }.last
                 rows.append(ExportRow(participant: shown[p] ?? p, wave: layout == .long ? k : nil, role: role, records: recs))
             }
         }
-        var given: [String: [String]] = [:]
-        for inst in instruments {
-            let ids = Set(data.bundle.waves(of: inst).map(\.id))
-            given[inst.id] = waveIDs.filter { ids.contains($0) }
-        }
-        return ExportPlan(study: study, layout: layout, instruments: instruments, waves: waves, variables: vars, rows: rows,
-                          dates: dates, pseudonymized: deid != nil, droppedText: droppedText, versionsInData: versions,
-                          instrumentWaves: given)
+        return (rows, versions)
     }
 }
