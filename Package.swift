@@ -61,6 +61,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: the process runner of the built binary, golden files, the HTML probe.
+        .target(name: "WavesTestSupport", dependencies: [], path: "Tests/WavesTestSupport"),
         .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesStoreTests", dependencies: ["WavesStore", "WavesCore"]),
         .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
@@ -68,13 +70,13 @@ let package = Package(
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey", "WavesStats"]),
-        .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore", "WavesStats", "WavesStore"]),
+        .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore", "WavesStats", "WavesStore", "WavesTestSupport"]),
         .testTarget(name: "WavesServeTests", dependencies: [
-            "WavesServe", "WavesSurvey", .product(name: "Crypto", package: "swift-crypto"),
+            "WavesServe", "WavesSurvey", "WavesTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
-        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore", "WavesTestSupport"], exclude: ["Fixtures", "Golden"]),
         // waves power: simulated power against exact power (R pwr, noncentral F), generator and fit recovery, determinism.
         .testTarget(name: "WavesPowerTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStats", "WavesReport"], exclude: ["Fixtures"]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// Issue 12.14: the per-scale analyses given no `--scale` run on every scale of the study, one

@@ -51,7 +51,9 @@ final class PackageDependencyTests: XCTestCase {
         XCTAssertGreaterThan(targets.count, 10, "Package.swift's targets were not found")
         XCTAssertTrue(targets.contains { $0.name == "WavesCLI" && $0.declared.contains("ArgumentParser") }, "products are not read")
         for t in targets {
-            let folder = root.appendingPathComponent(t.kind == "testTarget" ? "Tests" : "Sources").appendingPathComponent(t.name)
+            var folder = root.appendingPathComponent(t.kind == "testTarget" ? "Tests" : "Sources").appendingPathComponent(t.name)
+            // A support target kept under Tests/ (`path: "Tests/…"`).
+            if !FileManager.default.fileExists(atPath: folder.path) { folder = root.appendingPathComponent("Tests").appendingPathComponent(t.name) }
             let imported = try Self.imports(under: folder)
             XCTAssertEqual(t.declared.subtracting(imported).sorted(), [], "\(t.name) declares dependencies it never imports")
             XCTAssertEqual(imported.subtracting(t.declared).sorted(), [], "\(t.name) imports modules Package.swift does not declare for it")

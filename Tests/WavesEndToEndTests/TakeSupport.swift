@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import Glibc
 import XCTest
 
@@ -21,7 +22,7 @@ final class LiveWaves: @unchecked Sendable {
     /// Starts `waves args` with stdin and stdout on pipes (plain mode).
     static func pipes(_ args: [String], env: [String: String] = [:]) throws -> LiveWaves {
         let w = LiveWaves()
-        w.configure(args, env: env)
+        try w.configure(args, env: env)
         let inp = Pipe(), out = Pipe(), err = Pipe()
         w.process.standardInput = inp
         w.process.standardOutput = out
@@ -36,7 +37,7 @@ final class LiveWaves: @unchecked Sendable {
     /// Starts `waves args` on a new pseudo-terminal of `columns` x `rows` (interactive mode).
     static func pty(_ args: [String], columns: UInt16 = 80, rows: UInt16 = 24, env: [String: String] = [:]) throws -> (LiveWaves, slave: Int32) {
         let w = LiveWaves()
-        w.configure(args, env: env)
+        try w.configure(args, env: env)
         var master: Int32 = -1, slave: Int32 = -1
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw NSError(domain: "openpty", code: Int(errno)) }
@@ -54,8 +55,8 @@ final class LiveWaves: @unchecked Sendable {
         return (w, slave)
     }
 
-    private func configure(_ args: [String], env: [String: String]) {
-        process.executableURL = WavesProcess.executable
+    private func configure(_ args: [String], env: [String: String]) throws {
+        process.executableURL = try WavesProcess.checkedExecutable()
         process.arguments = args
         var e = ProcessInfo.processInfo.environment
         e["WAVES_INSTRUMENTS"] = WavesProcess.repoRoot.appendingPathComponent("instruments").path
