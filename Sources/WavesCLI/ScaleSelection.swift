@@ -1,6 +1,21 @@
+import ArgumentParser
 import Foundation
 import WavesAnalysis
 import WavesCore
+
+/// `--scale S` of the per-scale analyses, one declaration for all of them; absent, the
+/// analysis runs on every scale (`ScaleSelection`).
+struct ScaleOption: ParsableArguments {
+    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
+
+    /// The analysis of the named scale, or of every scale of the study (`ScaleSelection.each`).
+    func each<R>(_ bundle: StudyBundle, _ analyse: (String) throws -> R) throws -> [R] {
+        try ScaleSelection.each(bundle, scale: scale, analyse)
+    }
+
+    /// One JSON object for a named scale, else an array (`ScaleSelection.printJSON`).
+    func printJSON<R: Encodable>(_ results: [R]) throws { try ScaleSelection.printJSON(results, scale: scale) }
+}
 
 /// `--scale` of the per-scale analyses (reliability, retest, change, lmm, rci): one scale, or
 /// every scale of the study when it is absent (spec/cli.md, "Added in the second round": one

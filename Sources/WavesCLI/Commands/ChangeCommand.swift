@@ -9,19 +9,19 @@ struct ChangeCommand: ParsableCommand {
         abstract: "Repeated-measures ANOVA over waves (optionally role x wave), sphericity corrections, post hoc tests, Friedman.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
+    @OptionGroup var scales: ScaleOption
     @Option(help: "Waves to compare, comma-separated (default: all).") var waves: WaveList?
     @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let names = try ScaleSelection.each(bundle, scale: scale) { name in
+        let names = try scales.each(bundle) { name in
             (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves?.ids, betweenRole: between == .role))
         }
         let reports = names.map(\.1)
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
-        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        if json { try scales.printJSON(reports); return }
         Output.out(names.map { name, r in ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(name).scale.label) ?? r.scale) }
             .joined(separator: "\n\n"))
     }

@@ -9,7 +9,7 @@ struct LMMCommand: ParsableCommand {
         abstract: "Linear mixed model score ~ time [* role] + (1 [+ time] | participant), REML, Satterthwaite or Kenward-Roger df, estimated marginal means.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
+    @OptionGroup var scales: ScaleOption
     @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: MixedModelAnalysis.TimeCoding = .categorical
     @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "Add a correlated random slope for linear time.") var slopes = false
@@ -19,12 +19,12 @@ struct LMMCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try ScaleSelection.each(bundle, scale: scale) {
+        let reports = try scales.each(bundle) {
             try MixedModelAnalysis.run(bundle: bundle, scale: $0, time: time,
                                        betweenRole: between == .role, slopes: slopes, df: df)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
-        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        if json { try scales.printJSON(reports); return }
         Output.out(reports.map(render).joined(separator: "\n\n"))
     }
 

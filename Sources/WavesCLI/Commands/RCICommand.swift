@@ -9,7 +9,7 @@ struct RCICommand: ParsableCommand {
         abstract: "Reliable change index per participant between two waves (Jacobson & Truax), with a summary.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
+    @OptionGroup var scales: ScaleOption
     @Option(help: "The earlier wave.") var from: String
     @Option(help: "The later wave.") var to: String
     @Option(help: "Reliability to use instead of alpha at the earlier wave.") var reliability: Double?
@@ -17,11 +17,11 @@ struct RCICommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try ScaleSelection.each(bundle, scale: scale) {
+        let reports = try scales.each(bundle) {
             try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: $0, from: from, to: to, reliability: reliability)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
-        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        if json { try scales.printJSON(reports); return }
         Output.out(reports.map(render).joined(separator: "\n\n"))
     }
 

@@ -9,17 +9,17 @@ struct RetestCommand: ParsableCommand {
         abstract: "Test-retest agreement between two waves: Pearson r, ICC(A,1) and ICC(C,1) with 95% intervals.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S (default: every scale of the study, one table each).") var scale: String?
+    @OptionGroup var scales: ScaleOption
     @Option(help: "Two waves, comma-separated, e.g. w1,w2.") var waves: WaveList
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try ScaleSelection.each(bundle, scale: scale) {
+        let reports = try scales.each(bundle) {
             try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: waves.ids)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
-        if json { try ScaleSelection.printJSON(reports, scale: scale); return }
+        if json { try scales.printJSON(reports); return }
         Output.out(reports.map(render).joined(separator: "\n\n"))
     }
 
