@@ -34,13 +34,13 @@ let package = Package(
         .target(name: "WavesAnalysis", dependencies: ["WavesCore", "WavesStore", "WavesStats"]),
         .target(name: "WavesSurvey", dependencies: ["WavesCore", "WavesStore"]),
         .target(name: "WavesExport", dependencies: [
-            "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat",
+            "WavesCore", "WavesAnalysis", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
             "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
+        .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis", "WavesStats", "WavesStore"]),
         // Qualitative coding: coder files, the coding session (WavesSurvey's Console), agreement inputs.
-        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesStore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
+        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
         // `waves serve`: an SSH server whose PTY sessions are Consoles for any participant flow.
         .target(name: "WavesServe", dependencies: [
             "WavesCore", "WavesSurvey",
@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WavesCLI", dependencies: [
-            "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
+            "WavesCore", "WavesStore", "WavesAnalysis", "WavesSurvey",
             "WavesExport", "WavesReport", "WavesCoding", "WavesServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -58,24 +58,27 @@ let package = Package(
         // Benchmarks: `make bench` builds this in release mode and prints the figures.
         .executableTarget(name: "waves-bench", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport", "WavesCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: the process runner of the built binary, golden files, the HTML probe.
+        .target(name: "WavesTestSupport", dependencies: [], path: "Tests/WavesTestSupport"),
         .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesStoreTests", dependencies: ["WavesStore", "WavesCore"]),
         .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
-        .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore", "WavesStats"]),
+        .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
-        .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey"]),
-        .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey", "WavesStats"]),
+        .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore", "WavesStats", "WavesStore", "WavesTestSupport"]),
         .testTarget(name: "WavesServeTests", dependencies: [
-            "WavesServe", "WavesSurvey", "WavesCore", "WavesStore", .product(name: "Crypto", package: "swift-crypto"),
+            "WavesServe", "WavesSurvey", "WavesTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
+        // The CLI's text layer (tables, JSON escaping, notices, argument types, every-scale runs) without the binary.
+        .testTarget(name: "WavesCLITests", dependencies: ["WavesCLI", "WavesAnalysis", "WavesCore"]),
         // Runs the built `waves` binary on temporary study folders.
-        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore", "WavesTestSupport"], exclude: ["Fixtures", "Golden"]),
         // waves power: simulated power against exact power (R pwr, noncentral F), generator and fit recovery, determinism.
         .testTarget(name: "WavesPowerTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStats", "WavesReport"], exclude: ["Fixtures"]),
     ]

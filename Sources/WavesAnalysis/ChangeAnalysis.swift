@@ -78,8 +78,8 @@ public struct ChangeReport: Encodable, Sendable {
     @NullCodable public var sphericity: Sphericity?
     public var posthoc: [PostHoc]
     public var friedman: Friedman
-    /// "GG", "HF" or null (two waves: no correction needed).
-    @NullCodable public var correction: String?
+    /// Encoded "GG", "HF" or null (two waves: no correction needed).
+    @NullCodable public var correction: SphericityCorrection?
     public var notes: [String]
     public var duplicatesSetAside: Int
     /// Answers to the scale's items at the selected waves set aside as missing (`"set_aside": N`).
@@ -143,7 +143,7 @@ public enum ChangeAnalysis {
                                 pGG: e.hasWithinPart ? NullCodable(wrappedValue: e.pGG) : nil,
                                 pHF: e.hasWithinPart ? NullCodable(wrappedValue: e.pHF) : nil, note: e.note)
         }
-        let correction: String? = r.recommendedCorrection.flatMap { $0 == .none ? nil : $0.rawValue }
+        let correction = r.recommendedCorrection.flatMap(SphericityCorrection.init)
         return ChangeReport(
             scale: scale.id, instrument: inst.id, waves: waves.map(\.id), between: betweenRole ? "role" : nil, n: n, excluded: excluded,
             descriptives: r.descriptives.map { d in

@@ -35,7 +35,8 @@ public struct LMMReport: Encodable, Sendable {
     }
     public var scale: String
     public var instrument: String
-    public var time: String
+    /// Encoded "categorical" or "linear".
+    public var time: MixedModelAnalysis.TimeCoding
     @NullCodable public var between: String?
     public var slopes: Bool
     public var formula: String
@@ -50,8 +51,8 @@ public struct LMMReport: Encodable, Sendable {
     public var warnings: [String]
     /// Answers to the scale's items set aside as missing (`"set_aside": N`).
     public var setAside = SetAsideAnswers()
-    /// "satterthwaite" or "kenward-roger": how `fixed` and `emmeans` get their df (and, for KR, se).
-    public var dfMethod: String
+    /// How `fixed` and `emmeans` get their df (and, for KR, se); encoded "satterthwaite" or "kenward-roger".
+    public var dfMethod: MixedModelAnalysis.DFMethod
     /// Per role (the reference role first), then per wave.
     public var emmeans: [EMMean]
     /// Set when Kenward-Roger df are advisable (fewer than `MixedModelAnalysis.smallSample` participants under Satterthwaite).
@@ -65,7 +66,7 @@ public struct LMMReport: Encodable, Sendable {
 
 /// Builds and fits `score ~ time [* role] + (1 [+ time] | participant)` by REML on every observed score.
 public enum MixedModelAnalysis {
-    public enum TimeCoding: String, Sendable { case categorical, linear }
+    public enum TimeCoding: String, Sendable, CaseIterable, Encodable { case categorical, linear }
     /// Satterthwaite (default) or Kenward-Roger df; `rawValue` is the `--df` argument and `df_method`.
     public typealias DFMethod = MixedModel.DFMethod
     /// Below this many participants the output recommends Kenward-Roger df (small-sample
@@ -170,11 +171,11 @@ public enum MixedModelAnalysis {
         let rnd = LMMReport.Random(participantVar: fit.random.participantVar, residualVar: fit.random.residualVar,
                                    slopeVar: fit.hasRandomSlope ? NullCodable(wrappedValue: fit.random.slopeVar) : nil,
                                    interceptSlopeCor: fit.hasRandomSlope ? NullCodable(wrappedValue: fit.random.interceptSlopeCor) : nil)
-        return LMMReport(scale: scale.id, instrument: inst.id, time: time.rawValue, between: betweenRole ? "role" : nil, slopes: slopes,
+        return LMMReport(scale: scale.id, instrument: inst.id, time: time, between: betweenRole ? "role" : nil, slopes: slopes,
                          formula: formula, nObs: fit.nObs, nParticipants: fit.nSubjects,
                          fixed: fit.fixed.map { LMMReport.Fixed(term: $0.term, estimate: $0.estimate, se: $0.se, df: $0.df, t: $0.t, p: $0.p) },
                          random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings,
                          setAside: SetAsideAnswers(data.setAside(scale: scale)),
-                         dfMethod: dfMethod.rawValue, emmeans: emmeans, dfRecommendation: recommendation)
+                         dfMethod: dfMethod, emmeans: emmeans, dfRecommendation: recommendation)
     }
 }

@@ -142,7 +142,7 @@ public enum Simulator {
                         id: rng.uuid(), study: study.id, participant: person.participant, role: person.role, wave: wave.id,
                         instrument: InstrumentRef(id: inst.id, version: inst.version, sha256: inst.sha256),
                         startedAt: Timestamp.string(day), submittedAt: Timestamp.string(day.addingTimeInterval(minutes * 60)),
-                        mode: "terminal", answers: answers, declined: declined))
+                        mode: RecordMode.terminal.rawValue, answers: answers, declined: declined))
                 }
             }
         }

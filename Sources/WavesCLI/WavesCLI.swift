@@ -19,7 +19,7 @@ public enum WavesCLI {
             let code = WavesCommand.exitCode(for: error)
             var message = WavesCommand.fullMessage(for: error)
             // Located problems already read "file:line:col: ..."; other errors get a plain "error:" prefix.
-            if error is LoadError { message = (error as! LoadError).problems.map(\.description).joined(separator: "\n") }
+            if let load = error as? LoadError { message = load.problems.map(\.description).joined(separator: "\n") }
             else if let e = error as? LocalizedError, !(error is ExitCode), let d = e.errorDescription { message = "error: " + d }
             if code == .success {
                 if !message.isEmpty { Output.out(message) }

@@ -74,12 +74,6 @@ public enum Exporter {
         }
     }
 
-    /// Exports a study to `.sav` (with its syntax) and to wide CSV in `directory`, as `make bench` times it.
-    public static func exportSavAndWideCSV(_ data: StudyData, to directory: URL) throws {
-        _ = try export(data, format: .sav, to: directory.appendingPathComponent("\(data.study.id).sav"))
-        _ = try export(data, format: .csvWide, to: directory.appendingPathComponent("\(data.study.id)-wide.csv"))
-    }
-
     // MARK: - csv-long
 
     static func exportCSVLong(_ data: StudyData, to url: URL, options: ExportOptions) throws -> ExportResult {

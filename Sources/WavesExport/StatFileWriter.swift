@@ -4,13 +4,9 @@ internal import CReadStat
 
 /// Writes an export plan as an SPSS `.sav` or Stata `.dta` file through ReadStat.
 ///
-/// SPSS: "Prefer not to answer" is stored as a code (-9, or -99, ... when -9 is an
-/// option value) declared user-missing and labelled; measure levels ordinal
-/// (likert), nominal (choice, strings), scale (numbers, scores). Stata: the same
-/// answers are the extended missing value `.a`, labelled in the value label; value
-/// labels need integer codes, so a response set with fractional values has none
-/// there. Text longer than 2045 bytes is a strL in Stata; SPSS strings hold up to
-/// 32767 bytes (longer text is cut, and a note says so). The file timestamp is the
+/// The two passes (measure, then label sets, variables, strL references and rows) are the
+/// same for both formats; what differs is the format's `StatFileFormat` strategy (`SavFormat`,
+/// `DtaFormat`: labels, missing codes, string widths, display formats). The file timestamp is the
 /// latest exported submission (its date under `--dates date`, 1970-01-01 under
 /// `--dates drop`), shown as UTC, so the same data give the same bytes.
 enum StatFileWriter {
@@ -23,6 +19,7 @@ enum StatFileWriter {
     }
 
     static func write(_ plan: ExportPlan, kind: Kind, to target: OutputTarget) throws -> [String] {
+        let format: StatFileFormat = kind == .sav ? SavFormat() : DtaFormat()
         let url = target.url
         let file = url.lastPathComponent
         var notes: [String] = []
@@ -59,86 +56,37 @@ enum StatFileWriter {
             return len
         }), "set the data writer")
 
-        let title = TextLimits.oneLine(plan.study.title)
-        switch kind {
-        case .sav:
-            try check(readstat_writer_set_file_label(writer, TextLimits.fit(title, maxBytes: TextLimits.spssFileLabel)), "set the file label")
-            try check(readstat_writer_set_compression(writer, READSTAT_COMPRESS_ROWS), "set compression")
-        case .dta:
-            try check(readstat_writer_set_file_label(writer, TextLimits.fit(title, maxBytes: TextLimits.stataLabelBytes, maxCharacters: TextLimits.stataLabelCharacters)), "set the file label")
-            try check(readstat_writer_set_file_format_version(writer, 118), "choose Stata format 118")
-        }
+        try format.configure(writer, title: TextLimits.oneLine(plan.study.title), check: check)
         try check(readstat_writer_set_file_timestamp(writer, fileTimestamp(latest: latest, dates: plan.dates)), "set the file timestamp")
 
         // Value label sets, one per response set (shared by the variables that use it).
         var labelSets: [String: UnsafeMutablePointer<readstat_label_set_t>] = [:]
         var setNamer = VariableNamer(.stata)
-        var noStataLabels: [String] = []
+        var unlabelled: [String] = []
         for v in plan.variables where !v.options.isEmpty {
             guard let key = v.labelSetKey, labelSets[key] == nil else { continue }
             let name = setNamer.name(for: key.replacingOccurrences(of: ".", with: "_"))
-            switch kind {
-            case .sav:
-                guard let set = readstat_add_label_set(writer, READSTAT_TYPE_DOUBLE, name) else { continue }
-                for o in v.options { readstat_label_double_value(set, o.value, TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.spssValueLabel)) }
-                if let code = v.declineCode { readstat_label_double_value(set, code, "Prefer not to answer") }
-                labelSets[key] = set
-            case .dta:
-                guard v.options.allSatisfy({ $0.value == $0.value.rounded() && abs($0.value) < 2_147_483_000 }) else {
-                    noStataLabels.append(key); continue
-                }
-                guard let set = readstat_add_label_set(writer, READSTAT_TYPE_INT32, name) else { continue }
-                for o in v.options { readstat_label_int32_value(set, Int32(o.value), TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.stataValueLabel)) }
-                if v.declineCode != nil { readstat_label_tagged_value(set, CChar(UInt8(ascii: "a")), "Prefer not to answer") }
-                labelSets[key] = set
-            }
+            let (set, skipped) = format.labelSet(writer, for: v, name: name)
+            if skipped { unlabelled.append(key) }
+            if let set { labelSets[key] = set }
         }
-        if !noStataLabels.isEmpty {
-            notes.append("Stata value labels need whole-number codes; response set(s) \(noStataLabels.joined(separator: ", ")) have fractional values and carry no value labels in \(file).")
-        }
+        if let note = format.skippedLabelsNote(unlabelled, file: file) { notes.append(note) }
 
         // Variables.
         var handles: [UnsafeMutablePointer<readstat_variable_t>] = []
         var isRef = Array(repeating: false, count: plan.variables.count)
         var cutStrings = 0
         for (i, v) in plan.variables.enumerated() {
-            let fileName = kind == .sav ? v.spssName : v.stataName
+            let fileName = format.fileName(v)
             let label = TextLimits.oneLine(v.label(fileName: fileName))
             let handle: UnsafeMutablePointer<readstat_variable_t>?
             if v.isString {
-                let width = max(1, measured[i].maxBytes)
-                switch kind {
-                case .sav:
-                    handle = readstat_add_variable(writer, fileName, READSTAT_TYPE_STRING, min(width, TextLimits.spssStringWidth))
-                case .dta:
-                    if width > TextLimits.stataStrWidth {
-                        isRef[i] = true
-                        handle = readstat_add_variable(writer, fileName, READSTAT_TYPE_STRING_REF, 0)
-                    } else {
-                        handle = readstat_add_variable(writer, fileName, READSTAT_TYPE_STRING, width)
-                    }
-                }
+                (handle, isRef[i]) = format.addString(writer, name: fileName, width: max(1, measured[i].maxBytes))
             } else {
                 handle = readstat_add_variable(writer, fileName, READSTAT_TYPE_DOUBLE, 0)
             }
             guard let h = handle else { throw ExportError.readStat(file: file, operation: "add variable \(fileName)", message: "out of memory") }
-            switch kind {
-            case .sav:
-                readstat_variable_set_label(h, TextLimits.fit(label, maxBytes: TextLimits.spssVariableLabel))
-                readstat_variable_set_measure(h, v.measure == .ordinal ? READSTAT_MEASURE_ORDINAL : v.measure == .scale ? READSTAT_MEASURE_SCALE : READSTAT_MEASURE_NOMINAL)
-                if v.isString {
-                    // The print format must carry the storage width (PSPP warns otherwise); display width is separate.
-                    readstat_variable_set_format(h, "A\(min(max(1, measured[i].maxBytes), TextLimits.spssStringWidth))")
-                    readstat_variable_set_display_width(h, Int32(min(max(measured[i].maxBytes, 8), 40)))
-                } else {
-                    readstat_variable_set_format(h, savFormat(v, allIntegers: measured[i].allIntegers))
-                    readstat_variable_set_display_width(h, 8)
-                    if let code = v.declineCode { try check(readstat_variable_add_missing_double_value(h, code), "declare \(code) missing for \(fileName)") }
-                }
-            case .dta:
-                readstat_variable_set_label(h, TextLimits.fit(label, maxBytes: TextLimits.stataLabelBytes, maxCharacters: TextLimits.stataLabelCharacters))
-                if !v.isString { readstat_variable_set_format(h, dtaFormat(v, allIntegers: measured[i].allIntegers)) }
-            }
+            try format.describe(h, v, label: label, width: measured[i].maxBytes, allIntegers: measured[i].allIntegers, check: check)
             if let key = v.labelSetKey, let set = labelSets[key] { readstat_variable_set_label_set(h, set) }
             handles.append(h)
         }
@@ -172,10 +120,7 @@ enum StatFileWriter {
         }
 
         let ctx = Unmanaged.passUnretained(sink).toOpaque()
-        switch kind {
-        case .sav: try check(readstat_begin_writing_sav(writer, ctx, plan.rows.count), "begin the file")
-        case .dta: try check(readstat_begin_writing_dta(writer, ctx, plan.rows.count), "begin the file")
-        }
+        try check(format.begin(writer, ctx, rows: plan.rows.count), "begin the file")
         try check(readstat_validate_metadata(writer), "check the file's metadata")
         for h in handles { try check(readstat_validate_variable(writer, h), "check variable \(String(cString: readstat_variable_get_name(h)))") }
 
@@ -194,25 +139,15 @@ enum StatFileWriter {
                     case .missing:
                         code = readstat_insert_missing_value(writer, h)
                     case .declined:
-                        if v.isString {
-                            code = readstat_insert_missing_value(writer, h)
-                        } else if kind == .sav, let d = v.declineCode {
-                            code = readstat_insert_double_value(writer, h, d)
-                        } else if kind == .dta {
-                            code = readstat_insert_tagged_missing_value(writer, h, CChar(UInt8(ascii: "a")))
-                        } else {
-                            code = readstat_insert_missing_value(writer, h)
-                        }
+                        code = v.isString ? readstat_insert_missing_value(writer, h) : format.insertDeclined(writer, h, v)
                     case .number(let d):
                         if v.isString { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
                         else { code = readstat_insert_double_value(writer, h, d) }
-                    case .text(var s):
+                    case .text(let s):
                         if !v.isString { code = readstat_insert_missing_value(writer, h); break }
-                        if kind == .sav && s.utf8.count > TextLimits.spssStringWidth {
-                            s = TextLimits.fit(s, maxBytes: TextLimits.spssStringWidth)
-                            cutStrings += 1
-                        }
-                        code = readstat_insert_string_value(writer, h, s)
+                        let fitted = format.fit(s)
+                        if fitted.cut { cutStrings += 1 }
+                        code = readstat_insert_string_value(writer, h, fitted.text)
                     }
                     try check(code, "write \(String(cString: readstat_variable_get_name(h)))")
                 }
@@ -227,18 +162,6 @@ enum StatFileWriter {
             notes.append("\(cutStrings) text answer(s) longer than \(TextLimits.spssStringWidth) bytes were cut to fit an SPSS string in \(file) (the CSV exports keep them whole).")
         }
         return notes
-    }
-
-    static func savFormat(_ v: ExportVariable, allIntegers: Bool) -> String {
-        if v.scale != nil { return "F8.2" }
-        if !v.options.isEmpty { return v.options.allSatisfy { $0.value == $0.value.rounded() } ? "F8.0" : "F8.2" }
-        return allIntegers ? "F8.0" : "F8.2"
-    }
-
-    static func dtaFormat(_ v: ExportVariable, allIntegers: Bool) -> String {
-        if v.scale != nil { return "%9.2f" }
-        if !v.options.isEmpty { return v.options.allSatisfy { $0.value == $0.value.rounded() } ? "%8.0g" : "%9.2f" }
-        return allIntegers ? "%8.0g" : "%9.2f"
     }
 
     /// Seconds since 1970 for the file header, adjusted so that ReadStat's `localtime`

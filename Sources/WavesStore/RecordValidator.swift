@@ -56,7 +56,7 @@ public enum RecordValidator {
             error("no role for '\(who)' (the study has no roster)")
         }
         if let role = r.role, !study.roles.contains(role) { error("unknown role '\(SafeText.line(role))'") }
-        if !["terminal", "plain", "import"].contains(r.mode) { warning("unknown mode '\(SafeText.line(r.mode))'") }
+        if r.recordMode == nil { warning("unknown mode '\(SafeText.line(r.mode))'") }
         for a in r.answers {
             guard let item = inst.item(a.id) else { error("answer to unknown item '\(SafeText.line(a.id))'"); continue }
             if let p = AnswerRules.problem(a.value, for: item) {

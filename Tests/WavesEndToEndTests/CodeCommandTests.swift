@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import Glibc
 import XCTest
 import WavesCore

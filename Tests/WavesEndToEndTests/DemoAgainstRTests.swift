@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// The analysis commands on the committed demo study print the numbers R gives.

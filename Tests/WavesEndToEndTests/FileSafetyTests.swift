@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// The adversarial review's reproductions (issue 12 items 1, 7, 8, 9, 11) run as a user runs

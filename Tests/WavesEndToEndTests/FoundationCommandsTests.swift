@@ -1,4 +1,5 @@
 import XCTest
+import WavesTestSupport
 
 /// init, import, validate, status and score on a temporary study, against golden output.
 final class FoundationCommandsTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+import WavesTestSupport
 
 /// The adversarial review's reproductions (issue 12 items 4, 6, 10, 11, 12) no longer work.
 /// `S` is made as the review made it: `waves init S && waves simulate --study S --participants 40 --seed 1 --write-roster`.

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// Every command on a study whose texts and ids hold terminal escapes, bidirectional overrides

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// `waves power` as a user runs it: the JSON contract, the same bytes on one or two cores, the

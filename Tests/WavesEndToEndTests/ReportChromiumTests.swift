@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// Renders the demo report in headless Chromium and checks the picture is not blank.

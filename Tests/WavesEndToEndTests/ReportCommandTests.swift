@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// `waves report` as a user runs it: the demo study's page against the `--json` of every analysis command,
@@ -28,8 +29,8 @@ final class ReportCommandTests: XCTestCase {
 
     func testDemoPageNumbersEqualTheAnalysisCommands() throws {
         let html = try demoReport()
-        XCTAssertEqual(ReportProbe.externalReferences(html), [])
-        let scales = ReportProbe.scales(html)
+        XCTAssertEqual(HTMLProbe.externalReferences(html), [])
+        let scales = HTMLProbe.scales(html)
         XCTAssertEqual(scales.count, 14)
 
         // waves status --json
@@ -37,28 +38,28 @@ final class ReportCommandTests: XCTestCase {
         for inst in status["instruments"] as! [[String: Any]] {
             for w in inst["attrition"] as! [[String: Any]] {
                 let key = "\(inst["instrument"]!):\(w["wave"]!)"
-                XCTAssertEqual(ReportProbe.cell(html, table: "attrition", row: key, key: "completed"), "\(w["completed"]!)", key)
-                XCTAssertEqual(ReportProbe.cell(html, table: "attrition", row: key, key: "lost"), "\(w["lost"]!)", key)
+                XCTAssertEqual(HTMLProbe.cell(html, table: "attrition", row: key, key: "completed"), "\(w["completed"]!)", key)
+                XCTAssertEqual(HTMLProbe.cell(html, table: "attrition", row: key, key: "lost"), "\(w["lost"]!)", key)
             }
         }
 
         for (name, id) in scales {
-            let sec = try XCTUnwrap(ReportProbe.section(html, id: id))
+            let sec = try XCTUnwrap(HTMLProbe.section(html, id: id))
             // waves reliability --json (every wave)
             for r in try json(["reliability", "--study", Self.demo, "--scale", name]) as! [[String: Any]] {
                 let w = r["wave"] as! String
-                XCTAssertEqual(ReportProbe.cell(sec, table: "reliability", row: w, key: "n"), "\(r["n"]!)", "\(name) \(w)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "reliability", row: w, key: "alpha"), ReportProbe.f(r["alpha"]), "\(name) \(w)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "reliability", row: w, key: "alpha_ci"), ReportProbe.ci(r["alpha_ci"]))
-                XCTAssertEqual(ReportProbe.cell(sec, table: "reliability", row: w, key: "omega_total"), ReportProbe.f(r["omega_total"]))
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "reliability", row: w, key: "n"), "\(r["n"]!)", "\(name) \(w)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "reliability", row: w, key: "alpha"), Expect.f(r["alpha"]), "\(name) \(w)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "reliability", row: w, key: "alpha_ci"), Expect.ci(r["alpha_ci"]))
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "reliability", row: w, key: "omega_total"), Expect.f(r["omega_total"]))
                 for it in r["items"] as! [[String: Any]] {
-                    let shown = ReportProbe.cell(sec, table: "items", row: it["id"] as! String, key: "r_drop:\(w)")?.replacingOccurrences(of: "⚑ ", with: "")
-                    XCTAssertEqual(shown, ReportProbe.f(it["r_drop"]), "\(name) \(w) \(it["id"]!)")
+                    let shown = HTMLProbe.cell(sec, table: "items", row: it["id"] as! String, key: "r_drop:\(w)")?.replacingOccurrences(of: "⚑ ", with: "")
+                    XCTAssertEqual(shown, Expect.f(it["r_drop"]), "\(name) \(w) \(it["id"]!)")
                 }
             }
-            let waves = ReportProbe.rows(sec, table: "reliability")
+            let waves = HTMLProbe.rows(sec, table: "reliability")
             // waves change --json, with role when the page's ANOVA has a role effect
-            let anovaRows = ReportProbe.rows(sec, table: "anova")
+            let anovaRows = HTMLProbe.rows(sec, table: "anova")
             var args = ["change", "--study", Self.demo, "--scale", name, "--waves", waves.joined(separator: ",")]
             if anovaRows.contains("role") { args += ["--between", "role"] }
             let c = try json(args) as! [String: Any]
@@ -68,39 +69,39 @@ final class ReportCommandTests: XCTestCase {
                 let eff = e["effect"] as! String
                 let within = e["gg_epsilon"] != nil
                 let p = !within || correction == nil ? e["p"] : e[correction == "GG" ? "p_gg" : "p_hf"]
-                XCTAssertEqual(ReportProbe.cell(sec, table: "anova", row: eff, key: "F"), ReportProbe.f(e["F"]), "\(name) \(eff)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "anova", row: eff, key: "p"), ReportProbe.p(p), "\(name) \(eff)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "anova", row: eff, key: "ges"), ReportProbe.f(e["ges"], 3))
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "anova", row: eff, key: "F"), Expect.f(e["F"]), "\(name) \(eff)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "anova", row: eff, key: "p"), Expect.p(p), "\(name) \(eff)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "anova", row: eff, key: "ges"), Expect.f(e["ges"], 3))
             }
             for ph in c["posthoc"] as! [[String: Any]] {
                 let row = "\(ph["a"]!)-\(ph["b"]!)"
-                XCTAssertEqual(ReportProbe.cell(sec, table: "posthoc", row: row, key: "mean_diff"), ReportProbe.f(ph["mean_diff"], 3))
-                XCTAssertEqual(ReportProbe.cell(sec, table: "posthoc", row: row, key: "p_holm"), ReportProbe.p(ph["p_holm"]))
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "posthoc", row: row, key: "mean_diff"), Expect.f(ph["mean_diff"], 3))
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "posthoc", row: row, key: "p_holm"), Expect.p(ph["p_holm"]))
             }
             let fr = c["friedman"] as! [String: Any]
-            XCTAssertTrue(sec.contains("χ²(\(fr["df"]!)) = \(ReportProbe.f(fr["chisq"]))"), name)
+            XCTAssertTrue(sec.contains("χ²(\(fr["df"]!)) = \(Expect.f(fr["chisq"]))"), name)
 
             // waves lmm --json, with role when the page's model has role terms
-            let terms = ReportProbe.rows(sec, table: "lmm-fixed")
+            let terms = HTMLProbe.rows(sec, table: "lmm-fixed")
             var largs = ["lmm", "--study", Self.demo, "--scale", name]
             if terms.contains(where: { $0.hasPrefix("role[") }) { largs += ["--between", "role"] }
             let m = try json(largs) as! [String: Any]
             XCTAssertEqual((m["fixed"] as! [[String: Any]]).map { $0["term"] as! String }, terms, name)
             for f in m["fixed"] as! [[String: Any]] {
                 let t = f["term"] as! String
-                XCTAssertEqual(ReportProbe.cell(sec, table: "lmm-fixed", row: t, key: "estimate"), ReportProbe.f(f["estimate"], 3), "\(name) \(t)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "lmm-fixed", row: t, key: "df"), ReportProbe.f(f["df"], 1), "\(name) \(t)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "lmm-fixed", row: t, key: "p"), ReportProbe.p(f["p"]), "\(name) \(t)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "lmm-fixed", row: t, key: "estimate"), Expect.f(f["estimate"], 3), "\(name) \(t)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "lmm-fixed", row: t, key: "df"), Expect.f(f["df"], 1), "\(name) \(t)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "lmm-fixed", row: t, key: "p"), Expect.p(f["p"]), "\(name) \(t)")
             }
             let rnd = m["random"] as! [String: Any]
-            XCTAssertEqual(ReportProbe.cell(sec, table: "lmm-random", row: "participant", key: "variance"), ReportProbe.f(rnd["participant_var"], 4))
-            XCTAssertEqual(ReportProbe.cell(sec, table: "lmm-random", row: "residual", key: "variance"), ReportProbe.f(rnd["residual_var"], 4))
+            XCTAssertEqual(HTMLProbe.cell(sec, table: "lmm-random", row: "participant", key: "variance"), Expect.f(rnd["participant_var"], 4))
+            XCTAssertEqual(HTMLProbe.cell(sec, table: "lmm-random", row: "residual", key: "variance"), Expect.f(rnd["residual_var"], 4))
 
             // waves retest --json for each pair the page shows
-            for pair in ReportProbe.rows(sec, table: "retest") {
+            for pair in HTMLProbe.rows(sec, table: "retest") {
                 let r = try json(["retest", "--study", Self.demo, "--scale", name, "--waves", pair.replacingOccurrences(of: "-", with: ",")]) as! [String: Any]
-                XCTAssertEqual(ReportProbe.cell(sec, table: "retest", row: pair, key: "icc_a1"), ReportProbe.f(r["icc_a1"]), "\(name) \(pair)")
-                XCTAssertEqual(ReportProbe.cell(sec, table: "retest", row: pair, key: "icc_c1_ci"), ReportProbe.ci(r["icc_c1_ci"]), "\(name) \(pair)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "retest", row: pair, key: "icc_a1"), Expect.f(r["icc_a1"]), "\(name) \(pair)")
+                XCTAssertEqual(HTMLProbe.cell(sec, table: "retest", row: pair, key: "icc_c1_ci"), Expect.ci(r["icc_c1_ci"]), "\(name) \(pair)")
             }
 
             // waves rci --json, first to last wave
@@ -110,7 +111,7 @@ final class ReportCommandTests: XCTestCase {
                 let s = r["summary"] as! [String: Any]
                 let row = "\(waves.first!)-\(waves.last!)"
                 for k in ["increase", "decrease", "no_change"] {
-                    XCTAssertEqual(ReportProbe.cell(sec, table: "rci", row: row, key: k), "\(s[k]!)", "\(name) \(k)")
+                    XCTAssertEqual(HTMLProbe.cell(sec, table: "rci", row: row, key: k), "\(s[k]!)", "\(name) \(k)")
                 }
             } else {
                 XCTAssertTrue(sec.contains("Reliable change not shown:"), "\(name): rci failed (\(rci.stderr)) but the page shows it")
@@ -132,7 +133,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stdout.contains("\u{1b}"), "terminal escapes reach the terminal")
         let html = try String(contentsOfFile: out, encoding: .utf8)
-        XCTAssertEqual(ReportProbe.externalReferences(html), [])
+        XCTAssertEqual(HTMLProbe.externalReferences(html), [])
         XCTAssertFalse(html.contains("<script>") || html.contains("<img") || html.contains("\u{1b}") || html.contains("[31m"))
         XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         XCTAssertTrue(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// `waves lmm --df kenward-roger` and the emmeans of `waves lmm --json` on the demo study against

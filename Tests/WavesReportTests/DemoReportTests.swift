@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import WavesAnalysis
 import WavesCore
 import WavesStats
@@ -142,8 +143,8 @@ final class DemoReportTests: XCTestCase {
             XCTAssertEqual(c.n, shown.n)
             for e in c.anova {
                 let within = e.ggEpsilon != nil
-                let eps = !within ? nil : (c.correction == "GG" ? e.ggEpsilon?.wrappedValue : (c.correction == "HF" ? e.hfEpsilon?.wrappedValue : nil))
-                let p = !within ? e.p : (c.correction == "GG" ? e.pGG?.wrappedValue : (c.correction == "HF" ? e.pHF?.wrappedValue : e.p))
+                let eps = !within ? nil : (c.correction == .greenhouseGeisser ? e.ggEpsilon?.wrappedValue : (c.correction == .huynhFeldt ? e.hfEpsilon?.wrappedValue : nil))
+                let p = !within ? e.p : (c.correction == .greenhouseGeisser ? e.pGG?.wrappedValue : (c.correction == .huynhFeldt ? e.pHF?.wrappedValue : e.p))
                 let k = min(1, eps ?? 1)
                 XCTAssertEqual(HTMLProbe.cell(sec, table: "anova", row: e.effect, key: "F"), Expect.f(e.F), "\(s.qualifiedName) \(e.effect)")
                 XCTAssertEqual(HTMLProbe.cell(sec, table: "anova", row: e.effect, key: "p"), Expect.p(p))

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import WavesCore
 import XCTest
 @testable import WavesReport

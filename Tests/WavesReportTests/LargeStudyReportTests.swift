@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import WavesAnalysis
 import WavesCore
 import WavesStore

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 
 /// `waves serve` driven by the real OpenSSH client in pseudo-terminals: the transport, the

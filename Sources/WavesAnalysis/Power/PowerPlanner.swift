@@ -66,7 +66,7 @@ public enum PowerPlanner {
             }
         }
         notes += summaryNotes(estimates)
-        return PowerReport(design: s.design.rawValue, sims: r.sims, seed: r.seed, alpha: s.alpha, results: rows,
+        return PowerReport(design: s.design, sims: r.sims, seed: r.seed, alpha: s.alpha, results: rows,
                            settings: settings(s, unit: unit, estimates: estimates, effectSearched: r.targetPower != nil && r.search == .effect), fromStudy: resolved.taken.isEmpty ? nil : resolved.taken,
                            search: search, curve: curve, notes: notes)
     }
@@ -121,6 +121,6 @@ public enum PowerPlanner {
             residualSD: mixed ? s.residualSD : nil, intercept: s.intercept,
             baseSlope: roles ? s.baseSlope : nil, roleDifference: roles ? s.roleDifference : nil,
             secondRoleShare: roles ? s.secondRoleShare : nil,
-            correction: s.design == .change ? s.correction.rawValue : nil, items: items)
+            correction: s.design == .change ? s.correction : nil, items: items)
     }
 }

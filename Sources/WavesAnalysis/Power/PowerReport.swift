@@ -66,7 +66,8 @@ public struct PowerReport: Encodable, Sendable {
         public var baseSlope: Double?
         public var roleDifference: Double?
         public var secondRoleShare: Double?
-        public var correction: String?
+        /// The `change` design's test, encoded "auto" or "none" (nil for the other designs).
+        public var correction: PowerCorrection?
         public var items: Items?
         enum CodingKeys: String, CodingKey {
             case waves, times, effect, attrition, rho, cor, intercept, correction, items
@@ -104,7 +105,8 @@ public struct PowerReport: Encodable, Sendable {
         public var series: [Series]
     }
 
-    public var design: String
+    /// Encoded as the `--design` value ("paired", "change", "lmm-slope", "lmm-role-slope").
+    public var design: PowerDesign
     public var sims: Int
     public var seed: UInt64
     public var alpha: Double

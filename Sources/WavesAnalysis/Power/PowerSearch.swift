@@ -2,7 +2,7 @@ import Foundation
 
 /// What a `--target-power` search found.
 public struct PowerSearchResult: Sendable, Equatable {
-    public enum Parameter: String, Sendable { case effect, participants }
+    public enum Parameter: String, Sendable, CaseIterable { case effect, participants }
     public var parameter: Parameter
     public var target: Double
     /// The smallest value on the search grid whose estimated power reaches the target.

@@ -2,7 +2,7 @@ import Foundation
 import WavesStats
 
 /// The designs of `waves power` (spec/cli.md, "Planning").
-public enum PowerDesign: String, Sendable, CaseIterable, Equatable {
+public enum PowerDesign: String, Sendable, CaseIterable, Equatable, Encodable {
     /// First against last wave: the paired t-test of `waves change`'s post hoc table; `effect` is d_z.
     case paired
     /// One-way repeated-measures ANOVA over all waves (`waves change`); `effect` is Cohen's f.
@@ -17,7 +17,7 @@ public enum PowerDesign: String, Sendable, CaseIterable, Equatable {
 }
 
 /// Which p-value of the RM-ANOVA's wave effect counts for the `change` design.
-public enum PowerCorrection: String, Sendable, Equatable {
+public enum PowerCorrection: String, Sendable, Equatable, CaseIterable, Encodable {
     /// As `waves change` reads it: Greenhouse-Geisser when its epsilon is below 0.75, else
     /// Huynh-Feldt, none with two waves.
     case recommended = "auto"

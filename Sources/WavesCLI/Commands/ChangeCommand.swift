@@ -9,22 +9,21 @@ struct ChangeCommand: ParsableCommand {
         abstract: "Repeated-measures ANOVA over waves (optionally role x wave), sphericity corrections, post hoc tests, Friedman.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
-    @Option(help: "Waves to compare, comma-separated (default: all).") var waves: String?
-    @Option(help: "Between-subject factor: role.") var between: String?
+    @OptionGroup var scales: ScaleOption
+    @Option(help: "Waves to compare, comma-separated (default: all).") var waves: WaveList?
+    @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "JSON output.") var json = false
-
-    func validate() throws {
-        if let b = between, b != "role" { throw ValidationError("--between takes 'role' (the only between-subject factor)") }
-    }
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try ChangeAnalysis.run(bundle: bundle, scale: scale, waves: waves.map { $0.split(separator: ",").map(String.init) },
-                                       betweenRole: between == "role")
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
-        Output.out(ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(scale).scale.label) ?? r.scale))
+        let names = try scales.each(bundle) { name in
+            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves?.ids, betweenRole: between == .role))
+        }
+        let reports = names.map(\.1)
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try scales.printJSON(reports); return }
+        Output.out(names.map { name, r in ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(name).scale.label) ?? r.scale) }
+            .joined(separator: "\n\n"))
     }
 }
 
@@ -45,11 +44,11 @@ enum ChangeText {
         out.append(d.render())
         out.append("")
         let corr = r.correction
-        out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0 == "GG" ? "Greenhouse-Geisser" : "Huynh-Feldt") correction applied to within effects" } ?? ""))
-        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes", "pes 90% CI"], rightAligned: Set(1...9))
+        out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0.name()) correction applied to within effects" } ?? ""))
+        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0.rawValue))" } ?? "p (corr.)", "eps", "ges", "pes", "pes 90% CI"], rightAligned: Set(1...9))
         for e in r.anova {
-            let eps = corr == "GG" ? e.ggEpsilon?.wrappedValue : (corr == "HF" ? e.hfEpsilon?.wrappedValue : nil)
-            let pc = corr == "GG" ? e.pGG?.wrappedValue : (corr == "HF" ? e.pHF?.wrappedValue : nil)
+            let eps = e.epsilon(corr)
+            let pc = e.correctedP(corr)
             let within = e.ggEpsilon != nil
             let df1 = within && eps != nil ? Double(e.df1) * min(1, eps!) : Double(e.df1)
             let df2 = within && eps != nil ? Double(e.df2) * min(1, eps!) : Double(e.df2)
@@ -88,8 +87,8 @@ enum ChangeText {
         guard let w = r.anova.first(where: { $0.effect == "wave" }), let F = w.F else {
             return "The change over waves could not be tested (see the notes below)."
         }
-        let eps: Double? = r.correction == "GG" ? w.ggEpsilon?.wrappedValue : (r.correction == "HF" ? w.hfEpsilon?.wrappedValue : nil)
-        let p = (r.correction == "GG" ? w.pGG?.wrappedValue : (r.correction == "HF" ? w.pHF?.wrappedValue : nil)) ?? w.p
+        let eps = w.epsilon(r.correction)
+        let p = w.correctedP(r.correction) ?? w.p
         let e = min(1, eps ?? 1)
         let dfText = eps != nil ? "F(\(NumberText.fixed(Double(w.df1) * e)), \(NumberText.fixed(Double(w.df2) * e)))" : "F(\(w.df1), \(w.df2))"
         let means = r.waves.compactMap { wid in r.descriptives.filter { $0.wave == wid }.reduce(into: (0.0, 0)) { acc, d in
@@ -97,9 +96,9 @@ enum ChangeText {
         let from = means.first ?? .nan, to = means.last ?? .nan
         let significant = (p ?? 1) < 0.05
         var s = significant ? "The score changed across waves" : "No reliable change across waves"
-        s += ": \(dfText) = \(NumberText.fixed(F)), p\(r.correction.map { " (\($0))" } ?? "") \(NumberText.pEquals(p)), generalized eta squared = \(NumberText.fixed(w.ges, 3))"
+        s += ": \(dfText) = \(NumberText.fixed(F)), p\(r.correction.map { " (\($0.rawValue))" } ?? "") \(NumberText.pEquals(p)), generalized eta squared = \(NumberText.fixed(w.ges, 3))"
         s += "; mean \(NumberText.fixed(from)) at \(r.waves.first!) and \(NumberText.fixed(to)) at \(r.waves.last!)."
-        if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = (r.correction == "GG" ? i.pGG?.wrappedValue : (r.correction == "HF" ? i.pHF?.wrappedValue : nil)) ?? i.p {
+        if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = i.correctedP(r.correction) ?? i.p {
             s += ip < 0.05 ? " Roles changed differently (role x wave p \(NumberText.pEquals(ip)))." : " Roles changed alike (role x wave p \(NumberText.pEquals(ip)))."
         }
         return s

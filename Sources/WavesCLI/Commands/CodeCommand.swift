@@ -46,7 +46,8 @@ struct CodeCommand: ParsableCommand {
             if pair.contains(name) { throw CLIFailure("the reconciled decisions cannot be recorded as \(name), one of the coders compared") }
             plan = try CodingPlan.reconcile(project, a: pair[0], b: pair[1], coder: name, showContext: showContext)
         } else {
-            name = coder!
+            guard let coder else { throw ValidationError("give --coder NAME (or --reconcile A,B)") }
+            name = coder
             try CoderName.validate(name)
             plan = try CodingPlan.coding(project, coder: name, seed: seed, showContext: showContext)
         }

@@ -9,25 +9,26 @@ struct LMMCommand: ParsableCommand {
         abstract: "Linear mixed model score ~ time [* role] + (1 [+ time] | participant), REML, Satterthwaite or Kenward-Roger df, estimated marginal means.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
-    @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: String = "categorical"
-    @Option(help: "Between-subject factor: role.") var between: String?
+    @OptionGroup var scales: ScaleOption
+    @Option(help: "Time as 'categorical' (one effect per wave) or 'linear' (the waves' time values).") var time: MixedModelAnalysis.TimeCoding = .categorical
+    @Option(help: "Between-subject factor: role.") var between: BetweenFactor?
     @Flag(help: "Add a correlated random slope for linear time.") var slopes = false
     @Option(help: "Degrees of freedom of the fixed-effect tests: 'satterthwaite' or 'kenward-roger' (adjusted standard errors; advisable below 40 participants).")
     var df: MixedModelAnalysis.DFMethod = .satterthwaite
     @Flag(help: "JSON output.") var json = false
 
-    func validate() throws {
-        if MixedModelAnalysis.TimeCoding(rawValue: time) == nil { throw ValidationError("--time takes 'categorical' or 'linear'") }
-        if let b = between, b != "role" { throw ValidationError("--between takes 'role'") }
-    }
-
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try MixedModelAnalysis.run(bundle: bundle, scale: scale, time: MixedModelAnalysis.TimeCoding(rawValue: time)!,
-                                           betweenRole: between == "role", slopes: slopes, df: df)
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
+        let reports = try scales.each(bundle) {
+            try MixedModelAnalysis.run(bundle: bundle, scale: $0, time: time,
+                                       betweenRole: between == .role, slopes: slopes, df: df)
+        }
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try scales.printJSON(reports); return }
+        Output.out(reports.map(render).joined(separator: "\n\n"))
+    }
+
+    func render(_ r: LMMReport) -> String {
         var out = ["Linear mixed model (REML): \(r.formula)",
                    "  \(r.nObs) observations of \(r.nParticipants) participants (everyone with at least one score; missing waves allowed)", ""]
         out.append("  " + LMMText.summary(r))
@@ -39,13 +40,13 @@ struct LMMCommand: ParsableCommand {
         var v = "  Variance components: participant \(NumberText.fixed(r.random.participantVar, 4)), residual \(NumberText.fixed(r.random.residualVar, 4))"
         if let s = r.random.slopeVar { v += ", slope \(NumberText.fixed(s.wrappedValue, 4)), intercept-slope correlation \(NumberText.fixed(r.random.interceptSlopeCor?.wrappedValue, 3))" }
         out.append(v)
-        let method = r.dfMethod == MixedModelAnalysis.DFMethod.kenwardRoger.rawValue
+        let method = r.dfMethod == .kenwardRoger
             ? "df and SE by the Kenward-Roger method" : "df by Satterthwaite's method"
         out.append("  REML log-likelihood \(NumberText.fixed(r.loglik, 3)), AIC \(NumberText.fixed(r.aic, 2)); \(method)"
                    + (r.converged ? "" : "; DID NOT CONVERGE") + (r.singular ? "; singular fit" : ""))
         if let rec = r.dfRecommendation { out.append("  note: \(rec)") }
         out.append("")
-        out.append("  Estimated marginal means (\(r.time == "linear" ? "at each wave's time" : "per wave")\(r.between != nil ? " and role" : ""))")
+        out.append("  Estimated marginal means (\(r.time == .linear ? "at each wave's time" : "per wave")\(r.between != nil ? " and role" : ""))")
         var m = TextTable(["wave", "group", "mean", "SE", "df", "95% CI"], rightAligned: [2, 3, 4])
         for e in r.emmeans {
             m.add([e.wave, e.group ?? "all", NumberText.fixed(e.emmean, 3), NumberText.fixed(e.se, 3), NumberText.fixed(e.df, 1),
@@ -53,7 +54,7 @@ struct LMMCommand: ParsableCommand {
         }
         out.append(m.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         for w in r.warnings { out.append("  warning: \(w)") }
-        Output.out(out.joined(separator: "\n"))
+        return out.joined(separator: "\n")
     }
 }
 
@@ -62,7 +63,7 @@ extension MixedModelAnalysis.DFMethod: ExpressibleByArgument {}
 enum LMMText {
     /// One plain-language line on the time effect.
     static func summary(_ r: LMMReport) -> String {
-        if r.time == "linear", let t = r.fixed.first(where: { $0.term == "time" }) {
+        if r.time == .linear, let t = r.fixed.first(where: { $0.term == "time" }) {
             var s = ((t.p ?? 1) < 0.05 ? "Scores changed over time" : "No reliable linear change over time")
             s += r.between != nil ? " (reference role)" : ""
             s += ": \(NumberText.fixed(t.estimate, 3)) per unit of time, t(\(NumberText.fixed(t.df, 1))) = \(NumberText.fixed(t.t)), p \(NumberText.pEquals(t.p))."

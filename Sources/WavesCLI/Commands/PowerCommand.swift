@@ -16,10 +16,10 @@ struct PowerCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "paired (first vs last wave, d_z), change (RM-ANOVA, Cohen's f), lmm-slope (slope per unit of time), lmm-role-slope (slope difference between roles).")
-    var design: String
-    @Option(help: "Numbers of participants, comma-separated (e.g. 20,40,60).") var participants: String?
+    var design: PowerDesign
+    @Option(help: "Numbers of participants, comma-separated (e.g. 20,40,60).") var participants: IntList?
     @Option(help: "Number of waves (time 0, 1, .., K-1).") var waves: Int?
-    @Option(help: "The waves' times, comma-separated (e.g. 0,6,12); overrides the 0, 1, .. spacing.") var times: String?
+    @Option(help: "The waves' times, comma-separated (e.g. 0,6,12); overrides the 0, 1, .. spacing.") var times: NumberList?
     @Option(name: .customLong("time-unit"), help: "The unit of time in the sentences (e.g. month).") var timeUnit: String?
     @Option(help: "Simulations per sample size.") var sims = 1000
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -36,14 +36,14 @@ struct PowerCommand: ParsableCommand {
     @Option(name: .customLong("base-slope"), parsing: .unconditional, help: "lmm-role-slope: the slope of the first role (default 0).") var baseSlope: Double?
     @Option(name: .customLong("role-difference"), parsing: .unconditional, help: "lmm-role-slope: the second role's difference at time 0 (default 0).") var roleDifference: Double?
     @Option(name: .customLong("role-share"), help: "lmm-role-slope: share of participants in the second role (default 0.5).") var roleShare: Double?
-    @Option(help: "change: 'auto' (GG or HF as waves change reads it) or 'none' (uncorrected F).") var correction = "auto"
+    @Option(help: "change: 'auto' (GG or HF as waves change reads it) or 'none' (uncorrected F).") var correction: PowerCorrection = .recommended
     @Flag(name: .customLong("from-study"), help: "Take the effect, variance components and attrition from the study's data on --scale.") var fromStudy = false
     @Flag(help: "Simulate item answers through the scale's instrument (loadings, options, prorating).") var items = false
     @Option(help: "The scale (S or INSTRUMENT.S) for --from-study and --items.") var scale: String?
     @Option(name: .customLong("item-alpha"), help: "--items: equal loadings giving this reliability instead of the study's loadings.") var itemAlpha: Double?
     @Option(name: .customLong("item-missing"), help: "--items: probability an item is unanswered (default: the study's rate).") var itemMissing: Double?
     @Option(name: .customLong("target-power"), help: "Search the effect (or, with --search participants, the sample size) reaching this power.") var targetPower: Double?
-    @Option(help: "What --target-power searches: effect or participants.") var search = "effect"
+    @Option(help: "What --target-power searches: effect or participants.") var search: PowerSearchResult.Parameter = .effect
     @Option(help: "Bisection tolerance of the effect search (default: 1/256 of the bracket).") var precision: Double?
     @Option(help: "Write the power curve as an SVG file.") var svg: String?
     @OptionGroup var fileMode: OutputModeOption
@@ -51,40 +51,23 @@ struct PowerCommand: ParsableCommand {
     @Flag(help: "JSON output.") var json = false
 
     func validate() throws {
-        guard PowerDesign(rawValue: design) != nil else {
-            throw ValidationError("--design takes paired, change, lmm-slope or lmm-role-slope")
-        }
-        guard PowerCorrection(rawValue: correction) != nil else { throw ValidationError("--correction takes auto or none") }
-        guard PowerSearchResult.Parameter(rawValue: search) != nil else { throw ValidationError("--search takes effect or participants") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
         if sims < 1 || sims > 1_000_000 { throw ValidationError("--sims must be between 1 and 1,000,000") }
-        if participants == nil && !(targetPower != nil && search == "participants") {
+        if participants == nil && !(targetPower != nil && search == .participants) {
             throw ValidationError("--participants N1,N2,.. is needed (or --target-power with --search participants)")
         }
-        if let p = participants, Self.ints(p) == nil { throw ValidationError("--participants takes whole numbers separated by commas (e.g. 20,40,60)") }
-        if let t = times, Self.doubles(t) == nil { throw ValidationError("--times takes numbers separated by commas (e.g. 0,6,12)") }
-    }
-
-    static func ints(_ s: String) -> [Int]? {
-        let v = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return v.isEmpty || v.contains(nil) ? nil : v.compactMap { $0 }
-    }
-
-    static func doubles(_ s: String) -> [Double]? {
-        let v = s.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        return v.isEmpty || v.contains(where: { $0 == nil || !$0!.isFinite }) ? nil : v.compactMap { $0 }
     }
 
     func request() -> PowerRequest {
-        var r = PowerRequest(design: PowerDesign(rawValue: design)!)
-        r.participants = participants.flatMap(Self.ints) ?? []
-        r.waves = waves; r.times = times.flatMap(Self.doubles); r.timeUnit = timeUnit
+        var r = PowerRequest(design: design)
+        r.participants = participants?.values ?? []
+        r.waves = waves; r.times = times?.values; r.timeUnit = timeUnit
         r.sims = sims; r.seed = seed; r.alpha = alpha; r.attrition = attrition; r.effect = effect; r.rho = rho
         r.scoreSD = scoreSd; r.interceptSD = interceptSd; r.slopeSD = slopeSd; r.cor = cor; r.residualSD = residualSd
         r.intercept = intercept; r.baseSlope = baseSlope; r.roleDifference = roleDifference; r.secondRoleShare = roleShare
-        r.correction = PowerCorrection(rawValue: correction)!
+        r.correction = correction
         r.fromStudy = fromStudy; r.items = items; r.scale = scale; r.itemAlpha = itemAlpha; r.itemMissing = itemMissing
-        r.targetPower = targetPower; r.search = PowerSearchResult.Parameter(rawValue: search)!; r.precision = precision
+        r.targetPower = targetPower; r.search = search; r.precision = precision
         r.workers = jobs ?? PowerSimulation.defaultWorkers
         r.curve = svg != nil
         return r

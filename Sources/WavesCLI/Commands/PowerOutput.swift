@@ -13,12 +13,12 @@ enum PowerOutputText {
         var out: [String] = []
         let model: String
         switch r.design {
-        case "paired": model = "paired t-test of the last wave against the first"
-        case "change": model = "one-way repeated-measures ANOVA over the waves" + (s.correction == "none" ? ", uncorrected F" : ", GG/HF correction as waves change reads it")
-        case "lmm-slope": model = "time effect of score ~ time + (1 + time | participant), REML, Satterthwaite df"
-        default: model = "time x role effect of score ~ time * role + (1 + time | participant), REML, Satterthwaite df"
+        case .paired: model = "paired t-test of the last wave against the first"
+        case .change: model = "one-way repeated-measures ANOVA over the waves" + (s.correction == PowerCorrection.none ? ", uncorrected F" : ", GG/HF correction as waves change reads it")
+        case .lmmSlope: model = "time effect of score ~ time + (1 + time | participant), REML, Satterthwaite df"
+        case .lmmRoleSlope: model = "time x role effect of score ~ time * role + (1 + time | participant), REML, Satterthwaite df"
         }
-        out.append("Power by simulation: \(r.design) (\(model)); \(PowerText.count(r.sims)) simulations per row, seed \(r.seed), two-sided alpha \(PowerText.number(r.alpha))")
+        out.append("Power by simulation: \(r.design.rawValue) (\(model)); \(PowerText.count(r.sims)) simulations per row, seed \(r.seed), two-sided alpha \(PowerText.number(r.alpha))")
         var design = "  \(s.waves) waves at times \(s.times.map { PowerText.number($0) }.joined(separator: ", ")); "
         design += s.attrition > 0 ? "\(PowerText.percent(s.attrition)) attrition per wave (monotone)" : "no attrition"
         if let rho = s.rho { design += "; correlation between waves \(PowerText.number(rho, 3))" }
@@ -67,7 +67,7 @@ enum PowerChartFile {
             PowerCurveSeries(name: s.label, points: s.points.map { PowerCurvePoint(x: $0.x, power: $0.power, lower: $0.ci[0], upper: $0.ci[1]) })
         }
         let xTitle = curve.x == "participants" ? "Participants" : "Effect (\(effectName(r)))"
-        let title = "Power of the \(r.design) design by simulation"
+        let title = "Power of the \(r.design.rawValue) design by simulation"
         let desc = "Power against \(curve.x == "participants" ? "the number of participants" : "the effect"), \(PowerText.count(r.sims)) simulations per point, seed \(r.seed), with 95% Clopper-Pearson intervals."
         let svg = PowerCurve.standalone(id: "power-curve", title: title, desc: desc, xTitle: xTitle, series: series,
                                         target: r.search?.target, alpha: r.alpha)
@@ -77,10 +77,10 @@ enum PowerChartFile {
 
     static func effectName(_ r: PowerReport) -> String {
         switch r.design {
-        case "paired": return "d_z"
-        case "change": return "Cohen's f"
-        case "lmm-slope": return "slope per \(r.settings.timeUnit)"
-        default: return "slope difference per \(r.settings.timeUnit)"
+        case .paired: return "d_z"
+        case .change: return "Cohen's f"
+        case .lmmSlope: return "slope per \(r.settings.timeUnit)"
+        case .lmmRoleSlope: return "slope difference per \(r.settings.timeUnit)"
         }
     }
 

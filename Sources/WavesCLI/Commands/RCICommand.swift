@@ -9,7 +9,7 @@ struct RCICommand: ParsableCommand {
         abstract: "Reliable change index per participant between two waves (Jacobson & Truax), with a summary.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @OptionGroup var scales: ScaleOption
     @Option(help: "The earlier wave.") var from: String
     @Option(help: "The later wave.") var to: String
     @Option(help: "Reliability to use instead of alpha at the earlier wave.") var reliability: Double?
@@ -17,9 +17,15 @@ struct RCICommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: scale, from: from, to: to, reliability: reliability)
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
+        let reports = try scales.each(bundle) {
+            try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: $0, from: from, to: to, reliability: reliability)
+        }
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try scales.printJSON(reports); return }
+        Output.out(reports.map(render).joined(separator: "\n\n"))
+    }
+
+    func render(_ r: RCIReport) -> String {
         var out = ["Reliable change of \(r.instrument).\(r.scale), \(r.from) -> \(r.to): n = \(r.n)"]
         out.append("  reliability \(NumberText.fixed(r.reliability, 3)) (\(r.reliabilitySource)), SD at \(r.from) \(NumberText.fixed(r.sdBaseline, 3)), S_diff \(NumberText.fixed(r.sDiff, 3)); |RC| > 1.96 is reliable")
         out.append("  \(r.summary.increase) reliably increased, \(r.summary.decrease) reliably decreased, \(r.summary.noChange) no reliable change")
@@ -30,6 +36,6 @@ struct RCICommand: ParsableCommand {
         out.append("")
         out.append(t.render())
         for n in r.notes { out.append("note: \(n)") }
-        Output.out(out.joined(separator: "\n"))
+        return out.joined(separator: "\n")
     }
 }

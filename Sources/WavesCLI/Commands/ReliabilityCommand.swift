@@ -9,7 +9,7 @@ struct ReliabilityCommand: ParsableCommand {
         abstract: "Cronbach's alpha (Feldt interval), standardized alpha, omega total, split-half and item statistics of a scale.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @OptionGroup var scales: ScaleOption
     @Option(help: "One wave (default: every wave the instrument is given at).") var wave: String?
     @Option(help: "Bootstrap resamples for percentile intervals of alpha and omega (0 = none).") var bootstrap = 0
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 1
@@ -21,14 +21,21 @@ struct ReliabilityCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try PsychometricsAnalysis.reliability(bundle: bundle, scale: scale, wave: wave, bootstrap: bootstrap, seed: seed)
+        // Per scale, one report per wave (or the one --wave); without --scale the arrays of
+        // every scale are joined into one array of per-scale-and-wave objects.
+        let perScale = try scales.each(bundle) { name in
+            (name, try PsychometricsAnalysis.reliability(bundle: bundle, scale: name, wave: wave, bootstrap: bootstrap, seed: seed))
+        }
+        let reports = perScale.flatMap(\.1)
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json {
-            if wave != nil, let one = reports.first { try JSONOutput.print(one) } else { try JSONOutput.print(reports) }
+            if scales.scale != nil, wave != nil, let one = reports.first { try JSONOutput.print(one) } else { try JSONOutput.print(reports) }
             return
         }
-        let label = (try? bundle.resolveScale(scale).scale.label) ?? scale
-        Output.out(reports.map { render($0, label: label) }.joined(separator: "\n\n"))
+        Output.out(perScale.flatMap { name, rs in
+            let label = (try? bundle.resolveScale(name).scale.label) ?? name
+            return rs.map { render($0, label: label) }
+        }.joined(separator: "\n\n"))
     }
 
     func render(_ r: ReliabilityReport, label: String) -> String {

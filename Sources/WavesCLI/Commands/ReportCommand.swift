@@ -10,15 +10,14 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
     @Option(help: "Where to write the report; with --format md and no --out, Markdown goes to standard output.") var out: String?
-    @Option(help: "html (default) or md.") var format: String = "html"
+    @Option(help: "html (default) or md.") var format: ReportOptions.Format = .html
     @Flag(name: .customLong("include-text"), help: "Include the free-text (diary) answers, which are personal data.") var includeText = false
     @Option(help: "At most this many individual trajectories per plot (an evenly spread sample).") var maxTrajectories: Int = 200
     @Flag(help: "Print no summary of the main findings.") var quiet = false
     @OptionGroup var fileMode: OutputModeOption
 
     func validate() throws {
-        guard ReportOptions.Format(rawValue: format) != nil else { throw ValidationError("--format takes html or md") }
-        if format == "html" && out == nil { throw ValidationError("--out FILE is needed for the HTML report (for example --out report.html)") }
+        if format == .html && out == nil { throw ValidationError("--out FILE is needed for the HTML report (for example --out report.html)") }
         if maxTrajectories < 0 { throw ValidationError("--max-trajectories must be 0 or more") }
     }
 
@@ -29,7 +28,7 @@ struct ReportCommand: ParsableCommand {
                                                    protecting: StudyFiles(study: bundle.study)) }
         StudyOptions.warnIfStoreExposed(bundle.study)
         var o = ReportOptions()
-        o.format = ReportOptions.Format(rawValue: format)!
+        o.format = format
         o.includeText = includeText
         o.maxTrajectories = maxTrajectories
         o.generatedAt = Timestamp.now

@@ -9,15 +9,21 @@ struct RetestCommand: ParsableCommand {
         abstract: "Test-retest agreement between two waves: Pearson r, ICC(A,1) and ICC(C,1) with 95% intervals.")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
-    @Option(help: "Two waves, comma-separated, e.g. w1,w2.") var waves: String
+    @OptionGroup var scales: ScaleOption
+    @Option(help: "Two waves, comma-separated, e.g. w1,w2.") var waves: WaveList
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try PsychometricsAnalysis.retest(bundle: bundle, scale: scale, waves: waves.split(separator: ",").map(String.init))
-        StudyOptions.reportSetAside(r.setAside.answers)
-        if json { try JSONOutput.print(r); return }
+        let reports = try scales.each(bundle) {
+            try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: waves.ids)
+        }
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
+        if json { try scales.printJSON(reports); return }
+        Output.out(reports.map(render).joined(separator: "\n\n"))
+    }
+
+    func render(_ r: RetestReport) -> String {
         var out = ["Test-retest of \(r.instrument).\(r.scale), \(r.waves[0]) -> \(r.waves[1]): n = \(r.n) participants with a score at both waves"]
         if let a = r.iccA1, a.isFinite {
             out.append("  ICC(A,1) \(NumberText.fixed(a)) \(NumberText.interval(r.iccA1CI?.first, r.iccA1CI?.last)), n = \(r.n)")
@@ -28,6 +34,6 @@ struct RetestCommand: ParsableCommand {
         t.add(["ICC(C,1) consistency", NumberText.fixed(r.iccC1, 3), r.iccC1CI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
         out.append(t.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         for n in r.notes { out.append("  note: \(n)") }
-        Output.out(out.joined(separator: "\n"))
+        return out.joined(separator: "\n")
     }
 }

@@ -57,8 +57,7 @@ struct ScoreCommand: ParsableCommand {
                 byKey[k, default: [:]][r.scale] = r
             }
             for k in order {
-                let cells = byKey[k]!
-                let any = cells.values.first!
+                guard let cells = byKey[k], let any = cells.values.first else { continue }
                 t.add([any.participant, any.role ?? "–", any.wave] + inst.scales.map { NumberText.fixed(cells[$0.id]?.score, 2) })
             }
             Output.out(t.render())

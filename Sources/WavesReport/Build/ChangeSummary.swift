@@ -15,15 +15,14 @@ struct CorrectedEffect {
     var p: Double?
     var ges: Double?
     var pes: Double?
-    /// "GG", "HF" or nil (no correction: between effect, or two waves).
-    var correction: String?
+    /// GG, HF or nil (no correction: between effect, or two waves).
+    var correction: SphericityCorrection?
     var epsilon: Double?
 
-    init(_ e: ChangeReport.Effect, correction: String?) {
+    init(_ e: ChangeReport.Effect, correction: SphericityCorrection?) {
         effect = e.effect; F = e.F; ges = e.ges; pes = e.pes
-        let within = e.ggEpsilon != nil
-        let eps: Double? = !within ? nil : (correction == "GG" ? e.ggEpsilon?.wrappedValue : (correction == "HF" ? e.hfEpsilon?.wrappedValue : nil))
-        let pc: Double? = !within ? nil : (correction == "GG" ? e.pGG?.wrappedValue : (correction == "HF" ? e.pHF?.wrappedValue : nil))
+        let eps = e.epsilon(correction)
+        let pc = e.correctedP(correction)
         if let eps, let pc {
             let k = min(1, eps)
             df1 = Double(e.df1) * k; df2 = Double(e.df2) * k; p = pc
@@ -39,7 +38,7 @@ struct CorrectedEffect {
     /// "F(1.86, 70.70) = 12.30, p < .001 (GG)".
     var sentence: String {
         let dfs = isCorrected ? "\(NumberText.fixed(df1)), \(NumberText.fixed(df2))" : "\(NumberText.fixed(df1, 0)), \(NumberText.fixed(df2, 0))"
-        return "F(\(dfs)) = \(NumberText.fixed(F)), p \(NumberText.pEquals(p))" + (correction.map { " (\($0))" } ?? "")
+        return "F(\(dfs)) = \(NumberText.fixed(F)), p \(NumberText.pEquals(p))" + (correction.map { " (\($0.rawValue))" } ?? "")
     }
 }
 

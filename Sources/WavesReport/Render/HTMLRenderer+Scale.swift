@@ -102,12 +102,12 @@ extension HTMLRenderer {
                 + "; mean \(NumberText.fixed(m.first ?? nil)) at \(c.waves.first!) and \(NumberText.fixed(m.last ?? nil)) at \(c.waves.last!) (n = \(c.n) with a score at every wave"
                 + (c.excluded > 0 ? ", \(c.excluded) left out" : "") + ").") + "</p>"
         }
-        let corr = c.correction.map { $0 == "GG" ? "Greenhouse–Geisser" : "Huynh–Feldt" }
+        let corr = c.correction.map { $0.name(dash: "–") }
         var t = HTMLTable("anova", caption: "Type III tests" + (corr.map { "; within-subject effects \($0)-corrected" } ?? ""),
                           header: ["effect", "df1", "df2", "F", "p", "correction", "epsilon", "ges", "pes", "uncorrected p"])
         for (e, raw) in zip(eff, c.anova) {
             t.add([.text(e.effect), .num(e.isCorrected ? NumberText.fixed(e.df1) : NumberText.fixed(e.df1, 0), key: "df1"), .num(e.isCorrected ? NumberText.fixed(e.df2) : NumberText.fixed(e.df2, 0), key: "df2"),
-                   .num(NumberText.fixed(e.F), key: "F"), .num(NumberText.p(e.p), key: "p"), .text(e.correction ?? "–"), .num(NumberText.fixed(e.epsilon, 3), key: "epsilon"),
+                   .num(NumberText.fixed(e.F), key: "F"), .num(NumberText.p(e.p), key: "p"), .text(e.correction?.rawValue ?? "–"), .num(NumberText.fixed(e.epsilon, 3), key: "epsilon"),
                    .num(NumberText.fixed(e.ges, 3), key: "ges"), .num(NumberText.fixed(e.pes, 3), key: "pes"), .num(NumberText.p(raw.p), key: "p_uncorrected")], key: e.effect)
         }
         s += t.markup

@@ -57,7 +57,7 @@ struct HTMLRenderer {
             let significant = (w?.p ?? 1) < 0.05
             t.add([.markup("<a href=\"#\(sc.anchor)\">\(SafeText.html(sc.label))</a>"), .num(c.map { String($0.n) } ?? NumberText.missing, key: "n"),
                    .num(m.map { "\(NumberText.fixed($0.first ?? nil)) → \(NumberText.fixed($0.last ?? nil))" } ?? NumberText.missing, key: "means"),
-                   .num(test, key: "test"), .num(NumberText.p(w?.p) + (w?.correction.map { " \($0)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
+                   .num(test, key: "test"), .num(NumberText.p(w?.p) + (w?.correction.map { " \($0.rawValue)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
                    .num(NumberText.fixed(w?.ges, 3), key: "ges"), .num(alphaText, key: "alpha"), .num(rc, key: "rci")], key: sc.qualifiedName)
         }
         if !report.scales.isEmpty { s += t.markup }

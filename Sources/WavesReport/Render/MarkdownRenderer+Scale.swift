@@ -42,7 +42,7 @@ extension MarkdownRenderer {
             }
             s += M.table(["effect", "df1", "df2", "F", "p", "correction", "epsilon", "ges", "pes", "uncorrected p"], zip(eff, c.anova).map { e, raw in
                 [e.effect, e.isCorrected ? NumberText.fixed(e.df1) : NumberText.fixed(e.df1, 0), e.isCorrected ? NumberText.fixed(e.df2) : NumberText.fixed(e.df2, 0), NumberText.fixed(e.F), NumberText.p(e.p),
-                 e.correction ?? "–", NumberText.fixed(e.epsilon, 3), NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), NumberText.p(raw.p)]
+                 e.correction?.rawValue ?? "–", NumberText.fixed(e.epsilon, 3), NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), NumberText.p(raw.p)]
             }, numeric: Set(1...9))
             if let sp = c.sphericity {
                 s += "\nMauchly's test: W = \(NumberText.fixed(sp.W, 3)), chi2(\(sp.df)) = \(NumberText.fixed(sp.chisq)), p \(NumberText.pEquals(sp.p)).\n"

@@ -9,7 +9,7 @@ import Foundation
 /// `REML = TRUE`, and `summary(fit, ddf = "Kenward-Roger")`.
 public enum MixedModel {
     /// How the fixed-effect tests get their denominator degrees of freedom (and standard errors).
-    public enum DFMethod: String, Sendable, Equatable, CaseIterable {
+    public enum DFMethod: String, Sendable, Equatable, CaseIterable, Encodable {
         /// Satterthwaite's df with the REML covariance of the estimates (lmerTest's default).
         case satterthwaite
         /// Kenward-Roger's df with their adjusted covariance (lmerTest `ddf = "Kenward-Roger"`).

@@ -1,21 +1,18 @@
 import Foundation
 import Glibc
+import WavesTestSupport
 
 /// A process whose output is read as it comes: `waves serve` on pipes, or the OpenSSH client
 /// on a pseudo-terminal of the test's own (so it runs exactly as in a participant's terminal
 /// window, raw mode included), with keys sent and the window resized by the test.
 final class LiveProcess: @unchecked Sendable {
     let process = Process()
-    private let lock = NSLock()
-    private var outBuffer = Data()
-    private var errBuffer = Data()
+    private let pumps = OutputPump()
     private var master: Int32 = -1
     private var slave: Int32 = -1
-    private var stopping = false
-    private let readers = DispatchGroup()
 
-    var output: String { lock.lock(); defer { lock.unlock() }; return String(decoding: outBuffer, as: UTF8.self) }
-    var errors: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errBuffer, as: UTF8.self) }
+    var output: String { pumps.output }
+    var errors: String { pumps.errors }
 
     /// Starts with stdout and stderr on pipes and stdin from /dev/null.
     static func pipes(_ path: String, _ args: [String], env: [String: String] = [:]) throws -> LiveProcess {
@@ -26,8 +23,8 @@ final class LiveProcess: @unchecked Sendable {
         p.process.standardOutput = out
         p.process.standardError = err
         try p.process.run()
-        p.pump(out.fileHandleForReading.fileDescriptor, toErrors: false)
-        p.pump(err.fileHandleForReading.fileDescriptor, toErrors: true)
+        p.pumps.pump(out.fileHandleForReading.fileDescriptor, toErrors: false)
+        p.pumps.pump(err.fileHandleForReading.fileDescriptor, toErrors: true)
         return p
     }
 
@@ -43,8 +40,8 @@ final class LiveProcess: @unchecked Sendable {
         let err = Pipe()
         p.process.standardError = err
         try p.process.run()
-        p.pump(p.master, toErrors: false)
-        p.pump(err.fileHandleForReading.fileDescriptor, toErrors: true)
+        p.pumps.pump(p.master, toErrors: false)
+        p.pumps.pump(err.fileHandleForReading.fileDescriptor, toErrors: true)
         return p
     }
 
@@ -56,41 +53,8 @@ final class LiveProcess: @unchecked Sendable {
         process.environment = e
     }
 
-    private func pump(_ fd: Int32, toErrors: Bool) {
-        readers.enter()
-        Thread.detachNewThread { [self] in
-            var chunk = [UInt8](repeating: 0, count: 8192)
-            while true {
-                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&p, 1, 50)
-                if ready == 0 {
-                    lock.lock(); let stop = stopping; lock.unlock()
-                    if stop { break }
-                    continue
-                }
-                if ready < 0 { if errno == EINTR { continue }; break }
-                let n = read(fd, &chunk, chunk.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                lock.lock()
-                if toErrors { errBuffer.append(contentsOf: chunk[0..<n]) } else { outBuffer.append(contentsOf: chunk[0..<n]) }
-                lock.unlock()
-            }
-            readers.leave()
-        }
-    }
-
     /// Types text into the pseudo-terminal (keys as bytes: "\r" is Enter, "\u{1B}[B" Down).
-    func send(_ text: String) {
-        var bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(master, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
-        bytes.removeAll()
-    }
+    func send(_ text: String) { OutputPump.send(text, to: master) }
 
     /// Resizes the terminal window and tells the client, as a terminal emulator does.
     func resize(columns: UInt16, rows: UInt16) {
@@ -128,9 +92,7 @@ final class LiveProcess: @unchecked Sendable {
         while process.isRunning && Date() < end { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        usleep(100_000)
-        lock.lock(); stopping = true; lock.unlock()
-        _ = readers.wait(timeout: .now() + 5)
+        pumps.stop()
         if master >= 0 { close(master); close(slave); master = -1; slave = -1 }
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
@@ -138,25 +100,4 @@ final class LiveProcess: @unchecked Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// Plain text of a terminal stream: escape sequences removed, `\r` dropped.
-func stripTerminalCodes(_ s: String) -> String {
-    var out = ""
-    var it = s.unicodeScalars.makeIterator()
-    while let u = it.next() {
-        if u == "\u{1B}" {
-            guard let n = it.next() else { break }
-            if n == "[" { while let c = it.next(), !(0x40...0x7E).contains(c.value) {} }
-            continue
-        }
-        if u == "\r" { continue }
-        out.unicodeScalars.append(u)
-    }
-    return out
-}
-
-/// The last full screen in a terminal stream (text after the last cursor-home).
-func lastScreen(_ s: String) -> String {
-    stripTerminalCodes(s.components(separatedBy: "\u{1B}[H").last ?? "")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WavesTestSupport
 import XCTest
 import WavesSurvey
 
@@ -8,18 +9,8 @@ final class ServeHarness {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/study")
 
-    /// The `waves` executable next to the test bundle (same build configuration).
-    static var waves: String {
-        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
-        var dir = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("waves")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return fixture.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/waves").path
-    }
+    /// The `waves` executable next to the test bundle (same build configuration; `WavesProcess`).
+    static var waves: String { WavesProcess.executable.path }
 
     let dir: URL
     let study: URL
@@ -33,9 +24,8 @@ final class ServeHarness {
         guard let ssh = Tool.find("ssh") else {
             throw XCTSkip("the OpenSSH client (Debian openssh-client) is not installed; `make test` installs it")
         }
-        guard FileManager.default.isExecutableFile(atPath: ServeHarness.waves) else {
-            throw XCTSkip("the waves executable was not found next to the tests; build it with `swift build`")
-        }
+        // A missing binary fails the test (never a skip): MissingBinary is thrown.
+        _ = try WavesProcess.checkedExecutable()
         self.ssh = ssh
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-serve-\(UUID().uuidString.prefix(8))")
         study = dir.appendingPathComponent("study")

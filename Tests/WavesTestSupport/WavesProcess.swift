@@ -2,34 +2,50 @@ import Foundation
 import XCTest
 
 /// Runs the built `waves` binary the way a user does, for end-to-end tests.
-enum WavesProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum WavesProcess {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    /// The repository root (three levels above this file).
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The `waves` binary of the build configuration under test is missing: the test fails
+    /// (it is never skipped, and never runs another configuration's binary).
+    public struct MissingBinary: Error, CustomStringConvertible {
+        public var looked: String
+        public var description: String { "no waves binary at \(looked): build it in the same configuration as the tests (swift build --build-tests builds both)" }
+    }
 
-    /// The `waves` executable next to the test bundle (same build configuration).
-    static var executable: URL {
-        let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
-        var dir = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("waves")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    /// The repository root (two levels above this file's folder).
+    public static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The build products folder of the running tests (.build/<triple>/<configuration>): the
+    /// folder of the test bundle, which SwiftPM places beside the products it built.
+    public static var productsFolder: URL {
+        var dir = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // On Linux the bundle is <products>/WavesPackageTests.xctest; on macOS the binary is inside it.
+        while dir.pathExtension == "xctest" || dir.lastPathComponent == "MacOS" || dir.lastPathComponent == "Contents" {
             dir = dir.deletingLastPathComponent()
         }
-        return repoRoot.appendingPathComponent(".build/debug/waves")
+        return dir
+    }
+
+    /// The `waves` executable beside the test bundle (same build configuration).
+    public static var executable: URL { productsFolder.appendingPathComponent("waves") }
+
+    /// The executable, or `MissingBinary` (a thrown error fails the calling test).
+    public static func checkedExecutable() throws -> URL {
+        let exe = executable
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw MissingBinary(looked: exe.path) }
+        return exe
     }
 
     /// Runs `waves args…` with optional standard input; waits for it to finish.
     @discardableResult
-    static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, env: [String: String] = [:]) throws -> Result {
+    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, env: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = try checkedExecutable()
         p.arguments = args
         if let cwd { p.currentDirectoryURL = cwd }
         var e = ProcessInfo.processInfo.environment
@@ -55,7 +71,7 @@ enum WavesProcess {
     }
 
     /// A fresh temporary folder.
-    static func tempDir(_ name: String) -> URL {
+    public static func tempDir(_ name: String) -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("waves-e2e-\(name)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
         return u
@@ -63,7 +79,7 @@ enum WavesProcess {
 }
 
 /// Compares text with a committed golden file; `WAVES_UPDATE_GOLDEN=1` rewrites it.
-func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+public func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
     let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     if ProcessInfo.processInfo.environment["WAVES_UPDATE_GOLDEN"] == "1" {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
