@@ -34,7 +34,8 @@ public enum InstrumentLoader {
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let root = r.compose(text), let top = r.mapping(root, "an instrument") else { throw LoadError(r.problems) }
         let inst = parse(top: top, root: root, reader: &r, sha256: hash, path: displayPath)
-        guard let inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        guard var inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        inst.source = data
         return (inst, r.problems)
     }
 

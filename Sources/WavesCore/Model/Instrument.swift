@@ -15,6 +15,9 @@ public struct Instrument: Sendable, Equatable {
     public var sha256: String
     /// Path of the file, relative to the study folder when loaded from a study.
     public var path: String
+    /// The file's bytes as loaded (hashed into `sha256`), kept under
+    /// `data/instruments/<sha256>.yaml` on first use (`InstrumentArchive`); empty when built in code.
+    public var source: Data = Data()
 
     public init(id: String, version: String, title: String, language: String? = nil, intro: String? = nil,
                 responseSets: [ResponseSet], items: [Item], scales: [Scale], sha256: String, path: String) {
