@@ -82,6 +82,7 @@ enum StatFileWriter {
                 guard let set = readstat_add_label_set(writer, READSTAT_TYPE_DOUBLE, name) else { continue }
                 for o in v.options { readstat_label_double_value(set, o.value, TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.spssValueLabel)) }
                 if let code = v.declineCode { readstat_label_double_value(set, code, "Prefer not to answer") }
+                if let code = v.dontKnowCode { readstat_label_double_value(set, code, "Don't know") }
                 labelSets[key] = set
             case .dta:
                 guard v.options.allSatisfy({ $0.value == $0.value.rounded() && abs($0.value) < 2_147_483_000 }) else {
@@ -90,6 +91,7 @@ enum StatFileWriter {
                 guard let set = readstat_add_label_set(writer, READSTAT_TYPE_INT32, name) else { continue }
                 for o in v.options { readstat_label_int32_value(set, Int32(o.value), TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.stataValueLabel)) }
                 if v.declineCode != nil { readstat_label_tagged_value(set, CChar(UInt8(ascii: "a")), "Prefer not to answer") }
+                if v.dontKnowCode != nil { readstat_label_tagged_value(set, CChar(UInt8(ascii: "b")), "Don't know") }
                 labelSets[key] = set
             }
         }
@@ -134,6 +136,7 @@ enum StatFileWriter {
                     readstat_variable_set_format(h, savFormat(v, allIntegers: measured[i].allIntegers))
                     readstat_variable_set_display_width(h, 8)
                     if let code = v.declineCode { try check(readstat_variable_add_missing_double_value(h, code), "declare \(code) missing for \(fileName)") }
+                    if let code = v.dontKnowCode { try check(readstat_variable_add_missing_double_value(h, code), "declare \(code) missing for \(fileName)") }
                 }
             case .dta:
                 readstat_variable_set_label(h, TextLimits.fit(label, maxBytes: TextLimits.stataLabelBytes, maxCharacters: TextLimits.stataLabelCharacters))
@@ -200,6 +203,16 @@ enum StatFileWriter {
                             code = readstat_insert_double_value(writer, h, d)
                         } else if kind == .dta {
                             code = readstat_insert_tagged_missing_value(writer, h, CChar(UInt8(ascii: "a")))
+                        } else {
+                            code = readstat_insert_missing_value(writer, h)
+                        }
+                    case .dontKnow:
+                        if v.isString {
+                            code = readstat_insert_missing_value(writer, h)
+                        } else if kind == .sav, let d = v.dontKnowCode {
+                            code = readstat_insert_double_value(writer, h, d)
+                        } else if kind == .dta {
+                            code = readstat_insert_tagged_missing_value(writer, h, CChar(UInt8(ascii: "b")))
                         } else {
                             code = readstat_insert_missing_value(writer, h)
                         }

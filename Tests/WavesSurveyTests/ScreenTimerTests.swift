@@ -29,3 +29,44 @@ final class ScreenTimerTests: XCTestCase {
         XCTAssertEqual(u.finish(at: t0 - 10), 0)
     }
 }
+
+/// "Don't know" in the session: offered only with `allow_dont_know`, counts as a response,
+/// stored as null with the item in `dontKnowItems`, kept through a draft.
+final class DontKnowSessionTests: XCTestCase {
+    func instrument() throws -> Instrument {
+        try InstrumentLoader.load(data: Data("""
+        format: waves.instrument/1
+        id: dk
+        version: 1.0.0
+        title: DK
+        response_sets:
+          a3:
+            options: [{value: 1, label: No}, {value: 2, label: Maybe}, {value: 3, label: Yes}]
+            allow_dont_know: true
+          plain:
+            options: [{value: 1, label: No}, {value: 2, label: Yes}]
+        items:
+          - {id: q1, text: One, response: a3, required: true}
+          - {id: q2, text: Two, response: plain}
+        """.utf8), displayPath: "dk.yaml")
+    }
+
+    func testDontKnowIsOfferedOnlyWhereAllowedAndStoredAsMissing() throws {
+        let inst = try instrument()
+        XCTAssertTrue(inst.item("q1")!.allowsDontKnow)
+        var s = SurveySession(instrument: inst, role: nil, wave: "w1")
+        s.perform(.begin)
+        XCTAssertEqual(s.perform(.dontKnow), .accepted, "a required item accepts Don't know")
+        XCTAssertEqual(s.response("q1"), .dontKnow)
+        XCTAssertEqual(s.perform(.dontKnow), .refused("\"Don't know\" is not offered for this question."))
+        s.perform(.option(2))
+        XCTAssertEqual(s.perform(.submit), .accepted)
+        XCTAssertEqual(s.recordAnswers.answers.map(\.value), [.missing, .number(2)])
+        XCTAssertEqual(s.recordAnswers.declined, [])
+        XCTAssertEqual(s.dontKnowItems, ["q1"])
+        // Through a draft and back.
+        let d = Draft(study: "s", participant: "P", role: nil, wave: "w1", instrument: InstrumentRef(id: "dk", version: "1.0.0", sha256: inst.sha256),
+                      startedAt: "t", updatedAt: "t", mode: "plain", position: .review, responses: ["q1": .dontKnow])
+        XCTAssertEqual(try Draft(json: d.json()).responses["q1"], .dontKnow)
+    }
+}

@@ -119,6 +119,7 @@ public enum InstrumentLoader {
         guard let members = r.mapping(node, "response set '\(id)'") else { return nil }
         var options: [ResponseOption] = []
         var allowDecline = false
+        var allowDontKnow = false
         var sawOptions = false
         for m in members {
             switch m.key {
@@ -127,12 +128,16 @@ public enum InstrumentLoader {
                 options = parseOptions(m.value, owner: "response set '\(id)'", reader: &r) ?? []
             case "allow_decline":
                 allowDecline = r.bool(m.value, "allow_decline") ?? false
+            case "allow_dont_know":
+                allowDontKnow = r.bool(m.value, "allow_dont_know") ?? false
             default:
                 r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in response set '\(id)' (ignored)")
             }
         }
         if !sawOptions { r.error(node, "response set '\(id)' has no 'options'") }
-        return ResponseSet(id: id, options: options, allowDecline: allowDecline)
+        var set = ResponseSet(id: id, options: options, allowDecline: allowDecline)
+        set.allowDontKnow = allowDontKnow
+        return set
     }
 
     static func parseOptions(_ node: Node, owner: String, reader r: inout YAMLReader) -> [ResponseOption]? {
@@ -162,7 +167,7 @@ public enum InstrumentLoader {
     static func parseItem(_ node: Node, sets: [ResponseSet], earlier: [String: Int], reader r: inout YAMLReader) -> Item? {
         guard let members = r.mapping(node, "an item") else { return nil }
         var f: [String: (Node, Node)] = [:]
-        let known: Set<String> = ["id", "type", "text", "response", "options", "reverse", "required", "show_if", "min", "max", "allow_decline"]
+        let known: Set<String> = ["id", "type", "text", "response", "options", "reverse", "required", "show_if", "min", "max", "allow_decline", "allow_dont_know"]
         for m in members {
             f[m.key] = (m.keyNode, m.value)
             if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in an item (ignored)") }
@@ -193,6 +198,7 @@ public enum InstrumentLoader {
             if let opts = parseOptions(on, owner: "item '\(id)'", reader: &r) {
                 let decline = f["allow_decline"].flatMap { r.bool($0.1, "allow_decline") } ?? false
                 set = ResponseSet(id: id, options: opts, allowDecline: decline)
+                set?.allowDontKnow = f["allow_dont_know"].flatMap { r.bool($0.1, "allow_dont_know") } ?? false
             }
         }
         if (type == .likert || type == .choice), set == nil, f["response"] == nil, f["options"] == nil {

@@ -46,6 +46,8 @@ public struct ResponseSet: Sendable, Equatable {
     public var options: [ResponseOption]
     /// Offers "Prefer not to answer".
     public var allowDecline: Bool
+    /// Offers "Don't know" (`allow_dont_know`), stored in the record's `dont_know` list; missing in analyses.
+    public var allowDontKnow: Bool = false
 
     public init(id: String, options: [ResponseOption], allowDecline: Bool) {
         self.id = id; self.options = options; self.allowDecline = allowDecline
@@ -98,6 +100,9 @@ public struct Item: Sendable, Equatable {
 
     /// Whether "Prefer not to answer" is offered.
     public var allowsDecline: Bool { responseSet?.allowDecline ?? false }
+
+    /// Whether "Don't know" is offered (`allow_dont_know` on the response set).
+    public var allowsDontKnow: Bool { responseSet?.allowDontKnow ?? false }
 }
 
 /// How a scale score is formed.

@@ -88,6 +88,7 @@ public final class SurveyAdministration {
                 answers: answers, declined: declined)
             record.durationMs = timer.finish(at: submitted)
             record.timings = timer.timings
+            record.dontKnow = finished.dontKnowItems
             do { try store.append([record], instruments: [instrument]) } catch {
                 throw draftExists(instrument.id) ? TakeError.store(error.localizedDescription) : TakeError.storeNothingKept(error.localizedDescription)
             }
