@@ -154,4 +154,50 @@ final class IntegrityCommandsTests: XCTestCase {
         XCTAssertEqual(sub["speeding"] as? Bool, false, "one duration is no median")
         XCTAssertEqual(sub["missing_rate"] as? Double, 0)
     }
+
+    /// A Malay translation of the shipped identity instrument, generated from its own texts.
+    func addTranslation(dropping: String? = nil) throws -> String {
+        let path = study + "/instruments/identity.yaml"
+        let inst = try InstrumentLoader.load(url: URL(fileURLWithPath: path))
+        var t = "translations:\n  ms:\n    title: \"MS \(inst.title)\"\n"
+        if let intro = inst.intro { t += "    intro: \"MS \(intro)\"\n" }
+        t += "    items:\n"
+        for item in inst.items where item.id != dropping { t += "      \(item.id): \"MS \(item.text)\"\n" }
+        t += "    options:\n"
+        for set in inst.responseSets {
+            t += "      \(set.id): {" + set.options.map { "\(JSONWriter.number($0.value)): \"MS \($0.label)\"" }.joined(separator: ", ") + "}\n"
+        }
+        t += "    scales:\n"
+        for sc in inst.scales { t += "      \(sc.id): \"MS \(sc.label)\"\n" }
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        if !text.hasSuffix("\n") { text += "\n" }
+        try (text + t).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testATranslatedInstrumentTakenInPlainMode() throws {
+        _ = try addTranslation()
+        let v = try WavesProcess.run(["validate", "--study", study])
+        XCTAssertEqual(v.status, 0, v.stderr)
+        let input = ["4", "4", "3", "2", "5", "4", "4", "3", "y"]
+        let r = try WavesProcess.run(["take", "--study", study, "--participant", "P001", "--wave", "w1", "--instrument", "identity", "--plain", "--language", "ms"],
+                                     stdin: input.joined(separator: "\n") + "\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("MS When I picture my future, I see myself working as a doctor."), r.stdout)
+        XCTAssertTrue(r.stdout.contains("MS Strongly agree"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("\n1 of 8. When I picture"), "the English text is not shown")
+        let rec = try storeRecords(study)[0]
+        XCTAssertEqual(rec["language"] as? String, "ms")
+        XCTAssertEqual((rec["answers"] as? [String: Any])?["pi01"] as? Double, 4, "the same values in every language")
+        let bad = try WavesProcess.run(["take", "--study", study, "--participant", "P003", "--wave", "w1", "--instrument", "identity", "--plain", "--language", "fr"], stdin: "")
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("instrument 'identity' is not available in 'fr' (its languages: en, ms)"), bad.stderr)
+    }
+
+    func testValidateReportsAnIncompleteTranslationWithFileAndLine() throws {
+        _ = try addTranslation(dropping: "pi05")
+        let v = try WavesProcess.run(["validate", "--study", study])
+        XCTAssertEqual(v.status, 1)
+        XCTAssertTrue(v.stderr.range(of: #"instruments/identity\.yaml:\d+:\d+: translation 'ms' has no text for item 'pi05'"#, options: .regularExpression) != nil, v.stderr)
+    }
 }

@@ -67,7 +67,7 @@ public enum InstrumentLoader {
                       sha256: String, path: String) -> Instrument? {
         guard checkFormat(top, root: root, expected: format, reader: &r) else { return nil }
         var fields: [String: Node] = [:]
-        let known: Set<String> = ["format", "id", "version", "title", "language", "intro", "response_sets", "items", "scales", "description", "citation", "license"]
+        let known: Set<String> = ["format", "id", "version", "title", "language", "intro", "response_sets", "items", "scales", "description", "citation", "license", "translations"]
         for m in top {
             fields[m.key] = m.value
             if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)") }
@@ -111,8 +111,12 @@ public enum InstrumentLoader {
                 }
             }
         }
-        return Instrument(id: id, version: version, title: title, language: language, intro: intro,
-                          responseSets: sets, items: items, scales: scales, sha256: sha256, path: path)
+        var inst = Instrument(id: id, version: version, title: title, language: language, intro: intro,
+                              responseSets: sets, items: items, scales: scales, sha256: sha256, path: path)
+        if let tn = fields["translations"] {
+            inst.translations = parseTranslations(tn, items: items.filter { $0.type != .note || !$0.text.isEmpty }, sets: sets, scales: scales, intro: intro, reader: &r)
+        }
+        return inst
     }
 
     static func parseResponseSet(id: String, node: Node, reader r: inout YAMLReader) -> ResponseSet? {

@@ -18,6 +18,8 @@ public struct Instrument: Sendable, Equatable {
     /// The file's bytes as loaded (hashed into `sha256`), kept under
     /// `data/instruments/<sha256>.yaml` on first use (`InstrumentArchive`); empty when built in code.
     public var source: Data = Data()
+    /// Other languages of the instrument's texts (`translations:`), by language code.
+    public var translations: [String: Translation] = [:]
 
     public init(id: String, version: String, title: String, language: String? = nil, intro: String? = nil,
                 responseSets: [ResponseSet], items: [Item], scales: [Scale], sha256: String, path: String) {

@@ -89,6 +89,7 @@ public final class SurveyAdministration {
             record.durationMs = timer.finish(at: submitted)
             record.timings = timer.timings
             record.dontKnow = finished.dontKnowItems
+            record.language = instrument.language
             do { try store.append([record], instruments: [instrument]) } catch {
                 throw draftExists(instrument.id) ? TakeError.store(error.localizedDescription) : TakeError.storeNothingKept(error.localizedDescription)
             }
