@@ -87,4 +87,13 @@ final class DontKnowExportTests: XCTestCase {
         XCTAssertTrue(text.contains("P1,w1,student,3,dont_know"), text)
         XCTAssertTrue(text.contains("P3,w1,student,dont_know,1"), text)
     }
+
+    func testCodebookNamesBothMissingCodes() throws {
+        let dir = try makeStudy()
+        let out = dir.appendingPathComponent("codebook.md")
+        _ = try Exporter.export(try Support.load(dir), format: .codebook, to: out)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(text.contains("-9 = Prefer not to answer"), text)
+        XCTAssertTrue(text.contains("-8 = Don't know (missing: SPSS user-missing code, Stata `.b`, CSV `dont_know`)"), text)
+    }
 }
