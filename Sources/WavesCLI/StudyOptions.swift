@@ -44,6 +44,11 @@ struct StudyOptions: ParsableArguments {
         if !data.problems.isEmpty {
             Output.err("note: \(data.problems.count) store line(s) could not be read and were skipped (see `waves validate`).")
         }
+        // Records made with a kept instrument version that scores a scale differently from the current file.
+        if let versions = try? InstrumentVersions.build(bundle: data.bundle, records: data.records,
+                                                        archive: InstrumentArchive(store: ResponseStore(url: data.study.storeURL))) {
+            for d in versions.drifts(bundle: data.bundle) { Output.err("warning: " + d.message) }
+        }
     }
 }
 

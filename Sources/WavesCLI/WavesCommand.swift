@@ -27,6 +27,9 @@ public struct WavesCommand: ParsableCommand {
             AgreementCommand.self,
             ServeCommand.self,
             PowerCommand.self,
+            VerifyCommand.self,
+            InstrumentsCommand.self,
+            QualityCommand.self,
         ]
     )
 

@@ -7,7 +7,7 @@ import WavesCore
 ///
 /// Cells: numbers in their shortest round-trip form (`4`, `3.5`), text as given,
 /// an empty cell for a missing answer (skipped, not shown, or no submission),
-/// and the word `declined` for "Prefer not to answer" — the words `waves import`
+/// the word `declined` for "Prefer not to answer" and `dont_know` for "Don't know" — the words `waves import`
 /// reads, so a csv-long export imports back to the same store content.
 enum CSVExporter {
     /// The CSV field of a cell.
@@ -15,6 +15,7 @@ enum CSVExporter {
         switch c {
         case .missing: return .text("")
         case .declined: return .text("declined")
+        case .dontKnow: return .text("dont_know")
         case .number(let d): return .number(d)
         case .text(let s): return .text(s)
         }

@@ -44,6 +44,9 @@ struct Codebook {
                 if let code = v.declineCode {
                     missing = "\(JSONWriter.number(code))=Prefer not to answer (SPSS user-missing; Stata .a; CSV declined)"
                 }
+                if let code = v.dontKnowCode {
+                    missing = (missing.isEmpty ? "" : missing + "; ") + "\(JSONWriter.number(code))=Don't know (SPSS user-missing; Stata .b; CSV dont_know)"
+                }
                 if item.reverse { reverse = "yes: scored as \(JSONWriter.number(set.minValue + set.maxValue)) - value" }
             } else if item.type == .number {
                 values = [item.min.map { "min \(JSONWriter.number($0))" }, item.max.map { "max \(JSONWriter.number($0))" }].compactMap { $0 }.joined(separator: "; ")
@@ -139,6 +142,9 @@ struct Codebook {
                     var opts = set.options.map { "\(JSONWriter.number($0.value)) = \(cell($0.label))" }
                     if set.allowDecline {
                         opts.append("\(JSONWriter.number(ExportVariable.declineCode(for: set))) = Prefer not to answer (missing: SPSS user-missing code, Stata `.a`, CSV `declined`)")
+                    }
+                    if set.allowDontKnow {
+                        opts.append("\(JSONWriter.number(ExportVariable.dontKnowCode(for: set))) = Don't know (missing: SPSS user-missing code, Stata `.b`, CSV `dont_know`)")
                     }
                     md += "- \(code(set.id)): " + opts.joined(separator: "; ") + "\n"
                 }

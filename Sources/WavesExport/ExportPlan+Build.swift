@@ -85,6 +85,7 @@ extension ExportPlan {
                     v.options = set.options
                     v.labelSetKey = "\(inst.id).\(set.id)"
                     if set.allowDecline { v.declineCode = ExportVariable.declineCode(for: set) }
+                    if set.allowDontKnow { v.dontKnowCode = ExportVariable.dontKnowCode(for: set) }
                 }
                 vars.append(v)
             }

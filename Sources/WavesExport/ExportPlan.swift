@@ -6,6 +6,7 @@ import WavesCore
 struct RecordView: Sendable {
     var answers: [String: Answer]
     var declined: Set<String>
+    var dontKnow: Set<String>
     var submittedAt: String
     var role: String?
 
@@ -15,6 +16,7 @@ struct RecordView: Sendable {
         for a in r.answers { map[a.id] = a.value }
         answers = map
         declined = Set(r.declined)
+        dontKnow = Set(r.dontKnow)
         submittedAt = r.submittedAt
         role = r.role
     }
@@ -81,6 +83,7 @@ struct ExportPlan: Sendable {
         case .item(let slot, let item):
             guard let r = row.records[slot] else { return .missing }
             if r.declined.contains(item.id) { return .declined }
+            if r.dontKnow.contains(item.id) { return .dontKnow }
             switch r.answers[item.id] {
             case .number(let d)?: return .number(d)
             case .text(let s)?: return .text(s)

@@ -37,6 +37,8 @@ struct ExportVariable: Sendable {
     var options: [ResponseOption] = []
     /// The code written for "Prefer not to answer" in SPSS, when the item offers it.
     var declineCode: Double?
+    /// The code written for "Don't know" in SPSS (user-missing), when the item offers it; Stata `.b`.
+    var dontKnowCode: Double?
     /// Identifies the response set, so variables sharing it share one label set.
     var labelSetKey: String?
     /// Names in the SPSS and Stata files (set by the plan).
@@ -62,6 +64,14 @@ struct ExportVariable: Sendable {
         while set.options.contains(where: { $0.value == code }) { code = code * 10 - 9 }
         return code
     }
+
+    /// The code for "Don't know": -8, or the first of -88, -888, ... that is not an option value
+    /// (never a "Prefer not to answer" code, which are -9, -99, ...).
+    static func dontKnowCode(for set: ResponseSet) -> Double {
+        var code = -8.0
+        while set.options.contains(where: { $0.value == code }) { code = code * 10 - 8 }
+        return code
+    }
 }
 
 /// One value of one variable in one row.
@@ -69,6 +79,8 @@ enum Cell: Equatable, Sendable {
     case missing
     /// "Prefer not to answer".
     case declined
+    /// "Don't know".
+    case dontKnow
     case number(Double)
     case text(String)
 }

@@ -23,6 +23,8 @@ protocol StatFileFormat {
     func begin(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ ctx: UnsafeMutableRawPointer, rows: Int) -> readstat_error_t
     /// Writes a declined answer of a numeric variable.
     func insertDeclined(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t
+    /// Writes a "Don't know" answer of a numeric variable.
+    func insertDontKnow(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t
     /// The text as this format can hold it, and whether it was cut.
     func fit(_ text: String) -> (text: String, cut: Bool)
 }
@@ -42,6 +44,7 @@ struct SavFormat: StatFileFormat {
         guard let set = readstat_add_label_set(writer, READSTAT_TYPE_DOUBLE, name) else { return (nil, false) }
         for o in v.options { readstat_label_double_value(set, o.value, TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.spssValueLabel)) }
         if let code = v.declineCode { readstat_label_double_value(set, code, "Prefer not to answer") }
+        if let code = v.dontKnowCode { readstat_label_double_value(set, code, "Don't know") }
         return (set, false)
     }
 
@@ -63,6 +66,7 @@ struct SavFormat: StatFileFormat {
             readstat_variable_set_format(h, Self.format(v, allIntegers: allIntegers))
             readstat_variable_set_display_width(h, 8)
             if let code = v.declineCode { try check(readstat_variable_add_missing_double_value(h, code), "declare \(code) missing for \(v.spssName)") }
+            if let code = v.dontKnowCode { try check(readstat_variable_add_missing_double_value(h, code), "declare \(code) missing for \(v.spssName)") }
         }
     }
 
@@ -72,6 +76,11 @@ struct SavFormat: StatFileFormat {
 
     func insertDeclined(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t {
         if let d = v.declineCode { return readstat_insert_double_value(writer, h, d) }
+        return readstat_insert_missing_value(writer, h)
+    }
+
+    func insertDontKnow(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t {
+        if let d = v.dontKnowCode { return readstat_insert_double_value(writer, h, d) }
         return readstat_insert_missing_value(writer, h)
     }
 
@@ -103,6 +112,7 @@ struct DtaFormat: StatFileFormat {
         guard let set = readstat_add_label_set(writer, READSTAT_TYPE_INT32, name) else { return (nil, false) }
         for o in v.options { readstat_label_int32_value(set, Int32(o.value), TextLimits.fit(TextLimits.oneLine(o.label), maxBytes: TextLimits.stataValueLabel)) }
         if v.declineCode != nil { readstat_label_tagged_value(set, CChar(UInt8(ascii: "a")), "Prefer not to answer") }
+        if v.dontKnowCode != nil { readstat_label_tagged_value(set, CChar(UInt8(ascii: "b")), "Don't know") }
         return (set, false)
     }
 
@@ -129,6 +139,10 @@ struct DtaFormat: StatFileFormat {
 
     func insertDeclined(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t {
         readstat_insert_tagged_missing_value(writer, h, CChar(UInt8(ascii: "a")))
+    }
+
+    func insertDontKnow(_ writer: UnsafeMutablePointer<readstat_writer_t>, _ h: UnsafeMutablePointer<readstat_variable_t>, _ v: ExportVariable) -> readstat_error_t {
+        readstat_insert_tagged_missing_value(writer, h, CChar(UInt8(ascii: "b")))
     }
 
     func fit(_ text: String) -> (text: String, cut: Bool) { (text, false) }

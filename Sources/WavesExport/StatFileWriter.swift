@@ -140,6 +140,8 @@ enum StatFileWriter {
                         code = readstat_insert_missing_value(writer, h)
                     case .declined:
                         code = v.isString ? readstat_insert_missing_value(writer, h) : format.insertDeclined(writer, h, v)
+                    case .dontKnow:
+                        code = v.isString ? readstat_insert_missing_value(writer, h) : format.insertDontKnow(writer, h, v)
                     case .number(let d):
                         if v.isString { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
                         else { code = readstat_insert_double_value(writer, h, d) }

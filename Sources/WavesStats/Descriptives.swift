@@ -53,4 +53,11 @@ public struct Descriptives: Sendable, Equatable {
         guard x.count > 1 else { return nil }
         return (sumOfSquares(x, about: mean(x)) / Double(x.count - 1)).squareRoot()
     }
+
+    /// The median (R `median`: the middle value, or the mean of the two middle values); nil for no values.
+    public static func median(_ x: [Double]) -> Double? {
+        guard !x.isEmpty else { return nil }
+        let s = x.sorted(), n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
 }

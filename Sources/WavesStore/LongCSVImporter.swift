@@ -34,7 +34,8 @@ public struct ImportError: Error, LocalizedError {
 /// item, a value the item's `AnswerRules` reject (outside the response set or the
 /// number range), a cell that is not a number by the JSON number grammar; all
 /// problems are reported together. An empty cell is a missing
-/// answer; the word `declined` records "Prefer not to answer" where allowed.
+/// answer; the word `declined` records "Prefer not to answer" and `dont_know` (or `don't know`)
+/// records "Don't know" where the item's response set offers them.
 public enum LongCSVImporter {
     public static func records(csv text: String, file: String, bundle: StudyBundle, instrument: Instrument,
                                wave fixedWave: String?, submittedAt: String = Timestamp.now,
@@ -119,6 +120,7 @@ public enum LongCSVImporter {
             seenRows[key] = line
             var answers: [(id: String, value: Answer)] = []
             var declined: [String] = []
+            var dontKnow: [String] = []
             var ctx = ConditionContext(role: role, wave: wave, waveOrder: study.waves.map(\.id))
             for item in instrument.items where item.type != .note {
                 let cell = given[item.id].map { row.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
@@ -134,6 +136,10 @@ public enum LongCSVImporter {
                 } else if cell.lowercased() == "declined" {
                     if item.allowsDecline { declined.append(item.id) } else {
                         problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' does not offer 'Prefer not to answer'"))
+                    }
+                } else if ["dont_know", "don't know", "dont know"].contains(cell.lowercased()) {
+                    if item.allowsDontKnow { dontKnow.append(item.id) } else {
+                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' does not offer \"Don't know\""))
                     }
                 } else if item.type == .text {
                     value = .text(row.fields[given[item.id]!])
@@ -151,9 +157,11 @@ public enum LongCSVImporter {
                 answers.append((item.id, value))
                 ctx.answers[item.id] = value
             }
-            out.append(ResponseRecord(id: makeID(), study: study.id, participant: participant, role: role, wave: wave,
-                                      instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
-                                      startedAt: nil, submittedAt: submittedAt, mode: RecordMode.import.rawValue, answers: answers, declined: declined))
+            var record = ResponseRecord(id: makeID(), study: study.id, participant: participant, role: role, wave: wave,
+                                        instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
+                                        startedAt: nil, submittedAt: submittedAt, mode: RecordMode.import.rawValue, answers: answers, declined: declined)
+            record.dontKnow = dontKnow
+            out.append(record)
         }
         if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
         return out

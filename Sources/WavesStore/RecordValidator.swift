@@ -68,6 +68,14 @@ public enum RecordValidator {
             if !item.allowsDecline { warning("'\(d)' is marked declined but does not offer 'Prefer not to answer'") }
             if let a = r.answer(d), !a.isMissing { error("'\(d)' is marked declined but holds an answer") }
         }
+        // Round-2 optional keys (docs/integrity.md): their types, and "Don't know" like "Prefer not to answer".
+        for p in r.optionalKeyProblems { error(p) }
+        for d in r.dontKnow {
+            guard let item = inst.item(d) else { error("\"Don't know\" for unknown item '\(SafeText.line(d))'"); continue }
+            if !item.allowsDontKnow { warning("'\(d)' is marked \"Don't know\" but does not offer it (allow_dont_know)") }
+            if let a = r.answer(d), !a.isMissing { error("'\(d)' is marked \"Don't know\" but holds an answer") }
+            if r.declined.contains(d) { error("'\(d)' is marked both declined and \"Don't know\"") }
+        }
         // Errors first, then warnings, as `waves validate` has always listed them.
         return out.filter { $0.severity == .error } + out.filter { $0.severity == .warning }
     }

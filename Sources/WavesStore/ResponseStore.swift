@@ -17,11 +17,26 @@ public struct ResponseStore: Sendable {
     }
 
     /// Appends records all together: either every line lands or none does.
+    ///
+    /// Each record gets `prev`, the SHA-256 of the line before it (spec formats.md), computed
+    /// under the store's lock from the file's last complete line, so concurrent writers
+    /// (take, import, simulate, the kiosk) keep one hash chain (`HashChain.verify`).
     public func append(_ records: [ResponseRecord]) throws {
         guard !records.isEmpty else { return }
-        var text = ""
-        for r in records { text += r.jsonLine; text += "\n" }
-        try appendRaw(Array(text.utf8))
+        do {
+            try log.withLockedFile { locked in
+                var prev = try locked.lastLine().map { ContentHash.sha256Hex($0) }
+                var bytes: [UInt8] = []
+                for var r in records {
+                    r.prev = prev
+                    let line = Array(r.jsonLine.utf8)
+                    prev = ContentHash.sha256Hex(line)
+                    bytes += line
+                    bytes.append(0x0A)
+                }
+                try locked.append(bytes)
+            }
+        } catch let e as FileIOError { throw StoreError.file(e) }
     }
 
     /// Appends bytes that already hold complete lines (each ending in `\n`).

@@ -45,6 +45,21 @@ public struct StudyValidation: Sendable {
         let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, line in records.append(StoredRecord(record: r, line: line)) }
         messages += problems.map(\.description)
         errors += problems.count
+        // The hash chain (`waves verify`): a break is an error; a round-1 prefix without
+        // `prev` is a note (not counted); a torn last line is already reported above.
+        let chain = try HashChain.verify(ResponseStore(url: bundle.study.storeURL))
+        if let b = chain.firstBreak {
+            if problems.contains(where: { $0.line == b.line }) {
+                // The unreadable line is already an error; say that the chain breaks there too.
+                messages.append("\(Self.store):\(b.line): the hash chain breaks at this unreadable line (see `waves verify`)")
+            } else {
+                messages.append("\(Self.store):\(b.line): the hash chain breaks here: \(b.reason) (see `waves verify`)")
+                errors += 1
+            }
+        }
+        if let start = chain.chainStartsAt {
+            messages.append("\(Self.store): note: no hash chain before line \(start) (records written before Waves kept \"prev\")")
+        }
         var groups = IssueGroups()
         for s in records {
             for issue in RecordValidator.issues(s.record, bundle: bundle) { groups.add(issue, line: s.line, record: s.record, bundle: bundle) }
@@ -53,6 +68,14 @@ public struct StudyValidation: Sendable {
         for (severity, text, count) in groups.render() {
             messages.append(text)
             if severity == .error { errors += count } else { warnings += count }
+        }
+        // Versions of a scale's instrument that score differently from the current file.
+        do {
+            let versions = try InstrumentVersions.build(bundle: bundle, records: records.map(\.record),
+                                                        archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
+            for d in versions.drifts(bundle: bundle) { messages.append("\(Self.store): warning: \(d.message)"); warnings += 1 }
+        } catch {
+            messages.append("data/instruments: warning: the kept instrument versions cannot be read: \(SafeText.line(error.localizedDescription))"); warnings += 1
         }
         let contents = StoreContents(records: records, problems: problems)
         let dups = contents.latest().duplicates

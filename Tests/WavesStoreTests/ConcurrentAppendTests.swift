@@ -46,6 +46,11 @@ final class ConcurrentAppendTests: XCTestCase {
         XCTAssertEqual(c.problems, [])
         XCTAssertEqual(c.records.count, 4000)
         XCTAssertEqual(Set(c.records.map(\.record.participant)).count, 4000)
+        // Every writer computed `prev` under the lock: one unbroken hash chain of 4000 lines.
+        let chain = try HashChain.verify(ResponseStore(url: URL(fileURLWithPath: path)))
+        XCTAssertNil(chain.firstBreak)
+        XCTAssertEqual(chain.records, 4000)
+        XCTAssertEqual(chain.chained, 3999)
         for s in c.records {
             let i = Int(s.record.participant.split(separator: "-")[1])!
             XCTAssertEqual(s.record.answer("pad")?.text?.count, 1000 + i)

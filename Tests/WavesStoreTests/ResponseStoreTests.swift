@@ -27,7 +27,10 @@ final class ResponseStoreTests: XCTestCase {
         try store.append(b)
         let c = try store.read()
         XCTAssertEqual(c.problems, [])
-        XCTAssertEqual(c.records.map(\.record), [a, b])
+        // The second line carries the hash of the first (the chain, HashChainTests).
+        var chainedB = b
+        chainedB.prev = ContentHash.sha256Hex(Array(a.jsonLine.utf8))
+        XCTAssertEqual(c.records.map(\.record), [a, chainedB])
         XCTAssertEqual(c.records.map(\.line), [1, 2])
     }
 

@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
         var existing = Set<String>()
         try store.scan { r, _ in if r.instrument.id == inst.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
         let newDups = records.filter { existing.contains($0.participant + "\u{1}" + $0.wave) }.count
-        try store.append(records)
+        try store.append(records, instruments: [inst])
         Output.out("Imported \(records.count) response(s) for '\(inst.id)' into data/responses.jsonl.")
         if newDups > 0 { Output.err("note: \(newDups) of them repeat an earlier submission; both are kept and the latest is used (see `waves validate`).") }
     }

@@ -49,7 +49,8 @@ struct SimulateCommand: ParsableCommand {
         var i = 0
         while i < result.records.count {
             let j = min(i + 20_000, result.records.count)
-            try store.append(Array(result.records[i..<j]))
+            // Into the study's store, the instrument versions are kept too (never beside an --out file).
+            try store.append(Array(result.records[i..<j]), instruments: out == nil ? bundle.instruments : [])
             i = j
         }
         Output.out("Simulated \(result.roster.count) participant(s), \(result.records.count) record(s) (seed \(seed)) into \(target.path)")

@@ -33,13 +33,25 @@ struct TakeCommand: ParsableCommand {
     @Flag(help: "Plain mode: no screen control, one numbered prompt per line, one answer per line.")
     var plain = false
 
+    @Option(help: "Show the instruments in this language (the instrument's own or one of its translations); recorded as `language`.")
+    var language: String?
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let bundle: StudyBundle
         do { bundle = try options.loadBundle() } catch let e as LoadError {
             throw TakeError.studyProblems(e.problems.map(\.description).joined(separator: "\n"))
         }
-        let plan = try TakePlan.make(bundle: bundle, participant: participant, wave: wave, role: role, instrument: instrument)
+        var plan = try TakePlan.make(bundle: bundle, participant: participant, wave: wave, role: role, instrument: instrument)
+        if let lang = language {
+            // Same items, values and hash in every language: only the texts change (docs/integrity.md).
+            plan.instruments = try plan.instruments.map { inst in
+                guard let t = inst.translated(to: lang) else {
+                    throw CLIFailure("instrument '\(inst.id)' is not available in '\(SafeText.line(lang))' (its languages: \(inst.languages.isEmpty ? "none declared" : inst.languages.joined(separator: ", ")))")
+                }
+                return t
+            }
+        }
 
         let env = ProcessInfo.processInfo.environment
         let term = env["TERM"] ?? ""

@@ -34,7 +34,8 @@ public enum InstrumentLoader {
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let root = r.compose(text), let top = r.mapping(root, "an instrument") else { throw LoadError(r.problems) }
         let inst = parse(top: top, root: root, reader: &r, sha256: hash, path: displayPath)
-        guard let inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        guard var inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        inst.source = data
         return (inst, r.problems)
     }
 
@@ -66,7 +67,7 @@ public enum InstrumentLoader {
                       sha256: String, path: String) -> Instrument? {
         guard checkFormat(top, root: root, expected: format, reader: &r) else { return nil }
         var fields: [String: Node] = [:]
-        let known: Set<String> = ["format", "id", "version", "title", "language", "intro", "response_sets", "items", "scales", "description", "citation", "license"]
+        let known: Set<String> = ["format", "id", "version", "title", "language", "intro", "response_sets", "items", "scales", "description", "citation", "license", "translations"]
         for m in top {
             fields[m.key] = m.value
             if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)") }
@@ -110,14 +111,19 @@ public enum InstrumentLoader {
                 }
             }
         }
-        return Instrument(id: id, version: version, title: title, language: language, intro: intro,
-                          responseSets: sets, items: items, scales: scales, sha256: sha256, path: path)
+        var inst = Instrument(id: id, version: version, title: title, language: language, intro: intro,
+                              responseSets: sets, items: items, scales: scales, sha256: sha256, path: path)
+        if let tn = fields["translations"] {
+            inst.translations = parseTranslations(tn, items: items.filter { $0.type != .note || !$0.text.isEmpty }, sets: sets, scales: scales, intro: intro, reader: &r)
+        }
+        return inst
     }
 
     static func parseResponseSet(id: String, node: Node, reader r: inout YAMLReader) -> ResponseSet? {
         guard let members = r.mapping(node, "response set '\(id)'") else { return nil }
         var options: [ResponseOption] = []
         var allowDecline = false
+        var allowDontKnow = false
         var sawOptions = false
         for m in members {
             switch m.key {
@@ -126,12 +132,16 @@ public enum InstrumentLoader {
                 options = parseOptions(m.value, owner: "response set '\(id)'", reader: &r) ?? []
             case "allow_decline":
                 allowDecline = r.bool(m.value, "allow_decline") ?? false
+            case "allow_dont_know":
+                allowDontKnow = r.bool(m.value, "allow_dont_know") ?? false
             default:
                 r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in response set '\(id)' (ignored)")
             }
         }
         if !sawOptions { r.error(node, "response set '\(id)' has no 'options'") }
-        return ResponseSet(id: id, options: options, allowDecline: allowDecline)
+        var set = ResponseSet(id: id, options: options, allowDecline: allowDecline)
+        set.allowDontKnow = allowDontKnow
+        return set
     }
 
     static func parseOptions(_ node: Node, owner: String, reader r: inout YAMLReader) -> [ResponseOption]? {
@@ -161,7 +171,7 @@ public enum InstrumentLoader {
     static func parseItem(_ node: Node, sets: [ResponseSet], earlier: [String: Int], reader r: inout YAMLReader) -> Item? {
         guard let members = r.mapping(node, "an item") else { return nil }
         var f: [String: (Node, Node)] = [:]
-        let known: Set<String> = ["id", "type", "text", "response", "options", "reverse", "required", "show_if", "min", "max", "allow_decline"]
+        let known: Set<String> = ["id", "type", "text", "response", "options", "reverse", "required", "show_if", "min", "max", "allow_decline", "allow_dont_know"]
         for m in members {
             f[m.key] = (m.keyNode, m.value)
             if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in an item (ignored)") }
@@ -192,6 +202,7 @@ public enum InstrumentLoader {
             if let opts = parseOptions(on, owner: "item '\(id)'", reader: &r) {
                 let decline = f["allow_decline"].flatMap { r.bool($0.1, "allow_decline") } ?? false
                 set = ResponseSet(id: id, options: opts, allowDecline: decline)
+                set?.allowDontKnow = f["allow_dont_know"].flatMap { r.bool($0.1, "allow_dont_know") } ?? false
             }
         }
         if (type == .likert || type == .choice), set == nil, f["response"] == nil, f["options"] == nil {

@@ -15,6 +15,11 @@ public struct Instrument: Sendable, Equatable {
     public var sha256: String
     /// Path of the file, relative to the study folder when loaded from a study.
     public var path: String
+    /// The file's bytes as loaded (hashed into `sha256`), kept under
+    /// `data/instruments/<sha256>.yaml` on first use (`InstrumentArchive`); empty when built in code.
+    public var source: Data = Data()
+    /// Other languages of the instrument's texts (`translations:`), by language code.
+    public var translations: [String: Translation] = [:]
 
     public init(id: String, version: String, title: String, language: String? = nil, intro: String? = nil,
                 responseSets: [ResponseSet], items: [Item], scales: [Scale], sha256: String, path: String) {
@@ -43,6 +48,8 @@ public struct ResponseSet: Sendable, Equatable {
     public var options: [ResponseOption]
     /// Offers "Prefer not to answer".
     public var allowDecline: Bool
+    /// Offers "Don't know" (`allow_dont_know`), stored in the record's `dont_know` list; missing in analyses.
+    public var allowDontKnow: Bool = false
 
     public init(id: String, options: [ResponseOption], allowDecline: Bool) {
         self.id = id; self.options = options; self.allowDecline = allowDecline
@@ -95,6 +102,9 @@ public struct Item: Sendable, Equatable {
 
     /// Whether "Prefer not to answer" is offered.
     public var allowsDecline: Bool { responseSet?.allowDecline ?? false }
+
+    /// Whether "Don't know" is offered (`allow_dont_know` on the response set).
+    public var allowsDontKnow: Bool { responseSet?.allowDontKnow ?? false }
 }
 
 /// How a scale score is formed.

@@ -66,7 +66,11 @@ public final class SurveyAdministration {
             }
             guard let session = try prepareSession(instrument, heading: heading, result: &result) else { return result }
             var startedAt = session.startedAt
+            // Time on each item's screen and the duration (record keys `timings`, `duration_ms`).
+            var timer = ScreenTimer()
+            timer.observe(session.session.position, at: clock())
             let finished = try frontEnd.run(session.session, heading: heading) { s in
+                timer.observe(s.position, at: self.clock())
                 try self.saveDraft(s, startedAt: &startedAt)
             }
             guard finished.outcome == .submitted else {
@@ -76,12 +80,17 @@ public final class SurveyAdministration {
                 return result
             }
             let (answers, declined) = finished.recordAnswers
-            let record = ResponseRecord(
+            let submitted = clock()
+            var record = ResponseRecord(
                 study: study.id, participant: plan.participant, role: plan.role, wave: plan.wave.id,
                 instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
-                startedAt: startedAt, submittedAt: Timestamp.string(clock()), mode: frontEnd.mode,
+                startedAt: startedAt, submittedAt: Timestamp.string(submitted), mode: frontEnd.mode,
                 answers: answers, declined: declined)
-            do { try store.append(record) } catch {
+            record.durationMs = timer.finish(at: submitted)
+            record.timings = timer.timings
+            record.dontKnow = finished.dontKnowItems
+            record.language = instrument.language
+            do { try store.append([record], instruments: [instrument]) } catch {
                 throw draftExists(instrument.id) ? TakeError.store(error.localizedDescription) : TakeError.storeNothingKept(error.localizedDescription)
             }
             do { try drafts.remove(participant: plan.participant, wave: plan.wave.id, instrument: instrument.id) } catch {

@@ -56,6 +56,7 @@ public struct Draft: Equatable, Sendable {
             case .answered(.text(let s)): v = .string(s)
             case .answered(.missing), .skipped: v = .object(JSONObject([("status", .string("skipped"))]))
             case .declined: v = .object(JSONObject([("status", .string("declined"))]))
+            case .dontKnow: v = .object(JSONObject([("status", .string("dont_know"))]))
             }
             return (id, v)
         }))
@@ -89,6 +90,7 @@ public struct Draft: Equatable, Sendable {
                 case .string(let s): responses[m.key] = .answered(.text(s))
                 case .object(let o) where o["status"] == .string("declined"): responses[m.key] = .declined
                 case .object(let o) where o["status"] == .string("skipped"): responses[m.key] = .skipped
+                case .object(let o) where o["status"] == .string("dont_know"): responses[m.key] = .dontKnow
                 default: throw DraftError.invalid("the response to \"\(m.key)\" is not understood")
                 }
             }

@@ -82,10 +82,16 @@ extension InteractiveController {
                 let mark = response == .declined ? "  (your answer)" : ""
                 body += layout.wrap("Prefer not to answer" + mark, indent: "  " + String(repeating: " ", count: numberWidth - 1) + "d  ")
             }
+            if item.allowsDontKnow {
+                if !item.allowsDecline { body.append(.blank) }
+                let mark = response == .dontKnow ? "  (your answer)" : ""
+                body += layout.wrap("Don't know" + mark, indent: "  " + String(repeating: " ", count: numberWidth - 1) + "k  ")
+            }
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
             hints = ["1-\(options.count) or \(style.up)\(style.down) Enter: answer", "\(style.left): back"]
             if !item.required { hints.append("s: skip") }
             if item.allowsDecline { hints.append("d: prefer not to answer") }
+            if item.allowsDontKnow { hints.append("k: don't know") }
             hints += ["?: help", "q: save and leave"]
         case .number:
             body += layout.wrap(AnswerRules.rangePhrase(min: item.min, max: item.max).capitalizedFirst + ".", kind: .dim)
@@ -175,6 +181,7 @@ enum ReviewText {
         case nil: return "(not answered)"
         case .skipped?: return "(skipped)"
         case .declined?: return "Prefer not to answer"
+        case .dontKnow?: return "Don't know"
         case .answered(.number(let v))?:
             if let label = item.responseSet?.option(for: v)?.label { return SafeText.terminal(label, keepNewlines: false) }
             return NumberText.plain(v)

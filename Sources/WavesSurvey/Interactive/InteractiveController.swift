@@ -151,6 +151,7 @@ public struct InteractiveController: Sendable {
         case .escape: digits = ""
         case .character("s"), .character("S"): digits = ""; apply(.skip)
         case .character("d"), .character("D"): digits = ""; apply(.decline)
+        case .character("k"), .character("K"): digits = ""; apply(.dontKnow)
         default:
             if !commonKey(key) { message = "Type the number of your answer, or press ? for help." }
         }
@@ -172,6 +173,7 @@ public struct InteractiveController: Sendable {
         case .escape: field = ""
         case .character("s"), .character("S"): apply(.skip)
         case .character("d"), .character("D"): apply(.decline)
+        case .character("k"), .character("K"): apply(.dontKnow)
         default:
             if !commonKey(key) { message = "Type \(AnswerRules.rangePhrase(min: item.min, max: item.max)) and press Enter." }
         }

@@ -80,6 +80,7 @@ public final class PlainFrontEnd: SurveyFrontEnd {
                 case "b": command = .back; wentBack = true
                 case "s": command = .skip
                 case "d": command = .decline
+                case "k": command = .dontKnow
                 case "?": say(Self.howToAnswer); continue
                 default:
                     switch item.type {
@@ -108,6 +109,7 @@ public final class PlainFrontEnd: SurveyFrontEnd {
     private func extraKeys(_ item: Item) -> String {
         var keys: [String] = []
         if item.allowsDecline { keys.append("d") }
+        if item.allowsDontKnow { keys.append("k") }
         if !item.required { keys.append("s") }
         keys += ["b", "q"]
         return ", or " + keys.joined(separator: ", ")

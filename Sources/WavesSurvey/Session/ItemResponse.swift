@@ -8,6 +8,8 @@ public enum ItemResponse: Equatable, Sendable {
     case skipped
     /// "Prefer not to answer" (only where the response set allows it).
     case declined
+    /// "Don't know" (only where the response set has `allow_dont_know`).
+    case dontKnow
 
     /// The answer stored in the record: the value, or missing for skipped and declined.
     public var storedAnswer: Answer {
@@ -48,6 +50,8 @@ public enum SessionCommand: Equatable, Sendable {
     case skip
     /// "Prefer not to answer" the current item (refused unless its response set allows it).
     case decline
+    /// "Don't know" for the current item (refused unless its response set allows it).
+    case dontKnow
     /// Go on, keeping the current item's answer (notes, or items already answered).
     case next
     /// The previous item (answers are kept); from the first item, the welcome screen.

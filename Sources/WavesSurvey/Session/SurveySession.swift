@@ -47,6 +47,7 @@ public struct SurveySession: Sendable {
             case .answered(let a): if AnswerRules.refusal(a, for: item) == nil { responses[id] = r }
             case .skipped: if !item.required { responses[id] = r }
             case .declined: if item.allowsDecline { responses[id] = r }
+            case .dontKnow: if item.allowsDontKnow { responses[id] = r }
             }
         }
         refreshVisibility()
@@ -102,6 +103,9 @@ public struct SurveySession: Sendable {
         return (answers, declined)
     }
 
+    /// Items answered "Don't know" (the record's `dont_know`), in order.
+    public var dontKnowItems: [String] { answerableItems.filter { responses[$0.id] == .dontKnow }.map(\.id) }
+
     // MARK: - Moves
 
     /// Carries out a command, or says why it cannot be done.
@@ -151,6 +155,12 @@ public struct SurveySession: Sendable {
                 return .refused("\"Prefer not to answer\" is not offered for this question.")
             }
             record(.declined, for: item)
+            return .accepted
+        case .dontKnow:
+            guard item.type != .note, item.allowsDontKnow else {
+                return .refused("\"Don't know\" is not offered for this question.")
+            }
+            record(.dontKnow, for: item)
             return .accepted
         case .option(let n):
             guard item.type == .likert || item.type == .choice, let set = item.responseSet else {
@@ -217,7 +227,7 @@ public struct SurveySession: Sendable {
 
     private func isAnswered(_ item: Item) -> Bool {
         switch responses[item.id] {
-        case .answered?, .declined?: return true
+        case .answered?, .declined?, .dontKnow?: return true
         default: return false
         }
     }

@@ -1,0 +1,105 @@
+import Foundation
+import WavesCore
+import WavesStats
+
+/// Careless-responding indicators per submission (`waves quality`, spec cli.md "Integrity and
+/// data quality"; rules and sources in docs/integrity.md). Nothing is removed: submissions are
+/// flagged, and the flags are the evaluator's to act on.
+///
+/// - Speeding: `duration_ms` below `speedFraction` x the median `duration_ms` of the same
+///   instrument and wave (Leiner 2019, "Too fast, too straight, too weird", Survey Research
+///   Methods 13(3): a relative speed index median / duration above 2, i.e. fraction 0.5).
+///   Judged only when at least `minForMedian` submissions of that instrument and wave carry
+///   a duration; otherwise `speeding` is false and `median_ms` null.
+/// - Long string: the longest run of identical answers over the likert and choice items in
+///   instrument order; a missing answer ends a run (Johnson 2005, J Research in Personality
+///   39(1); Curran 2016, J Experimental Social Psychology 66).
+/// - Straight-lining: some block of at least `blockMin` consecutive likert items on the same
+///   response set answered, every one of them, with the same value (Kim, Dykema, Stevenson,
+///   Black & Moberg 2019, Social Science Computer Review 37(2)).
+/// - Missing rate: missing answers (skipped, declined, don't know) / items shown.
+public struct DataQuality: Sendable {
+    public struct Settings: Sendable {
+        public var speedFraction = 0.5
+        public var blockMin = 4
+        public var minForMedian = 5
+        public init() {}
+    }
+    public struct Submission: Sendable, Encodable {
+        public var participant: String
+        public var instrument: String
+        public var wave: String
+        @NullCodable public var duration_ms: Double?
+        @NullCodable public var median_ms: Double?
+        public var speeding: Bool
+        public var longstring: Int
+        public var straightlining: Bool
+        public var missing_rate: Double
+        public var flagged: Bool { speeding || straightlining }
+    }
+
+    public var settings: Settings
+    public var submissions: [Submission]
+
+    /// The indicators of every latest submission (of `wave` when given).
+    public init(_ data: StudyData, wave: String? = nil, settings: Settings = Settings()) {
+        self.settings = settings
+        let records = data.records.filter { wave == nil || $0.wave == wave }
+        var durations: [String: [Double]] = [:]
+        func key(_ r: ResponseRecord) -> String { r.instrument.id + "\u{1}" + r.wave }
+        for r in records { if let d = r.durationMs { durations[key(r), default: []].append(d) } }
+        let medians = durations.compactMapValues { $0.count >= settings.minForMedian ? Descriptives.median($0) : nil }
+        submissions = records.map { r in
+            let inst = data.bundle.instrument(r.instrument.id)
+            let median = medians[key(r)]
+            let speeding = r.durationMs.flatMap { d in median.map { d < settings.speedFraction * $0 } } ?? false
+            return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
+                              duration_ms: r.durationMs, median_ms: median, speeding: speeding,
+                              longstring: inst.map { Self.longstring(r, $0) } ?? 0,
+                              straightlining: inst.map { Self.straightlines(r, $0, blockMin: settings.blockMin) } ?? false,
+                              missing_rate: Self.missingRate(r))
+        }
+    }
+
+    /// The longest run of identical answers over likert and choice items in instrument order.
+    static func longstring(_ r: ResponseRecord, _ inst: Instrument) -> Int {
+        var best = 0, run = 0
+        var last: Double?
+        for item in inst.items where item.type == .likert || item.type == .choice {
+            guard let a = r.answer(item.id) else { continue }   // hidden: not part of the sequence
+            guard case .number(let v) = a else { run = 0; last = nil; continue }
+            run = v == last ? run + 1 : 1
+            last = v
+            best = max(best, run)
+        }
+        return best
+    }
+
+    /// Whether some block of at least `blockMin` consecutive likert items sharing a response
+    /// set has the same answer on every item.
+    static func straightlines(_ r: ResponseRecord, _ inst: Instrument, blockMin: Int) -> Bool {
+        var blockSet: String?
+        var values: [Double?] = []
+        func check() -> Bool {
+            guard values.count >= blockMin, let first = values.first, let v = first else { return false }
+            return values.allSatisfy { $0 == v }
+        }
+        for item in inst.items {
+            guard let a = r.answer(item.id) else { continue }
+            let set = item.type == .likert ? item.responseSet?.id : nil
+            if set == nil || set != blockSet {
+                if check() { return true }
+                values = []
+                blockSet = set
+            }
+            if set != nil { values.append(a.number) }
+        }
+        return check()
+    }
+
+    /// Missing answers / items shown (0 when nothing was shown).
+    static func missingRate(_ r: ResponseRecord) -> Double {
+        guard !r.answers.isEmpty else { return 0 }
+        return Double(r.answers.filter { $0.value.isMissing }.count) / Double(r.answers.count)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import WavesCore
+
+/// The versions of each instrument that the store's records were made with (by hash), the
+/// waves and record counts of each, and what changed between them (`InstrumentDiff`).
+/// Read by `waves instruments diff`, `waves validate` and the analyses' notes.
+public struct InstrumentVersions: Sendable {
+    /// One version of one instrument as used by the store.
+    public struct Version: Sendable {
+        public var sha256: String
+        /// The version string the records name.
+        public var version: String
+        /// Waves with records on this version, in study order.
+        public var waves: [String]
+        public var records: Int
+        /// Earliest `submitted_at` (orders the versions).
+        public var firstUsed: String
+        /// The kept instrument, or why it cannot be read.
+        public var instrument: Result<Instrument, InstrumentArchive.VersionProblem>
+        /// Whether this is the current file's version.
+        public var isCurrent: Bool
+    }
+    public struct Entry: Sendable {
+        public var instrument: String
+        /// Versions in order of first use; the current file's version last when no record uses it.
+        public var versions: [Version]
+        /// Changes between consecutive versions (`steps[i]` is from `versions[i]` to `versions[i + 1]`;
+        /// nil when either cannot be read).
+        public var steps: [[InstrumentChange]?]
+    }
+    /// A scale whose records were made with a version that scores differently from the current file.
+    public struct Drift: Sendable, Equatable {
+        public var instrument: String
+        public var scale: String
+        public var version: String
+        public var sha256: String
+        public var waves: [String]
+        public var records: Int
+        public var changes: [String]
+        /// "scale S of instrument I: records at waves w1 (version 1.0.0, 12 records) were made with a version that differs
+        /// from the current file in scoring: …".
+        public var message: String {
+            "scale '\(SafeText.line(scale))' of instrument '\(SafeText.line(instrument))': \(records) record(s) at wave(s) \(waves.joined(separator: ", ")) "
+                + "were made with version \(SafeText.line(version)) (\(sha256.prefix(12))…), which scores differently from the current file: "
+                + changes.joined(separator: "; ") + " (see `waves instruments diff`)"
+        }
+    }
+
+    public var entries: [Entry]
+
+    /// Groups `records` by instrument and hash and reads each version from the archive.
+    public static func build(bundle: StudyBundle, records: [ResponseRecord], archive: InstrumentArchive) throws -> InstrumentVersions {
+        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        var entries: [Entry] = []
+        for inst in bundle.instruments {
+            var byHash: [String: Version] = [:]
+            var order: [String] = []
+            for r in records where r.instrument.id == inst.id {
+                let h = r.instrument.sha256
+                if byHash[h] == nil {
+                    order.append(h)
+                    byHash[h] = Version(sha256: h, version: r.instrument.version, waves: [], records: 0, firstUsed: r.submittedAt,
+                                        instrument: .failure(.missing), isCurrent: h == inst.sha256)
+                }
+                byHash[h]!.records += 1
+                if !byHash[h]!.waves.contains(r.wave) { byHash[h]!.waves.append(r.wave) }
+                if r.submittedAt < byHash[h]!.firstUsed { byHash[h]!.firstUsed = r.submittedAt }
+            }
+            var versions = order.map { byHash[$0]! }.sorted { $0.firstUsed < $1.firstUsed }
+            for i in versions.indices {
+                versions[i].waves.sort { (waveOrder[$0] ?? .max, $0) < (waveOrder[$1] ?? .max, $1) }
+                versions[i].instrument = versions[i].isCurrent ? .success(inst) : try archive.load(versions[i].sha256)
+            }
+            if !versions.contains(where: \.isCurrent) {
+                versions.append(Version(sha256: inst.sha256, version: inst.version, waves: [], records: 0, firstUsed: "",
+                                        instrument: .success(inst), isCurrent: true))
+            }
+            var steps: [[InstrumentChange]?] = []
+            for i in versions.indices.dropLast() {
+                if case .success(let a) = versions[i].instrument, case .success(let b) = versions[i + 1].instrument {
+                    steps.append(InstrumentDiff.changes(from: a, to: b))
+                } else { steps.append(nil) }
+            }
+            entries.append(Entry(instrument: inst.id, versions: versions, steps: steps))
+        }
+        return InstrumentVersions(entries: entries)
+    }
+
+    /// Scales whose records were made with a kept version that differs from the current file
+    /// in anything that changes scores (not wording). Versions that are not kept cannot be
+    /// compared and are not listed here (`waves instruments diff` names them).
+    public func drifts(bundle: StudyBundle) -> [Drift] {
+        var out: [Drift] = []
+        for e in entries {
+            guard let current = bundle.instrument(e.instrument) else { continue }
+            for v in e.versions where !v.isCurrent && v.records > 0 {
+                guard case .success(let old) = v.instrument else { continue }
+                let scoring = InstrumentDiff.changes(from: old, to: current).filter { $0.kind == .scoring }
+                for scale in current.scales.map(\.id) {
+                    let hits = scoring.filter { $0.scales.contains(scale) }.map(\.text)
+                    guard !hits.isEmpty else { continue }
+                    out.append(Drift(instrument: e.instrument, scale: scale, version: v.version, sha256: v.sha256,
+                                     waves: v.waves, records: v.records, changes: hits))
+                }
+            }
+        }
+        return out
+    }
+}
