@@ -13,6 +13,8 @@ final class HostileOutputTests: XCTestCase {
     override func setUpWithError() throws {
         dir = WavesProcess.tempDir("hostile")
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("hostile-text"), to: dir.appendingPathComponent("study"))
+        // Git checks the fixture's store out 0644; private as a real store, so the exposure warning stays out of these counts.
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent("study/data/responses.jsonl").path)
     }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 

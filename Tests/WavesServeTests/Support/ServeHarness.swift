@@ -85,7 +85,14 @@ final class ServeHarness {
     }
 
     func draftExists(_ participant: String) -> Bool {
-        FileManager.default.fileExists(atPath: study.appendingPathComponent("data/drafts/\(participant)__w1__short.json").path)
+        // Drafts are named by a hash of the ids (DraftStore); the JSON inside names the participant.
+        let folder = study.appendingPathComponent("data/drafts")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.contains { name in
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            return object["participant"] as? String == participant && object["instrument"].flatMap { ($0 as? [String: Any])?["id"] as? String } == "short"
+        }
     }
 
     deinit {
