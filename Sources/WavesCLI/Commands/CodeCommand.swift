@@ -33,7 +33,7 @@ struct CodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
+        ConsoleSignals.install(for: .coder)
         let project = try CodingProject.load(directory: options.directory, codebook: codebook, wave: wave, item: item)
         for w in project.warnings { Output.err(w.description) }
         let plan: CodingPlan
@@ -58,10 +58,7 @@ struct CodeCommand: ParsableCommand {
         let interactive = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
         let outcome: CodingOutcome
         if interactive {
-            let console = TerminalConsole()
-            for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGSEGV, SIGFPE] {
-                signal(sig, restoreTerminalAndDieWhileCoding)
-            }
+            let console = TerminalConsole()   // signals restore it (ConsoleSignals)
             try console.start()
             defer { console.stop() }
             outcome = try InteractiveCodingFrontEnd(console: console, style: Style.detect(env), waveLabels: labels)
@@ -75,11 +72,4 @@ struct CodeCommand: ParsableCommand {
         Output.out("\(outcome.recorded) decision(s) recorded in \(log.displayPath); \(outcome.coded) of \(outcome.total) unit(s) coded"
             + (outcome.coded < outcome.total ? ". Run the same command again to continue." : "."))
     }
-}
-
-/// Restores the terminal, then dies of the same signal (every decision made is already on disk).
-private func restoreTerminalAndDieWhileCoding(_ sig: Int32) {
-    TerminalConsole.restoreAfterSignal()
-    signal(sig, SIG_DFL)
-    raise(sig)
 }

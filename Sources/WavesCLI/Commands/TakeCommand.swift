@@ -37,7 +37,7 @@ struct TakeCommand: ParsableCommand {
     var language: String?
 
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
+        ConsoleSignals.install(for: .participant)
         let bundle: StudyBundle
         do { bundle = try options.loadBundle() } catch let e as LoadError {
             throw TakeError.studyProblems(e.problems.map(\.description).joined(separator: "\n"))
@@ -58,11 +58,8 @@ struct TakeCommand: ParsableCommand {
         let interactive = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
         let result: AdministrationResult
         if interactive {
+            // Hang-up, kill, Ctrl-\ and crashes restore the terminal first (ConsoleSignals).
             let console = TerminalConsole()
-            // Hang-up, kill, and crashes (Swift traps are SIGILL/SIGTRAP): restore the terminal first.
-            for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGABRT, SIGILL, SIGTRAP, SIGBUS, SIGSEGV, SIGFPE] {
-                signal(sig, restoreTerminalAndDie)
-            }
             try console.start()
             defer { console.stop() }
             let frontEnd = InteractiveFrontEnd(console: console, style: Style.detect(env))
@@ -90,14 +87,6 @@ struct TakeCommand: ParsableCommand {
             Output.out("No answers were given, so nothing was saved. Run the same command again to start.")
         }
     }
-}
-
-/// SIGHUP, SIGTERM (and SIGINT sent by kill) in interactive mode: restore the terminal,
-/// then die of the same signal. The draft already holds every answer given.
-private func restoreTerminalAndDie(_ sig: Int32) {
-    TerminalConsole.restoreAfterSignal()
-    signal(sig, SIG_DFL)
-    raise(sig)
 }
 
 /// Ctrl-C in plain mode: every answer is already in the draft; say so and leave (exit 130).

@@ -48,13 +48,27 @@ public final class SurveyAdministration {
             throw TakeError.cannotStart(error.localizedDescription)
         }
         let study = plan.bundle.study
+        let isComplete: (Instrument) -> Bool = { i in
+            previous.contains { $0.participant == self.plan.participant && $0.wave == self.plan.wave.id && $0.instrument.id == i.id }
+        }
+        // Coming back to a wave half done: the instruments already recorded (and not being
+        // taken again, which a draft would show) are passed over without a question, so the
+        // resume offer or the next instrument comes first. Only when everything planned is
+        // complete does the participant get asked whether to record another response.
+        let passOver = Set(plan.instruments.filter { isComplete($0) && !draftExists($0.id) }.map(\.id))
+        let continuing = !passOver.isEmpty && passOver.count < plan.instruments.count
+        if continuing {
+            let titles = plan.instruments.filter { passOver.contains($0.id) }.map { SafeText.terminal($0.title, keepNewlines: false) }
+            frontEnd.tell("Already recorded at \(SafeText.terminal(plan.wave.label, keepNewlines: false)): \(titles.joined(separator: ", ")).")
+        }
         for (index, instrument) in plan.instruments.enumerated() {
             let heading = SurveyHeading(studyTitle: study.title, instrumentNumber: index + 1,
                                         instrumentCount: plan.instruments.count, waveLabel: plan.wave.label)
+            if continuing && passOver.contains(instrument.id) { result.keptComplete.append(instrument.id); continue }
             let done = previous.filter {
                 $0.participant == plan.participant && $0.wave == plan.wave.id && $0.instrument.id == instrument.id
             }
-            if let last = done.max(by: { $0.submittedAt < $1.submittedAt }) {
+            if let last = done.max(by: { $0.submittedAt < $1.submittedAt }), !draftExists(instrument.id) {
                 let q = YesNoQuestion(
                     text: "\(instrument.title) is already complete for \(plan.participant) at \(plan.wave.label) (submitted \(Self.readable(last.submittedAt))). Record another response? The earlier one is kept and the new one will be marked as a duplicate.",
                     yes: "record another", no: "leave it as it is")
@@ -124,7 +138,7 @@ public final class SurveyAdministration {
         let changed = d.instrument.sha256 != instrument.sha256
             ? " The questionnaire has changed since then; answers to questions that changed are not kept." : ""
         let q = YesNoQuestion(
-            text: "You have unfinished answers to \(instrument.title) (\(resumed.respondedCount) of \(resumed.answerableItems.count) questions answered, saved \(Self.readable(d.updatedAt))).\(changed) Resume where you left off?",
+            text: "You have unfinished answers to \(instrument.title) (\(Self.progress(resumed)), saved \(Self.readable(d.updatedAt))).\(changed) Resume where you left off?",
             yes: "resume", no: "start over")
         switch frontEnd.ask(q, heading: heading) {
         case nil:
@@ -155,6 +169,25 @@ public final class SurveyAdministration {
                           startedAt: startedAt, updatedAt: Timestamp.string(clock()), mode: frontEnd.mode,
                           position: s.position, responses: s.responses)
         do { try drafts.save(draft, order: i.items.map(\.id)) } catch { throw TakeError.draft(error.localizedDescription) }
+    }
+
+    /// "4 of 10 questions answered, 1 skipped, 1 declined, 1 don't know": skipped, declined and
+    /// "don't know" items are not counted as answered.
+    static func progress(_ s: SurveySession) -> String {
+        let items = s.answerableItems
+        var answered = 0, skipped = 0, declined = 0, dontKnow = 0
+        for item in items {
+            switch s.response(item.id) {
+            case .answered(.missing)?, .skipped?: skipped += 1
+            case .answered?: answered += 1
+            case .declined?: declined += 1
+            case .dontKnow?: dontKnow += 1
+            case nil: break
+            }
+        }
+        return "\(answered) of \(items.count) question\(items.count == 1 ? "" : "s") answered"
+            + (skipped > 0 ? ", \(skipped) skipped" : "") + (declined > 0 ? ", \(declined) declined" : "")
+            + (dontKnow > 0 ? ", \(dontKnow) don't know" : "")
     }
 
     /// "2026-03-01 10:03 UTC" from a stored timestamp.

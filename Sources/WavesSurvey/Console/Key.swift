@@ -9,6 +9,8 @@ public enum Key: Equatable, Sendable {
     case character(Character)
     case enter
     case tab
+    /// Shift-Tab (`ESC [ Z`).
+    case backTab
     case backspace
     case escape
     case up, down, left, right

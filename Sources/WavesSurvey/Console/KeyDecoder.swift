@@ -5,7 +5,7 @@ import WavesCore
 ///
 /// Handles UTF-8 characters, C0 controls (Enter as CR or LF, Backspace as DEL or BS,
 /// Ctrl-C, Ctrl-D, Tab), and CSI / SS3 sequences for arrows, Home/End, PageUp/PageDown
-/// and Delete (`ESC [ A`, `ESC O A`, `ESC [ 5 ~`, `ESC [ 1 ; 5 A`, ...). A lone ESC
+/// Delete and Shift-Tab (`ESC [ A`, `ESC O A`, `ESC [ 5 ~`, `ESC [ 1 ; 5 A`, ...). A lone ESC
 /// (no byte following within the caller's short wait) is `.escape`.
 public struct KeyDecoder: Sendable {
     public init() {}
@@ -63,6 +63,7 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "D"): return .left
         case UInt8(ascii: "H"): return .home
         case UInt8(ascii: "F"): return .end
+        case UInt8(ascii: "Z"): return .backTab
         case UInt8(ascii: "~"):
             switch params.split(separator: ";").first.map(String.init) ?? "" {
             case "1", "7": return .home

@@ -6,6 +6,7 @@ extension InteractiveController {
     /// The whole screen for a terminal of `size`.
     public func frame(size: TerminalSize) -> Frame {
         let layout = ScreenLayout(size: size, style: style)
+        if layout.tooSmall { return layout.tooSmallFrame() }
         if showingHelp { return helpFrame(layout) }
         switch session.position {
         case .intro: return welcomeFrame(layout)
@@ -18,18 +19,16 @@ extension InteractiveController {
 
     private var instrumentTitle: String { SafeText.terminal(session.instrument.title, keepNewlines: false) }
 
-    private func bottom(_ layout: ScreenLayout, hints: [String]) -> [ScreenLine] {
-        var lines: [ScreenLine] = [.blank]
-        if let m = message {
-            lines += layout.wrap(SafeText.terminal(m), kind: .warning)
-        } else if let n = notice {
-            lines += layout.wrap(SafeText.terminal(n), kind: .accent)
-        } else {
-            lines.append(.blank)
-        }
-        lines.append(layout.rule)
-        lines += layout.hints(hints)
-        return lines
+    /// The warning or the notice of this screen (empty when there is none).
+    private func messageLines(_ layout: ScreenLayout) -> [ScreenLine] {
+        if let m = message { return layout.wrap(SafeText.terminal(m), kind: .warning) }
+        if let n = notice { return layout.wrap(SafeText.terminal(n), kind: .accent) }
+        return []
+    }
+
+    private func fit(_ layout: ScreenLayout, top: [ScreenLine], body: [ScreenLine], focus: Int, keep: Range<Int>? = nil,
+                     hints: [String]) -> Frame {
+        layout.fit(top: top, body: body, focus: focus, keep: keep, message: messageLines(layout), hints: layout.hints(hints))
     }
 
     private func welcomeFrame(_ layout: ScreenLayout) -> Frame {
@@ -50,10 +49,12 @@ extension InteractiveController {
             "Each question has its own screen. Type the number of your answer, or move with \(style.up) and \(style.down) (or j and k) and press Enter.",
             "Press \(style.left) or b to go back; your answers are kept. Press s to skip a question that is not required, and d for \"Prefer not to answer\" where it is offered.",
             "Your answers are saved as you go: press q to leave and continue later. Before you submit, you can check and change every answer.",
-        ] {
+        ] + (session.instrument.items.contains { $0.type == .text } ? [
+            "Written answers: type freely. The arrows move the cursor in your text, Enter starts a new line, Tab finishes, Shift-Tab goes back.",
+        ] : []) {
             body += layout.wrap(line, indent: "\(style.bullet) ")
         }
-        return layout.fit(top: top, body: body, focus: 0, bottom: bottom(layout, hints: ["Enter: begin", "?: help", "q: leave"]))
+        return fit(layout, top: top, body: body, focus: 0, hints: ["Enter: begin", "?: help", "q: leave"])
     }
 
     private func itemFrame(_ item: Item, _ layout: ScreenLayout) -> Frame {
@@ -63,12 +64,15 @@ extension InteractiveController {
         if item.required && item.type != .note { body += layout.wrap("This question needs an answer.", kind: .dim) }
         body.append(.blank)
         var focus = 0
+        var keep: Range<Int>?
         let response = session.response(item.id)
         var hints: [String]
         switch item.type {
         case .likert, .choice:
             let options = item.responseSet?.options ?? []
             let numberWidth = String(options.count).count
+            let firstOption = body.count
+            focus = firstOption
             for (i, option) in options.enumerated() {
                 var label = SafeText.terminal(option.label, keepNewlines: false)
                 if case .answered(.number(let v))? = response, v == option.value { label += "  (your answer)" }
@@ -87,6 +91,7 @@ extension InteractiveController {
                 let mark = response == .dontKnow ? "  (your answer)" : ""
                 body += layout.wrap("Don't know" + mark, indent: "  " + String(repeating: " ", count: numberWidth - 1) + "k  ")
             }
+            keep = firstOption..<body.count
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
             hints = ["1-\(options.count) or \(style.up)\(style.down) Enter: answer", "\(style.left): back"]
             if !item.required { hints.append("s: skip") }
@@ -98,6 +103,7 @@ extension InteractiveController {
             body.append(.blank)
             focus = body.count
             body.append(ScreenLine("  Your answer: " + SafeText.terminal(field, keepNewlines: false) + "_", .highlight))
+            keep = focus..<(focus + 1)
             if response == .declined { body.append(.blank); body += layout.wrap("You chose \"Prefer not to answer\".", kind: .dim) }
             if response == .skipped { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
             hints = ["Type a number, Enter: answer", "\(style.left) or b: back"]
@@ -106,17 +112,18 @@ extension InteractiveController {
             hints += ["?: help", "q: save and leave"]
         case .text:
             let bar = style.unicode ? "│ " : "| "
-            body += TextLayout.wrap(SafeText.terminal(editor) + "_", width: layout.width - 2).map {
-                ScreenLine(layout.margin + bar + $0, .accent)
-            }
-            focus = body.count - 1
+            let first = body.count
+            let lines = EditorText.lines(editor, cursor: editorCursor, width: layout.width - 2, style: style)
+            body += lines.lines.map { ScreenLine(layout.margin + bar + $0, .accent) }
+            focus = first + lines.cursorLine
+            keep = first..<body.count
             if response == .skipped && editor.isEmpty { body.append(.blank); body += layout.wrap("You skipped this question.", kind: .dim) }
-            hints = ["Enter: new line", "Ctrl-D or Tab: done\(item.required ? "" : " (empty: skip)")", "\(style.left): back",
-                     "Ctrl-C: save and leave"]
+            hints = ["Tab: done\(item.required ? "" : " (empty: skip)")", "Shift-Tab: back", "\(style.left)\(style.right)\(style.up)\(style.down): move in the text",
+                     "Enter: new line", "Ctrl-C: save and leave"]
         case .note:
             hints = ["Enter: continue", "\(style.left): back", "?: help", "q: save and leave"]
         }
-        return layout.fit(top: top, body: body, focus: focus, bottom: bottom(layout, hints: hints))
+        return fit(layout, top: top, body: body, focus: focus, keep: keep, hints: hints)
     }
 
     private func reviewFrame(_ layout: ScreenLayout) -> Frame {
@@ -148,7 +155,7 @@ extension InteractiveController {
                                reviewCursor >= items.count ? .highlight : .bold))
         let hints = ["\(style.up)\(style.down) or a number: choose", "Enter: change that answer, or submit", "\(style.left): back",
                      "q: save and leave"]
-        return layout.fit(top: top, body: body, focus: focus, bottom: bottom(layout, hints: hints))
+        return fit(layout, top: top, body: body, focus: focus, hints: hints)
     }
 
     private func helpFrame(_ layout: ScreenLayout) -> Frame {
@@ -163,14 +170,31 @@ extension InteractiveController {
             ("s", "skip a question that is not required"),
             ("d", "\"Prefer not to answer\", where it is offered"),
             ("q  Ctrl-C", "save your answers and leave; run the same command again to continue"),
-            ("Ctrl-D  Tab", "finish a written answer (Enter starts a new line)"),
+            ("Tab  Ctrl-D", "finish a written answer (Enter starts a new line)"),
+            ("Shift-Tab", "in a written answer: back to the previous question"),
+            ("\(style.left) \(style.right) \(style.up) \(style.down)", "in a written answer: move the cursor in the text"),
         ]
         for (k, what) in keys {
             body += layout.wrap(what, indent: TextLayout.pad(k, width: 12) + "  ")
         }
         body.append(.blank)
         body += layout.wrap("Before you submit, a review lists every answer; choose any question there to change it.")
-        return layout.fit(top: top, body: body, focus: 0, bottom: [.blank, layout.rule, ScreenLine("  Press any key to return.", .dim)])
+        return layout.fit(top: top, body: body, focus: 0, hints: [ScreenLine("  Press any key to return.", .dim)])
+    }
+}
+
+/// The free-text editor's lines: the text wrapped to the width with the cursor drawn where it
+/// stands (`_` at the end of the text, a bar between two characters), and the line it is on.
+enum EditorText {
+    static func lines(_ text: String, cursor: Int, width: Int, style: Style) -> (lines: [String], cursorLine: Int) {
+        let chars = Array(text)
+        let at = min(max(cursor, 0), chars.count)
+        let sentinel: Character = "\u{E000}"   // a private-use character: never in cleaned text
+        let before = SafeText.terminal(String(chars[..<at])), after = SafeText.terminal(String(chars[at...]))
+        let mark = after.isEmpty || after.first == "\n" ? "_" : (style.unicode ? "▏" : "|")
+        let wrapped = TextLayout.wrap(before + String(sentinel) + after, width: width)
+        let line = wrapped.firstIndex { $0.contains(sentinel) } ?? max(wrapped.count - 1, 0)
+        return (wrapped.map { $0.replacingOccurrences(of: String(sentinel), with: mark) }, line)
     }
 }
 

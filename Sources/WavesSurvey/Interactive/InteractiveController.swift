@@ -21,6 +21,7 @@ public struct SurveyHeading: Sendable, Equatable {
 /// Pure: `handle` changes state, `frame` draws it; the runner does the input and output.
 /// Keys: digits pick an option, Up/Down or j/k move, Enter confirms, Left or b goes back,
 /// Right goes on past an answered item, s skips, d declines, ? shows help, q saves and leaves.
+/// In the free-text editor the arrows move the cursor; Tab finishes and Shift-Tab goes back.
 public struct InteractiveController: Sendable {
     public private(set) var session: SurveySession
     public let heading: SurveyHeading
@@ -34,6 +35,8 @@ public struct InteractiveController: Sendable {
     public private(set) var field = ""
     /// The text editor of a free-text item.
     public private(set) var editor = ""
+    /// Where the editor's cursor stands: the number of characters before it.
+    public private(set) var editorCursor = 0
     /// Unfinished text per item, kept while moving back and forth.
     private var pendingText: [String: String] = [:]
     /// One sentence of feedback (why something was refused, what to do next).
@@ -179,22 +182,37 @@ public struct InteractiveController: Sendable {
         }
     }
 
+    /// The free-text editor: letters are text, Enter a new line, Left/Right/Up/Down/Home/End move
+    /// the cursor, Backspace/Delete remove; Tab or Ctrl-D finishes, Shift-Tab goes back.
     private mutating func handleText(_ key: Key, _ item: Item) {
+        var chars = Array(editor)
+        let at = min(max(editorCursor, 0), chars.count)
         switch key {
-        case .character(let c): editor.append(c)
-        case .enter: editor.append("\n")
-        case .backspace: if !editor.isEmpty { editor.removeLast() }
+        case .character(let c): chars.insert(c, at: at); editorCursor = at + 1
+        case .enter: chars.insert("\n", at: at); editorCursor = at + 1
+        case .backspace: if at > 0 { chars.remove(at: at - 1); editorCursor = at - 1 }
+        case .delete: if at < chars.count { chars.remove(at: at) }
+        case .left: editorCursor = max(at - 1, 0)
+        case .right: editorCursor = min(at + 1, chars.count)
+        case .home: editorCursor = EditorCursor.lineStart(chars, at)
+        case .end: editorCursor = EditorCursor.lineEnd(chars, at)
+        case .up: editorCursor = EditorCursor.vertical(chars, at, up: true)
+        case .down: editorCursor = EditorCursor.vertical(chars, at, up: false)
         case .endOfInput, .tab:
             pendingText[item.id] = nil
             apply(.answer(.text(editor)))
             if session.currentItem?.id == item.id { pendingText[item.id] = editor }
-        case .left, .up:
+            return
+        case .backTab, .pageUp:
             pendingText[item.id] = editor
             apply(.back)
+            return
         case .escape:
-            message = "Press Ctrl-D or Tab when you have finished, \(style.left) to go back, Ctrl-C to save and leave."
-        default: break
+            message = "Press Tab when you have finished, Shift-Tab to go back, Ctrl-C to save and leave."
+            return
+        default: return
         }
+        editor = String(chars)
     }
 
     private mutating func handleReview(_ key: Key) {
@@ -246,8 +264,39 @@ public struct InteractiveController: Sendable {
             case .text:
                 if let p = pendingText[id] { editor = p }
                 else if case .answered(.text(let t))? = r { editor = t } else { editor = "" }
+                editorCursor = editor.count
             case .note: break
             }
         }
+    }
+}
+
+/// Cursor moves in the editor's text (an array of characters; lines end at "\n").
+enum EditorCursor {
+    static func lineStart(_ c: [Character], _ at: Int) -> Int {
+        var i = at
+        while i > 0 && c[i - 1] != "\n" { i -= 1 }
+        return i
+    }
+
+    static func lineEnd(_ c: [Character], _ at: Int) -> Int {
+        var i = at
+        while i < c.count && c[i] != "\n" { i += 1 }
+        return i
+    }
+
+    /// The same column on the line above or below (its end when shorter); the start or the
+    /// end of the text from the first or the last line.
+    static func vertical(_ c: [Character], _ at: Int, up: Bool) -> Int {
+        let start = lineStart(c, at), column = at - start
+        if up {
+            guard start > 0 else { return 0 }
+            let prevStart = lineStart(c, start - 1)
+            return min(prevStart + column, start - 1)
+        }
+        let end = lineEnd(c, at)
+        guard end < c.count else { return c.count }
+        let nextEnd = lineEnd(c, end + 1)
+        return min(end + 1 + column, nextEnd)
     }
 }

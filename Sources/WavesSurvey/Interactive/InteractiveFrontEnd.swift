@@ -25,18 +25,26 @@ public final class InteractiveFrontEnd: SurveyFrontEnd {
         var hint: String?
         while true {
             let layout = ScreenLayout(size: console.size, style: style)
-            var top = [layout.header(SafeText.terminal(heading.studyTitle, keepNewlines: false),
-                                     right: heading.waveLabel.map { SafeText.terminal($0, keepNewlines: false) } ?? ""),
-                       layout.rule, ScreenLine.blank]
-            if let n = notice { top += layout.wrap(SafeText.terminal(n), kind: .accent); top.append(.blank) }
-            let body = layout.wrap(SafeText.terminal(question.text), kind: .bold)
-            var bottom: [ScreenLine] = [.blank]
-            bottom += hint.map { layout.wrap($0, kind: .warning) } ?? [.blank]
-            bottom.append(layout.rule)
-            bottom += layout.hints(["y: \(question.yes)", "n: \(question.no)", "q: leave"])
-            draw(layout.fit(top: top, body: body, focus: 0, bottom: bottom), clear: clear)
+            if layout.tooSmall {
+                draw(layout.tooSmallFrame(), clear: clear)
+            } else {
+                var top = [layout.header(SafeText.terminal(heading.studyTitle, keepNewlines: false),
+                                         right: heading.waveLabel.map { SafeText.terminal($0, keepNewlines: false) } ?? ""),
+                           layout.rule, ScreenLine.blank]
+                if let n = notice { top += layout.wrap(SafeText.terminal(n), kind: .accent); top.append(.blank) }
+                let body = layout.wrap(SafeText.terminal(question.text), kind: .bold)
+                draw(layout.fit(top: top, body: body, focus: 0, keep: 0..<body.count,
+                                message: hint.map { layout.wrap($0, kind: .warning) } ?? [],
+                                hints: layout.hints(["y: \(question.yes)", "n: \(question.no)", "q: leave"])), clear: clear)
+            }
             clear = false
             guard let key = console.readKey() else { return nil }
+            if layout.tooSmall {
+                // Nothing is answered blind: only leaving works until the window is large enough.
+                if [.character("q"), .character("Q"), .interrupt, .endOfInput].contains(key) { return nil }
+                clear = true
+                continue
+            }
             switch key {
             case .character("y"), .character("Y"): notice = nil; return true
             case .character("n"), .character("N"): notice = nil; return false
@@ -53,10 +61,16 @@ public final class InteractiveFrontEnd: SurveyFrontEnd {
         var lastSaved = controller.session.revision
         var clear = true
         while !controller.isFinished {
-            draw(controller.frame(size: console.size), clear: clear)
+            let size = console.size
+            draw(controller.frame(size: size), clear: clear)
             clear = false
-            let key = console.readKey() ?? .interrupt
+            var key = console.readKey() ?? .interrupt
             if key == .resize { clear = true; continue }
+            if ScreenLayout(size: size, style: style).tooSmall {
+                // The too-small sentence is shown: nothing is answered blind, q or Ctrl-C leaves.
+                guard [.character("q"), .character("Q"), .interrupt, .endOfInput].contains(key) else { clear = true; continue }
+                key = .interrupt
+            }
             controller.handle(key)
             if controller.session.revision != lastSaved {
                 try save(controller.session)
