@@ -27,6 +27,10 @@ public struct WavesCommand: ParsableCommand {
             AgreementCommand.self,
             ServeCommand.self,
             PowerCommand.self,
+            AttritionCommand.self,
+            FlowCommand.self,
+            FeedbackCommand.self,
+            ResultsCommand.self,
         ]
     )
 

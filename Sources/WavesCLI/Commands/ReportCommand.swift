@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import WavesAnalysis
+import WavesCoding
 import WavesCore
 import WavesReport
 
@@ -33,7 +35,8 @@ struct ReportCommand: ParsableCommand {
         o.includeText = includeText
         o.maxTrajectories = maxTrajectories
         o.generatedAt = Timestamp.now
-        let report = try ReportGenerator.build(bundle: bundle, options: o)
+        var report = try ReportGenerator.build(bundle: bundle, options: o)
+        report.qualitative = Self.qualitative(directory: options.directory, includeText: includeText)
         StudyOptions.reportSetAside(report.setAside)
         let text = ReportGenerator.render(report)
         guard let out, let target else { Output.out(text, terminator: ""); return }
@@ -45,5 +48,16 @@ struct ReportCommand: ParsableCommand {
         Output.out("Wrote \(url.path) (\(text.utf8.count / 1024) KB, \(report.scales.count) scale section(s)\(includeText ? ", free text included" : "")).")
         Output.out("Main findings:")
         for f in report.findings { Output.out("  - \(f)") }
+    }
+
+    /// The joint display of the study's coding (the codebook coded so far, consensus where
+    /// present), with exemplar answers only when free text is included; nil without coding.
+    static func qualitative(directory: URL, includeText: Bool) -> QualitativeSection? {
+        guard let project = try? CodingProject.load(directory: directory, codebook: nil), !project.coders.isEmpty,
+              let (coding, source, _) = try? project.effectiveCoding(), !coding.isEmpty,
+              let d = try? JointDisplay.build(data: project.data, codebook: project.codebook, units: project.units, coding: coding, source: source)
+        else { return nil }
+        return QualitativeSection(display: d, exemplars: includeText
+            ? JointDisplay.exemplars(codebook: project.codebook, units: project.units, coding: coding) : [])
     }
 }

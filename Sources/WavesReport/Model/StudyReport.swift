@@ -21,6 +21,10 @@ public struct StudyReport: Sendable {
     public var notes: [String]
     /// Stored answers to scale items that their item's rules reject, treated as missing.
     public var setAside: [SetAsideAnswer] = []
+    /// Participant flow, attrition, results paragraphs (issue 15); nil when not built.
+    public var reviewers: ReviewerSections? = nil
+    /// The joint display of the qualitative coding (issue 19); set by the caller that reads the coding.
+    public var qualitative: QualitativeSection? = nil
 }
 
 /// What the report contains and how it is written.

@@ -20,6 +20,7 @@ struct HTMLRenderer {
         if report.scales.isEmpty { body += "<p class=\"note\">No scale sections: no instrument of this study defines a scale.</p>" }
         for (i, s) in report.scales.enumerated() { body += scale(s, number: "3.\(i + 1)") }
         body += "</section>"
+        body += reviewers()
         body += texts()
         body += methods()
         body += "<footer><p>Made by Waves from the study folder's store. Every number on this page is what the analysis commands "
@@ -36,7 +37,7 @@ struct HTMLRenderer {
         for (i, sc) in report.scales.enumerated() {
             s += "<li><a href=\"#\(sc.anchor)\">3.\(i + 1) \(SafeText.html(sc.label))</a></li>"
         }
-        s += "</ol></li><li><a href=\"#texts\">4. Free-text answers</a></li><li><a href=\"#methods\">5. Methods and references</a></li></ol></nav>"
+        s += "</ol></li>" + reviewersTOC() + "<li><a href=\"#texts\">4. Free-text answers</a></li><li><a href=\"#methods\">5. Methods and references</a></li></ol></nav>"
         return s
     }
 
