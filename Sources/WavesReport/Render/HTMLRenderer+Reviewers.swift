@@ -29,7 +29,7 @@ extension HTMLRenderer {
 
     func flow(_ f: FlowReport) -> String {
         var s = "<section id=\"flow\"><h2>Participant flow</h2>"
-        s += Self.figure(FlowDiagram.svg(f), caption: "Participant flow by wave (CHERRIES; STROBE item 13). The same counts as `waves flow --json`.")
+        s += Self.figure(FlowDiagram.svg(f), caption: "Participant flow by wave (CHERRIES; STROBE item 13). The same counts as waves flow --json.")
         var t = HTMLTable("flow", caption: "Participants per wave", header: ["wave", "enrolled", "invited", "consented", "started", "completed", "analysed", "withdrawn", "lost"])
         for w in f.waves {
             t.add([.text(w.wave), .num(String(w.enrolled), key: "enrolled"), .num(w.invited.map(String.init) ?? "not recorded", key: "invited"),
@@ -128,7 +128,7 @@ extension HTMLRenderer {
             let qb = ScatterPlot.svg(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
                                      points: LMMDiagnostics.qq(d.modes.map(\.intercept)).map { ($0.theoretical, $0.sample) },
                                      xTitle: "normal quantile", yTitle: "random intercept", reference: .quartiles)
-            s += "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\">" + rf + qr + qb + "</div>"
+            s += "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\" style=\"display:flex;flex-wrap:wrap;gap:8px\">" + rf + qr + qb + "</div>"
         }
         return s + "</section>"
     }
