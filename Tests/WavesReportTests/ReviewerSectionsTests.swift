@@ -108,4 +108,33 @@ final class ReviewerSectionsTests: XCTestCase {
             }
         }
     }
+
+    /// The main table's "p adj." column: Holm over the shown p of every scale (by hand); with
+    /// `adjustment = .benjaminiHochberg` the Benjamini-Hochberg values (by hand) and the name.
+    func testMainTableAdjustsAcrossScales() throws {
+        let (bundle, report, html, _) = try built()
+        let p = report.scales.map { $0.change.value?.corrected.first { $0.effect == "wave" }?.p }
+        let present = p.indices.filter { p[$0] != nil }
+        let m = present.count
+        XCTAssertGreaterThan(m, 2)
+        let order = present.sorted { p[$0]! < p[$1]! }
+        var holm = [Double?](repeating: nil, count: p.count), running = 0.0
+        for (i, k) in order.enumerated() { running = max(running, Double(m - i) * p[k]!); holm[k] = min(1, running) }
+        var bh = [Double?](repeating: nil, count: p.count); running = .infinity
+        for (i, k) in order.enumerated().reversed() { running = min(running, Double(m) / Double(i + 1) * p[k]!); bh[k] = min(1, running) }
+        let sec = try XCTUnwrap(HTMLProbe.section(html, id: "findings"))
+        XCTAssertTrue(sec.contains("p adj. (Holm)"))
+        for (i, sc) in report.scales.enumerated() {
+            XCTAssertEqual(HTMLProbe.cell(sec, table: "findings", row: sc.qualifiedName, key: "p_adjusted"), Expect.p(holm[i]), sc.qualifiedName)
+        }
+        var o = ReportOptions()
+        o.adjustment = .benjaminiHochberg
+        let other = ReportGenerator.render(try ReportGenerator.build(bundle: bundle, options: o), format: .html)
+        let sec2 = try XCTUnwrap(HTMLProbe.section(other, id: "findings"))
+        XCTAssertTrue(sec2.contains("p adj. (Benjamini-Hochberg)"))
+        for (i, sc) in report.scales.enumerated() {
+            XCTAssertEqual(HTMLProbe.cell(sec2, table: "findings", row: sc.qualifiedName, key: "p_adjusted"), Expect.p(bh[i]), sc.qualifiedName)
+        }
+        XCTAssertTrue(try XCTUnwrap(HTMLProbe.section(other, id: "results")).contains("Benjamini-Hochberg-adjusted across"))
+    }
 }

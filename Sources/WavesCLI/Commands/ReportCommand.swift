@@ -16,11 +16,13 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("include-text"), help: "Include the free-text (diary) answers, which are personal data.") var includeText = false
     @Option(help: "At most this many individual trajectories per plot (an evenly spread sample).") var maxTrajectories: Int = 200
     @Flag(help: "Print no summary of the main findings.") var quiet = false
+    @Option(help: "Adjustment of the change p-values across scales: holm (default) or BH.") var adjust: String = "holm"
     @OptionGroup var fileMode: OutputModeOption
 
     func validate() throws {
         guard ReportOptions.Format(rawValue: format) != nil else { throw ValidationError("--format takes html or md") }
         if format == "html" && out == nil { throw ValidationError("--out FILE is needed for the HTML report (for example --out report.html)") }
+        if adjust != "holm" && adjust != "BH" { throw ValidationError("--adjust takes holm or BH") }
         if maxTrajectories < 0 { throw ValidationError("--max-trajectories must be 0 or more") }
     }
 
@@ -34,6 +36,7 @@ struct ReportCommand: ParsableCommand {
         o.format = ReportOptions.Format(rawValue: format)!
         o.includeText = includeText
         o.maxTrajectories = maxTrajectories
+        o.adjustment = adjust == "BH" ? .benjaminiHochberg : .holm
         o.generatedAt = Timestamp.now
         var report = try ReportGenerator.build(bundle: bundle, options: o)
         report.qualitative = Self.qualitative(directory: options.directory, includeText: includeText)

@@ -6,7 +6,7 @@ import WavesStore
 
 /// Builds `ReviewerSections` from the instrument data the report has already loaded.
 enum ReviewerSectionsBuilder {
-    static func build(bundle: StudyBundle, loaded: [String: InstrumentData]) throws -> ReviewerSections {
+    static func build(bundle: StudyBundle, loaded: [String: InstrumentData], adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
         let store = ResponseStore(url: bundle.study.storeURL)
         let contents = store.exists ? try store.read() : StoreContents(records: [], problems: [])
         let flow = FlowAnalysis.run(StudyData(bundle: bundle, contents: contents))
@@ -18,7 +18,7 @@ enum ReviewerSectionsBuilder {
                 attrition.append((q, s.label, Outcome.run { try AttritionAnalysis.run(data: data, bundle: bundle, scale: q, to: nil) }))
             }
         }
-        let results = Outcome.run { try ResultsAnalysis.run(bundle: bundle, adjustment: .holm, loaded: loaded) }
+        let results = Outcome.run { try ResultsAnalysis.run(bundle: bundle, adjustment: adjustment, loaded: loaded) }
         return ReviewerSections(flow: flow, attrition: attrition, results: results)
     }
 }

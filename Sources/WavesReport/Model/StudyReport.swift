@@ -1,6 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStats
 import WavesStore
 
 /// Everything the report shows, gathered once and rendered as HTML or Markdown.
@@ -46,6 +47,8 @@ public struct ReportOptions: Sendable, Equatable {
     /// Bootstrap replicates for reliability intervals (0: none) and their seed.
     public var bootstrap = 0
     public var seed: UInt64 = 1
+    /// Adjustment of the change p-values across the study's scales (main table, results paragraphs).
+    public var adjustment: MultipleComparisons.Method = .holm
     public init() {}
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStats
 
 /// The reviewers' sections of the HTML page: participant flow, attrition, results paragraphs
 /// (change adjusted across scales), effect sizes with intervals, estimated marginal means,
@@ -16,6 +17,16 @@ extension HTMLRenderer {
         }
         if report.qualitative != nil { s += "<li><a href=\"#qualitative\">Qualitative coding</a></li>" }
         return s
+    }
+
+    /// "Holm" or "Benjamini-Hochberg".
+    static func adjustmentName(_ m: MultipleComparisons.Method) -> String {
+        switch m { case .holm: return "Holm"; case .bonferroni: return "Bonferroni"; case .benjaminiHochberg: return "Benjamini-Hochberg" }
+    }
+
+    /// The main table's p of the wave effect (corrected as shown) of every scale, adjusted across the scales.
+    static func adjustedWaveP(_ report: StudyReport) -> [Double?] {
+        MultipleComparisons.adjust(report.scales.map { sc in sc.change.value?.corrected.first { $0.effect == "wave" }?.p }, method: report.options.adjustment)
     }
 
     func reviewers() -> String {
