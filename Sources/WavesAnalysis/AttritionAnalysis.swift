@@ -141,7 +141,9 @@ public enum AttritionAnalysis {
         if cols.count >= 2 {
             do {
                 let r = try LittleMCAR.test(Matrix(rows: nRows, cols: cols.count, values: rows))
-                little = .init(chisq: r.chisq, df: r.df, p: r.p, patterns: r.patterns, n: r.n, waves: cols.map { data.waves[$0].id })
+                if r.chisq.isFinite {
+                    little = .init(chisq: r.chisq, df: r.df, p: r.p, patterns: r.patterns, n: r.n, waves: cols.map { data.waves[$0].id })
+                } else { notes.append("Little's test: the statistic is not finite (a covariance block is near singular).") }
                 if !r.converged { notes.append("Little's test: EM stopped before converging after \(r.iterations) iterations.") }
             } catch {
                 notes.append("Little's test could not be computed: \(error.localizedDescription)")
@@ -154,7 +156,7 @@ public enum AttritionAnalysis {
         var report = AttritionReport(
             scale: scale.id, instrument: inst.id, baselineWave: first.id, toWave: last.id,
             completers: .init(n: comp.count, mean: cd.mean, sd: cd.sd), dropouts: .init(n: drop.count, mean: dd.mean, sd: dd.sd),
-            welch: welchResult.map { .init(t: $0.t, df: $0.df, p: $0.p) }, hedgesG: g?.g, gCI: g?.ci?.values,
+            welch: welchResult.flatMap { $0.t.isFinite && $0.df.isFinite && $0.p.isFinite ? .init(t: $0.t, df: $0.df, p: $0.p) : nil }, hedgesG: g?.g, gCI: g?.ci?.values,
             roles: roles, fisherP: fisher, littleMCAR: little, sentence: "", notes: notes)
         report.sentence = AttritionSentence.make(report, scaleLabel: scale.label)
         return report

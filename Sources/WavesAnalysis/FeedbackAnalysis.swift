@@ -72,6 +72,18 @@ public enum FeedbackAnalysis {
     }
 
     public static func run(bundle: StudyBundle, participant: String, data: [InstrumentData]) throws -> FeedbackReport {
+        var cache = ChangeCache()
+        return try run(bundle: bundle, participant: participant, data: data, cache: &cache)
+    }
+
+    /// The reliable-change analyses already run, by instrument, scale and waves (`--all` runs each once).
+    public struct ChangeCache: Sendable {
+        var reports: [String: RCIReport?] = [:]
+        public init() {}
+    }
+
+    /// The same, reusing the reliable-change analyses of earlier participants.
+    public static func run(bundle: StudyBundle, participant: String, data: [InstrumentData], cache: inout ChangeCache) throws -> FeedbackReport {
         guard participants(in: data).contains(participant) else {
             throw AnalysisError.invalidArgument("participant '\(participant)' has no answers to any scale in this study")
         }
@@ -94,8 +106,10 @@ public enum FeedbackAnalysis {
                 let lo = items.compactMap { $0.responseSet?.minValue ?? $0.min }.min() ?? 0
                 let hi = items.compactMap { $0.responseSet?.maxValue ?? $0.max }.max() ?? 1
                 let k = scale.score == .sum ? Double(items.count) : 1
+                // A scale the participant never answered (e.g. one for another role) is left out.
+                guard waves.contains(where: { $0.score != nil }) else { continue }
                 scales.append(.init(instrument: d.instrument.id, scale: scale.id, label: scale.label, minimum: lo * k, maximum: hi * k,
-                                    waves: waves, change: change(d, scale: scale, participant: p, given: given)))
+                                    waves: waves, change: change(d, scale: scale, participant: p, given: given, cache: &cache)))
             }
         }
         return FeedbackReport(study: bundle.study.id, studyTitle: bundle.study.title, participant: participant, scales: scales, caution: caution)
@@ -103,24 +117,28 @@ public enum FeedbackAnalysis {
 
     /// Reliable change from the participant's first to their last wave with a score (Jacobson & Truax 1991,
     /// as `waves rci`: reliability alpha at the earlier wave).
-    static func change(_ d: InstrumentData, scale: Scale, participant p: Int, given: [Wave]) -> FeedbackReport.Change {
+    static func change(_ d: InstrumentData, scale: Scale, participant p: Int, given: [Wave], cache: inout ChangeCache) -> FeedbackReport.Change {
         let m = d.scores(scale: scale)
         let have = given.filter { w in d.waveIndex(w.id).map { !m[p, $0].isNaN } ?? false }
         guard let first = have.first, let last = have.last, first.id != last.id else {
             return .init(from: have.first?.id ?? given.first?.id ?? "", to: have.last?.id ?? given.last?.id ?? "", rc: nil, category: nil,
-                         reliability: nil, words: "Change needs your scores at two waves; there is only \(have.count == 1 ? "one" : "none") so far.")
+                         reliability: nil, words: have.isEmpty ? "You have no score on this questionnaire." : "Change needs your scores at two waves; there is one so far.")
         }
         let id = d.participants[p]
-        guard let r = try? PsychometricsAnalysis.reliableChange(data: d, scale: scale, from: first, to: last, reliability: nil),
+        let key = "\(d.instrument.id).\(scale.id) \(first.id) \(last.id)"
+        if cache.reports[key] == nil {
+            cache.reports[key] = .some(try? PsychometricsAnalysis.reliableChange(data: d, scale: scale, from: first, to: last, reliability: nil))
+        }
+        guard let r = cache.reports[key] ?? nil,
               let row = r.participants.first(where: { $0.participant == id }) else {
             return .init(from: first.id, to: last.id, rc: nil, category: nil, reliability: nil,
                          words: "Whether your score changed reliably cannot be worked out yet (the group is too small to estimate the questionnaire's measurement error).")
         }
         let words: String
         switch row.category {
-        case "increase": words = "Your score rose from \(first.id) to \(last.id) by more than the questionnaire's measurement error: a reliable increase."
-        case "decrease": words = "Your score fell from \(first.id) to \(last.id) by more than the questionnaire's measurement error: a reliable decrease."
-        case "no_change": words = "Your score from \(first.id) to \(last.id) changed by no more than the questionnaire's measurement error: no reliable change."
+        case "increase": words = "Your score rose from \(first.label) to \(last.label) by more than the questionnaire's measurement error: a reliable increase."
+        case "decrease": words = "Your score fell from \(first.label) to \(last.label) by more than the questionnaire's measurement error: a reliable decrease."
+        case "no_change": words = "Your score from \(first.label) to \(last.label) changed by no more than the questionnaire's measurement error: no reliable change."
         default: words = "Whether your score changed reliably cannot be worked out."
         }
         return .init(from: first.id, to: last.id, rc: row.rc, category: row.category, reliability: r.reliability, words: words)

@@ -108,7 +108,7 @@ public enum ResultsAnalysis {
                 let lm = probe.nParticipants < MixedModelAnalysis.smallSample
                     ? try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .linear, betweenRole: false, slopes: false, df: .kenwardRoger)
                     : probe
-                if let f = lm.fixed.first(where: { $0.term == "time" }) {
+                if let f = lm.fixed.first(where: { $0.term == "time" }), f.estimate.isFinite, f.se.isFinite, f.t.isFinite {
                     r.slope = .init(estimate: f.estimate, se: f.se, df: f.df, t: f.t, p: f.p, dfMethod: lm.dfMethod,
                                     nParticipants: lm.nParticipants, nObs: lm.nObs)
                 }

@@ -34,8 +34,9 @@ struct FeedbackCommand: ParsableCommand {
             let folder = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
             let people = FeedbackAnalysis.participants(in: data)
             var used = Set<String>()
+            var cache = FeedbackAnalysis.ChangeCache()
             for p in people {
-                let r = try FeedbackAnalysis.run(bundle: bundle, participant: p, data: data)
+                let r = try FeedbackAnalysis.run(bundle: bundle, participant: p, data: data, cache: &cache)
                 let name = Self.fileName(p, used: &used) + (md ? ".md" : ".html")
                 let target = try OutputTarget(folder.appendingPathComponent(name), mode: fileMode.mode, protecting: files)
                 try write(md ? FeedbackPage.markdown(r) : FeedbackPage.html(r), to: target)
