@@ -88,6 +88,18 @@ final class StudyFilesTests: XCTestCase {
         XCTAssertNotNil(refusal(root.appendingPathComponent("hard.jsonl").path))
     }
 
+    /// An instrument from the shared instruments folder (`shared: NAME`) is protected where it really is.
+    func testSharedInstrumentIsProtected() throws {
+        let shared = root.appendingPathComponent("shared-instruments")
+        try fm.createDirectory(at: shared, withIntermediateDirectories: true)
+        try Data("x\n".utf8).write(to: shared.appendingPathComponent("common.yaml"))
+        let s = Study(id: "s", title: "S", roles: ["a"], waves: [], instruments: [StudyInstrument(path: "shared:common.yaml")],
+                      roster: nil, directory: study)
+        let f = StudyFiles(study: s, folders: StudyFolders(study: study, sharedInstruments: shared))
+        XCTAssertThrowsError(try f.check(shared.appendingPathComponent("common.yaml")))
+        XCTAssertNoThrow(try f.check(shared.appendingPathComponent("other.yaml")))
+    }
+
     func testOrdinaryOutputsAreAccepted() throws {
         for p in [root.appendingPathComponent("report.html").path, study.appendingPathComponent("report.html").path,
                   study.appendingPathComponent("exports/new/w.csv").path, study.appendingPathComponent("datasets.csv").path] {

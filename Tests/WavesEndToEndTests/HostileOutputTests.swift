@@ -13,6 +13,8 @@ final class HostileOutputTests: XCTestCase {
     override func setUpWithError() throws {
         dir = WavesProcess.tempDir("hostile")
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("hostile-text"), to: dir.appendingPathComponent("study"))
+        // git keeps the fixture's store 0644; private, as a real store is, so stderr holds only what the test looks for.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: study + "/data/responses.jsonl")
     }
     override func tearDown() { try? FileManager.default.removeItem(at: dir) }
 

@@ -46,6 +46,7 @@ struct PowerCommand: ParsableCommand {
     @Option(help: "What --target-power searches: effect or participants.") var search = "effect"
     @Option(help: "Bisection tolerance of the effect search (default: 1/256 of the bracket).") var precision: Double?
     @Option(help: "Write the power curve as an SVG file.") var svg: String?
+    @OptionGroup var fileMode: OutputModeOption
     @Option(help: "Worker threads (default: every core); the output does not depend on it.") var jobs: Int?
     @Flag(help: "JSON output.") var json = false
 
@@ -96,7 +97,7 @@ struct PowerCommand: ParsableCommand {
         // The chart's path is checked before the simulations, so a refusal costs no waiting.
         let chart = svg.map { URL(fileURLWithPath: $0).standardizedFileURL }
         let studyForCheck = bundle ?? (try? options.loadBundle())
-        if let chart { try PowerChartFile.refuseStudyFiles(chart, studyDirectory: options.directory, bundle: studyForCheck) }
+        let chartTarget = try chart.map { try PowerChartFile.target($0, studyDirectory: options.directory, bundle: studyForCheck, mode: fileMode.mode) }
         var total: Int? = nil
         if targetPower == nil {
             total = sims * r.participants.count + (r.participants.count == 1 && svg != nil ? sims * (PowerPlanner.curveGrid.count - 1) : 0)
@@ -111,7 +112,7 @@ struct PowerCommand: ParsableCommand {
             throw error
         }
         var wrote: String? = nil
-        if let chart { wrote = try PowerChartFile.write(report, to: chart, studyDirectory: options.directory, bundle: studyForCheck) }
+        if let chartTarget { wrote = try PowerChartFile.write(report, to: chartTarget) }
         if json { try JSONOutput.print(report); return }
         var text = PowerOutputText.render(report)
         if let wrote { text += "\nWrote the power curve to \(wrote)." }

@@ -59,11 +59,10 @@ enum PowerOutputText {
 /// Writes the power curve of `--svg` (0600, never over the study's own files).
 enum PowerChartFile {
     /// Writes the chart and returns the path written.
-    static func write(_ r: PowerReport, to url: URL, studyDirectory: URL, bundle: StudyBundle?) throws -> String {
+    static func write(_ r: PowerReport, to target: OutputTarget) throws -> String {
         guard let curve = r.curve, !curve.series.isEmpty else {
             throw CLIFailure("no power curve to draw: give several --participants, or one with an --effect")
         }
-        try refuseStudyFiles(url, studyDirectory: studyDirectory, bundle: bundle)
         let series = curve.series.map { s in
             PowerCurveSeries(name: s.label, points: s.points.map { PowerCurvePoint(x: $0.x, power: $0.power, lower: $0.ci[0], upper: $0.ci[1]) })
         }
@@ -72,8 +71,8 @@ enum PowerChartFile {
         let desc = "Power against \(curve.x == "participants" ? "the number of participants" : "the effect"), \(PowerText.count(r.sims)) simulations per point, seed \(r.seed), with 95% Clopper-Pearson intervals."
         let svg = PowerCurve.standalone(id: "power-curve", title: title, desc: desc, xTitle: xTitle, series: series,
                                         target: r.search?.target, alpha: r.alpha)
-        try writePrivate(Data(svg.utf8), to: url)
-        return url.path
+        try target.write(svg, role: "the power curve")
+        return target.url.path
     }
 
     static func effectName(_ r: PowerReport) -> String {
@@ -85,65 +84,22 @@ enum PowerChartFile {
         }
     }
 
-    // TODO(merge): use the shared output-path check
-    /// Refuses a path inside a study's data/ folder, and a study's own files (study.yaml, the
-    /// roster, an instrument), symlinks resolved: for the study of --study and for any study
-    /// folder (one holding study.yaml) that encloses the path.
-    static func refuseStudyFiles(_ url: URL, studyDirectory: URL, bundle: StudyBundle?) throws {
-        let target = url.resolvingSymlinksInPath()
-        var studies: [(URL, StudyBundle?)] = [(studyDirectory.resolvingSymlinksInPath(), bundle)]
-        var dir = target.deletingLastPathComponent()
+    /// The checked output of `--svg`: never over the files of the study of `--study` nor of any
+    /// study folder (one holding study.yaml) that encloses the path (`StudyFiles`, the one
+    /// check of every output), 0600 unless `--mode` widens it.
+    static func target(_ url: URL, studyDirectory: URL, bundle: StudyBundle?, mode: OutputMode) throws -> OutputTarget {
+        var studies: [Study] = bundle.map { [$0.study] } ?? []
+        var dir = url.resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" && !dir.path.isEmpty {
             if FileManager.default.fileExists(atPath: dir.appendingPathComponent("study.yaml").path),
-               !studies.contains(where: { $0.0.path == dir.path }) {
-                studies.append((dir, try? StudyLoader.load(directory: dir)))
+               !studies.contains(where: { $0.directory.resolvingSymlinksInPath().path == dir.path }) {
+                if let b = try? StudyLoader.load(directory: dir) { studies.append(b.study) }
+                else { throw CLIFailure("\(url.path) is inside the study folder \(dir.path), which cannot be read; write the chart elsewhere") }
             }
             dir = dir.deletingLastPathComponent()
         }
-        for (study, b) in studies {
-            let data = study.appendingPathComponent("data").path
-            if target.path == data || target.path.hasPrefix(data + "/") {
-                throw CLIFailure("\(url.path) is inside the study's data/ folder, which holds the responses; write the chart elsewhere")
-            }
-            var protected = [study.appendingPathComponent("study.yaml")]
-            if let b {
-                if let roster = b.study.roster { protected.append(study.appendingPathComponent(roster)) }
-                for i in b.instruments {
-                    protected.append(i.path.hasPrefix("/") ? URL(fileURLWithPath: i.path) : study.appendingPathComponent(i.path))
-                }
-            }
-            if protected.contains(where: { $0.resolvingSymlinksInPath().path == target.path }) {
-                throw CLIFailure("\(url.path) is one of the study's own files; write the chart elsewhere")
-            }
-        }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir), isDir.boolValue {
-            throw CLIFailure("\(url.path) is a folder; give a file name for the chart (e.g. power.svg)")
-        }
-    }
-
-    /// Writes to a new 0600 file beside the target, then renames it over the target (a symlink at
-    /// the target is replaced, never followed).
-    static func writePrivate(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw CLIFailure("cannot write the chart to \(url.path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; break }
-                off += n
-            }
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(temp.path, url.path) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temp.path)
-            throw CLIFailure("cannot write the chart to \(url.path): \(why)")
-        }
+        guard let first = studies.first else { return OutputTarget(unchecked: url, mode: mode) }
+        for s in studies.dropFirst() { _ = try OutputTarget(url, option: "--svg", mode: mode, protecting: StudyFiles(study: s)) }
+        return try OutputTarget(url, option: "--svg", mode: mode, protecting: StudyFiles(study: first))
     }
 }

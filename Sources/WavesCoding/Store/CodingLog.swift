@@ -1,16 +1,16 @@
 import Foundation
 import WavesCore
+import WavesStore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One coder's file, `data/coding/<coder>.jsonl`: decisions appended, never rewritten.
 ///
-/// Appends follow the response store's pattern: one `write` of a whole line under an
-/// exclusive `flock`, then `fsync`; the file is created mode 0600 (the folder 0700) and a
+/// Appends go through `AppendLog`, the one primitive for `data/`: one `write` of a whole line
+/// under an exclusive `flock`, then `fsync`; the file is created mode 0600 (the folder 0700) and a
 /// symbolic link in its place is refused. A torn last line (a crash mid-write) is kept as it
 /// is, reported by `read`, and the next append starts on a fresh line.
-// TODO(merge): use the shared data-log append
 public struct CodingLog: Sendable {
     /// The folder of coders' files inside a study.
     public static let folder = "data/coding"
@@ -39,49 +39,33 @@ public struct CodingLog: Sendable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
 
-    /// Appends one decision as one line.
+    /// The append-only log under `data/coding/` (the one append primitive of `data/`).
+    var log: AppendLog { AppendLog(url: url, role: "the coding file") }
+
+    /// Appends one decision as one line (locked, no links, 0600, torn-line safe: `AppendLog`).
     public func append(_ decision: CodingDecision) throws {
-        let path = url.path
-        func fail(_ op: String, _ e: Int32) -> CodingError { .io(path: displayPath, operation: op, reason: String(cString: strerror(e))) }
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch { throw CodingError.io(path: Self.folder, operation: "create the folder", reason: error.localizedDescription) }
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw CodingError.io(path: displayPath, operation: "append", reason: "it is a symbolic link; Waves writes only to a plain file there") }
-            throw fail("open the coding file", errno)
+        do { try log.append(Array((decision.jsonLine + "\n").utf8)) } catch let e as FileIOError {
+            throw CodingError.io(path: displayPath, operation: e.operation, reason: e.reason)
         }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw fail("lock the coding file", errno) }
-        defer { flock(fd, LOCK_UN) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw fail("inspect the coding file", errno) }
-        let size = st.st_size
-        var bytes = Array((decision.jsonLine + "\n").utf8)
-        if size > 0 {
-            var last: UInt8 = 0
-            if pread(fd, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
-        }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written != bytes.count {
-            let e = errno
-            _ = ftruncate(fd, size)   // never leave half a line of ours
-            throw fail("append to the coding file", written < 0 ? e : ENOSPC)
-        }
-        guard fsync(fd) == 0 else { throw fail("flush the coding file to disk", errno) }
     }
 
     /// Every readable line, in file order, and a located problem for each line that is not.
     public func read() throws -> CodingLogContents {
-        guard exists else { return CodingLogContents(decisions: [], problems: []) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw CodingError.io(path: displayPath, operation: "read the coding file", reason: error.localizedDescription)
+        // Read without following a link, as every file under data/ (`AppendLog`).
+        var bytes: [UInt8] = []
+        do {
+            guard let file = try log.openForReading() else { return CodingLogContents(decisions: [], problems: []) }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+                if n <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<n])
+            }
+        } catch let e as FileIOError {
+            throw CodingError.io(path: displayPath, operation: e.operation, reason: e.reason)
         }
         var decisions: [(decision: CodingDecision, line: Int)] = []
         var problems: [Problem] = []
-        let bytes = [UInt8](data)
         var start = 0, lineNo = 0
         while start < bytes.count {
             let nl = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))

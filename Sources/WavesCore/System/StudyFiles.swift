@@ -16,12 +16,18 @@ public struct StudyFiles: Sendable {
     private var files: [(path: String, what: String)] = []
     private var folders: [(path: String, what: String)] = []
 
-    public init(study: Study) {
+    /// `folders` locates `shared: NAME` instruments (default: the shared folder named by the environment).
+    public init(study: Study, folders: StudyFolders? = nil) {
         directory = study.directory
         protect(study.storeURL, as: "the study's response store")
         protect(study.directory.appendingPathComponent("study.yaml"), as: "the study file study.yaml")
         if let r = study.roster { protect(study.directory.appendingPathComponent(r), as: "the study's roster") }
-        for i in study.instruments { protect(study.directory.appendingPathComponent(i.path), as: "an instrument file of the study") }
+        let folders = folders ?? StudyFolders.fromEnvironment(study: study.directory)
+        for i in study.instruments {
+            // A `shared: NAME` instrument lives in the shared instruments folder: protect that file.
+            let file = (try? StudyPath.resolve(i.path, kind: .instrument, in: folders)) ?? study.directory.appendingPathComponent(i.path)
+            protect(file, as: "an instrument file of the study")
+        }
         protectFolder(study.directory.appendingPathComponent("data"),
                       as: "inside the study's data folder (store, drafts, consent, invitations, keys, coding)")
         protectFolder(study.directory.appendingPathComponent("instruments"), as: "inside the study's instruments folder")

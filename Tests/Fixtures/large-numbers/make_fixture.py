@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes the large-numbers study (run from this folder; deterministic).
 
-A `number` item without bounds belongs to a scale, so whatever a participant types is scored,
-analysed, plotted and exported: answers of 1e20, 1e308 and -1e308 next to ordinary hours.
+A `number` item whose bounds the evaluator set to +-1e308 belongs to a scale, so whatever a
+participant types is scored, analysed, plotted and exported: answers of 1e20, 1e308 and -1e308
+next to ordinary hours. (Without bounds such answers are set aside by the default range of
+AnswerRules, +-1e9; the bounds keep the values in play so that formatting and plotting are tested.)
 Adversarial test round 1 (F2): `waves report` trapped on such values."""
 import hashlib, json, os
 
@@ -25,8 +27,8 @@ id: hours
 version: 1.0.0
 title: Hours worked
 items:
-  - {id: h1, type: number, text: Hours on the ward last week}
-  - {id: h2, type: number, text: Hours studying last week}
+  - {id: h1, type: number, min: -1.0e308, max: 1.0e308, text: Hours on the ward last week}
+  - {id: h2, type: number, min: -1.0e308, max: 1.0e308, text: Hours studying last week}
 scales:
   - id: workload
     label: Workload

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WavesSurvey
 
 /// A temporary copy of the fixture study, a `waves serve --rehearsal` on a free loopback port,
 /// and OpenSSH clients pointed at it.
@@ -85,7 +86,8 @@ final class ServeHarness {
     }
 
     func draftExists(_ participant: String) -> Bool {
-        FileManager.default.fileExists(atPath: study.appendingPathComponent("data/drafts/\(participant)__w1__short.json").path)
+        FileManager.default.fileExists(atPath: DraftStore(directory: study.appendingPathComponent("data/drafts"))
+            .url(participant: participant, wave: "w1", instrument: "short").path)
     }
 
     deinit {
