@@ -55,6 +55,8 @@ public struct LMMReport: Encodable, Sendable {
     public var dfMethod: MixedModelAnalysis.DFMethod
     /// Per role (the reference role first), then per wave.
     public var emmeans: [EMMean]
+    /// Residuals, fitted values and random-effect modes for the report's diagnostic plots (not in `--json`).
+    public var diagnostics: LMMDiagnostics?
     /// Set when Kenward-Roger df are advisable (fewer than `MixedModelAnalysis.smallSample` participants under Satterthwaite).
     @NullCodable public var dfRecommendation: String?
     enum CodingKeys: String, CodingKey {
@@ -171,11 +173,14 @@ public enum MixedModelAnalysis {
         let rnd = LMMReport.Random(participantVar: fit.random.participantVar, residualVar: fit.random.residualVar,
                                    slopeVar: fit.hasRandomSlope ? NullCodable(wrappedValue: fit.random.slopeVar) : nil,
                                    interceptSlopeCor: fit.hasRandomSlope ? NullCodable(wrappedValue: fit.random.interceptSlopeCor) : nil)
-        return LMMReport(scale: scale.id, instrument: inst.id, time: time, between: betweenRole ? "role" : nil, slopes: slopes,
+        var report = LMMReport(scale: scale.id, instrument: inst.id, time: time, between: betweenRole ? "role" : nil, slopes: slopes,
                          formula: formula, nObs: fit.nObs, nParticipants: fit.nSubjects,
                          fixed: fit.fixed.map { LMMReport.Fixed(term: $0.term, estimate: $0.estimate, se: $0.se, df: $0.df, t: $0.t, p: $0.p) },
                          random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings,
                          setAside: SetAsideAnswers(data.setAside(scale: scale)),
                          dfMethod: dfMethod, emmeans: emmeans, dfRecommendation: recommendation)
+        report.diagnostics = LMMDiagnostics(fit.diagnostics(y: y, subject: subject, fixed: x, randomSlope: slopeCov),
+                                            subject: subject, waveOf: waveOf, participants: data.participants, waves: waves.map(\.id))
+        return report
     }
 }

@@ -30,6 +30,10 @@ public struct WavesCommand: ParsableCommand {
             VerifyCommand.self,
             InstrumentsCommand.self,
             QualityCommand.self,
+            AttritionCommand.self,
+            FlowCommand.self,
+            FeedbackCommand.self,
+            ResultsCommand.self,
         ]
     )
 

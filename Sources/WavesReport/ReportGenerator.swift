@@ -15,8 +15,10 @@ public enum ReportGenerator {
         var notes: [String] = []
         var sections: [ScaleSection] = []
         var setAside: [SetAsideAnswer] = []
+        var loaded: [String: InstrumentData] = [:]
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try InstrumentData.load(bundle, instrument: inst)
+            loaded[inst.id] = data
             let scaled = Set(inst.scales.flatMap(\.items))
             setAside += data.setAside.filter { scaled.contains($0.item) }
             let builder = ScaleSectionBuilder(bundle: bundle, data: data, options: options)
@@ -28,6 +30,9 @@ public enum ReportGenerator {
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
                                  texts: options.includeText ? survey.textWaves(maxAnswers: options.maxTextAnswers) : nil,
                                  findings: [], notes: notes, setAside: setAside)
+        do { report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, loaded: loaded, adjustment: options.adjustment) } catch {
+            report.notes.append("The flow, attrition and results sections could not be built: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
+        }
         report.findings = Findings.lines(report)
         return report
     }

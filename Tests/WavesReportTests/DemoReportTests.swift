@@ -48,7 +48,9 @@ final class DemoReportTests: XCTestCase {
         XCTAssertEqual(report.scales.filter { $0.rci.value == nil }.map(\.qualifiedName), ["identity.mentor_role"])
         // Every figure carries an accessible title and description.
         let svgs = html.components(separatedBy: "<svg ").dropFirst()
-        XCTAssertEqual(svgs.count, 1 + 2 * scaleCount + report.scales.filter { $0.rci.value != nil }.count)
+        // Updated for issue 15: + 1 flow diagram and 3 diagnostic plots per scale with a mixed model.
+        XCTAssertEqual(svgs.count, 1 + 2 * scaleCount + report.scales.filter { $0.rci.value != nil }.count
+                       + 1 + 3 * report.scales.filter { $0.lmm.value?.diagnostics != nil }.count)
         for s in svgs {
             XCTAssertTrue(s.contains("role=\"img\"") && s.contains("aria-labelledby=") && s.contains("<title id=") && s.contains("<desc id="))
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import WavesAnalysis
+import WavesCoding
 import WavesCore
 import WavesReport
 
@@ -14,10 +16,12 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("include-text"), help: "Include the free-text (diary) answers, which are personal data.") var includeText = false
     @Option(help: "At most this many individual trajectories per plot (an evenly spread sample).") var maxTrajectories: Int = 200
     @Flag(help: "Print no summary of the main findings.") var quiet = false
+    @Option(help: "Adjustment of the change p-values across scales: holm (default) or BH.") var adjust: String = "holm"
     @OptionGroup var fileMode: OutputModeOption
 
     func validate() throws {
         if format == .html && out == nil { throw ValidationError("--out FILE is needed for the HTML report (for example --out report.html)") }
+        if adjust != "holm" && adjust != "BH" { throw ValidationError("--adjust takes holm or BH") }
         if maxTrajectories < 0 { throw ValidationError("--max-trajectories must be 0 or more") }
     }
 
@@ -31,8 +35,10 @@ struct ReportCommand: ParsableCommand {
         o.format = format
         o.includeText = includeText
         o.maxTrajectories = maxTrajectories
+        o.adjustment = adjust == "BH" ? .benjaminiHochberg : .holm
         o.generatedAt = Timestamp.now
-        let report = try ReportGenerator.build(bundle: bundle, options: o)
+        var report = try ReportGenerator.build(bundle: bundle, options: o)
+        report.qualitative = Self.qualitative(directory: options.directory, includeText: includeText)
         StudyOptions.reportSetAside(report.setAside)
         let text = ReportGenerator.render(report)
         guard let out, let target else { Output.out(text, terminator: ""); return }
@@ -44,5 +50,16 @@ struct ReportCommand: ParsableCommand {
         Output.out("Wrote \(url.path) (\(text.utf8.count / 1024) KB, \(report.scales.count) scale section(s)\(includeText ? ", free text included" : "")).")
         Output.out("Main findings:")
         for f in report.findings { Output.out("  - \(f)") }
+    }
+
+    /// The joint display of the study's coding (the codebook coded so far, consensus where
+    /// present), with exemplar answers only when free text is included; nil without coding.
+    static func qualitative(directory: URL, includeText: Bool) -> QualitativeSection? {
+        guard let project = try? CodingProject.load(directory: directory, codebook: nil), !project.coders.isEmpty,
+              let (coding, source, _) = try? project.effectiveCoding(), !coding.isEmpty,
+              let d = try? JointDisplay.build(data: project.data, codebook: project.codebook, units: project.units, coding: coding, source: source)
+        else { return nil }
+        return QualitativeSection(display: d, exemplars: includeText
+            ? JointDisplay.exemplars(codebook: project.codebook, units: project.units, coding: coding) : [])
     }
 }

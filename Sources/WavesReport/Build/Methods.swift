@@ -51,13 +51,14 @@ enum Methods {
             "For each participant with a score at the first and the last wave of an instrument, the reliable change index of Jacobson and Truax (1991) is "
             + "RC = (x₂ − x₁) / S_diff, with S_diff = √2 · SD₁ · √(1 − r_xx), where SD₁ is the standard deviation of those participants' first-wave scores "
             + "and r_xx is Cronbach's alpha at the first wave. |RC| > 1.96 is classed as a reliable increase or decrease, otherwise as no reliable change."))
+        if let p = reviewerParagraph(r) { out.append(p) }
         out.append(.init(heading: "Software", text:
             "Analyses were run with Waves, whose numerical routines use the GNU Scientific Library; each statistic is tested against R "
             + "(psych, afex, car, lmerTest) on reference data sets. Figures use the Okabe and Ito (2008) colour-blind-safe palette."))
         return out
     }
 
-    static func references(_ r: StudyReport) -> [String] { baseReferences }
+    static func references(_ r: StudyReport) -> [String] { r.reviewers == nil ? baseReferences : (baseReferences + reviewerReferences).sorted() }
 
     static let baseReferences: [String] = [
         "Bakeman, R. (2005). Recommended effect size statistics for repeated measures designs. Behavior Research Methods, 37(3), 379–384.",

@@ -1,6 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStats
 import WavesStore
 
 /// Everything the report shows, gathered once and rendered as HTML or Markdown.
@@ -21,6 +22,10 @@ public struct StudyReport: Sendable {
     public var notes: [String]
     /// Stored answers to scale items that their item's rules reject, treated as missing.
     public var setAside: [SetAsideAnswer] = []
+    /// Participant flow, attrition, results paragraphs (issue 15); nil when not built.
+    public var reviewers: ReviewerSections? = nil
+    /// The joint display of the qualitative coding (issue 19); set by the caller that reads the coding.
+    public var qualitative: QualitativeSection? = nil
 }
 
 /// What the report contains and how it is written.
@@ -42,6 +47,8 @@ public struct ReportOptions: Sendable, Equatable {
     /// Bootstrap replicates for reliability intervals (0: none) and their seed.
     public var bootstrap = 0
     public var seed: UInt64 = 1
+    /// Adjustment of the change p-values across the study's scales (main table, results paragraphs).
+    public var adjustment: MultipleComparisons.Method = .holm
     public init() {}
 }
 

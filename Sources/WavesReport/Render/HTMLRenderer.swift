@@ -20,6 +20,7 @@ struct HTMLRenderer {
         if report.scales.isEmpty { body += "<p class=\"note\">No scale sections: no instrument of this study defines a scale.</p>" }
         for (i, s) in report.scales.enumerated() { body += scale(s, number: "3.\(i + 1)") }
         body += "</section>"
+        body += reviewers()
         body += texts()
         body += methods()
         body += "<footer><p>Made by Waves from the study folder's store. Every number on this page is what the analysis commands "
@@ -36,7 +37,7 @@ struct HTMLRenderer {
         for (i, sc) in report.scales.enumerated() {
             s += "<li><a href=\"#\(sc.anchor)\">3.\(i + 1) \(SafeText.html(sc.label))</a></li>"
         }
-        s += "</ol></li><li><a href=\"#texts\">4. Free-text answers</a></li><li><a href=\"#methods\">5. Methods and references</a></li></ol></nav>"
+        s += "</ol></li>" + reviewersTOC() + "<li><a href=\"#texts\">4. Free-text answers</a></li><li><a href=\"#methods\">5. Methods and references</a></li></ol></nav>"
         return s
     }
 
@@ -45,8 +46,9 @@ struct HTMLRenderer {
         for f in report.findings { s += "<li>\(SafeText.html(f))</li>" }
         s += "</ul>"
         var t = HTMLTable("findings", caption: "Per scale: change across waves for participants with a score at every wave (repeated-measures ANOVA, corrected), alpha over the waves, reliable change from first to last wave",
-                          header: ["scale", "n", "mean first → last", "test of wave", "p", "η²G", "alpha", "reliable change ↑/↓/none"])
-        for sc in report.scales {
+                          header: ["scale", "n", "mean first → last", "test of wave", "p", "p adj. (\(Self.adjustmentName(report.options.adjustment)))", "η²G", "alpha", "reliable change ↑/↓/none"])
+        let adjusted = Self.adjustedWaveP(report)
+        for (i, sc) in report.scales.enumerated() {
             let c = sc.change.value
             let w = c?.corrected.first { $0.effect == "wave" }
             let m = c?.pooledMeans
@@ -58,9 +60,13 @@ struct HTMLRenderer {
             t.add([.markup("<a href=\"#\(sc.anchor)\">\(SafeText.html(sc.label))</a>"), .num(c.map { String($0.n) } ?? NumberText.missing, key: "n"),
                    .num(m.map { "\(NumberText.fixed($0.first ?? nil)) → \(NumberText.fixed($0.last ?? nil))" } ?? NumberText.missing, key: "means"),
                    .num(test, key: "test"), .num(NumberText.p(w?.p) + (w?.correction.map { " \($0.rawValue)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
+                   .num(NumberText.p(adjusted[i]), key: "p_adjusted"),
                    .num(NumberText.fixed(w?.ges, 3), key: "ges"), .num(alphaText, key: "alpha"), .num(rc, key: "rci")], key: sc.qualifiedName)
         }
-        if !report.scales.isEmpty { s += t.markup }
+        if !report.scales.isEmpty {
+            s += t.markup
+            s += "<p class=\"note\">p adj.: the p of the change across waves adjusted across the \(adjusted.compactMap { $0 }.count) scales with a test (\(Self.adjustmentName(report.options.adjustment)); waves report --adjust BH for Benjamini-Hochberg).</p>"
+        }
         for n in report.notes { s += "<p class=\"note\">\(SafeText.html(n))</p>" }
         return s + "</section>"
     }

@@ -59,6 +59,7 @@ struct MarkdownRenderer {
 
         s += "\n## 3. Scales\n"
         for (i, sc) in report.scales.enumerated() { s += scale(sc, number: "3.\(i + 1)") }
+        s += reviewers()
         s += texts()
         s += "\n## 5. Methods and references\n\n"
         for p in Methods.paragraphs(report) { s += "**\(Self.esc(p.heading)).** \(Self.esc(p.text))\n\n" }

@@ -1,0 +1,67 @@
+import Foundation
+
+extension MixedModelResult {
+    /// Residual diagnostics of a fitted model: conditional modes (BLUPs) of the random
+    /// effects, fitted values and conditional residuals.
+    public struct Diagnostics: Sendable, Equatable {
+        /// Per subject (0..<nSubjects, in subject-index order): the intercept's conditional mode.
+        public let interceptModes: [Double]
+        /// Per subject: the slope's conditional mode (models with a random slope only).
+        public let slopeModes: [Double]?
+        /// Per observation: X beta + Z b (as R `fitted(fit)`).
+        public let fitted: [Double]
+        /// Per observation: y - fitted (as R `residuals(fit)`, type "response").
+        public let residuals: [Double]
+    }
+
+    /// The conditional modes b_i = D Z_i' V_i^-1 (y_i - X_i beta) of each subject's random
+    /// effects (Henderson's BLUP; Pinheiro & Bates 2000, section 2.2), as R `ranef(fit)`,
+    /// and the conditional fitted values and residuals, as `fitted(fit)` and `residuals(fit)`.
+    ///
+    /// Computed as b_i = (I + D Z_i'Z_i / sigma^2)^-1 D Z_i' r_i / sigma^2, which equals the
+    /// formula above (multiply out (I + D Z'Z/s2) D Z' = D Z' V / s2) and needs no inverse of D,
+    /// so it also holds for a singular fit (a zero variance gives modes of 0).
+    /// `y`, `subject`, `fixed` and `randomSlope` are the inputs given to `MixedModel.fit`.
+    public func diagnostics(y: [Double], subject: [Int], fixed x: Matrix, randomSlope: [Double]?) -> Diagnostics {
+        let beta = fixed.map(\.estimate)
+        let s2 = random.residualVar
+        let d11 = random.participantVar
+        let hasSlope = randomSlope != nil && hasRandomSlope
+        let d22 = hasSlope ? (random.slopeVar ?? 0) : 0
+        let d12 = hasSlope ? (random.interceptSlopeCor ?? 0) * (d11 * d22).squareRoot() : 0
+        var xb = [Double](repeating: 0, count: y.count)
+        for i in 0..<y.count {
+            var s = 0.0
+            for c in 0..<min(x.cols, beta.count) { s += x[i, c] * beta[c] }
+            xb[i] = s
+        }
+        let subjects = (subject.max() ?? -1) + 1
+        // Per subject: Z'Z (2x2 or 1x1) and Z'r.
+        var zz = [[Double]](repeating: [0, 0, 0], count: subjects)   // sum 1, sum t, sum t^2
+        var zr = [[Double]](repeating: [0, 0], count: subjects)      // sum r, sum t r
+        for i in 0..<y.count {
+            let g = subject[i], t = hasSlope ? randomSlope![i] : 0, r = y[i] - xb[i]
+            zz[g][0] += 1; zz[g][1] += t; zz[g][2] += t * t
+            zr[g][0] += r; zr[g][1] += t * r
+        }
+        var b0 = [Double](repeating: 0, count: subjects), b1 = [Double](repeating: 0, count: subjects)
+        for g in 0..<subjects where s2 > 0 {
+            if hasSlope {
+                // A = I + D Z'Z / s2; rhs = D Z'r / s2; b = A^-1 rhs.
+                let a11 = 1 + (d11 * zz[g][0] + d12 * zz[g][1]) / s2, a12 = (d11 * zz[g][1] + d12 * zz[g][2]) / s2
+                let a21 = (d12 * zz[g][0] + d22 * zz[g][1]) / s2, a22 = 1 + (d12 * zz[g][1] + d22 * zz[g][2]) / s2
+                let r1 = (d11 * zr[g][0] + d12 * zr[g][1]) / s2, r2 = (d12 * zr[g][0] + d22 * zr[g][1]) / s2
+                let det = a11 * a22 - a12 * a21
+                guard det != 0 else { continue }
+                b0[g] = (a22 * r1 - a12 * r2) / det
+                b1[g] = (a11 * r2 - a21 * r1) / det
+            } else {
+                b0[g] = d11 * zr[g][0] / (s2 + d11 * zz[g][0])
+            }
+        }
+        var fitted = xb
+        for i in 0..<y.count { fitted[i] += b0[subject[i]] + (hasSlope ? b1[subject[i]] * randomSlope![i] : 0) }
+        return Diagnostics(interceptModes: b0, slopeModes: hasSlope ? b1 : nil, fitted: fitted,
+                           residuals: zip(y, fitted).map { $0 - $1 })
+    }
+}
