@@ -46,28 +46,17 @@ public struct ResponseStore: Sendable {
     }
 
     /// Reads every line in a streaming pass, calling `body` for each good record
-    /// with its line number; malformed lines are returned as problems and reading goes on.
+    /// with its line number, in store order; malformed lines are returned as problems and
+    /// reading goes on. Lines are decoded on `workers` threads (every core by default,
+    /// `StoreScan`); `body` runs on the caller's thread, one record at a time.
     @discardableResult
-    public func scan(_ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
+    public func scan(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
-        var keys = AnswerKeyCache()
-        try LineReader.forEachLine(log) { bytes, lineNo, complete in
-            if bytes.isEmpty && complete { return }
-            if !complete {
-                problems.append(StoreProblem(line: lineNo, message: "the last line is incomplete (no line end): a torn write; it is kept as it is and ignored"))
-                return
-            }
-            do {
-                let record = try ResponseRecord.decode(line: bytes, keys: &keys)
-                try body(record, lineNo)
-            } catch let e as RecordError {
-                problems.append(StoreProblem(line: lineNo, message: e.message))
-            } catch let e as LocalizedError where !(e is StoreError) {
-                problems.append(StoreProblem(line: lineNo, message: "not valid JSON: \(e.errorDescription ?? "\(e)")"))
-            } catch let e as StoreError {
-                throw e
-            } catch {
-                problems.append(StoreProblem(line: lineNo, message: "not valid JSON: \(error)"))
+        try StoreScan.forEachOutcome(log, workers: workers ?? StoreScan.defaultWorkers) { outcome, lineNo in
+            switch outcome {
+            case .blank: return
+            case .record(let record): try body(record, lineNo)
+            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
             }
         }
         return problems
