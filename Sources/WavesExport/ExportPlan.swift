@@ -1,6 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 /// The answers of one record, indexed for repeated lookups.
 struct RecordView: Sendable {
@@ -200,7 +201,7 @@ struct ExportPlan: Sendable {
             let keys = layout == .long ? waveIDs.filter { rowsOfP[$0] != nil } : [""]
             for k in keys {
                 let recs = rowsOfP[k]!
-                let role = rosterRole ?? recs.compactMap { $0?.role }.last
+                let role = RolePrecedence.role(roster: rosterRole, records: recs.compactMap { $0.map { (role: $0.role, submittedAt: $0.submittedAt) } })
                 rows.append(ExportRow(participant: shown[p] ?? p, wave: layout == .long ? k : nil, role: role, records: recs))
             }
         }
