@@ -47,15 +47,23 @@ public struct ResponseStore: Sendable {
 
     /// Reads every line in a streaming pass, calling `body` for each good record
     /// with its line number, in store order; malformed lines are returned as problems and
-    /// reading goes on. Lines are decoded on `workers` threads (every core by default,
+    /// reading goes on. Records of an import that did not finish (`ImportLog`) are problems too.
+    /// Lines are decoded on `workers` threads (every core by default,
     /// `StoreScan`); `body` runs on the caller's thread, one record at a time.
     @discardableResult
     public func scan(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
+        // Lines of an import that did not finish do not count (`ImportLog`).
+        let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachOutcome(log, workers: workers ?? StoreScan.defaultWorkers) { outcome, lineNo in
             switch outcome {
             case .blank: return
-            case .record(let record): try body(record, lineNo)
+            case .record(let record):
+                if let batch = record.batch, !finished.contains(batch) {
+                    problems.append(StoreProblem(line: lineNo, message: "part of import '\(SafeText.line(batch))', which did not finish (it was stopped before its end); ignored, so run the import again"))
+                    return
+                }
+                try body(record, lineNo)
             case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
             }
         }
