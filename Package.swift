@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "WavesAnalysis", dependencies: ["WavesCore", "WavesStore", "WavesStats"]),
         .target(name: "WavesSurvey", dependencies: ["WavesCore", "WavesStore"]),
         .target(name: "WavesExport", dependencies: [
-            "WavesCore", "WavesAnalysis", "CReadStat",
+            "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
             "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -38,33 +38,25 @@ public struct CompletionStatus: Encodable, Sendable {
         case study, waves, participantCount = "participants", instruments, duplicates, storeProblems = "store_problems"
     }
 
-    public init(_ data: StudyData) {
-        study = data.study.id
-        waves = data.study.waves.map(\.id)
-        let people = data.participants
-        let roles = data.roles
-        participantCount = people.count
-        duplicates = data.duplicates.count
-        storeProblems = data.problems.count
-        instruments = data.bundle.instruments.map { inst in
-            let given = data.bundle.waves(of: inst).map(\.id)
-            var done: [String: Set<String>] = [:]
-            for r in data.records(of: inst) { done[r.participant, default: []].insert(r.wave) }
-            let parts = people.map { p in
-                Participant(participant: p, role: roles[p], completed: data.study.waves.map(\.id).filter { done[p]?.contains($0) ?? false })
+    /// Built from the study index (`Participation` counts completion and attrition).
+    public init(_ index: StudyIndex) {
+        let bundle = index.bundle, study = bundle.study
+        self.study = study.id
+        waves = study.waves.map(\.id)
+        participantCount = index.participants.count
+        duplicates = index.duplicateCount
+        storeProblems = index.problems.count
+        let part = Participation(index)
+        instruments = bundle.instruments.enumerated().map { i, inst in
+            let parts = index.participants.enumerated().map { p, id in
+                Participant(participant: id, role: index.roles[p],
+                            completed: study.waves.enumerated().filter { w, _ in index.isPresent(p, w, i) }.map(\.element.id))
             }
-            let first = given.first
-            let baseline = Set(people.filter { p in first.map { done[p]?.contains($0) ?? false } ?? false })
-            let counts = given.map { w -> WaveCount in
-                let who = people.filter { done[$0]?.contains(w) ?? false }
-                var byRole: [String: Int] = [:]
-                for p in who { byRole[roles[p] ?? "unknown", default: 0] += 1 }
-                let lost = baseline.filter { !(done[$0]?.contains(w) ?? false) }.count
-                return WaveCount(wave: w, completed: who.count,
-                                 retention: baseline.isEmpty ? nil : Double(who.count) / Double(baseline.count),
-                                 lost: lost, byRole: byRole)
+            let counts = part.instruments[i].waves.map {
+                WaveCount(wave: $0.wave, completed: $0.completed, retention: $0.retention, lost: $0.lost, byRole: $0.byRole)
             }
-            return InstrumentStatus(instrument: inst.id, version: inst.version, waves: given, participants: parts, attrition: counts)
+            return InstrumentStatus(instrument: inst.id, version: inst.version, waves: bundle.waves(of: inst).map(\.id),
+                                    participants: parts, attrition: counts)
         }
     }
 }

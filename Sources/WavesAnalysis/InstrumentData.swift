@@ -14,7 +14,7 @@ public struct InstrumentData: Sendable {
     public let waves: [Wave]
     /// Participants in roster order, then in order of first appearance in the store.
     public private(set) var participants: [String]
-    /// Role per participant (roster first, else the latest record's), nil when unknown.
+    /// Role per participant (`RolePrecedence`: the roster's, else the latest submission's), nil when unknown.
     public private(set) var roles: [String?]
     /// Items that can be scored numerically (likert, choice, number), in instrument order.
     public let items: [Item]
@@ -33,15 +33,17 @@ public struct InstrumentData: Sendable {
     /// Streams the store of `bundle` once and collects `instrument`'s answers.
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
         var d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
-        var stamps: [Int64] = []
+        var stamps: [String] = []
+        var roleTracker = RolePrecedence.Tracker()
         var lastKeys: [(key: String, column: Int)] = []
         let itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
         var pIndex: [String: Int] = [:]
         for (i, p) in d.participants.enumerated() { pIndex[p] = i }
         let wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         let W = d.waves.count, K = d.items.count
-        stamps = Array(repeating: Int64.min, count: d.participants.count * W)
+        stamps = Array(repeating: "", count: d.participants.count * W)
         let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
+            roleTracker.see(participant: r.participant, role: r.role, submittedAt: r.submittedAt)
             guard r.instrument.id == instrument.id, let w = wIndex[r.wave] else { return }
             let p: Int
             if let i = pIndex[r.participant] { p = i } else {
@@ -51,17 +53,15 @@ public struct InstrumentData: Sendable {
                 d.roles.append(nil)
                 d.values.append(contentsOf: repeatElement(Double.nan, count: W * K))
                 d.present.append(contentsOf: repeatElement(false, count: W))
-                stamps.append(contentsOf: repeatElement(Int64.min, count: W))
+                stamps.append(contentsOf: repeatElement("", count: W))
             }
             let cell = p * W + w
-            let stamp = Self.stamp(r.submittedAt)
             if d.present[cell] {
                 d.duplicateCount += 1
-                if stamp < stamps[cell] { return }
+                if !LatestSubmission.replaces(r.submittedAt, stamps[cell]) { return }
             }
             d.present[cell] = true
-            stamps[cell] = stamp
-            if bundle.roster?.role(of: r.participant) == nil, let role = r.role { d.roles[p] = role }
+            stamps[cell] = r.submittedAt
             let base = cell * K
             for k in 0..<K { d.values[base + k] = .nan }
             if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
@@ -84,6 +84,7 @@ public struct InstrumentData: Sendable {
             }
         }
         d.problems = problems
+        for p in d.participants.indices { d.roles[p] = roleTracker.role(of: d.participants[p], roster: bundle.roster) }
         return d
     }
 
@@ -95,13 +96,6 @@ public struct InstrumentData: Sendable {
         self.roles = roster?.entries.map { Optional($0.role) } ?? []
         self.values = Array(repeating: .nan, count: participants.count * waves.count * items.count)
         self.present = Array(repeating: false, count: participants.count * waves.count)
-    }
-
-    /// "2026-03-01T10:03:40Z" as the integer 20260301100340 (orders like the text, no allocation).
-    static func stamp(_ s: String) -> Int64 {
-        var v: Int64 = 0
-        for b in s.utf8 where b >= 48 && b <= 57 { v = v &* 10 &+ Int64(b - 48) }
-        return v
     }
 
     public func waveIndex(_ id: String) -> Int? { waves.firstIndex { $0.id == id } }

@@ -36,9 +36,9 @@ public struct StudyData: Sendable {
 
     public var study: Study { bundle.study }
 
-    /// The role of a record's participant: the roster's when there is one, else the record's.
+    /// The role for a row describing one record (`RolePrecedence`: the roster's, else the record's).
     public func role(of record: ResponseRecord) -> String? {
-        bundle.rosterRole(of: record.participant) ?? record.role
+        RolePrecedence.role(roster: bundle.rosterRole(of: record.participant), recorded: record.role)
     }
 
     /// Resolves `S` or `INSTRUMENT.S` to an instrument and scale.
@@ -66,11 +66,12 @@ public struct StudyData: Sendable {
         return out
     }
 
-    /// A role for each participant (roster first, then the latest record that names one).
+    /// A role for each participant (`RolePrecedence`: the roster's, else the one the latest submission names).
     public var roles: [String: String] {
+        var tracker = RolePrecedence.Tracker()
+        for r in records { tracker.see(participant: r.participant, role: r.role, submittedAt: r.submittedAt) }
         var out: [String: String] = [:]
-        for r in records { if let role = r.role { out[r.participant] = role } }
-        for e in bundle.roster?.entries ?? [] { out[e.participant] = e.role }
+        for p in participants { if let role = tracker.role(of: p, roster: bundle.roster) { out[p] = role } }
         return out
     }
 }

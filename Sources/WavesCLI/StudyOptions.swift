@@ -23,6 +23,13 @@ struct StudyOptions: ParsableArguments {
         return data
     }
 
+    /// Loads the study and indexes its store in one streaming pass (`StudyIndex`), with the same notes.
+    func loadIndex(quiet: Bool = false) throws -> StudyIndex {
+        let index = try StudyIndex.load(try StudyLoader.load(directory: directory))
+        if !quiet { StudyOptions.reportStoreNotes(study: index.bundle.study, duplicates: index.duplicateCount, problems: index.problems.count) }
+        return index
+    }
+
     /// One line on stderr when the existing store can be read by group or others: it holds
     /// participants' answers (a store copied from git or made under a loose umask).
     static func warnIfStoreExposed(_ study: Study) {
@@ -37,17 +44,21 @@ struct StudyOptions: ParsableArguments {
     }
 
     static func reportStoreNotes(_ data: StudyData) {
-        warnIfStoreExposed(data.study)
-        if !data.duplicates.isEmpty {
-            Output.err("note: \(data.duplicates.count) participant/wave/instrument combination(s) were submitted more than once; the latest submission is used (see `waves validate`).")
-        }
-        if !data.problems.isEmpty {
-            Output.err("note: \(data.problems.count) store line(s) could not be read and were skipped (see `waves validate`).")
-        }
+        reportStoreNotes(study: data.study, duplicates: data.duplicates.count, problems: data.problems.count)
         // Records made with a kept instrument version that scores a scale differently from the current file.
         if let versions = try? InstrumentVersions.build(bundle: data.bundle, records: data.records,
                                                         archive: InstrumentArchive(store: ResponseStore(url: data.study.storeURL))) {
             for d in versions.drifts(bundle: data.bundle) { Output.err("warning: " + d.message) }
+        }
+    }
+
+    static func reportStoreNotes(study: Study, duplicates: Int, problems: Int) {
+        warnIfStoreExposed(study)
+        if duplicates > 0 {
+            Output.err("note: \(duplicates) participant/wave/instrument combination(s) were submitted more than once; the latest submission is used (see `waves validate`).")
+        }
+        if problems > 0 {
+            Output.err("note: \(problems) store line(s) could not be read and were skipped (see `waves validate`).")
         }
     }
 }

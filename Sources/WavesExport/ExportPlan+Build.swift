@@ -1,6 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 extension ExportPlan {
     /// Builds the plan for a study's data.
@@ -163,7 +164,7 @@ extension ExportPlan {
             let keys = layout == .long ? waveIDs.filter { rowsOfP[$0] != nil } : [""]
             for k in keys {
                 guard let recs = rowsOfP[k] else { continue }
-                let role = rosterRole ?? recs.compactMap { $0?.role }.last
+                let role = RolePrecedence.role(roster: rosterRole, records: recs.compactMap { $0.map { (role: $0.role, submittedAt: $0.submittedAt) } })
                 rows.append(ExportRow(participant: shown[p] ?? p, wave: layout == .long ? k : nil, role: role, records: recs))
             }
         }

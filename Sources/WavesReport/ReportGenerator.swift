@@ -4,14 +4,13 @@ import WavesCore
 
 /// Builds and writes the report (`waves report`; also called by the benchmark).
 ///
-/// One streaming pass over the store gives the overview, completion and free
-/// text; each instrument with scales is then loaded once into columnar form
+/// One streaming pass over the store (`StudyIndex`, WavesAnalysis) gives the overview,
+/// completion and free text; each instrument with scales is then loaded once into columnar form
 /// (`InstrumentData`) and every scale section is computed from it.
 public enum ReportGenerator {
     /// Gathers everything the report shows.
     public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
-        var survey = StoreSurvey(bundle: bundle, includeText: options.includeText, maxListed: options.maxListed)
-        try survey.run()
+        let index = try StudyIndex.load(bundle, collectText: options.includeText)
         var notes: [String] = []
         var sections: [ScaleSection] = []
         var setAside: [SetAsideAnswer] = []
@@ -25,10 +24,10 @@ public enum ReportGenerator {
             for scale in inst.scales { sections.append(builder.build(scale)) }
         }
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
-        let overview = survey.overview()
-        let completion = survey.completion()
+        let overview = ReportSummaries.overview(index)
+        let completion = ReportSummaries.completion(index, maxListed: options.maxListed)
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
-                                 texts: options.includeText ? survey.textWaves(maxAnswers: options.maxTextAnswers) : nil,
+                                 texts: options.includeText ? ReportSummaries.textWaves(index, maxAnswers: options.maxTextAnswers) : nil,
                                  findings: [], notes: notes, setAside: setAside)
         do { report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, loaded: loaded, adjustment: options.adjustment) } catch {
             report.notes.append("The flow, attrition and results sections could not be built: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")

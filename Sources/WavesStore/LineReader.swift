@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 import WavesCore
 
-/// Streams a log under `data/` line by line in large chunks without loading it whole.
+/// Streams a log under `data/` line by line (raw bytes) in large chunks without loading it whole:
+/// for readers that need the bytes of every line as written (the hash chain of `waves verify`);
+/// decoding readers use `StoreScan`, which splits blocks the same way and decodes on every core.
 enum LineReader {
     static let chunkSize = 1 << 22
 

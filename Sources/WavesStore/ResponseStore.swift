@@ -61,28 +61,25 @@ public struct ResponseStore: Sendable {
     }
 
     /// Reads every line in a streaming pass, calling `body` for each good record
-    /// with its line number; malformed lines are returned as problems and reading goes on.
+    /// with its line number, in store order; malformed lines are returned as problems and
+    /// reading goes on. Records of an import that did not finish (`ImportLog`) are problems too.
+    /// Lines are decoded on `workers` threads (every core by default,
+    /// `StoreScan`); `body` runs on the caller's thread, one record at a time.
     @discardableResult
-    public func scan(_ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
+    public func scan(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
-        var keys = AnswerKeyCache()
-        try LineReader.forEachLine(log) { bytes, lineNo, complete in
-            if bytes.isEmpty && complete { return }
-            if !complete {
-                problems.append(StoreProblem(line: lineNo, message: "the last line is incomplete (no line end): a torn write; it is kept as it is and ignored"))
-                return
-            }
-            do {
-                let record = try ResponseRecord.decode(line: bytes, keys: &keys)
+        // Lines of an import that did not finish do not count (`ImportLog`).
+        let finished = try ImportLog(store: self).completedBatches()
+        try StoreScan.forEachOutcome(log, workers: workers ?? StoreScan.defaultWorkers) { outcome, lineNo in
+            switch outcome {
+            case .blank: return
+            case .record(let record):
+                if let batch = record.batch, !finished.contains(batch) {
+                    problems.append(StoreProblem(line: lineNo, message: "part of import '\(SafeText.line(batch))', which did not finish (it was stopped before its end); ignored, so run the import again"))
+                    return
+                }
                 try body(record, lineNo)
-            } catch let e as RecordError {
-                problems.append(StoreProblem(line: lineNo, message: e.message))
-            } catch let e as LocalizedError where !(e is StoreError) {
-                problems.append(StoreProblem(line: lineNo, message: "not valid JSON: \(e.errorDescription ?? "\(e)")"))
-            } catch let e as StoreError {
-                throw e
-            } catch {
-                problems.append(StoreProblem(line: lineNo, message: "not valid JSON: \(error)"))
+            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
             }
         }
         return problems

@@ -15,6 +15,9 @@ public struct Duplicate: Sendable, Equatable, CustomStringConvertible {
     public var instrument: String
     /// Store lines of every submission, oldest first; the last one is used.
     public var lines: [Int]
+    public init(participant: String, wave: String, instrument: String, lines: [Int]) {
+        self.participant = participant; self.wave = wave; self.instrument = instrument; self.lines = lines
+    }
     public var description: String {
         "\(participant) \(wave) \(instrument): \(lines.count) submissions (lines \(lines.map(String.init).joined(separator: ", "))); the latest (line \(lines.last!)) is used"
     }
@@ -28,7 +31,7 @@ public struct StoreContents: Sendable {
     public init(records: [StoredRecord], problems: [StoreProblem]) { self.records = records; self.problems = problems }
 
     /// One record per participant, wave and instrument: the latest submission
-    /// (by `submitted_at`, then by store order), and the duplicates that were set aside.
+    /// (`LatestSubmission`), and the duplicates that were set aside.
     public func latest() -> (records: [ResponseRecord], duplicates: [Duplicate]) {
         let (chosen, dups) = latestStored()
         return (chosen.map(\.record), dups)
@@ -44,7 +47,7 @@ public struct StoreContents: Sendable {
             let k = Key(p: s.record.participant, w: s.record.wave, i: s.record.instrument.id)
             if let b = best[k] {
                 lines[k]!.append(s.line)
-                if s.record.submittedAt >= records[b].record.submittedAt { best[k] = idx }
+                if LatestSubmission.replaces(s.record.submittedAt, records[b].record.submittedAt) { best[k] = idx }
             } else {
                 best[k] = idx; lines[k] = [s.line]; order.append(k)
             }

@@ -39,22 +39,36 @@ struct Bench: ParsableCommand {
         Steps.cli("waves reliability --scale total (4 waves)", ["reliability", "--scale", "total", "--json"])
         Steps.cli("waves retest --scale total --waves w1,w2", ["retest", "--scale", "total", "--waves", "w1,w2", "--json"])
         Steps.cli("waves rci --scale total --from w1 --to w4", ["rci", "--scale", "total", "--from", "w1", "--to", "w4", "--json"])
-        Steps.compareWithR("psych::alpha, 40 items x \(BenchStudy.participants)", script: "alpha.R", input: "items-w1.csv",
+        let rRel = Steps.compareWithR("psych::alpha, 40 items x \(BenchStudy.participants)", script: "alpha.R", input: "items-w1.csv",
                            wavesCore: relCore, wavesWhole: rel?.seconds, target: 20)
 
         Report.line("\n[issue 6] change across waves")
         let chCore = Steps.task("change-core")
         let ch = Steps.cli("waves change --scale total --between role", ["change", "--scale", "total", "--between", "role", "--json"])
-        Steps.compareWithR("afex::aov_ez role x wave", script: "anova.R", input: "scores-long.csv", wavesCore: chCore, wavesWhole: ch?.seconds, target: 10)
+        let rCh = Steps.compareWithR("afex::aov_ez role x wave", script: "anova.R", input: "scores-long.csv", wavesCore: chCore, wavesWhole: ch?.seconds, target: 10)
         let lmCore = Steps.task("lmm-core")
         let lm = Steps.cli("waves lmm --time linear --between role --slopes", ["lmm", "--scale", "total", "--time", "linear", "--between", "role", "--slopes", "--json"])
-        Steps.compareWithR("lmerTest::lmer (1 + time | participant)", script: "lmm.R", input: "scores-long.csv", wavesCore: lmCore, wavesWhole: lm?.seconds, target: 1)
+        let rLm = Steps.compareWithR("lmerTest::lmer (1 + time | participant)", script: "lmm.R", input: "scores-long.csv", wavesCore: lmCore, wavesWhole: lm?.seconds, target: 1)
+
+        if let rel, let ch, let lm {
+            let total = rel.seconds + ch.seconds + lm.seconds
+            var line = "  issue 14 bundle (reliability + change --between role + lmm --slopes as three waves commands, whole wall time): \(Report.f(total)) s"
+            if let a = rRel, let b = rCh, let c = rLm {
+                line += "; R computing the same: \(Report.f(a + b + c)) s: Waves is \(Report.f((a + b + c) / total, 1))x faster (target 20x)"
+            } else {
+                line += "; R not measured"
+            }
+            Report.line(line)
+        }
 
         Report.line("\n[issue 7] exports")
         let outDir = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("exports")
         try? FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         Steps.cli("waves export --format sav", ["export", "--format", "sav", "--out", outDir.appendingPathComponent("bench.sav").path])
         Steps.cli("waves export --format csv-wide", ["export", "--format", "csv-wide", "--out", outDir.appendingPathComponent("bench-wide.csv").path])
+
+        Report.line("\n[issue 14] import")
+        ImportBench.run()
 
         Report.line("\n[issue 8] report")
         Steps.cli("waves report", ["report", "--out", outDir.appendingPathComponent("report.html").path])

@@ -30,19 +30,21 @@ enum Steps {
     }
 
     /// Times the R twin of a step on the same data, when Rscript is installed, and prints the ratio.
-    static func compareWithR(_ label: String, script: String, input: String, wavesCore: Double?, wavesWhole: Double?, target: Double) {
+    /// Returns R's computing seconds (nil without R).
+    @discardableResult
+    static func compareWithR(_ label: String, script: String, input: String, wavesCore: Double?, wavesWhole: Double?, target: Double) -> Double? {
         guard let rscript = ["/usr/bin/Rscript", "/usr/local/bin/Rscript"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Report.line("  R (\(label)): skipped, Rscript is not installed"); return
+            Report.line("  R (\(label)): skipped, Rscript is not installed"); return nil
         }
         let inputs = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("r-inputs")
         let file = inputs.appendingPathComponent(input)
         if !FileManager.default.fileExists(atPath: file.path) {
             let o = Measure.child(["--task", "r-inputs", inputs.path])
-            if o.status != 0 { Report.line("  R (\(label)): cannot write inputs: \(o.output)"); return }
+            if o.status != 0 { Report.line("  R (\(label)): cannot write inputs: \(o.output)"); return nil }
         }
         let scriptPath = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("scripts/bench/\(script)").path
         let o = Measure.run(rscript, [scriptPath, file.path], quiet: true)
-        guard o.status == 0 else { Report.line("  R (\(label)): failed (exit \(o.status)) \(o.output.prefix(200))"); return }
+        guard o.status == 0 else { Report.line("  R (\(label)): failed (exit \(o.status)) \(o.output.prefix(200))"); return nil }
         // The script reports the seconds of the computation itself (after reading the CSV).
         let fields = o.output.split(separator: " ")
         let rSecs = fields.firstIndex(of: "seconds").flatMap { Double(fields[$0 + 1]) } ?? o.seconds
@@ -54,5 +56,6 @@ enum Steps {
             line += "\n    whole Waves command (256 MB store read included) vs R computation alone: \(Report.f(rSecs / w, 1))x"
         }
         Report.line(line + "\n    R said: " + o.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        return rSecs
     }
 }

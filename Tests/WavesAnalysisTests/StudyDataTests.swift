@@ -39,7 +39,7 @@ final class StudyDataTests: XCTestCase {
 
     func testCompletionCountsMatchTheRecords() throws {
         let data = try StudyData.load(directory: Self.demo)
-        let status = CompletionStatus(data)
+        let status = CompletionStatus(try StudyIndex.load(data.bundle))
         XCTAssertEqual(status.participantCount, data.participants.count)
         for inst in status.instruments {
             let done = Set(data.records.filter { $0.instrument.id == inst.instrument }.map { "\($0.participant)/\($0.wave)" })

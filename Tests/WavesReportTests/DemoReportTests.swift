@@ -86,7 +86,7 @@ final class DemoReportTests: XCTestCase {
 
     func testCompletionEqualsWavesStatus() throws {
         let (_, report, html, _) = try built()
-        let status = CompletionStatus(try StudyData.load(directory: Self.demo))
+        let status = CompletionStatus(try StudyIndex.load(StudyLoader.load(directory: Self.demo)))
         XCTAssertEqual(report.overview.participants, status.participantCount)
         XCTAssertEqual(report.completion.duplicateCount, status.duplicates)
         XCTAssertEqual(report.completion.problemCount, status.storeProblems)

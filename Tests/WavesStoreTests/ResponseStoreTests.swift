@@ -96,11 +96,11 @@ final class ResponseStoreTests: XCTestCase {
 
     func testLinesLongerThanTheReadChunk() throws {
         var r = Self.record("P1")
-        r.answers.append(("big", .text(String(repeating: "x", count: LineReader.chunkSize + 100))))
+        r.answers.append(("big", .text(String(repeating: "x", count: StoreScan.blockSize + 100))))
         try store.append(r)
         try store.append(Self.record("P2"))
         let c = try store.read()
         XCTAssertEqual(c.records.map(\.record.participant), ["P1", "P2"])
-        XCTAssertEqual(c.records[0].record.answer("big")?.text?.count, LineReader.chunkSize + 100)
+        XCTAssertEqual(c.records[0].record.answer("big")?.text?.count, StoreScan.blockSize + 100)
     }
 }

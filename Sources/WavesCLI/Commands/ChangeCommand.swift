@@ -46,14 +46,9 @@ enum ChangeText {
         let corr = r.correction
         out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0.name()) correction applied to within effects" } ?? ""))
         var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0.rawValue))" } ?? "p (corr.)", "eps", "ges", "pes", "pes 90% CI"], rightAligned: Set(1...9))
-        for e in r.anova {
-            let eps = e.epsilon(corr)
-            let pc = e.correctedP(corr)
-            let within = e.ggEpsilon != nil
-            let df1 = within && eps != nil ? Double(e.df1) * min(1, eps!) : Double(e.df1)
-            let df2 = within && eps != nil ? Double(e.df2) * min(1, eps!) : Double(e.df2)
-            a.add([e.effect, NumberText.fixed(df1, within && eps != nil ? 2 : 0), NumberText.fixed(df2, within && eps != nil ? 2 : 0), NumberText.fixed(e.F),
-                   NumberText.p(e.p), within ? NumberText.p(pc ?? e.p) : "", within ? NumberText.fixed(eps, 3) : "", NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), interval(e.pesCI, 3)])
+        for (e, c) in zip(r.anova, r.corrected) {
+            a.add([e.effect, NumberText.fixed(c.df1, c.isCorrected ? 2 : 0), NumberText.fixed(c.df2, c.isCorrected ? 2 : 0), NumberText.fixed(e.F),
+                   NumberText.p(e.p), c.isWithin ? NumberText.p(c.p) : "", c.isWithin ? NumberText.fixed(c.epsilon, 3) : "", NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), interval(e.pesCI, 3)])
         }
         out.append(a.render())
         if let s = r.sphericity {
@@ -87,10 +82,9 @@ enum ChangeText {
         guard let w = r.anova.first(where: { $0.effect == "wave" }), let F = w.F else {
             return "The change over waves could not be tested (see the notes below)."
         }
-        let eps = w.epsilon(r.correction)
-        let p = w.correctedP(r.correction) ?? w.p
-        let e = min(1, eps ?? 1)
-        let dfText = eps != nil ? "F(\(NumberText.fixed(Double(w.df1) * e)), \(NumberText.fixed(Double(w.df2) * e)))" : "F(\(w.df1), \(w.df2))"
+        let c = CorrectedEffect(w, correction: r.correction)
+        let p = c.p
+        let dfText = c.isCorrected ? "F(\(NumberText.fixed(c.df1)), \(NumberText.fixed(c.df2)))" : "F(\(w.df1), \(w.df2))"
         let means = r.waves.compactMap { wid in r.descriptives.filter { $0.wave == wid }.reduce(into: (0.0, 0)) { acc, d in
             if let m = d.mean { acc.0 += m * Double(d.n); acc.1 += d.n } } }.map { $0.1 > 0 ? $0.0 / Double($0.1) : Double.nan }
         let from = means.first ?? .nan, to = means.last ?? .nan
@@ -98,7 +92,7 @@ enum ChangeText {
         var s = significant ? "The score changed across waves" : "No reliable change across waves"
         s += ": \(dfText) = \(NumberText.fixed(F)), p\(r.correction.map { " (\($0.rawValue))" } ?? "") \(NumberText.pEquals(p)), generalized eta squared = \(NumberText.fixed(w.ges, 3))"
         s += "; mean \(NumberText.fixed(from)) at \(r.waves.first!) and \(NumberText.fixed(to)) at \(r.waves.last!)."
-        if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = i.correctedP(r.correction) ?? i.p {
+        if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = CorrectedEffect(i, correction: r.correction).p {
             s += ip < 0.05 ? " Roles changed differently (role x wave p \(NumberText.pEquals(ip)))." : " Roles changed alike (role x wave p \(NumberText.pEquals(ip)))."
         }
         return s

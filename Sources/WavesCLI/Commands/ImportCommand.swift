@@ -23,15 +23,10 @@ struct ImportCommand: ParsableCommand {
         if let bad = UTF8Text.firstInvalid(data) {
             throw ImportError(file: csv, problems: [ImportProblem(line: bad.line, message: bad.message)])
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let records = try LongCSVImporter.records(csv: text, file: csv, bundle: bundle, instrument: inst, wave: wave)
-        let store = ResponseStore(url: bundle.study.storeURL)
-        // One pass over the store: which participants already submitted this instrument at which wave.
-        var existing = Set<String>()
-        try store.scan { r, _ in if r.instrument.id == inst.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
-        let newDups = records.filter { existing.contains($0.participant + "\u{1}" + $0.wave) }.count
-        try store.append(records, instruments: [inst])
-        Output.out("Imported \(records.count) response(s) for '\(inst.id)' into data/responses.jsonl.")
+        let outcome = try StreamingImport.run(csv: Array(data), file: csv, bundle: bundle, instrument: inst, wave: wave,
+                                              store: ResponseStore(url: bundle.study.storeURL))
+        let newDups = outcome.repeated
+        Output.out("Imported \(outcome.records) response(s) for '\(inst.id)' into data/responses.jsonl.")
         if newDups > 0 { Output.err("note: \(newDups) of them repeat an earlier submission; both are kept and the latest is used (see `waves validate`).") }
     }
 }

@@ -12,10 +12,11 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
-        let data = try options.loadData(quiet: json)
-        let status = CompletionStatus(data)
+        let index = try options.loadIndex(quiet: json)
+        let data = index.bundle
+        let status = CompletionStatus(index)
         if json { try JSONOutput.print(status); return }
-        Output.out("\(data.study.title) (\(data.study.id)): \(status.participantCount) participant(s), \(data.records.count) submission(s)\n")
+        Output.out("\(data.study.title) (\(data.study.id)): \(status.participantCount) participant(s), \(index.chosenSubmissions) submission(s)\n")
         for inst in status.instruments {
             Output.out("\(inst.instrument) — completed waves (✓ done, · not yet, – not given at that wave)")
             var t = TextTable(["participant", "role"] + data.study.waves.map(\.id))

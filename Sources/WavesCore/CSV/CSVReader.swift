@@ -20,17 +20,21 @@ public struct CSVReader {
     }
 
     /// Parses the whole text. A UTF-8 BOM is ignored; blank lines are skipped.
-    public static func parse(_ text: String) throws -> [Row] {
+    public static func parse(_ text: String) throws -> [Row] { try parse(text, firstLine: 1, atStart: true) }
+
+    /// Parses a slice of a file made of whole rows that starts on line `firstLine`; a BOM is
+    /// ignored only `atStart` of the file.
+    public static func parse(_ text: String, firstLine: Int, atStart: Bool) throws -> [Row] {
         var rows: [Row] = []
         var field = ""
         var fields: [String] = []
         var inQuotes = false
         var afterQuote = false
-        var line = 1
-        var rowStart = 1
+        var line = firstLine
+        var rowStart = firstLine
         var fieldStarted = false
         var scalars = text.unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        if atStart, scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
         var it = scalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         func endRow() {

@@ -2,39 +2,7 @@ import Foundation
 import WavesCore
 import WavesAnalysis
 
-/// The corrected test of one RM-ANOVA effect, as the report and the terminal summary state it.
-///
-/// Within-subject effects use the correction `waves change` recommends
-/// (Greenhouse-Geisser when its epsilon is below 0.75, else Huynh-Feldt, the
-/// epsilon capped at 1); degrees of freedom are multiplied by that epsilon.
-struct CorrectedEffect {
-    var effect: String
-    var df1: Double
-    var df2: Double
-    var F: Double?
-    var p: Double?
-    var ges: Double?
-    var pes: Double?
-    /// GG, HF or nil (no correction: between effect, or two waves).
-    var correction: SphericityCorrection?
-    var epsilon: Double?
-
-    init(_ e: ChangeReport.Effect, correction: SphericityCorrection?) {
-        effect = e.effect; F = e.F; ges = e.ges; pes = e.pes
-        let eps = e.epsilon(correction)
-        let pc = e.correctedP(correction)
-        if let eps, let pc {
-            let k = min(1, eps)
-            df1 = Double(e.df1) * k; df2 = Double(e.df2) * k; p = pc
-            self.correction = correction; epsilon = eps
-        } else {
-            df1 = Double(e.df1); df2 = Double(e.df2); p = e.p
-            self.correction = nil; epsilon = nil
-        }
-    }
-
-    var isCorrected: Bool { correction != nil }
-
+extension CorrectedEffect {
     /// "F(1.86, 70.70) = 12.30, p < .001 (GG)".
     var sentence: String {
         let dfs = isCorrected ? "\(NumberText.fixed(df1)), \(NumberText.fixed(df2))" : "\(NumberText.fixed(df1, 0)), \(NumberText.fixed(df2, 0))"
@@ -43,9 +11,6 @@ struct CorrectedEffect {
 }
 
 extension ChangeReport {
-    /// The corrected tests of every effect, in the contract's order.
-    var corrected: [CorrectedEffect] { anova.map { CorrectedEffect($0, correction: correction) } }
-
     /// Mean at each wave over the participants used (groups pooled, weighted by n).
     var pooledMeans: [Double?] {
         waves.map { w in

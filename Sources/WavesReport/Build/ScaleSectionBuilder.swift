@@ -5,8 +5,8 @@ import WavesStats
 
 /// Builds one scale's section from the instrument's columnar data (loaded once per instrument).
 ///
-/// Means per wave and role use every available score: `mean ± t(0.975; n-1) sd / sqrt(n)`
-/// (spec/cli.md). The analyses are the WavesAnalysis functions behind `waves
+/// Means per wave and role use every available score, with their t interval from
+/// `Descriptives` (WavesStats). The analyses are the WavesAnalysis functions behind `waves
 /// reliability`, `retest`, `change` (with `--between role` when the study has
 /// several roles), `lmm` and `rci` (first to last wave).
 struct ScaleSectionBuilder {
@@ -51,16 +51,9 @@ struct ScaleSectionBuilder {
             for j in 0..<cols.count {
                 let s = sums[g][j]
                 guard s.n > 0 else { pts.append(nil); sdRow.append(nil); continue }
-                let m = s.sum / Double(s.n)
-                if s.n >= 2 {
-                    let sd = (s.sq / Double(s.n - 1)).squareRoot()
-                    let half = Distributions.tQuantile(0.975, df: Double(s.n - 1)) * sd / Double(s.n).squareRoot()
-                    pts.append(MeanPoint(mean: m, lower: m - half, upper: m + half, n: s.n))
-                    sdRow.append(sd)
-                } else {
-                    pts.append(MeanPoint(mean: m, lower: nil, upper: nil, n: s.n))
-                    sdRow.append(nil)
-                }
+                let d = Descriptives(n: s.n, mean: s.sum / Double(s.n), sumOfSquares: s.sq)
+                pts.append(MeanPoint(mean: d.mean!, lower: d.ci?.lower, upper: d.ci?.upper, n: s.n))
+                sdRow.append(d.sd)
             }
             if pts.contains(where: { $0 != nil }) { means.append(MeanSeries(name: name, points: pts)); sds.append(sdRow) }
         }
@@ -76,11 +69,11 @@ struct ScaleSectionBuilder {
         }
         let change: Outcome<ChangeReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try ChangeAnalysis.run(data: data, bundle: bundle, scale: qualified, waves: waves.map(\.id),
-                                   betweenRole: rolesCompare(scores: scores, cols: cols))
+                                   betweenRole: data.rolesCompare(scores: scores, waves: cols, roles: bundle.study.roles))
         }
         let lmm: Outcome<LMMReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .categorical,
-                                       betweenRole: rolesPresent(scores: scores, cols: cols), slopes: false)
+                                       betweenRole: data.rolesPresent(scores: scores, waves: cols, roles: bundle.study.roles), slopes: false)
         }
         let rci: Outcome<RCIReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try PsychometricsAnalysis.reliableChange(data: data, scale: scale, from: waves.first!, to: waves.last!, reliability: nil)
@@ -90,27 +83,6 @@ struct ScaleSectionBuilder {
                             scoreRange: scoreRange(scale), means: means, sds: sds, seriesNames: shownNames,
                             trajectories: trajectories, trajectoriesTotal: total,
                             reliability: reliability, retest: retest, change: change, lmm: lmm, rci: rci)
-    }
-
-    /// Whether change and mixed models include role as a factor: at least two of the study's roles
-    /// have two or more participants with a score at every wave (a scale shown to one role only is analysed without it).
-    func rolesCompare(scores: Matrix, cols: [Int]) -> Bool {
-        guard bundle.study.roles.count > 1 else { return false }
-        var complete: [String: Int] = [:]
-        for p in 0..<scores.rows where cols.allSatisfy({ !scores[p, $0].isNaN }) {
-            if let r = data.roles[p], bundle.study.roles.contains(r) { complete[r, default: 0] += 1 }
-        }
-        return complete.values.filter { $0 >= 2 }.count >= 2
-    }
-
-    /// Whether the mixed model includes role: at least two of the study's roles have two or more participants with any score.
-    func rolesPresent(scores: Matrix, cols: [Int]) -> Bool {
-        guard bundle.study.roles.count > 1 else { return false }
-        var seen: [String: Int] = [:]
-        for p in 0..<scores.rows where cols.contains(where: { !scores[p, $0].isNaN }) {
-            if let r = data.roles[p], bundle.study.roles.contains(r) { seen[r, default: 0] += 1 }
-        }
-        return seen.values.filter { $0 >= 2 }.count >= 2
     }
 
     /// Consecutive pairs of waves, and first with last when there are more than two.

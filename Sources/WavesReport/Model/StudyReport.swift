@@ -120,24 +120,10 @@ public struct Overview: Sendable {
 
 /// Who completed what, response and attrition, duplicates and store problems.
 public struct Completion: Sendable {
-    public struct Row: Sendable {
-        public var participant: String
-        public var role: String?
-        /// Per study wave: instruments submitted, and instruments scheduled (0: nothing scheduled).
-        public var done: [Int]
-        public var scheduled: [Int]
-    }
-    public struct WaveResponse: Sendable {
-        public var wave: String
-        public var completed: Int
-        /// completed / all participants.
-        public var rate: Double?
-        public var byRole: [String: Int]
-        /// completed / participants at the instrument's first wave (as `waves status`).
-        public var retention: Double?
-        /// At the first wave but not at this one.
-        public var lost: Int
-    }
+    /// Computed in WavesAnalysis (`Participation`); the report only shows them.
+    public typealias Row = Participation.Row
+    public typealias WaveResponse = Participation.WaveResponse
+    public typealias InstrumentAttrition = Participation.InstrumentAttrition
     /// A participant, wave and instrument submitted more than once (as `waves validate` lists it).
     public struct DuplicateSubmission: Sendable, Equatable {
         public var participant: String
@@ -145,11 +131,6 @@ public struct Completion: Sendable {
         public var instrument: String
         /// Store lines of every submission; the last one is the submission used.
         public var lines: [Int]
-    }
-    public struct InstrumentAttrition: Sendable {
-        public var instrument: String
-        public var version: String
-        public var waves: [WaveResponse]
     }
     public var waves: [String]
     public var rows: [Row]

@@ -1,0 +1,154 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+/// One streaming pass over the store: who submitted what, when, and which submission counts.
+///
+/// Keeps per participant x wave x instrument only a flag, the latest `submitted_at` and the
+/// first and chosen store lines, so memory stays small for large stores (no record is kept,
+/// except the free-text answers of chosen submissions when `collectText` asks for them).
+/// The chosen submission is the latest by `LatestSubmission`; a participant's role follows
+/// `RolePrecedence`. Completion and attrition (`Participation`), `waves status`
+/// (`CompletionStatus`) and the report's overview read this index.
+/// Moved here from the report (`StoreSurvey`), so that the report renders and does not analyse.
+public struct StudyIndex: Sendable {
+    public let bundle: StudyBundle
+    /// Participants in roster order, then in order of first appearance in the store
+    /// (records of a known wave and instrument only).
+    public private(set) var participants: [String] = []
+    /// Role per participant (`RolePrecedence`), nil when unknown.
+    public private(set) var roles: [String?] = []
+    /// Every readable record, counted or not.
+    public private(set) var submissions = 0
+    /// Submissions that count: one per participant, wave and instrument submitted.
+    public private(set) var chosenSubmissions = 0
+    /// Readable records of a wave or instrument the study does not define.
+    public private(set) var unknownRecords = 0
+    /// Per study wave: earliest and latest `submitted_at`, and the number of submissions.
+    public private(set) var waveFirst: [String?]
+    public private(set) var waveLast: [String?]
+    public private(set) var waveSubmissions: [Int]
+    /// Per instrument (study order): the instrument versions found in records, by file hash.
+    public private(set) var hashes: [[String: HashUse]]
+    /// Store lines that could not be read.
+    public private(set) var problems: [StoreProblem] = []
+
+    /// The records made with one instrument file (by its SHA-256).
+    public struct HashUse: Sendable {
+        public var versions: Set<String> = []
+        public var waves: Set<Int> = []
+        public var records = 0
+    }
+
+    private var pIndex: [String: Int] = [:]
+    private let wIndex: [String: Int]
+    private let iIndex: [String: Int]
+    private let W: Int, I: Int
+    private let collectText: Bool
+    private let textItems: [Set<String>]
+    /// present[(p * W + w) * I + i]
+    private var present: [Bool] = []
+    private var latestStamp: [String] = []
+    private var firstLine: [Int32] = []
+    private var latestLine: [Int32] = []
+    /// Store lines of every submission, for cells with more than one.
+    private var duplicateLines: [Int: [Int]] = [:]
+    private var duplicateOrder: [Int] = []
+    /// Free-text answers of the chosen submission per cell: (item id, text).
+    private var texts: [Int: [(item: String, text: String)]] = [:]
+    private var roleTracker = RolePrecedence.Tracker()
+
+    /// Streams the store of `bundle` once.
+    public static func load(_ bundle: StudyBundle, collectText: Bool = false) throws -> StudyIndex {
+        var index = StudyIndex(bundle: bundle, collectText: collectText)
+        let store = ResponseStore(url: bundle.study.storeURL)
+        if store.exists { index.problems = try store.scan { r, line in index.add(r, line: line) } }
+        index.resolveRoles()
+        return index
+    }
+
+    init(bundle: StudyBundle, collectText: Bool) {
+        self.bundle = bundle
+        self.collectText = collectText
+        W = bundle.study.waves.count
+        I = bundle.instruments.count
+        wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        iIndex = Dictionary(bundle.instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        waveFirst = Array(repeating: nil, count: W)
+        waveLast = Array(repeating: nil, count: W)
+        waveSubmissions = Array(repeating: 0, count: W)
+        hashes = Array(repeating: [:], count: I)
+        textItems = bundle.instruments.map { Set($0.items.filter { $0.type == .text }.map(\.id)) }
+        for e in bundle.roster?.entries ?? [] { _ = participantIndex(e.participant) }
+    }
+
+    private mutating func participantIndex(_ id: String) -> Int {
+        if let p = pIndex[id] { return p }
+        let p = participants.count
+        pIndex[id] = p
+        participants.append(id)
+        roles.append(nil)
+        present.append(contentsOf: repeatElement(false, count: W * I))
+        latestStamp.append(contentsOf: repeatElement("", count: W * I))
+        firstLine.append(contentsOf: repeatElement(0, count: W * I))
+        latestLine.append(contentsOf: repeatElement(0, count: W * I))
+        return p
+    }
+
+    /// Adds one record read from store line `line` (records must come in store order).
+    mutating func add(_ r: ResponseRecord, line: Int) {
+        submissions += 1
+        roleTracker.see(participant: r.participant, role: r.role, submittedAt: r.submittedAt)
+        guard let w = wIndex[r.wave], let i = iIndex[r.instrument.id] else { unknownRecords += 1; return }
+        let p = participantIndex(r.participant)
+        let cell = (p * W + w) * I + i
+        if waveFirst[w].map({ r.submittedAt.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { waveFirst[w] = r.submittedAt }
+        if waveLast[w].map({ $0.utf8.lexicographicallyPrecedes(r.submittedAt.utf8) }) ?? true { waveLast[w] = r.submittedAt }
+        waveSubmissions[w] += 1
+        hashes[i][r.instrument.sha256, default: HashUse()].versions.insert(r.instrument.version)
+        hashes[i][r.instrument.sha256]!.waves.insert(w)
+        hashes[i][r.instrument.sha256]!.records += 1
+        if present[cell] {
+            if duplicateLines[cell] == nil { duplicateLines[cell] = [Int(firstLine[cell])]; duplicateOrder.append(cell) }
+            duplicateLines[cell]!.append(line)
+            guard LatestSubmission.replaces(r.submittedAt, latestStamp[cell]) else { return }
+        } else {
+            present[cell] = true
+            chosenSubmissions += 1
+            firstLine[cell] = Int32(clamping: line)
+        }
+        latestStamp[cell] = r.submittedAt
+        latestLine[cell] = Int32(clamping: line)
+        if collectText && !textItems[i].isEmpty {
+            texts[cell] = r.answers.compactMap { a in
+                guard textItems[i].contains(a.id), let t = a.value.text,
+                      !t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+                return (a.id, t)
+            }
+        }
+    }
+
+    mutating func resolveRoles() {
+        for p in participants.indices { roles[p] = roleTracker.role(of: participants[p], roster: bundle.roster) }
+    }
+
+    /// Whether participant `p` submitted instrument `i` (study order) at wave `w` (study order).
+    public func isPresent(_ p: Int, _ w: Int, _ i: Int) -> Bool { present[(p * W + w) * I + i] }
+
+    /// Cells submitted more than once, in order of first appearance (as `StoreContents.latest()`
+    /// lists them); the chosen line is last.
+    public var duplicates: [Duplicate] {
+        duplicateOrder.sorted { firstLine[$0] < firstLine[$1] }.map { cell in
+            let i = cell % I, w = (cell / I) % W, p = cell / (I * W)
+            let chosen = Int(latestLine[cell])
+            return Duplicate(participant: participants[p], wave: bundle.study.waves[w].id, instrument: bundle.instruments[i].id,
+                             lines: duplicateLines[cell]!.filter { $0 != chosen } + [chosen])
+        }
+    }
+
+    public var duplicateCount: Int { duplicateOrder.count }
+
+    /// The non-empty free-text answers of participant `p`'s chosen submission of instrument `i`
+    /// at wave `w` (only when loaded with `collectText`).
+    public func texts(_ p: Int, _ w: Int, _ i: Int) -> [(item: String, text: String)]? { texts[(p * W + w) * I + i] }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import WavesCore
+
+/// Which of several submissions for the same participant, wave and instrument counts.
+///
+/// The one rule: the latest `submitted_at`, compared as
+/// UTF-8 text byte by byte (ISO 8601 UTC timestamps of one form order as text, and no
+/// timestamp is reinterpreted), and on equal timestamps the later store line. Every reader
+/// of the store (`StoreContents.latest()`, `InstrumentData`, `StudyIndex`) asks this type.
+public enum LatestSubmission {
+    /// Whether a submission made at `candidate`, read after one made at `current`, replaces it.
+    @inline(__always)
+    public static func replaces(_ candidate: String, _ current: String) -> Bool {
+        !candidate.utf8.lexicographicallyPrecedes(current.utf8)
+    }
+}
+
+/// Whose role a participant has.
+///
+/// The one rule: the roster's role when the study has a roster entry for the participant;
+/// otherwise the role named by the participant's latest submission (by `LatestSubmission`,
+/// over every wave and instrument) that names one; otherwise unknown. A record's own role
+/// (for a row that describes that record) is the roster's, else the record's.
+public enum RolePrecedence {
+    /// The role for a row describing one record.
+    public static func role(roster: String?, recorded: String?) -> String? { roster ?? recorded }
+
+    /// The role for a row describing several records of one participant (a wide export row):
+    /// the roster's, else the one the latest of them (`LatestSubmission`) names.
+    public static func role(roster: String?, records: [(role: String?, submittedAt: String)]) -> String? {
+        if let roster { return roster }
+        var best: (stamp: String, role: String)?
+        for r in records {
+            guard let role = r.role else { continue }
+            if let b = best, !LatestSubmission.replaces(r.submittedAt, b.stamp) { continue }
+            best = (r.submittedAt, role)
+        }
+        return best?.role
+    }
+
+    /// Collects, in one pass in store order, the role each participant's latest submission names.
+    public struct Tracker: Sendable {
+        private var latest: [String: (stamp: String, role: String)] = [:]
+        public init() {}
+
+        /// Notes a record's role (records without one are passed over).
+        public mutating func see(participant: String, role: String?, submittedAt: String) {
+            guard let role else { return }
+            if let cur = latest[participant], !LatestSubmission.replaces(submittedAt, cur.stamp) { return }
+            latest[participant] = (submittedAt, role)
+        }
+
+        /// The participant's role: the roster's, else the latest recorded one.
+        public func role(of participant: String, roster: Roster?) -> String? {
+            roster?.role(of: participant) ?? latest[participant]?.role
+        }
+    }
+}

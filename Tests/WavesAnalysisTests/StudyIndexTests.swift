@@ -1,0 +1,58 @@
+import XCTest
+@testable import WavesAnalysis
+import WavesCore
+import WavesStore
+
+/// One rule for the latest submission and for roles, read the same way by every reader of the store.
+final class StudyIndexTests: XCTestCase {
+    func testLatestSubmissionComparesTheTextAndLetsALaterLineWinATie() {
+        XCTAssertTrue(LatestSubmission.replaces("2026-03-01T10:00:01Z", "2026-03-01T10:00:00Z"))
+        XCTAssertFalse(LatestSubmission.replaces("2026-03-01T09:59:59Z", "2026-03-01T10:00:00Z"))
+        XCTAssertTrue(LatestSubmission.replaces("2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"), "a tie goes to the later line")
+        // A digits-only reading would rank the fractional stamp later (more digits); as text it is earlier.
+        XCTAssertFalse(LatestSubmission.replaces("2026-03-01T10:00:00.5Z", "2026-03-01T10:00:01Z"))
+    }
+
+    func testRolePrecedence() {
+        var t = RolePrecedence.Tracker()
+        t.see(participant: "A", role: "mentor", submittedAt: "2026-03-02T00:00:00Z")
+        t.see(participant: "A", role: "mentee", submittedAt: "2026-03-01T00:00:00Z")   // older, read later
+        t.see(participant: "A", role: nil, submittedAt: "2026-03-09T00:00:00Z")        // names no role
+        XCTAssertEqual(t.role(of: "A", roster: nil), "mentor")
+        XCTAssertNil(t.role(of: "B", roster: nil))
+        XCTAssertEqual(RolePrecedence.role(roster: "x", recorded: "y"), "x")
+        XCTAssertEqual(RolePrecedence.role(roster: nil, records: [("a", "2026-03-02"), ("b", "2026-03-01"), (nil, "2026-03-05")]), "a")
+    }
+
+    /// The index, the in-memory selection and the columnar loader choose the same submissions.
+    func testEveryReaderChoosesTheSameSubmission() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-index-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: InstrumentDataTests.demo, to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var data = try StudyData.load(directory: dir)
+        let inst = data.bundle.instrument("identity")!
+        let original = data.records(of: inst).first { $0.participant == "P001" && $0.wave == "w1" }!
+        // Two resubmissions: a fractional stamp that is earlier as text, and a later one read first.
+        var early = original, late = original
+        early.id = "early"; early.submittedAt = original.submittedAt.replacingOccurrences(of: "Z", with: ".9Z")
+        early.answers = early.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
+        late.id = "late"; late.submittedAt = "2027-01-01T00:00:00Z"
+        late.answers = late.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(1) : $0.value) }
+        try ResponseStore(url: data.study.storeURL).append([late, early])
+        data = try StudyData.load(directory: dir)
+        let index = try StudyIndex.load(data.bundle)
+        XCTAssertEqual(index.duplicates, data.duplicates)
+        XCTAssertEqual(index.duplicates.count, 1)
+        XCTAssertEqual(data.records(of: inst).first { $0.participant == "P001" && $0.wave == "w1" }?.id, "late")
+        let cols = try InstrumentData.load(data.bundle, instrument: inst)
+        let p = cols.participants.firstIndex(of: "P001")!
+        XCTAssertEqual(cols.values[(p * cols.waves.count + 0) * cols.items.count + 0], 1, "the columnar loader keeps the same submission")
+        // Participants and roles agree between the index, StudyData and the columnar loader.
+        XCTAssertEqual(index.participants, data.participants)
+        for (k, who) in index.participants.enumerated() { XCTAssertEqual(index.roles[k], data.roles[who], who) }
+        for (k, who) in cols.participants.enumerated() { XCTAssertEqual(cols.roles[k], data.roles[who], who) }
+        let status = CompletionStatus(index)
+        XCTAssertEqual(status.duplicates, 1)
+        XCTAssertEqual(index.chosenSubmissions, data.records.count)
+    }
+}
