@@ -31,9 +31,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
+        // Reaching participants: access codes, invitations, consent, wave windows, the kiosk loop.
+        .target(name: "WavesCollect", dependencies: [
+            "WavesCore", "WavesStore", "WavesSurvey",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport",
+            "WavesExport", "WavesReport", "WavesCollect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -51,6 +56,7 @@ let package = Package(
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesStore", "WavesSurvey"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]

@@ -152,7 +152,8 @@ public enum LongCSVImporter {
             }
             out.append(ResponseRecord(id: makeID(), study: study.id, participant: participant, role: role, wave: wave,
                                       instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
-                                      startedAt: nil, submittedAt: submittedAt, mode: "import", answers: answers, declined: declined))
+                                      startedAt: nil, submittedAt: submittedAt, mode: "import", answers: answers, declined: declined,
+                                      via: "import"))
         }
         if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
         return out

@@ -25,6 +25,7 @@ public enum RecordValidator {
         }
         if let role = r.role, !study.roles.contains(role) { errors.append("unknown role '\(role)'") }
         if !["terminal", "plain", "import"].contains(r.mode) { warnings.append("unknown mode '\(r.mode)'") }
+        if let v = r.via, !["terminal", "kiosk", "ssh", "import"].contains(v) { warnings.append("unknown via '\(v)'") }
         for a in r.answers {
             guard let item = inst.item(a.id) else { errors.append("answer to unknown item '\(a.id)'"); continue }
             switch (item.type, a.value) {
