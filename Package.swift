@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
-        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesStore", "WavesSurvey"]),
+        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesStore", "WavesSurvey"], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
     ]

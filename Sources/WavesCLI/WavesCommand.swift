@@ -23,6 +23,10 @@ public struct WavesCommand: ParsableCommand {
             LMMCommand.self,
             ReportCommand.self,
             ExportCommand.self,
+            InviteCommand.self,
+            RemindCommand.self,
+            KioskCommand.self,
+            WithdrawCommand.self,
         ]
     )
 

@@ -36,6 +36,12 @@ struct InitCommand: ParsableCommand {
         let studyID = id ?? dir.lastPathComponent.lowercased().replacingOccurrences(of: "[^a-z0-9-]", with: "-", options: .regularExpression)
         try ShippedInstruments.studyYAML(id: studyID, files: files).write(to: dir.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         try "participant,role\n".write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
+        // Message templates and a sample consent text the evaluator edits (docs/collection.md).
+        let templates = ShippedTemplates.directory().map { src in
+            ((try? fm.contentsOfDirectory(atPath: src.path)) ?? []).filter { $0.hasSuffix(".txt") || $0.hasSuffix(".md") }.sorted().map { (src, $0) }
+        } ?? []
+        if !templates.isEmpty { try fm.createDirectory(at: dir.appendingPathComponent("templates"), withIntermediateDirectories: true) }
+        for (src, f) in templates { try fm.copyItem(at: src.appendingPathComponent(f), to: dir.appendingPathComponent("templates/\(f)")) }
         // An empty store, owner-only (responses are personal data).
         let store = dir.appendingPathComponent("data/responses.jsonl")
         fm.createFile(atPath: store.path, contents: Data(), attributes: [.posixPermissions: 0o600])
@@ -45,7 +51,8 @@ struct InitCommand: ParsableCommand {
         Created study '\(studyID)' in \(dir.path)
           study.yaml        3 waves (w1 baseline, w2 mid, w3 end), roles mentee and peer-mentor
           instruments/      \(files.joined(separator: ", "))
-          roster.csv        add one line per participant: participant,role
+          roster.csv        add one line per participant: participant,role (optional columns: email, name, status)
+          templates/        \(templates.isEmpty ? "(no shipped templates found)" : templates.map(\.1).joined(separator: ", "))
           data/             the response store (readable by you only)
         Next: add participants to roster.csv, then `waves take --study \(directory) --participant P001 --wave w1`.
         """)

@@ -114,7 +114,7 @@ public final class ParticipantFlow {
             if let n = notice { say(n) }
             input.write(KioskText.welcome + "\n" + KioskText.codeLabel)
             let r = input.readLine(timeout: nil)
-            if settings.echo { say("") }
+            if settings.echo, case .value(let l) = r { say("> " + SafeText.line(l)) }
             return r
         }
         var typed = ""
@@ -149,7 +149,7 @@ public final class ParticipantFlow {
         guard settings.interactive else {
             input.write(KioskText.pinLabel)
             switch input.readLine(timeout: 60) {
-            case .value(let l): if settings.echo { say("") }; return .typed(l)
+            case .value(let l): if settings.echo { say("> " + String(repeating: "*", count: l.count)) }; return .typed(l)
             case .timedOut: say(""); return .back
             case .closed: return .closed
             }

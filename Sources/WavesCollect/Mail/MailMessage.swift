@@ -98,7 +98,7 @@ public struct MailMessage: Sendable {
         var words: [String] = []
         var chunk: [UInt8] = []
         func limit() -> Int {
-            let room = (words.isEmpty ? 78 - firstLineUsed : 77) - overhead
+            let room = min(75, words.isEmpty ? 78 - firstLineUsed : 77) - overhead
             return max(room / 4 * 3, 3)
         }
         for ch in s {
