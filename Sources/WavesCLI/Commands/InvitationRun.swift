@@ -94,14 +94,16 @@ enum InvitationRun {
             }
         }
         var summary = kind == .invite
-            ? "Invited \(plan.items.count) participant(s) to \(SafeText.line(plan.wave.id)) (\(plan.window.readable)): \(fresh) new code(s)"
-            : "Reminded \(plan.items.count) participant(s) about \(SafeText.line(plan.wave.id)) (\(plan.window.readable)): \(fresh) new code(s)"
+            ? "Invited \(plan.items.count) participant(s) to \(SafeText.line(plan.wave.id)) (window: \(plan.window.readable)): \(fresh) new code(s)"
+            : "Reminded \(plan.items.count) participant(s) about \(SafeText.line(plan.wave.id)) (window: \(plan.window.readable)): \(fresh) new code(s)"
         summary += outURL.map { " in \($0.path) (mode 0600)" } ?? " on stdout"
         if let dir = o.eml { summary += "; \(messages.count) message(s) in \(dir)" }
         if o.send { summary += "; \(sent) of \(messages.count) message(s) handed to sendmail" }
-        Output.out(summary + ".")
+        // With the CSV on stdout, the summary goes to stderr so the CSV stays clean.
+        let say: (String) -> Void = outURL == nil ? { Output.err($0) } : { Output.out($0) }
+        say(summary + ".")
         if kind == .remind && fresh == 0 {
-            Output.out("The reminders carry no code (codes are stored only as hashes); they ask participants to use the code from their invitation. Use --reissue to send new codes instead.")
+            say("The reminders carry no code (codes are stored only as hashes); they ask participants to use the code from their invitation. Use --reissue to send new codes instead.")
         }
     }
 

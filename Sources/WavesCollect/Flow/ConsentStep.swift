@@ -28,8 +28,11 @@ public struct ConsentStep {
 
     func body(_ layout: KioskLayout) -> [ScreenLine] {
         var lines: [ScreenLine] = []
+        var previous: ConsentText.Kind?
         for b in text.blocks {
-            if !lines.isEmpty { lines.append(ScreenLine("")) }
+            // A blank line between blocks, except between the items of one list.
+            if case .item? = previous, case .item = b.kind {} else if !lines.isEmpty { lines.append(ScreenLine("")) }
+            previous = b.kind
             switch b.kind {
             case .heading: lines += layout.wrap(b.text, kind: .bold)
             case .paragraph: lines += layout.wrap(b.text)

@@ -32,11 +32,22 @@ struct KioskLayout {
         }
     }
 
+    /// Key hints three spaces apart, an entry never split across lines.
+    func hintLines(_ entries: [String]) -> [ScreenLine] {
+        var lines: [String] = [], line = ""
+        for e in entries {
+            if !line.isEmpty && TextLayout.width(line) + 3 + TextLayout.width(e) > width { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : "   ") + e
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.map { ScreenLine(margin + TextLayout.truncate($0, width: width), .dim) }
+    }
+
     /// The whole screen; `offset` scrolls the body (clamped). Returns the frame and the largest useful offset.
     func screen(title: String, body: [ScreenLine], hints: [String], offset: Int = 0) -> (Frame, Int) {
         let top = [ScreenLine(margin + TextLayout.truncate(SafeText.line(title), width: width), .title), rule, ScreenLine("")]
         var bottom = [ScreenLine(""), rule]
-        bottom += wrap(hints.joined(separator: "   "), kind: .dim)
+        bottom += hintLines(hints)
         let room = max(size.rows - top.count - bottom.count, 3)
         var shown = body
         var maxOffset = 0

@@ -20,6 +20,8 @@ public struct InvitationPlan: Sendable {
     public var kind: Kind
     public var wave: Wave
     public var window: WaveWindow
+    /// The window's state when the plan was made.
+    public var state: WaveWindow.State
     public var items: [PlannedInvitation]
     public var skipped: [(participant: String, reason: String)]
 }
@@ -38,7 +40,8 @@ public enum InvitationPlanner {
         guard let wave = study.wave(waveID) else { throw CollectError.unknownWave(wave: waveID, waves: study.waves.map(\.id)) }
         guard let roster = state.bundle.roster else { throw CollectError.noRoster }
         let window = state.window(wave)
-        if window.state(at: now) == .closed {
+        let windowState = window.state(at: now)
+        if windowState == .closed {
             throw CollectError.invitationsClosed(wave: wave.id, closes: wave.closes?.readable ?? "")
         }
         var who = roster.entries
@@ -47,7 +50,7 @@ public enum InvitationPlanner {
             if !unknown.isEmpty { throw CollectError.unknownParticipants(unknown) }
             who = who.filter { named.contains($0.participant) }
         }
-        var plan = InvitationPlan(kind: kind, wave: wave, window: window, items: [], skipped: [])
+        var plan = InvitationPlan(kind: kind, wave: wave, window: window, state: windowState, items: [], skipped: [])
         for e in who {
             let p = e.participant
             if let ex = state.participation.exclusion(p, at: wave.id) { plan.skipped.append((p, ex.reason)); continue }

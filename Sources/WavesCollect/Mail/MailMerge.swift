@@ -22,7 +22,7 @@ public struct MailMerge: Sendable {
         } else {
             s += ", until you submit them."
         }
-        if let o = plan.wave.opens { s += " The survey opens on \(o.readable)." }
+        if let o = plan.wave.opens, plan.state == .notYetOpen { s += " The survey opens on \(o.readable)." }
         return s
     }
 
