@@ -27,6 +27,10 @@ public struct WavesCommand: ParsableCommand {
             RemindCommand.self,
             KioskCommand.self,
             WithdrawCommand.self,
+            CodeCommand.self,
+            AgreementCommand.self,
+            ServeCommand.self,
+            PowerCommand.self,
         ]
     )
 

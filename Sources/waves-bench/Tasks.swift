@@ -24,6 +24,9 @@ enum Tasks {
             case "lmm-core": try analysisCore(lmm: true)
             case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
             case "survey": try survey()
+            case "power": PowerBench.runAll()
+            case "power-sim": try PowerBench.task(workers: ProcessInfo.processInfo.activeProcessorCount)
+            case "power-sim-1": try PowerBench.task(workers: 1)
             default: Report.line("unknown task \(name)"); return 2
             }
             return 0

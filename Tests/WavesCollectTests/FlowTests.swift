@@ -1,5 +1,6 @@
 import Foundation
 import WavesCore
+import WavesServe
 import WavesSurvey
 import XCTest
 @testable import WavesCollect
@@ -22,14 +23,14 @@ final class FlowTests: XCTestCase {
     typealias S = ScriptedTimedConsole
     var exitKiosk: [S.Step] { S.typed("exit") + S.typed("4711") }
 
-    func flow(_ console: S, interactive: Bool = true, wave: String? = nil, limiter: AttemptLimiter = AttemptLimiter(),
+    func flow(_ console: S, interactive: Bool = true, wave: String? = nil, limiter: FailureLimiter? = nil,
               bundle: StudyBundle? = nil) -> ParticipantFlow {
-        ParticipantFlow(bundle: bundle ?? study.bundle, console: console, gate: limiter.gate(for: "kiosk"),
+        ParticipantFlow(bundle: bundle ?? study.bundle, console: console, gate: AttemptGate(limiter: limiter ?? FailureLimiter(clock: clock.function), key: "kiosk"),
                         settings: FlowSettings(via: "kiosk", interactive: interactive, style: style, idleTimeout: 600, wave: wave),
                         clock: clock.function)
     }
 
-    func kiosk(_ steps: [S.Step], interactive: Bool = true, limiter: AttemptLimiter = AttemptLimiter()) -> (KioskLoop.End, S, KioskLoop) {
+    func kiosk(_ steps: [S.Step], interactive: Bool = true, limiter: FailureLimiter? = nil) -> (KioskLoop.End, S, KioskLoop) {
         let c = S(steps)
         let loop = KioskLoop(flow: flow(c, interactive: interactive, limiter: limiter), pin: pin, clock: clock.function)
         let end = loop.run()
@@ -121,35 +122,35 @@ final class FlowTests: XCTestCase {
     }
 
     func testFailedCodesAreRateLimited() throws {
-        let limiter = AttemptLimiter()
+        let limiter = FailureLimiter(clock: clock.function)
         var steps: [S.Step] = []
         for i in 0..<5 { steps += S.typed("ZZZZ-ZZZZ-ZZZ\(i)") }
         steps += S.typed(codes["P001"]!.formatted)   // refused while blocked, without being checked
         steps += exitKiosk
         let (_, c, loop) = kiosk(steps, limiter: limiter)
-        XCTAssertTrue(plainText(c.output).contains("Too many codes did not work. Please wait 30 seconds"), plainText(c.output))
+        XCTAssertTrue(plainText(c.output).contains("Too many codes did not work. Please wait 60 seconds"), plainText(c.output))
         XCTAssertEqual(loop.outcomes, [], "the right code did not open anything while blocked")
         XCTAssertEqual(try InvitationLog(study: study.bundle.study).read().filter { $0.event == .used }.count, 0)
         // The PIN was also refused while blocked, so the script's exit did not leave: it ended with the input.
-        clock.advance(31)
+        clock.advance(61)
         let later = kiosk(S.typed(codes["P001"]!.formatted) + [.key(.character("q"))] + exitKiosk, limiter: limiter)
         XCTAssertEqual(later.2.outcomes, [.saved])
         // Typos (not 12 code characters) are not counted.
-        let typos = AttemptLimiter(maxFailures: 2)
+        let typos = FailureLimiter(maxFailures: 2, clock: clock.function)
         let t = kiosk((0..<5).flatMap { _ in S.typed("ABC") } + exitKiosk, limiter: typos)
         XCTAssertEqual(t.0, .pin)
         XCTAssertTrue(plainText(t.1.output).contains("That does not look like an access code"))
     }
 
     func testWrongPINsCountAsFailures() {
-        let limiter = AttemptLimiter(maxFailures: 2)
+        let limiter = FailureLimiter(maxFailures: 2, clock: clock.function)
         let (end, c, _) = kiosk(S.typed("exit") + S.typed("0000") + S.typed("exit") + S.typed("1111")
                                 + S.typed("exit") + [.key(.escape)], limiter: limiter)
         XCTAssertEqual(end, .inputClosed)
         let text = plainText(c.output)
         XCTAssertTrue(text.contains("That is not the PIN."))
-        XCTAssertTrue(text.contains("Please wait 30 seconds"), "after two wrong PINs even exit must wait: \(text)")
-        let afterBlock = text.components(separatedBy: "Please wait 30 seconds").dropFirst().joined()
+        XCTAssertTrue(text.contains("Please wait 60 seconds"), "after two wrong PINs even exit must wait: \(text)")
+        let afterBlock = text.components(separatedBy: "Please wait 60 seconds").dropFirst().joined()
         XCTAssertFalse(afterBlock.contains("Evaluator's PIN"), "the PIN is not asked while blocked")
     }
 
@@ -188,9 +189,9 @@ final class FlowTests: XCTestCase {
 
     func testPlainModeAndARemoteSession() throws {
         let c = S([.line("zzzz"), .line(codes["P001"]!.formatted), .line(""), .line("5"), .line("5"), .line("y"), .line("")])
-        let f = ParticipantFlow(bundle: study.bundle, console: c, gate: AttemptLimiter().gate(for: "10.0.0.1"),
+        let f = ParticipantFlow(bundle: study.bundle, console: c, gate: AttemptGate(limiter: FailureLimiter(clock: clock.function), key: "10.0.0.1"),
                                 settings: FlowSettings(via: "ssh", interactive: false, style: style, idleTimeout: 600), clock: clock.function)
-        XCTAssertEqual(f.runRemote(), .submitted(records: 1))
+        XCTAssertEqual(f.runRemote(), .session(.submitted(records: 1)))
         let r = try study.records()
         XCTAssertEqual(r.first?.via, "ssh")
         XCTAssertEqual(r.first?.mode, "plain")

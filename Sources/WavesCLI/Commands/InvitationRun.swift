@@ -55,6 +55,11 @@ enum InvitationRun {
         if let u = outURL, FileManager.default.fileExists(atPath: u.path) {
             throw CLIFailure("\(outPath) already exists; choose another file with --out, or move it away first (nothing was issued)")
         }
+        // Neither file may land on a study file (store, data/, roster, consent text...).
+        let studyFiles = StudyFiles(study: bundle.study)
+        let outTarget = try outURL.map { try OutputTarget($0.standardizedFileURL, option: "--out", protecting: studyFiles) }
+        let emlDir = o.eml.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+        if let d = emlDir { try studyFiles.check(d, option: "--eml") }
         var template: MailTemplate?
         if o.eml != nil || o.send { template = try loadTemplate(kind, o, bundle.study) }
         var sendmail: Sendmail?
@@ -66,8 +71,8 @@ enum InvitationRun {
         try InvitationPlanner.issue(plan, log: InvitationLog(study: bundle.study), now: now)
         let fresh = plan.items.filter { $0.code != nil }.count
 
-        if let u = outURL {
-            do { try PrivateFile.create(u, merge.csv) } catch {
+        if let target = outTarget {
+            do { try target.write(merge.csv, role: "the mail-merge CSV") } catch {
                 throw CLIFailure("\(error.localizedDescription). \(fresh) new code(s) were issued but could not be written; run the command again with --reissue to issue new ones")
             }
         } else {
@@ -82,10 +87,11 @@ enum InvitationRun {
                 Output.err("note: \(SafeText.line(item.participant)) has no email address in the roster; their code is only in the CSV")
             }
         }
-        if let dir = o.eml {
-            let d = URL(fileURLWithPath: dir, isDirectory: true)
-            try PrivateFile.folder(d)
-            for m in messages { try PrivateFile.replace(d.appendingPathComponent(PrivateFile.messageName(m.participant)), m.message.rendered()) }
+        if let d = emlDir {
+            for m in messages {
+                let target = try OutputTarget(d.appendingPathComponent(PrivateFile.messageName(m.participant)), option: "--eml", protecting: studyFiles)
+                try target.write(m.message.rendered(), role: "the message")
+            }
         }
         var sent = 0
         if let s = sendmail {

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import WavesCollect
 import WavesCore
+import WavesServe
 import WavesSurvey
 
 /// `waves kiosk`: a shared terminal that participants walk up to (docs/collection.md).
@@ -49,7 +50,7 @@ struct KioskCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let term = env["TERM"] ?? ""
         let interactive = !plain && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
-        let limiter = AttemptLimiter(maxFailures: maxFailures)
+        let limiter = FailureLimiter(maxFailures: maxFailures)
         var settings = FlowSettings(via: "kiosk", interactive: interactive, style: Style.detect(env),
                                     idleTimeout: idleMinutes * 60, wave: wave)
         let console: Console
@@ -69,7 +70,7 @@ struct KioskCommand: ParsableCommand {
             if isatty(STDOUT_FILENO) != 1 { settings.clearSequence = "\n" }
             console = StreamConsole()
         }
-        let flow = ParticipantFlow(bundle: bundle, console: console, gate: limiter.gate(for: "kiosk"), settings: settings)
+        let flow = ParticipantFlow(bundle: bundle, console: console, gate: AttemptGate(limiter: limiter, key: "kiosk"), settings: settings)
         let loop = KioskLoop(flow: flow, pin: pin)
         let end = loop.run()
         terminal?.stop()

@@ -50,7 +50,7 @@ public struct ConsentLog: Sendable {
     public let log: DataLog
 
     public init(study: Study) {
-        log = DataLog(url: study.directory.appendingPathComponent("data/consent.jsonl"))
+        log = DataLog(url: study.directory.appendingPathComponent("data/consent.jsonl"), role: "the consent log")
     }
 
     public func append(_ event: ConsentEvent) throws { try log.append([event.json]) }

@@ -26,11 +26,12 @@ public struct ConsentText: Sendable, Equatable {
         blocks = Self.parse(String(decoding: data, as: UTF8.self))
     }
 
-    /// The study's consent text, or nil when the study has none.
+    /// The study's consent text, or nil when the study has none; read through `StudyPath`
+    /// (inside the study folder, no symbolic links).
     public static func load(_ study: Study) throws -> ConsentText? {
-        guard let url = study.consentURL else { return nil }
-        do { return ConsentText(markdown: try Data(contentsOf: url)) } catch {
-            throw CollectError.file(path: url.path, reason: "cannot read the consent text: \(error.localizedDescription)")
+        guard let path = study.consent else { return nil }
+        do { return ConsentText(markdown: try StudyPath.read(path, kind: .consent, in: StudyFolders(study: study.directory))) } catch {
+            throw CollectError.file(path: path, reason: error.description)
         }
     }
 

@@ -53,14 +53,14 @@ public struct CodeResolver: Sendable {
     public init(bundle: StudyBundle, wave: String?) { self.bundle = bundle; self.wave = wave }
 
     public func resolve(_ typed: String, gate: AttemptGate, now: Date) throws -> CodeOutcome {
-        if let s = gate.waitBeforeAttempt(now: now) { return .wait(s) }
+        if let s = gate.waitBeforeAttempt() { return .wait(s) }
         guard let code = AccessCode(typed: typed) else { return .malformed }
         let log = InvitationLog(study: bundle.study)
-        guard let secret = try log.secret(create: false) else { gate.recordFailure(now: now); return .unknown }
+        guard let secret = try log.secret(create: false) else { gate.recordFailure(); return .unknown }
         let book = try log.book()
         let live: InvitationBook.Live
         switch book.match(code, secret: secret) {
-        case .unknown: gate.recordFailure(now: now); return .unknown
+        case .unknown: gate.recordFailure(); return .unknown
         case .replaced: return .replaced
         case .live(let l): live = l
         }

@@ -29,13 +29,13 @@ public final class KioskLoop {
             case .closed:
                 return .inputClosed
             case .exit:
-                if let s = flow.gate.waitBeforeAttempt(now: clock()) { notice = KioskText.wait(s); continue }
+                if let s = flow.gate.waitBeforeAttempt() { notice = KioskText.wait(s); continue }
                 switch flow.readPIN() {
                 case .closed: return .inputClosed
                 case .back: notice = nil
                 case .typed(let typed):
                     if pin.matches(typed) { flow.clear(); return .pin }
-                    flow.gate.recordFailure(now: clock())
+                    flow.gate.recordFailure()
                     notice = KioskText.wrongPIN
                 }
                 flow.clear()

@@ -81,6 +81,7 @@ enum KioskText {
     static let declined = "Thank you. You will not be asked to take part in this study again."
     static let thanks = "Thank you. Your answers are recorded."
     static let problem = "Something went wrong while saving. The answers given so far are kept. Please tell the person running this survey."
+    static let reconnect = "Then connect again."
     static let wrongPIN = "That is not the PIN."
     static let pinLabel = "Evaluator's PIN to leave the kiosk (Esc to go back): "
     static func opensOn(_ d: CalendarDate) -> String { "This survey opens on \(d.readable). Please come back then." }

@@ -22,6 +22,9 @@ public struct FlowSettings: Sendable {
     /// tmux, VTE), and home the cursor. Some terminals push an erased screen into the
     /// scrollback, so the scrollback is erased after the screen.
     public var clearSequence: String
+    /// End the session (instead of showing the wait on the code prompt) once the gate
+    /// blocks: `waves serve`, where the block belongs to the source address.
+    public var endWhenLimited = false
 
     public static let clearScreenAndScrollback = "\u{1B}[H\u{1B}[2J\u{1B}[3J\u{1B}[H"
 
@@ -101,6 +104,8 @@ public final class ParticipantFlow {
             do {
                 let outcome = try resolver.resolve(typed, gate: gate, now: clock())
                 if case .admitted(let a) = outcome { return .admitted(a) }
+                // Over SSH a blocked address is told to wait and the session ends (runRemote).
+                if settings.endWhenLimited && gate.waitBeforeAttempt() != nil { return .closed }
                 notice = outcome.message
             } catch {
                 problems.append(error.localizedDescription)
@@ -247,19 +252,40 @@ public final class ParticipantFlow {
     }
 
     /// One remote participant (`waves serve`): codes until one admits, the session, thanks.
-    public func runRemote() -> SessionOutcome {
+    /// With `endWhenLimited`, a blocked address is told to wait and the session ends (the
+    /// server's sessions are cheap to open again; keeping them would hold a connection).
+    public func runRemote() -> RemoteResult {
         var notice: String?
         while true {
+            if let s = gate.waitBeforeAttempt() {
+                showMessage(KioskText.wait(s) + " " + KioskText.reconnect)
+                return .limited
+            }
             switch promptForCode(notice: notice, allowExit: false) {
-            case .closed, .exit: return .inputClosed
+            case .closed, .exit:
+                if let s = gate.waitBeforeAttempt() {
+                    showMessage(KioskText.wait(s) + " " + KioskText.reconnect)
+                    return .limited
+                }
+                return .noCode
             case .admitted(let a):
                 let outcome = runSession(a)
                 switch outcome {
-                case .submitted: showThanks(); return outcome
+                case .submitted: showThanks(); return .session(outcome)
                 case .inUse: notice = KioskText.inUse
-                default: return outcome
+                default: return .session(outcome)
                 }
             }
         }
+    }
+
+    /// How a remote session ended.
+    public enum RemoteResult: Sendable, Equatable {
+        /// No code admitted anyone before the session ended.
+        case noCode
+        /// The address was told to wait (too many failed codes).
+        case limited
+        /// A participant was admitted; how their session ended.
+        case session(SessionOutcome)
     }
 }

@@ -110,7 +110,7 @@ public struct InvitationLog: Sendable {
     public let secretURL: URL
 
     public init(study: Study) {
-        log = DataLog(url: study.directory.appendingPathComponent("data/invitations.jsonl"))
+        log = DataLog(url: study.directory.appendingPathComponent("data/invitations.jsonl"), role: "the invitation log")
         secretURL = study.directory.appendingPathComponent("data/secret.key")
     }
 

@@ -53,15 +53,17 @@ public struct MailMerge: Sendable {
         ].mapValues { MailMessage.oneLine($0) }
     }
 
-    /// `participant,email,wave,code,opens,closes,instructions` with CRLF line ends (RFC 4180).
+    /// `participant,email,wave,code,opens,closes,instructions` through the one CSV writer
+    /// (RFC 4180, CRLF, text neutralised); cells that a spreadsheet would run as a formula get
+    /// OWASP's apostrophe, since this file is opened in a spreadsheet or a mail-merge tool.
     public var csv: String {
-        // TODO(merge): use the shared CSVWriter
-        var rows = [CSVReader.line(["participant", "email", "wave", "code", "opens", "closes", "instructions"])]
+        var w = CSVWriter(header: ["participant", "email", "wave", "code", "opens", "closes", "instructions"], escapeFormulas: true)
+        var out = w.headerRecord()
         for item in plan.items {
-            rows.append(CSVReader.line([item.participant, item.email ?? "", plan.wave.id, item.code?.formatted ?? "",
-                                        plan.wave.opens?.description ?? "", plan.wave.closes?.description ?? "", instructions]))
+            out += w.record([item.participant, item.email ?? "", plan.wave.id, item.code?.formatted ?? "",
+                             plan.wave.opens?.description ?? "", plan.wave.closes?.description ?? "", instructions].map(CSVWriter.Field.text))
         }
-        return rows.joined(separator: "\r\n") + "\r\n"
+        return out
     }
 
     /// One message per participant with an email address, from the template.

@@ -46,16 +46,17 @@ extension StudyLoader {
         name == "UTC" || TimeZone(identifier: name)?.identifier == name
     }
 
-    /// `consent:`: a Markdown file inside the study folder that exists and is UTF-8 text.
-    static func readConsent(_ node: Node?, directory: URL, _ r: inout YAMLReader) -> String? {
+    /// `consent:`: a Markdown file inside the study folder (through `StudyPath`) that exists and is UTF-8 text.
+    static func readConsent(_ node: Node?, folders: StudyFolders, _ r: inout YAMLReader) -> String? {
         guard let node, let path = r.string(node, "consent") else { return nil }
-        // TODO(merge): resolve with the study path resolver
-        let url = directory.appendingPathComponent(path)
-        guard let data = try? Data(contentsOf: url) else {
-            r.error(node, "consent file '\(path)' does not exist (consent: names a Markdown file in the study folder)")
+        let data: Data
+        do { data = try StudyPath.read(path, kind: .consent, in: folders) } catch {
+            r.error(node, error.reason == .missing
+                ? "consent file '\(SafeText.line(path))' does not exist (consent: names a Markdown file in the study folder)"
+                : error.description)
             return path
         }
-        if String(data: data, encoding: .utf8) == nil { r.error(node, "consent file '\(path)' is not UTF-8 text") }
+        if String(data: data, encoding: .utf8) == nil { r.error(node, "consent file '\(SafeText.line(path))' is not UTF-8 text") }
         return path
     }
 }

@@ -34,12 +34,14 @@ public struct Study: Sendable, Equatable {
     }
 
     /// The store file.
-    public var storeURL: URL { directory.appendingPathComponent("data/responses.jsonl") }
+    public var storeURL: URL { Study.storeURL(in: directory) }
     /// The drafts folder.
-    public var draftsURL: URL { directory.appendingPathComponent("data/drafts", isDirectory: true) }
-    /// The consent file, when the study has one.
-    // TODO(merge): resolve with the study path resolver
-    public var consentURL: URL? { consent.map { directory.appendingPathComponent($0) } }
+    public var draftsURL: URL { Study.draftsURL(in: directory) }
+
+    /// The store file of the study folder `directory` (`data/responses.jsonl`).
+    public static func storeURL(in directory: URL) -> URL { directory.appendingPathComponent("data/responses.jsonl") }
+    /// The drafts folder of the study folder `directory` (`data/drafts`).
+    public static func draftsURL(in directory: URL) -> URL { directory.appendingPathComponent("data/drafts", isDirectory: true) }
 }
 
 /// One wave of data collection.
