@@ -76,7 +76,7 @@ enum InvitationRun {
                 throw CLIFailure("\(error.localizedDescription). \(fresh) new code(s) were issued but could not be written; run the command again with --reissue to issue new ones")
             }
         } else {
-            Output.out(merge.csv, terminator: "")
+            Output.record(merge.csv)   // CSVWriter made it safe; its CRLF line ends are kept
         }
         var messages: [(participant: String, message: MailMessage)] = []
         if let t = template {
