@@ -49,9 +49,14 @@ let package = Package(
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Reaching participants: access codes, invitations, consent, wave windows, the kiosk loop.
+        .target(name: "WavesCollect", dependencies: [
+            "WavesCore", "WavesStore", "WavesSurvey", "WavesServe",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport", "WavesCoding", "WavesServe",
+            "WavesExport", "WavesReport", "WavesCoding", "WavesServe", "WavesCollect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey", "WavesStats"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore", "WavesStats", "WavesStore", "WavesTestSupport"]),
+        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesStore", "WavesSurvey", "WavesServe"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesServeTests", dependencies: [
             "WavesServe", "WavesSurvey", "WavesTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -27,22 +27,52 @@ public struct CompletionStatus: Encodable, Sendable {
         public var attrition: [WaveCount]
     }
 
+    /// One wave's window and collection counts (`"waves"` in `waves status --json`, cli.md
+    /// "Reaching participants"); computed by WavesCollect and passed in by the command line.
+    public struct WaveStatus: Encodable, Sendable, Equatable {
+        public var wave: String
+        @NullCodable public var opens: String?
+        @NullCodable public var closes: String?
+        public var open: Bool
+        /// `open`, `not-yet-open` or `closed`.
+        public var state: String
+        public var invited: Int
+        /// Null when the study has no consent text.
+        @NullCodable public var consented: Int?
+        public var started: Int
+        public var completed: Int
+        public var withdrawn: Int
+        public var declined: Int
+
+        public init(wave: String, opens: String?, closes: String?, open: Bool, state: String, invited: Int, consented: Int?,
+                    started: Int, completed: Int, withdrawn: Int, declined: Int) {
+            self.wave = wave; self.opens = opens; self.closes = closes; self.open = open; self.state = state
+            self.invited = invited; self.consented = consented; self.started = started; self.completed = completed
+            self.withdrawn = withdrawn; self.declined = declined
+        }
+    }
+
     public var study: String
-    public var waves: [String]
+    /// Per wave, in study order (empty unless the caller supplies the collection counts).
+    public var waves: [WaveStatus]
+    /// The IANA time zone the wave dates are read in.
+    public var timezone: String
     public var participantCount: Int
     public var instruments: [InstrumentStatus]
     public var duplicates: Int
     public var storeProblems: Int
 
     enum CodingKeys: String, CodingKey {
-        case study, waves, participantCount = "participants", instruments, duplicates, storeProblems = "store_problems"
+        case study, waves, timezone, participantCount = "participants", instruments, duplicates, storeProblems = "store_problems"
     }
 
     /// Built from the study index (`Participation` counts completion and attrition).
-    public init(_ index: StudyIndex) {
+    /// `waves`: the collection counts per wave (WavesCollect), supplied by the command line.
+    public init(_ index: StudyIndex, waves: [WaveStatus] = []) {
         let bundle = index.bundle, study = bundle.study
         self.study = study.id
-        waves = study.waves.map(\.id)
+        self.waves = waves
+        timezone = study.timezone
         participantCount = index.participants.count
         duplicates = index.duplicateCount
         storeProblems = index.problems.count

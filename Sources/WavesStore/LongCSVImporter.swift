@@ -135,7 +135,7 @@ public enum LongCSVImporter {
             try forEachRow(problems: &problems) { cells, answers, declined, dontKnow in
                 var record = ResponseRecord(id: makeID(), study: bundle.study.id, participant: cells.participant, role: cells.role, wave: cells.wave,
                                             instrument: ref, startedAt: nil, submittedAt: submittedAt, mode: RecordMode.import.rawValue,
-                                            answers: answers, declined: declined, extra: extra)
+                                            answers: answers, declined: declined, extra: extra, via: "import")
                 record.dontKnow = dontKnow
                 try body(record)
             }

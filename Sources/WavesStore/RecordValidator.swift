@@ -57,6 +57,7 @@ public enum RecordValidator {
         }
         if let role = r.role, !study.roles.contains(role) { error("unknown role '\(SafeText.line(role))'") }
         if r.recordMode == nil { warning("unknown mode '\(SafeText.line(r.mode))'") }
+        if let v = r.via, !["terminal", "kiosk", "ssh", "import"].contains(v) { warning("unknown via '\(SafeText.line(v))'") }
         for a in r.answers {
             guard let item = inst.item(a.id) else { error("answer to unknown item '\(SafeText.line(a.id))'"); continue }
             if let p = AnswerRules.problem(a.value, for: item) {

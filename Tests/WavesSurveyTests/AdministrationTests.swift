@@ -76,7 +76,7 @@ final class AdministrationTests: XCTestCase {
         XCTAssertEqual(a.answer("a3"), .missing)
         let lines = try String(contentsOf: store.url, encoding: .utf8).split(separator: "\n")
         // A fixed clock: every screen took 0 ms (ScreenTimerTests times a moving clock).
-        XCTAssertTrue(lines[0].contains(#""mode":"plain","answers":{"a1":4,"a2":5,"a3":null},"declined":["a3"],"duration_ms":0,"timings":{"a1":0,"a2":0,"a3":0}}"#), String(lines[0]))
+        XCTAssertTrue(lines[0].contains(#""mode":"plain","via":"terminal","answers":{"a1":4,"a2":5,"a3":null},"declined":["a3"],"duration_ms":0,"timings":{"a1":0,"a2":0,"a3":0}}"#), String(lines[0]))
         XCTAssertTrue(lines[1].contains(#""answers":{"age":42,"story":"Met my mentor."},"declined":[],"duration_ms":0,"timings":{"age":0,"story":0},"prev":""#), String(lines[1]))
         XCTAssertEqual(a.declined, ["a3"])
         XCTAssertTrue(console.output.contains("150 is above the highest allowed value, 90"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Glibc
+import WavesCollect
 import WavesCore
 import WavesServe
 
@@ -33,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("idle-minutes"), help: "Close a session after this many minutes without a key press.")
     var idleMinutes: Double = 10
 
-    @Option(help: "The wave to administer (rehearsal: default the study's first wave).")
+    @Option(help: "Accept only codes for this wave (rehearsal: the wave to administer, default the first).")
     var wave: String?
 
     @Flag(help: .hidden)
@@ -93,15 +94,17 @@ struct ServeCommand: ParsableCommand {
         Output.out("Stopped; every session was closed with its answers kept.")
     }
 
-    /// The flow each session runs. The access-code flow (consent, the wave's instruments,
-    /// thanks; `waves kiosk`) plugs in here; until then only the rehearsal stand-in runs.
+    /// The flow each session runs: the access-code flow of `waves kiosk` (code, consent, the
+    /// wave's instruments, thanks; records with `via: ssh`), or with the hidden `--rehearsal`
+    /// the stand-in that asks for the roster id (transport tests only).
     private func participantFlow(_ bundle: StudyBundle) throws -> RemoteSessionFlow {
-        guard rehearsal else {
-            throw CLIFailure("waves serve needs the access-code flow of `waves kiosk`, which this build does not have yet; `--rehearsal` runs a stand-in that asks for the roster id (no secret: for testing only).")
+        if let w = wave, bundle.study.wave(w) == nil {
+            throw CollectError.unknownWave(wave: w, waves: bundle.study.waves.map(\.id))
         }
         guard bundle.roster != nil else {
-            throw CLIFailure("--rehearsal asks participants for their roster id, but this study has no roster.")
+            throw CLIFailure("waves serve admits participants of the roster, but this study has no roster (add `roster: roster.csv` to study.yaml).")
         }
+        guard rehearsal else { return AccessCodeFlow(bundle: bundle, wave: wave) }
         let waveID = wave ?? bundle.study.waves.first?.id ?? ""
         guard bundle.study.wave(waveID) != nil else {
             throw CLIFailure("Wave '\(SafeText.line(waveID))' is not in study.yaml (waves: \(bundle.study.waves.map(\.id).joined(separator: ", "))).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WavesAnalysis
+import WavesCollect
 import WavesCore
 
 /// `waves status`: who completed which wave, per instrument, and attrition.
@@ -14,9 +15,10 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let index = try options.loadIndex(quiet: json)
         let data = index.bundle
-        let status = CompletionStatus(index)
+        let status = CompletionStatus(index, waves: try Self.waveStatus(data, now: Date()))
         if json { try JSONOutput.print(status); return }
         Output.out("\(data.study.title) (\(data.study.id)): \(status.participantCount) participant(s), \(index.chosenSubmissions) submission(s)\n")
+        Output.out(Self.waveTable(status, data.study))
         for inst in status.instruments {
             Output.out("\(inst.instrument) — completed waves (✓ done, · not yet, – not given at that wave)")
             var t = TextTable(["participant", "role"] + data.study.waves.map(\.id))
@@ -34,5 +36,32 @@ struct StatusCommand: ParsableCommand {
         }
         if status.duplicates > 0 { Output.out("\(status.duplicates) repeated submission(s): the latest of each is used (details: `waves validate`).") }
         if status.storeProblems > 0 { Output.out("\(status.storeProblems) store line(s) could not be read (details: `waves validate`).") }
+    }
+}
+
+extension StatusCommand {
+    /// Per-wave windows and collection counts from the invitation and consent logs, the store and the drafts.
+    static func waveStatus(_ bundle: StudyBundle, now: Date) throws -> [CompletionStatus.WaveStatus] {
+        try CollectionState.load(bundle).counts(at: now).map { c in
+            let state: String
+            switch c.state { case .open: state = "open"; case .notYetOpen: state = "not-yet-open"; case .closed: state = "closed" }
+            return CompletionStatus.WaveStatus(wave: c.wave, opens: c.opens, closes: c.closes, open: c.open, state: state,
+                                               invited: c.invited, consented: c.consented, started: c.started, completed: c.completed,
+                                               withdrawn: c.withdrawn, declined: c.declined)
+        }
+    }
+
+    /// "Open now: w1 …" and one row per wave.
+    static func waveTable(_ status: CompletionStatus, _ study: Study) -> String {
+        let open = status.waves.filter(\.open).map { SafeText.line($0.wave) }
+        var out = "Waves (dates in \(SafeText.line(status.timezone))): "
+        out += open.isEmpty ? "no wave is open now.\n" : "open now: \(open.joined(separator: ", ")).\n"
+        var t = TextTable(["wave", "opens", "closes", "now", "invited", "consented", "started", "completed", "withdrawn", "declined"],
+                          rightAligned: Set(4..<10))
+        for w in status.waves {
+            t.add([SafeText.line(w.wave), w.opens ?? "–", w.closes ?? "–", w.state, String(w.invited), w.consented.map(String.init) ?? "–",
+                   String(w.started), String(w.completed), String(w.withdrawn), String(w.declined)])
+        }
+        return out + t.render() + "\n"
     }
 }

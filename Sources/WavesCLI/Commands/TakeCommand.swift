@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import WavesCollect
 import WavesCore
 import WavesStore
 import WavesSurvey
@@ -35,6 +36,8 @@ struct TakeCommand: ParsableCommand {
 
     @Option(help: "Show the instruments in this language (the instrument's own or one of its translations); recorded as `language`.")
     var language: String?
+    @Flag(name: .customLong("outside-window"), help: "Record the wave even outside its window (opens/closes in study.yaml).")
+    var outsideWindow = false
 
     func run() throws {
         ConsoleSignals.install(for: .participant)
@@ -52,6 +55,7 @@ struct TakeCommand: ParsableCommand {
                 return t
             }
         }
+        try TakeChecks.check(bundle: bundle, participant: plan.participant, wave: plan.wave.id, outsideWindow: outsideWindow, now: Date())
 
         let env = ProcessInfo.processInfo.environment
         let term = env["TERM"] ?? ""
@@ -63,6 +67,9 @@ struct TakeCommand: ParsableCommand {
             try console.start()
             defer { console.stop() }
             let frontEnd = InteractiveFrontEnd(console: console, style: Style.detect(env))
+            let consent = try TakeChecks.consent(bundle: bundle, participant: plan.participant, wave: plan.wave.id, console: console,
+                                                 interactive: true, style: frontEnd.style, echo: false, via: "terminal", now: { Date() })
+            guard consent == .agreed else { console.stop(); return Self.consentEnded(consent) }
             result = try SurveyAdministration(plan: plan, frontEnd: frontEnd).run()
             console.stop()
             for r in result.submitted {
@@ -73,6 +80,9 @@ struct TakeCommand: ParsableCommand {
             signal(SIGINT, leaveOnInterrupt)
             let console = StreamConsole()
             let frontEnd = PlainFrontEnd(console: console, echo: isatty(STDIN_FILENO) != 1)
+            let consent = try TakeChecks.consent(bundle: bundle, participant: plan.participant, wave: plan.wave.id, console: console,
+                                                 interactive: false, style: Style.detect(env), echo: frontEnd.echo, via: "terminal", now: { Date() })
+            guard consent == .agreed else { return Self.consentEnded(consent) }
             result = try SurveyAdministration(plan: plan, frontEnd: frontEnd).run()
         }
         if result.finished {
@@ -86,6 +96,14 @@ struct TakeCommand: ParsableCommand {
         } else {
             Output.out("No answers were given, so nothing was saved. Run the same command again to start.")
         }
+    }
+}
+
+extension TakeCommand {
+    /// What to say when consent was declined or not given (nothing was asked or recorded).
+    static func consentEnded(_ d: ConsentStep.Decision) {
+        Output.out(d == .declined ? "Thank you. You will not be asked to take part in this study again."
+                                  : "No decision about taking part was recorded, so no questions were asked. Run the same command again to continue.")
     }
 }
 

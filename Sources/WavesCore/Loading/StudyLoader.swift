@@ -62,7 +62,7 @@ public enum StudyLoader {
         var f: [String: Node] = [:]
         for m in top {
             f[m.key] = m.value
-            if !["format", "id", "title", "roles", "waves", "instruments", "roster", "description"].contains(m.key) {
+            if !["format", "id", "title", "roles", "waves", "instruments", "roster", "description", "timezone", "consent"].contains(m.key) {
                 r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)")
             }
         }
@@ -72,6 +72,8 @@ public enum StudyLoader {
         let waves = parseWaves(f["waves"], root: root, reader: &r)
         let entries = parseInstrumentEntries(f["instruments"], root: root, waves: waves, reader: &r)
         let rosterPath = f["roster"].flatMap { r.string($0, "roster") }
+        let timezone = readTimezone(f["timezone"], &r)
+        let consentPath = readConsent(f["consent"], folders: folders, &r)
 
         var problems = r.problems
         let instruments = loadInstruments(entries, folders: folders, problems: &problems)
@@ -80,7 +82,8 @@ public enum StudyLoader {
             roster = loadRoster(rp, node: f["roster"], roles: roles, folders: folders, problems: &problems)
         }
         if problems.contains(where: { $0.severity == .error }) { throw LoadError(problems) }
-        let study = Study(id: id, title: title, roles: roles, waves: waves, instruments: entries.map(\.0), roster: rosterPath, directory: directory)
+        let study = Study(id: id, title: title, roles: roles, waves: waves, instruments: entries.map(\.0), roster: rosterPath, directory: directory,
+                          timezone: timezone, consent: consentPath)
         return StudyBundle(study: study, instruments: instruments, roster: roster, warnings: problems)
     }
 
@@ -100,11 +103,14 @@ public enum StudyLoader {
         for (i, n) in list.enumerated() {
             guard let ms = r.mapping(n, "a wave ({id: w1, label: Baseline, time: 0})") else { continue }
             var wid: String?, label: String?, time: Double?
+            var window = WindowNodes()
             for m in ms {
                 switch m.key {
                 case "id": wid = r.string(m.value, "wave id")
                 case "label": label = r.string(m.value, "wave label")
                 case "time": time = r.number(m.value, "wave time")
+                case "opens": window.opens = m.value
+                case "closes": window.closes = m.value
                 default: r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in a wave (ignored)")
                 }
             }
@@ -113,7 +119,8 @@ public enum StudyLoader {
             if let t = time, let prev = waves.last, t <= prev.time {
                 r.error(n, "wave '\(w)' has time \(JSONWriter.number(t)), not after the previous wave's \(JSONWriter.number(prev.time)) (waves are listed in time order)")
             }
-            waves.append(Wave(id: w, label: label ?? w, time: time ?? Double(i)))
+            let (opens, closes) = window.read(&r, wave: w)
+            waves.append(Wave(id: w, label: label ?? w, time: time ?? Double(i), opens: opens, closes: closes))
         }
         if waves.isEmpty { r.error(wn, "waves must list at least one wave") }
         return waves

@@ -7,7 +7,7 @@ import Foundation
 /// kept in order.
 struct RecordBuilder {
     var format: String?, id: String?, study: String?, participant: String?, role: String?, wave: String?
-    var startedAt: String?, submittedAt: String?, mode: String?
+    var startedAt: String?, submittedAt: String?, mode: String?, via: String?
     var instrument: InstrumentRef?
     var answers: [(id: String, value: Answer)]?
     var answersError: RecordError?
@@ -43,6 +43,7 @@ struct RecordBuilder {
         case "started_at": startedAt = try Self.string(key, v, optional: true)
         case "submitted_at": submittedAt = try Self.string(key, v)
         case "mode": mode = try Self.string(key, v)
+        case "via": via = try Self.string(key, v, optional: true)
         case "instrument":
             guard case .object(let inst) = v, let iid = inst["id"]?.stringValue else {
                 throw RecordError("\"instrument\" must be an object with id, version and sha256")
@@ -81,7 +82,7 @@ struct RecordBuilder {
         let r = ResponseRecord(id: try need(id, "id"), study: try need(study, "study"), participant: try need(participant, "participant"),
                                role: role, wave: try need(wave, "wave"), instrument: instrument, startedAt: startedAt,
                                submittedAt: try need(submittedAt, "submitted_at"), mode: try need(mode, "mode"),
-                               answers: answers, declined: declined, extra: extra)
+                               answers: answers, declined: declined, extra: extra, via: via)
         if r.participant.isEmpty { throw RecordError("\"participant\" is empty") }
         if r.wave.isEmpty { throw RecordError("\"wave\" is empty") }
         return r

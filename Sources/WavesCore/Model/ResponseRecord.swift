@@ -33,13 +33,16 @@ public struct ResponseRecord: Sendable, Equatable {
     public var declined: [String]
     /// Keys this version does not know, kept in order for forward compatibility.
     public var extra: [(key: String, value: JSONValue)]
+    /// How the participant reached the survey: `terminal`, `kiosk`, `ssh` or `import` (nil in older records).
+    public var via: String?
 
     public init(id: String = UUID().uuidString.lowercased(), study: String, participant: String, role: String?,
                 wave: String, instrument: InstrumentRef, startedAt: String?, submittedAt: String, mode: String,
-                answers: [(id: String, value: Answer)], declined: [String] = [], extra: [(key: String, value: JSONValue)] = []) {
+                answers: [(id: String, value: Answer)], declined: [String] = [], extra: [(key: String, value: JSONValue)] = [],
+                via: String? = nil) {
         self.id = id; self.study = study; self.participant = participant; self.role = role; self.wave = wave
         self.instrument = instrument; self.startedAt = startedAt; self.submittedAt = submittedAt; self.mode = mode
-        self.answers = answers; self.declined = declined; self.extra = extra
+        self.answers = answers; self.declined = declined; self.extra = extra; self.via = via
     }
 
     /// The answer to an item, or nil when the item was not shown.
@@ -50,7 +53,7 @@ public struct ResponseRecord: Sendable, Equatable {
     public static func == (a: ResponseRecord, b: ResponseRecord) -> Bool {
         a.id == b.id && a.study == b.study && a.participant == b.participant && a.role == b.role && a.wave == b.wave
             && a.instrument == b.instrument && a.startedAt == b.startedAt && a.submittedAt == b.submittedAt
-            && a.mode == b.mode && a.declined == b.declined
+            && a.mode == b.mode && a.declined == b.declined && a.via == b.via
             && a.answers.count == b.answers.count && zip(a.answers, b.answers).allSatisfy { $0.id == $1.id && $0.value == $1.value }
             && JSONObject(a.extra) == JSONObject(b.extra)
     }
@@ -85,6 +88,7 @@ extension ResponseRecord {
         if let s = startedAt { o["started_at"] = .string(s) }
         o["submitted_at"] = .string(submittedAt)
         o["mode"] = .string(mode)
+        if let v = via { o["via"] = .string(v) }
         o["answers"] = .object(JSONObject(answers.map { a in
             let v: JSONValue
             switch a.value {

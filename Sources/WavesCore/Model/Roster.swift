@@ -8,6 +8,32 @@ public struct Roster: Sendable, Equatable {
         /// Other columns, by header name.
         public var extra: [String: String]
         public var line: Int
+
+        /// The `email` column (used only by `waves invite` and `waves remind`), when given.
+        public var email: String? { Roster.nonEmpty(extra["email"]) }
+        /// The `name` column (an invitation's greeting and `To:` display name), when given.
+        public var name: String? { Roster.nonEmpty(extra["name"]) }
+        /// The `status` column: `active` (default) or `withdrawn`.
+        public var status: Status { extra["status"].flatMap { Status(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) } ?? .active }
+    }
+
+    /// A participant's status as the roster gives it; withdrawals recorded by `waves withdraw`
+    /// live in `data/consent.jsonl` and are combined with this column by WavesCollect.
+    public enum Status: String, Sendable { case active, withdrawn }
+
+    static func nonEmpty(_ s: String?) -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
+        return t
+    }
+
+    /// Whether an address can go into a mail header as it is: one `@`, no spaces, quotes,
+    /// angle brackets, commas or control characters (so a roster cell cannot add a header).
+    public static func isPlausibleEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !s.unicodeScalars.contains { u in
+            u.value <= 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || "\"<>(),;:[]\\".unicodeScalars.contains(u)
+        }
     }
 
     public var entries: [Entry]
@@ -56,6 +82,12 @@ public struct Roster: Sendable, Equatable {
             seen[p] = row.line
             var extra: [String: String] = [:]
             for (i, name) in h.enumerated() where i != pi && i != ri { extra[name] = row.fields[i] }
+            if let si = h.firstIndex(of: "status"), let v = Roster.nonEmpty(row.fields[si]), Status(rawValue: v.lowercased()) == nil {
+                problems.append(Problem(file: file, line: row.line, column: si + 1, message: "participant '\(p)' has status '\(v)' (expected active or withdrawn, or an empty cell for active)"))
+            }
+            if let ei = h.firstIndex(of: "email"), let v = Roster.nonEmpty(row.fields[ei]), !Roster.isPlausibleEmail(v) {
+                problems.append(Problem(file: file, line: row.line, column: ei + 1, message: "participant '\(p)' has an email address '\(v)' that cannot be used (expected one address like name@example.org)"))
+            }
             entries.append(Entry(participant: p, role: r, extra: extra, line: row.line))
         }
         if !problems.isEmpty { throw LoadError(problems) }

@@ -13,11 +13,16 @@ public struct Study: Sendable, Equatable {
     public var roster: String?
     /// The study folder.
     public var directory: URL
+    /// IANA time zone name in which wave dates are read (`timezone:`, default `UTC`).
+    public var timezone: String
+    /// The consent text (Markdown) relative to the study folder (`consent:`), when the study has one.
+    public var consent: String?
 
     public init(id: String, title: String, roles: [String], waves: [Wave], instruments: [StudyInstrument],
-                roster: String?, directory: URL) {
+                roster: String?, directory: URL, timezone: String = "UTC", consent: String? = nil) {
         self.id = id; self.title = title; self.roles = roles; self.waves = waves
         self.instruments = instruments; self.roster = roster; self.directory = directory
+        self.timezone = timezone; self.consent = consent
     }
 
     public func wave(_ id: String) -> Wave? { waves.first { $0.id == id } }
@@ -45,7 +50,12 @@ public struct Wave: Sendable, Equatable {
     public var label: String
     /// Time for linear models (e.g. months); defaults to the wave's position.
     public var time: Double
-    public init(id: String, label: String, time: Double) { self.id = id; self.label = label; self.time = time }
+    /// First and last day of the wave's window (inclusive, local to the study's time zone); nil: no limit.
+    public var opens: CalendarDate?
+    public var closes: CalendarDate?
+    public init(id: String, label: String, time: Double, opens: CalendarDate? = nil, closes: CalendarDate? = nil) {
+        self.id = id; self.label = label; self.time = time; self.opens = opens; self.closes = closes
+    }
 }
 
 /// An instrument entry of study.yaml.

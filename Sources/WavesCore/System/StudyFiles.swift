@@ -28,6 +28,7 @@ public struct StudyFiles: Sendable {
             let file = (try? StudyPath.resolve(i.path, kind: .instrument, in: folders)) ?? study.directory.appendingPathComponent(i.path)
             protect(file, as: "an instrument file of the study")
         }
+        if let c = study.consent { protect(study.directory.appendingPathComponent(c), as: "the study's consent text") }
         protectFolder(study.directory.appendingPathComponent("data"),
                       as: "inside the study's data folder (store, drafts, consent, invitations, keys, coding)")
         protectFolder(study.directory.appendingPathComponent("instruments"), as: "inside the study's instruments folder")

@@ -25,6 +25,8 @@ public final class SurveyAdministration {
     public let store: ResponseStore
     public let drafts: DraftStore
     private let clock: @Sendable () -> Date
+    /// The records' `via`: `terminal` for `waves take`; the kiosk and `waves serve` set their own.
+    public var via = "terminal"
 
     public init(plan: TakePlan, frontEnd: SurveyFrontEnd, store: ResponseStore? = nil, drafts: DraftStore? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -99,7 +101,7 @@ public final class SurveyAdministration {
                 study: study.id, participant: plan.participant, role: plan.role, wave: plan.wave.id,
                 instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
                 startedAt: startedAt, submittedAt: Timestamp.string(submitted), mode: frontEnd.mode,
-                answers: answers, declined: declined)
+                answers: answers, declined: declined, via: via)
             record.durationMs = timer.finish(at: submitted)
             record.timings = timer.timings
             record.dontKnow = finished.dontKnowItems

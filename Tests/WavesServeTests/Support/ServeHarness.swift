@@ -34,10 +34,14 @@ final class ServeHarness {
     }
 
     /// Starts the server (on a free port the first time, on the same port after a restart).
-    func start(_ extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `rehearsal: false` runs the real access-code flow.
+    func start(_ extra: [String] = [], rehearsal: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws {
         let listen = "127.0.0.1:\(port)"
-        server = try LiveProcess.pipes(ServeHarness.waves, ["serve", "--study", study.path, "--listen", listen, "--rehearsal"] + extra)
-        let ok = server.wait(timeout: 20) { $0.contains("Listening on 127.0.0.1:") && $0.hasSuffix("\n") && $0.contains("Rehearsal") }
+        server = try LiveProcess.pipes(ServeHarness.waves, ["serve", "--study", study.path, "--listen", listen]
+                                       + (rehearsal ? ["--rehearsal"] : []) + extra)
+        let ok = server.wait(timeout: 20) {
+            $0.contains("Listening on 127.0.0.1:") && $0.hasSuffix("\n") && (!rehearsal || $0.contains("Rehearsal"))
+        }
         guard ok else {
             XCTFail("waves serve did not start:\n\(server.output)\n\(server.errors)", file: file, line: line)
             throw XCTSkip("server did not start")
