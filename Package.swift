@@ -40,7 +40,7 @@ let package = Package(
         ]),
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis", "WavesStats", "WavesStore"]),
         // Qualitative coding: coder files, the coding session (WavesSurvey's Console), agreement inputs.
-        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
+        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesStore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
         // `waves serve`: an SSH server whose PTY sessions are Consoles for any participant flow.
         .target(name: "WavesServe", dependencies: [
             "WavesCore", "WavesSurvey",
@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WavesCLI", dependencies: [
-            "WavesCore", "WavesStore", "WavesAnalysis", "WavesSurvey",
+            "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
             "WavesExport", "WavesReport", "WavesCoding", "WavesServe", "WavesCollect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey", "WavesStats"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore", "WavesStats", "WavesStore", "WavesTestSupport"]),
-        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesStore", "WavesSurvey", "WavesServe"], exclude: ["Fixtures"]),
+        .testTarget(name: "WavesCollectTests", dependencies: ["WavesCollect", "WavesCore", "WavesSurvey", "WavesServe", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Fixtures"]),
         .testTarget(name: "WavesServeTests", dependencies: [
             "WavesServe", "WavesSurvey", "WavesTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -225,7 +225,9 @@ public enum LongCSVImporter {
                         problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' does not offer \"Don't know\""))
                     }
                 } else if item.type == .text {
-                    value = .text(row.fields[given[item.id]!])
+                    // The same rule as `waves take`: control characters and escape sequences are removed
+                    // (SafeText.stripControls), so no stored answer can act on a terminal later.
+                    value = .text(SafeText.stripControls(row.fields[given[item.id]!]))
                 } else {
                     switch numberCell(row.fields[given[item.id]!], item: item.id) {
                     case .success(let v):

@@ -78,17 +78,18 @@ final class AnalysesAgainstRTests: XCTestCase {
         }
     }
 
-    /// `MixedModelAnalysis`: lmerTest::lmer on linear time (REML, Satterthwaite).
+    /// `MixedModelAnalysis`: lmerTest::lmer(score ~ time * role + (1 + time | participant)), REML, Satterthwaite
+    /// (the model make.R fits for `lmm_linear`).
     func testLinearMixedModel() throws {
         let e = try expected("lmm_linear")
         let r = try MixedModelAnalysis.run(bundle: try StudyLoader.load(directory: Self.demo), scale: "identity", time: .linear,
-                                           betweenRole: false, slopes: false)
+                                           betweenRole: true, slopes: true)
         XCTAssertEqual(r.nObs, e["n_obs"] as? Int)
         XCTAssertEqual(r.nParticipants, e["n_participants"] as? Int)
         near(r.loglik, e["loglik"], 1e-4, "loglik")
         for y in try XCTUnwrap(e["fixed"] as? [[String: Any]]) {
             let term = y["term"] as? String ?? "?"
-            guard let x = r.fixed.first(where: { $0.term == term }) else { continue }
+            let x = try XCTUnwrap(r.fixed.first(where: { $0.term == term }), term)
             near(x.estimate, y["estimate"], 1e-5, "\(term) estimate")
             near(x.se, y["se"], 1e-5, "\(term) se")
         }

@@ -75,6 +75,19 @@ final class ImportAndValidationTests: XCTestCase {
         ])
     }
 
+    /// Text answers lose control characters and whole escape sequences on import, as in `waves take` (issue 12 item 3).
+    func testImportedTextIsFreeOfControls() throws {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("datasets/pmi-demo")
+        let b = try StudyLoader.load(folders: StudyFolders(study: demo))
+        let diary = try XCTUnwrap(b.instruments.first { $0.id == "diary" })
+        let csv = "participant,dy01,dy02\nP002,\"Bell\u{07} and \u{1B}]0;PWNED\u{07}title\u{1B}[2J\",\"line one\nline \u{202E}two\"\n"
+        let r = try LongCSVImporter.records(csv: csv, file: "in.csv", bundle: b, instrument: diary, wave: "w2")
+        let answers = Dictionary(uniqueKeysWithValues: r[0].answers.map { ($0.id, $0.value) })
+        XCTAssertEqual(answers["dy01"], .text("Bell and title"))
+        XCTAssertEqual(answers["dy02"], .text("line one\nline two"))
+    }
+
     func testImportUsesTheAnswerRules() throws {
         let p = try importProblems("participant,q1,hours,age\nP1,9,1e308,15\nP2,4,1e9,90\n")
         XCTAssertEqual(p, [
