@@ -114,9 +114,10 @@ public enum ConfirmatoryFactorAnalysis {
         return h
     }
 
-    /// lavaan's std.all: loadings `lambda sqrt(psi_aa) / sigma_i`, (co)variances divided by
-    /// the standard deviations (implied for observed variables), intercepts by sigma_i,
-    /// factor means by sqrt(psi_aa).
+    /// lavaan's std.all: loadings `lambda sqrt(psi_aa) / sigma_i`, residual variances
+    /// `theta_ii / sigma_ii` (sigma implied), residual covariances
+    /// `theta_ij / sqrt(theta_ii theta_jj)`, factor covariances as correlations,
+    /// intercepts divided by sigma_i, factor means by sqrt(psi_aa).
     static func standardized(_ layout: FactorLayout, _ values: [Double], _ mats: [GroupMatrices]) -> [Double?] {
         let p = layout.p, m = layout.m
         return layout.model.parameters.enumerated().map { i, q -> Double? in
@@ -130,9 +131,14 @@ public enum ConfirmatoryFactorAnalysis {
                 return v * sl / so
             case .intercept: return sdObs(q.row).map { v / $0 }
             case .factorMean: return sdLat(q.row).map { v / $0 }
+            case .residual where q.row == q.col:
+                return sdObs(q.row).map { v / ($0 * $0) }
             case .residual:
-                guard let a = sdObs(q.row), let b = sdObs(q.col) else { return nil }
-                return v / (a * b)
+                // A residual covariance becomes a residual correlation (lavaan: the
+                // indicators are endogenous, so their residual variances are the scale).
+                let a = g.theta[q.row * p + q.row], b = g.theta[q.col * p + q.col]
+                guard a > 0, b > 0 else { return nil }
+                return v / (a * b).squareRoot()
             case .factorCovariance:
                 guard let a = sdLat(q.row), let b = sdLat(q.col) else { return nil }
                 return v / (a * b)

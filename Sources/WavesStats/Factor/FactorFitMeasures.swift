@@ -45,10 +45,12 @@ public struct FactorFitMeasures: Sendable, Equatable {
             for i in 0..<p { sigma[i * p + i] = variances[i] }
             baseline += SaturatedEM.minusTwoLogLikelihood(g.patterns, p: p, mu: mu, sigma: sigma) ?? .nan
         }
-        let chisq = max(value - h1, 0)
         let moments = groups * (p * (p + 1) / 2 + (ms ? p : 0))
         let npar = layout.reducedCount
         let df = moments - npar
+        // A just-identified model reproduces the moments: its chi-square is 0 up to rounding.
+        var chisq = max(value - h1, 0)
+        if df == 0 && chisq < 1e-8 * Double(max(data.total, 1)) { chisq = 0 }
         let baselineChisq = max(baseline - h1, 0)
         let baselineDf = groups * p * (p - 1) / 2
         let n = data.total

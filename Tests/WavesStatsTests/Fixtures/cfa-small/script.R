@@ -10,3 +10,10 @@ write.csv(d, "data.csv", row.names = FALSE)
 d <- read.csv("data.csv")
 fit <- cfa("f =~ s1 + s2 + s3 + s4 + s5", data = d)
 write_expected(list(single = fit_json(fit)))
+
+# A just-identified model (three items, df = 0): lavaan reports p NA, CFI and
+# TLI 1, RMSEA 0.
+just <- cfa("f =~ s1 + s2 + s3", data = d)
+out <- fromJSON("expected.json", simplifyVector = FALSE)
+out$just <- fit_json(just)
+write_expected(out)
