@@ -23,6 +23,8 @@ public struct WavesCommand: ParsableCommand {
             LMMCommand.self,
             ReportCommand.self,
             ExportCommand.self,
+            CFACommand.self,
+            InvarianceCommand.self,
         ]
     )
 

@@ -24,6 +24,7 @@ enum Tasks {
             case "lmm-core": try analysisCore(lmm: true)
             case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
             case "survey": try survey()
+            case "cfa-ladder": try FactorBench.run()
             default: Report.line("unknown task \(name)"); return 2
             }
             return 0

@@ -56,9 +56,15 @@ enum FactorDiagnostics {
             }
             throw StatsError.insufficientData("the model is not identified: it has \(npar) free parameters but the data give only \(moments) variances, covariances\(model.meanStructure ? " and means" : "") (df = \(moments - npar))\(hint)")
         }
-        if data.total < npar {
-            throw StatsError.insufficientData("there are \(data.total) participants but the model has \(npar) free parameters; at least as many participants as parameters are needed (and several times more for trustworthy estimates)")
-        }
+    }
+
+    /// A warning when there are fewer participants than free parameters: lavaan fits such
+    /// models (the sample covariance matrix only needs more rows than variables), but the
+    /// estimates are unstable.
+    static func sampleSizeNote(_ layout: FactorLayout, _ data: FactorData) -> String? {
+        let npar = layout.reducedCount
+        guard data.total < npar else { return nil }
+        return "There are \(data.total) participants for \(npar) free parameters: far too few for trustworthy estimates (several participants per parameter are usually needed); treat these results as illustrative."
     }
 
     /// Throws when the information matrix is singular: the model (or these data) cannot
@@ -82,7 +88,7 @@ enum FactorDiagnostics {
             let v = (0..<r).map { vectors[$0 * r + (r - 1)] }
             let top = (0..<r).sorted { abs(v[$0]) > abs(v[$1]) }.prefix(while: { abs(v[$0]) > 0.2 }).prefix(4)
             let names = top.map(nameOf).joined(separator: ", ")
-            throw StatsError.numerical("the model is not identified: the data cannot tell apart \(names.isEmpty ? "some parameters" : names) (the information matrix is singular); fix a loading or a variance, or add items")
+            throw StatsError.numerical("the model is not identified: the data cannot tell apart \(names.isEmpty ? "some parameters" : names) (the information matrix is singular). Fix a loading or a variance, or add items; with few participants this can also happen for a model that is identified in principle")
         }
     }
 

@@ -26,6 +26,9 @@ public struct FactorFit: Sendable {
     public let notes: [String]
     /// `expected` (complete data) or `observed` (the Hessian, under FIML), as lavaan's defaults.
     public let information: String
+    /// A warning when there are fewer participants than free parameters (lavaan fits such
+    /// models; their estimates are unstable). Not repeated in `notes`.
+    public let sampleSizeNote: String?
 
     // For score tests: the full-space gradient of -2 log L and expected information.
     let layout: FactorLayout
@@ -90,7 +93,8 @@ public enum ConfirmatoryFactorAnalysis {
         let measures = FactorFitMeasures.compute(layout, data, value: outcome.evaluation.value, mats: mats)
         return FactorFit(model: model, estimates: estimates, measures: measures, converged: outcome.converged,
                          iterations: outcome.iterations, n: data.n, notes: notes,
-                         information: fiml ? "observed" : "expected", layout: layout,
+                         information: fiml ? "observed" : "expected",
+                         sampleSizeNote: FactorDiagnostics.sampleSizeNote(layout, data), layout: layout,
                          fullGradient: outcome.evaluation.gradient, fullInformation: infoFull)
     }
 

@@ -34,6 +34,12 @@ public struct InvarianceDesign: Sendable {
 
     /// `"<loading|intercept|residual> <item> <first>=<other>"`, e.g. `intercept ref07 w1=w3`.
     public func constraintName(_ model: FactorModel, first: Int, other: Int) -> String {
+        let c = constraint(model, first: first, other: other)
+        return "\(c.kind) \(c.item) \(c.first)=\(c.other)"
+    }
+
+    /// The kind, item and the two occasions of an equality constraint.
+    func constraint(_ model: FactorModel, first: Int, other: Int) -> (kind: String, item: String, first: String, other: String) {
         let a = model.parameters[first], b = model.parameters[other]
         let kind: String
         switch a.block {
@@ -44,7 +50,7 @@ public struct InvarianceDesign: Sendable {
         case .factorMean: kind = "factor mean"
         }
         let (item, o1) = itemAndOccasion(a), (_, o2) = itemAndOccasion(b)
-        return "\(kind) \(items[item]) \(occasions[o1])=\(occasions[o2])"
+        return (kind, items[item], occasions[o1], occasions[o2])
     }
 }
 
@@ -74,7 +80,14 @@ public struct InvarianceResult: Sendable {
         public var se: Double?
     }
     public struct Constraint: Sendable {
+        /// `"<kind> <item> <first>=<other>"`.
         public var name: String
+        /// `loading`, `intercept` or `residual`.
+        public var kind: String
+        public var item: String
+        /// The reference occasion and the one constrained to it.
+        public var first: String
+        public var other: String
         public var chisq: Double
         public var p: Double
     }
@@ -97,6 +110,7 @@ public enum InvarianceLadder {
             do {
                 let fit = try ConfirmatoryFactorAnalysis.fit(design.model(level), to: data)
                 levels.append(.init(level: level, fit: fit, error: nil))
+                if level == .configural, let n = fit.sampleSizeNote { notes.append(n) }
                 for n in fit.notes { notes.append("\(level.rawValue): \(n)") }
             } catch let e as StatsError {
                 if level == .configural { throw e }
@@ -123,8 +137,10 @@ public enum InvarianceLadder {
             }
             if scalar.converged {
                 do {
-                    scores = try scalar.scoreTests().map {
-                        .init(name: design.constraintName(scalar.model, first: $0.first, other: $0.other), chisq: $0.chisq, p: $0.p)
+                    scores = try scalar.scoreTests().map { t in
+                        let c = design.constraint(scalar.model, first: t.first, other: t.other)
+                        return .init(name: "\(c.kind) \(c.item) \(c.first)=\(c.other)", kind: c.kind, item: c.item,
+                                     first: c.first, other: c.other, chisq: t.chisq, p: t.p)
                     }
                     scores.sort { $0.chisq > $1.chisq }
                 } catch let e as StatsError {
