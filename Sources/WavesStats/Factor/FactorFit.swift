@@ -47,7 +47,6 @@ public struct FactorFit: Sendable {
 /// full-information ML, as lavaan's defaults for `missing = "listwise"` and `"ml"`.
 public enum ConfirmatoryFactorAnalysis {
     public static func fit(_ model: FactorModel, to data: FactorData, maxIterations: Int = 1000) throws -> FactorFit {
-        GSLRuntime.setUp()
         try model.validate()
         let layout = FactorLayout(model)
         try FactorDiagnostics.checkInput(layout, data)
