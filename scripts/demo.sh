@@ -4,6 +4,9 @@ set -euo pipefail
 WAVES=${1:-.build/release/waves}
 DEMO=${2:-datasets/pmi-demo}
 run() { echo; echo "\$ waves $*"; "$WAVES" "$@"; }
+# git cannot keep mode 0600: make the shipped store private, as every store should be
+# (Waves warns about a store others can read).
+chmod 600 "$DEMO/data/responses.jsonl"
 run validate --study "$DEMO"
 run status --study "$DEMO"
 run score --study "$DEMO" --instrument identity
@@ -12,6 +15,10 @@ run retest --study "$DEMO" --scale identity --waves w1,w2
 run change --study "$DEMO" --scale identity --between role
 run rci --study "$DEMO" --scale identity --from w1 --to w3
 run lmm --study "$DEMO" --scale identity --time linear --between role --slopes
+# The qualitative strand: how well the two (simulated) coders of the diaries agree, and what the
+# diaries speak of beside the scale change (docs/coding.md).
+run agreement --study "$DEMO"
+run agreement --study "$DEMO" --joint --scale identity
 # The whole analysis as one page (datasets/pmi-demo/report.html, ignored by git, rebuilt each time);
 # `waves report` prints the path and a short summary of the main findings.
 echo

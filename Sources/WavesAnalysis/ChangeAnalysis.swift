@@ -20,6 +20,8 @@ public struct ChangeReport: Encodable, Sendable {
         @NullCodable public var p: Double?
         @NullCodable public var ges: Double?
         @NullCodable public var pes: Double?
+        /// 90% noncentral-F interval of `pes` (spec/cli.md `pes_ci`).
+        @NullCodable public var pesCI: [Double]?
         public var ggEpsilon: NullCodable<Double>?
         public var hfEpsilon: NullCodable<Double>?
         public var pGG: NullCodable<Double>?
@@ -27,6 +29,7 @@ public struct ChangeReport: Encodable, Sendable {
         @NullCodable public var note: String?
         enum CodingKeys: String, CodingKey {
             case effect, df1, df2, F, p, ges, pes, note
+            case pesCI = "pes_ci"
             case ggEpsilon = "gg_epsilon", hfEpsilon = "hf_epsilon", pGG = "p_gg", pHF = "p_hf"
         }
     }
@@ -47,8 +50,11 @@ public struct ChangeReport: Encodable, Sendable {
         @NullCodable public var pHolm: Double?
         @NullCodable public var pBonferroni: Double?
         @NullCodable public var dz: Double?
+        /// 95% noncentral-t interval of `dz` (spec/cli.md `dz_ci`).
+        @NullCodable public var dzCI: [Double]?
         enum CodingKeys: String, CodingKey {
             case a, b, n, t, df, p, dz
+            case dzCI = "dz_ci"
             case meanDiff = "mean_diff", pHolm = "p_holm", pBonferroni = "p_bonferroni"
         }
     }
@@ -76,10 +82,12 @@ public struct ChangeReport: Encodable, Sendable {
     @NullCodable public var correction: String?
     public var notes: [String]
     public var duplicatesSetAside: Int
+    /// Answers to the scale's items at the selected waves set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
 
     enum CodingKeys: String, CodingKey {
         case scale, instrument, waves, between, n, excluded, descriptives, anova, sphericity, posthoc, friedman, correction, notes
-        case duplicatesSetAside = "duplicates_set_aside"
+        case duplicatesSetAside = "duplicates_set_aside", setAside = "set_aside"
     }
 }
 
@@ -129,7 +137,7 @@ public enum ChangeAnalysis {
         // Contract order: wave first, then role and role:wave.
         let order: [RepeatedMeasuresResult.Term] = [.wave, .role, .roleByWave]
         let effects = order.compactMap { r.effect($0) }.map { e in
-            ChangeReport.Effect(effect: e.name, df1: e.df1, df2: e.df2, F: e.f, p: e.p, ges: e.ges, pes: e.pes,
+            ChangeReport.Effect(effect: e.name, df1: e.df1, df2: e.df2, F: e.f, p: e.p, ges: e.ges, pes: e.pes, pesCI: e.pesCI?.values,
                                 ggEpsilon: e.hasWithinPart ? NullCodable(wrappedValue: e.ggEpsilon) : nil,
                                 hfEpsilon: e.hasWithinPart ? NullCodable(wrappedValue: e.hfEpsilon) : nil,
                                 pGG: e.hasWithinPart ? NullCodable(wrappedValue: e.pGG) : nil,
@@ -145,9 +153,10 @@ public enum ChangeAnalysis {
             sphericity: r.sphericity.map { ChangeReport.Sphericity(W: $0.w, chisq: $0.chisq, df: $0.df, p: $0.p) },
             posthoc: r.posthoc.map { ph in
                 ChangeReport.PostHoc(a: wname(ph.a), b: wname(ph.b), n: ph.n, meanDiff: ph.meanDiff, t: ph.t, df: ph.df, p: ph.p,
-                                     pHolm: ph.pHolm, pBonferroni: ph.pBonferroni, dz: ph.dz)
+                                     pHolm: ph.pHolm, pBonferroni: ph.pBonferroni, dz: ph.dz, dzCI: ph.dzCI?.values)
             },
             friedman: ChangeReport.Friedman(chisq: r.friedman.chisq, df: r.friedman.df, p: r.friedman.p, kendallW: r.friedman.kendallW),
-            correction: correction, notes: notes, duplicatesSetAside: data.duplicateCount)
+            correction: correction, notes: notes, duplicatesSetAside: data.duplicateCount,
+            setAside: SetAsideAnswers(data.setAside(scale: scale, waves: waves.map(\.id))))
     }
 }

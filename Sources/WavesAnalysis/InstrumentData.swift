@@ -26,6 +26,9 @@ public struct InstrumentData: Sendable {
     public private(set) var duplicateCount = 0
     /// Store lines that could not be read (for every instrument).
     public private(set) var problems: [StoreProblem] = []
+    /// Answers of the kept submissions that their item's rules reject (`AnswerRules`), by cell
+    /// (p * waves.count + w); their values are NaN, as if missing.
+    private var setAsideByCell: [Int: [SetAsideAnswer]] = [:]
 
     /// Streams the store of `bundle` once and collects `instrument`'s answers.
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
@@ -38,7 +41,7 @@ public struct InstrumentData: Sendable {
         let wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         let W = d.waves.count, K = d.items.count
         stamps = Array(repeating: Int64.min, count: d.participants.count * W)
-        let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, _ in
+        let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
             guard r.instrument.id == instrument.id, let w = wIndex[r.wave] else { return }
             let p: Int
             if let i = pIndex[r.participant] { p = i } else {
@@ -61,6 +64,7 @@ public struct InstrumentData: Sendable {
             if bundle.roster?.role(of: r.participant) == nil, let role = r.role { d.roles[p] = role }
             let base = cell * K
             for k in 0..<K { d.values[base + k] = .nan }
+            if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
             // Records of one instrument nearly always list their answers in the same order:
             // reuse the previous record's column for a key when it is the same string.
             for (j, a) in r.answers.enumerated() {
@@ -70,7 +74,13 @@ public struct InstrumentData: Sendable {
                     k = itemIndex[a.id] ?? -1
                     if j < lastKeys.count { lastKeys[j] = (a.id, k) } else { lastKeys.append((a.id, k)) }
                 }
-                if k >= 0, let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
+                guard k >= 0 else { continue }
+                if let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
+                else if case .number(let v) = a.value {
+                    // A number the item's rules reject (not an option, outside min/max): set aside as missing.
+                    d.setAsideByCell[cell, default: []].append(SetAsideAnswer(line: line, participant: r.participant, wave: r.wave,
+                                                                              instrument: instrument.id, item: a.id, value: v))
+                }
             }
         }
         d.problems = problems
@@ -95,6 +105,17 @@ public struct InstrumentData: Sendable {
     }
 
     public func waveIndex(_ id: String) -> Int? { waves.firstIndex { $0.id == id } }
+
+    /// Every answer set aside as missing because its item's rules reject it, in store order.
+    public var setAside: [SetAsideAnswer] {
+        setAsideByCell.values.flatMap { $0 }.sorted { ($0.line, $0.item) < ($1.line, $1.item) }
+    }
+
+    /// The set-aside answers to the items of `scale` at `waves` (all waves when nil).
+    public func setAside(scale: Scale, waves ids: [String]? = nil) -> [SetAsideAnswer] {
+        let items = Set(scale.items)
+        return setAside.filter { items.contains($0.item) && (ids?.contains($0.wave) ?? true) }
+    }
 
     /// Participants x scale items at one wave, for participants with a submission there (NaN = missing).
     public func itemMatrix(scale: Scale, wave w: Int) -> (participants: [Int], matrix: Matrix) {

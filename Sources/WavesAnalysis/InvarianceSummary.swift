@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesStats
 
 /// The sentence under the invariance table: what held by Chen's (2007) rules, what did
@@ -7,9 +8,10 @@ import WavesStats
 /// relations (correlations, regressions) across occasions, scalar licenses comparing
 /// means, strict licenses comparing observed-score variances.
 enum InvarianceSummary {
-    static func f(_ v: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", v) }
-    static func signed(_ v: Double) -> String { (v >= 0 ? "+" : "−") + f(abs(v), 2) }
-    static func p(_ v: Double) -> String { v < 0.001 ? "p < .001" : "p = " + f(v) }
+    /// Numbers in the sentence through the one formatter (`NumberText`).
+    static func f(_ v: Double, _ d: Int = 3) -> String { NumberText.fixed(v, d) }
+    static func signed(_ v: Double) -> String { (v >= 0 ? "+" : "−") + NumberText.fixed(abs(v), 2) }
+    static func p(_ v: Double) -> String { "p " + NumberText.pEquals(v) }
 
     /// The highest level that held, and the sentence.
     static func sentence(_ r: InvarianceResult, comparisons: [InvarianceReport.Comparison]) -> (String, String) {

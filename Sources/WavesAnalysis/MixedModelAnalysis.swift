@@ -21,6 +21,18 @@ public struct LMMReport: Encodable, Sendable {
             case participantVar = "participant_var", residualVar = "residual_var", slopeVar = "slope_var", interceptSlopeCor = "intercept_slope_cor"
         }
     }
+    /// An estimated marginal mean: the model's prediction at one wave (at its `time` for
+    /// linear time) and role, as R `emmeans(fit, ~ wave | role)` with the same df method.
+    public struct EMMean: Encodable, Sendable {
+        public var wave: String
+        /// The wave's `time:` value.
+        public var time: Double
+        @NullCodable public var group: String?
+        public var emmean: Double
+        public var se: Double
+        @NullCodable public var df: Double?
+        @NullCodable public var ci: [Double]?
+    }
     public var scale: String
     public var instrument: String
     public var time: String
@@ -36,23 +48,39 @@ public struct LMMReport: Encodable, Sendable {
     public var converged: Bool
     public var singular: Bool
     public var warnings: [String]
+    /// Answers to the scale's items set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
+    /// "satterthwaite" or "kenward-roger": how `fixed` and `emmeans` get their df (and, for KR, se).
+    public var dfMethod: String
+    /// Per role (the reference role first), then per wave.
+    public var emmeans: [EMMean]
+    /// Set when Kenward-Roger df are advisable (fewer than `MixedModelAnalysis.smallSample` participants under Satterthwaite).
+    @NullCodable public var dfRecommendation: String?
     enum CodingKeys: String, CodingKey {
-        case scale, instrument, time, between, slopes, formula, fixed, random, loglik, aic, converged, singular, warnings
-        case nObs = "n_obs", nParticipants = "n_participants"
+        case scale, instrument, time, between, slopes, formula, fixed, random, loglik, aic, converged, singular, warnings, emmeans
+        case setAside = "set_aside"
+        case nObs = "n_obs", nParticipants = "n_participants", dfMethod = "df_method", dfRecommendation = "df_recommendation"
     }
 }
 
 /// Builds and fits `score ~ time [* role] + (1 [+ time] | participant)` by REML on every observed score.
 public enum MixedModelAnalysis {
     public enum TimeCoding: String, Sendable { case categorical, linear }
+    /// Satterthwaite (default) or Kenward-Roger df; `rawValue` is the `--df` argument and `df_method`.
+    public typealias DFMethod = MixedModel.DFMethod
+    /// Below this many participants the output recommends Kenward-Roger df (small-sample
+    /// tests of fixed effects; Kenward & Roger 1997; McNeish 2017, Multivariate Behav. Res. 52(5), 661-670).
+    public static let smallSample = 40
 
-    public static func run(bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool) throws -> LMMReport {
+    public static func run(bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,
+                           df: DFMethod = .satterthwaite) throws -> LMMReport {
         let (inst, _) = try bundle.resolveScale(name)
-        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: name, time: time, betweenRole: betweenRole, slopes: slopes)
+        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: name, time: time, betweenRole: betweenRole, slopes: slopes, df: df)
     }
 
     /// The same from already loaded instrument data (the report loads each instrument once).
-    public static func run(data: InstrumentData, bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool) throws -> LMMReport {
+    public static func run(data: InstrumentData, bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,
+                           df dfMethod: DFMethod = .satterthwaite) throws -> LMMReport {
         let (inst, scale) = try bundle.resolveScale(name)
         guard data.instrument.id == inst.id else { throw AnalysisError.invalidArgument("scale '\(name)' is not on instrument '\(data.instrument.id)'") }
         let scores = data.scores(scale: scale)
@@ -84,38 +112,59 @@ public enum MixedModelAnalysis {
         }
         guard usedWaves.count >= 2 else { throw AnalysisError.notEnoughData("'\(scale.id)' has scores at only one wave; a model of change needs two or more") }
         // Design columns with treatment contrasts: the first wave and the first role are the reference.
+        // Each column is a function of (wave, role), so the same functions give the design rows of
+        // the estimated marginal means.
         var terms = ["(Intercept)"]
-        var columns: [(Int) -> Double] = [{ _ in 1 }]
+        var columns: [(_ wave: Int, _ role: Int) -> Double] = [{ _, _ in 1 }]
         var timeTerms: [String] = []
-        var timeCols: [(Int) -> Double] = []
+        var timeCols: [(Int, Int) -> Double] = []
         switch time {
         case .categorical:
             for w in usedWaves.dropFirst() {
                 timeTerms.append("wave[\(waves[w].id)]")
-                timeCols.append { i in waveOf[i] == w ? 1 : 0 }
+                timeCols.append { wave, _ in wave == w ? 1 : 0 }
             }
         case .linear:
             timeTerms.append("time")
-            timeCols.append { i in waves[waveOf[i]].time }
+            timeCols.append { wave, _ in waves[wave].time }
         }
         terms += timeTerms; columns += timeCols
         if betweenRole {
             for g in usedRoles.dropFirst() {
                 let rname = "role[\(bundle.study.roles[g])]"
-                terms.append(rname); columns.append { i in roleOf[i] == g ? 1 : 0 }
+                terms.append(rname); columns.append { _, role in role == g ? 1 : 0 }
             }
             for g in usedRoles.dropFirst() {
                 let rname = "role[\(bundle.study.roles[g])]"
                 for (tn, tc) in zip(timeTerms, timeCols) {
-                    terms.append("\(tn):\(rname)"); columns.append { i in roleOf[i] == g ? tc(i) : 0 }
+                    terms.append("\(tn):\(rname)"); columns.append { wave, role in role == g ? tc(wave, role) : 0 }
                 }
             }
         }
         var x = Matrix(rows: y.count, cols: terms.count)
-        for i in 0..<y.count { for (c, f) in columns.enumerated() { x[i, c] = f(i) } }
+        for i in 0..<y.count { for (c, f) in columns.enumerated() { x[i, c] = f(waveOf[i], roleOf[i]) } }
         let slopeCov: [Double]? = slopes ? waveOf.map { waves[$0].time } : nil
-        let fit = try MixedModel.fit(y: y, subject: subject, fixed: x, terms: terms, randomSlope: slopeCov)
+        let fit = try MixedModel.fit(y: y, subject: subject, fixed: x, terms: terms, randomSlope: slopeCov,
+                                     degreesOfFreedom: dfMethod)
         warnings += fit.warnings
+        // Estimated marginal means: per role (reference first), then per wave, as emmeans(~ wave | role).
+        var emmeans: [LMMReport.EMMean] = []
+        for g in usedRoles {
+            for w in usedWaves {
+                let label = "\(waves[w].id)\(betweenRole ? " (\(bundle.study.roles[g]))" : "")"
+                let c: MixedModelResult.Contrast
+                do { c = try fit.contrast(columns.map { $0(w, g) }) } catch {
+                    warnings.append("the estimated marginal mean at \(label) could not be computed: \(error.localizedDescription)")
+                    continue
+                }
+                emmeans.append(.init(wave: waves[w].id, time: waves[w].time, group: betweenRole ? bundle.study.roles[g] : nil,
+                                     emmean: c.estimate, se: c.se, df: c.df, ci: c.interval()?.values))
+            }
+        }
+        var recommendation: String? = nil
+        if dfMethod == .satterthwaite && fit.nSubjects < smallSample {
+            recommendation = "With \(fit.nSubjects) participants (fewer than \(smallSample)), Kenward-Roger degrees of freedom and standard errors (--df kenward-roger) are recommended for the tests of fixed effects."
+        }
         let timePart = time == .categorical ? "wave" : "time"
         let formula = "\(scale.id) ~ \(timePart)\(betweenRole ? " * role" : "") + (1\(slopes ? " + time" : "") | participant)"
         let rnd = LMMReport.Random(participantVar: fit.random.participantVar, residualVar: fit.random.residualVar,
@@ -124,6 +173,8 @@ public enum MixedModelAnalysis {
         return LMMReport(scale: scale.id, instrument: inst.id, time: time.rawValue, between: betweenRole ? "role" : nil, slopes: slopes,
                          formula: formula, nObs: fit.nObs, nParticipants: fit.nSubjects,
                          fixed: fit.fixed.map { LMMReport.Fixed(term: $0.term, estimate: $0.estimate, se: $0.se, df: $0.df, t: $0.t, p: $0.p) },
-                         random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings)
+                         random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings,
+                         setAside: SetAsideAnswers(data.setAside(scale: scale)),
+                         dfMethod: dfMethod.rawValue, emmeans: emmeans, dfRecommendation: recommendation)
     }
 }

@@ -38,9 +38,12 @@ public struct ReliabilityReport: Encodable, Sendable {
     public var items: [ItemRow]
     public var bootstrap: Bootstrap?
     public var notes: [String]
+    /// Answers to the scale's items at this wave set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
 
     enum CodingKeys: String, CodingKey {
         case scale, instrument, wave, n, k, incomplete, alpha, items, bootstrap, notes
+        case setAside = "set_aside"
         case alphaCI = "alpha_ci", stdAlpha = "std_alpha", averageR = "average_r", omegaTotal = "omega_total", splitHalf = "split_half"
     }
 }
@@ -57,8 +60,11 @@ public struct RetestReport: Encodable, Sendable {
     @NullCodable public var iccC1: Double?
     @NullCodable public var iccC1CI: [Double]?
     public var notes: [String]
+    /// Answers to the scale's items at the two waves set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
     enum CodingKeys: String, CodingKey {
         case scale, instrument, waves, n, notes
+        case setAside = "set_aside"
         case pearsonR = "pearson_r", iccA1 = "icc_a1", iccA1CI = "icc_a1_ci", iccC1 = "icc_c1", iccC1CI = "icc_c1_ci"
     }
 }
@@ -91,8 +97,11 @@ public struct RCIReport: Encodable, Sendable {
     public var participants: [Row]
     public var summary: Summary
     public var notes: [String]
+    /// Answers to the scale's items at the two waves set aside as missing (`"set_aside": N`).
+    public var setAside = SetAsideAnswers()
     enum CodingKeys: String, CodingKey {
         case scale, instrument, from, to, n, reliability, participants, summary, notes
+        case setAside = "set_aside"
         case sdBaseline = "sd_baseline", reliabilitySource = "reliability_source", sDiff = "s_diff"
     }
 }
@@ -126,7 +135,8 @@ public enum PsychometricsAnalysis {
         if let b = r.bootstrap { notes += b.reasons }
         return ReliabilityReport(scale: scale.id, instrument: data.instrument.id, wave: wave.id, n: r.n, k: r.k, incomplete: incomplete,
                                  alpha: r.alpha, alphaCI: r.alphaCI?.values, stdAlpha: r.stdAlpha, averageR: r.averageR,
-                                 omegaTotal: r.omegaTotal, splitHalf: r.splitHalf, items: items, bootstrap: boot, notes: notes)
+                                 omegaTotal: r.omegaTotal, splitHalf: r.splitHalf, items: items, bootstrap: boot, notes: notes,
+                                 setAside: SetAsideAnswers(data.setAside(scale: scale, waves: [wave.id])))
     }
 
     /// Test-retest agreement of the scale score between two waves.
@@ -148,7 +158,8 @@ public enum PsychometricsAnalysis {
         let x = (0..<s.rows).map { s[$0, a] }, y = (0..<s.rows).map { s[$0, b] }
         let r = try Retest.analyze(x: x, y: y)
         return RetestReport(scale: scale.id, instrument: inst.id, waves: waves.map(\.id), n: r.n, pearsonR: r.pearsonR,
-                            iccA1: r.iccA1, iccA1CI: r.iccA1CI?.values, iccC1: r.iccC1, iccC1CI: r.iccC1CI?.values, notes: r.reasons)
+                            iccA1: r.iccA1, iccA1CI: r.iccA1CI?.values, iccC1: r.iccC1, iccC1CI: r.iccC1CI?.values, notes: r.reasons,
+                            setAside: SetAsideAnswers(data.setAside(scale: scale, waves: waves.map(\.id))))
     }
 
     /// Reliable change (Jacobson & Truax) from one wave to another.
@@ -174,7 +185,7 @@ public enum PsychometricsAnalysis {
             guard let a = rr.alpha else {
                 throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) cannot be computed (\(rr.notes.joined(separator: "; "))); give --reliability VALUE")
             }
-            guard a > 0 && a < 1 else { throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) is \(a), which cannot serve as a reliability; give --reliability VALUE") }
+            guard a > 0 && a < 1 else { throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) \(a.isFinite ? "is " + NumberText.fixed(a, 3) : "could not be computed"), which cannot serve as a reliability; give --reliability VALUE") }
             rel = a; source = "alpha"
             notes.append("reliability: Cronbach's alpha at \(from) (n = \(rr.n)).")
         }
@@ -193,6 +204,6 @@ public enum PsychometricsAnalysis {
         return RCIReport(scale: scale.id, instrument: inst.id, from: waves[0].id, to: waves[1].id, n: r.n, sdBaseline: r.sdBaseline,
                          reliability: rel, reliabilitySource: source, sDiff: r.sDiff, participants: rows,
                          summary: .init(increase: r.summary.increase, decrease: r.summary.decrease, noChange: r.summary.noChange),
-                         notes: notes)
+                         notes: notes, setAside: SetAsideAnswers(data.setAside(scale: scale, waves: waves.map(\.id))))
     }
 }

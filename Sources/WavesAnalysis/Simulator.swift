@@ -43,6 +43,8 @@ public struct SimulationOutput: Sendable {
 /// and an item answer is the category of `loading * eta + sqrt(1 - loading^2) e`
 /// cut at equal-probability normal thresholds (reversed for reverse-keyed items).
 public enum Simulator {
+    /// Kept only for its size: the main stream draws one integer below it per text answer, as it did
+    /// before entries came from `DiaryBank`, so that the numeric answers of a seed never change.
     static let diaryBank = [
         "This month I learnt to ask for help earlier.",
         "Talking with my mentor helped me see patients as people with stories.",
@@ -62,6 +64,8 @@ public enum Simulator {
             throw AnalysisError.invalidArgument("loading, dropout, skip-wave and missing are probabilities between 0 and 1")
         }
         let rng = RandomSource(seed: o.seed)
+        // Diary entries (DiaryBank) draw from a stream of their own.
+        let textRNG = RandomSource(seed: o.seed ^ 0x5EED_D1A7)
         var people: [(participant: String, role: String)] = []
         if let roster = bundle.roster, !roster.entries.isEmpty {
             people = roster.entries.map { ($0.participant, $0.role) }
@@ -117,7 +121,12 @@ public enum Simulator {
                             let lo = item.min ?? 0, hi = item.max ?? max(lo + 10, 10)
                             value = .number((lo + rng.uniform() * (hi - lo) * 0.4).rounded())
                         case .text:
-                            value = .text(diaryBank[rng.int(diaryBank.count)])
+                            // One draw from the main stream, as before the diary bank, so every
+                            // numeric answer stays the same; the entry comes from its own stream.
+                            _ = rng.int(diaryBank.count)
+                            let z = o.growthSD > 0 ? (slope - o.growth) / o.growthSD : 0
+                            value = .text(DiaryBank.pick(item: item.id, growthZ: z, waveStep: wi, secondRole: roleShift > 0,
+                                                         uniform: textRNG.uniform()).text)
                         case .note:
                             continue
                         }

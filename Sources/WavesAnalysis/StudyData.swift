@@ -12,14 +12,20 @@ public struct StudyData: Sendable {
     public var records: [ResponseRecord]
     public var duplicates: [Duplicate]
     public var problems: [StoreProblem]
+    /// Answers of the latest records that their item's rules reject; analyses treat them as missing.
+    public var setAside: [SetAsideAnswer]
 
     public init(bundle: StudyBundle, contents: StoreContents) {
         self.bundle = bundle
-        let (latest, dups) = contents.latest()
-        self.records = latest
+        let (latest, dups) = contents.latestStored()
+        self.records = latest.map(\.record)
         self.duplicates = dups
         self.problems = contents.problems
+        self.setAside = latest.flatMap { SetAsideAnswer.find(in: $0.record, line: $0.line, bundle: bundle) }
     }
+
+    /// The set-aside answers of one instrument.
+    public func setAside(instrument: Instrument) -> [SetAsideAnswer] { setAside.filter { $0.instrument == instrument.id } }
 
     /// Loads the study folder and reads its store.
     public static func load(directory: URL) throws -> StudyData {
@@ -66,6 +72,18 @@ public struct StudyData: Sendable {
         for r in records { if let role = r.role { out[r.participant] = role } }
         for e in bundle.roster?.entries ?? [] { out[e.participant] = e.role }
         return out
+    }
+}
+
+extension SetAsideAnswer {
+    /// The numeric answers of a record that its instrument's answer rules reject.
+    static func find(in r: ResponseRecord, line: Int, bundle: StudyBundle) -> [SetAsideAnswer] {
+        guard let inst = bundle.instrument(r.instrument.id) else { return [] }
+        return r.answers.compactMap { a in
+            guard case .number(let v) = a.value, let item = inst.item(a.id), item.type != .text, item.type != .note,
+                  !AnswerRules.accepts(v, for: item) else { return nil }
+            return SetAsideAnswer(line: line, participant: r.participant, wave: r.wave, instrument: inst.id, item: item.id, value: v)
+        }
     }
 }
 

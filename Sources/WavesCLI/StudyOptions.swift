@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 /// `--study DIR`, shared by every command.
 struct StudyOptions: ParsableArguments {
@@ -10,7 +11,10 @@ struct StudyOptions: ParsableArguments {
 
     var directory: URL { URL(fileURLWithPath: study, isDirectory: true).standardizedFileURL }
 
-    func loadBundle() throws -> StudyBundle { try StudyLoader.load(directory: directory) }
+    /// The study folder and the shared instruments folder (`WAVES_SHARED_INSTRUMENTS`).
+    var folders: StudyFolders { StudyFolders.fromEnvironment(study: directory) }
+
+    func loadBundle() throws -> StudyBundle { try StudyLoader.load(folders: folders) }
 
     /// Loads the study and its store, telling the user on stderr about set-aside duplicates and unreadable lines.
     func loadData(quiet: Bool = false) throws -> StudyData {
@@ -19,7 +23,21 @@ struct StudyOptions: ParsableArguments {
         return data
     }
 
+    /// One line on stderr when the existing store can be read by group or others: it holds
+    /// participants' answers (a store copied from git or made under a loose umask).
+    static func warnIfStoreExposed(_ study: Study) {
+        guard let mode = ResponseStore(url: study.storeURL).exposedPermissions else { return }
+        let path = study.storeURL.path
+        Output.err("warning: \(path) can be read by other users (mode \(OutputMode.describe(mode))) and holds participants' answers; make it private with `chmod 600 \(path)`.")
+    }
+
+    /// The one note line about stored answers that their item's rules reject (set aside as missing).
+    static func reportSetAside(_ answers: [SetAsideAnswer]) {
+        if let note = SetAsideAnswer.note(Array(Set(answers))) { Output.err("note: " + note) }
+    }
+
     static func reportStoreNotes(_ data: StudyData) {
+        warnIfStoreExposed(data.study)
         if !data.duplicates.isEmpty {
             Output.err("note: \(data.duplicates.count) participant/wave/instrument combination(s) were submitted more than once; the latest submission is used (see `waves validate`).")
         }
@@ -30,12 +48,33 @@ struct StudyOptions: ParsableArguments {
 }
 
 /// Encodes results as one JSON document (contract key names, sorted for stable output, no NaN).
+///
+/// Every control character (C0, DEL, C1, bidirectional marks: `SafeText.isControl`) inside a
+/// string is written as a `\\uXXXX` escape: the same data, valid JSON, and nothing that can act
+/// on a terminal (JSONEncoder escapes C0 itself but leaves DEL, C1 and U+202E raw).
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .throw
         let data = try enc.encode(value)
-        Output.out(String(decoding: data, as: UTF8.self))
+        Output.record(escapingControls(String(decoding: data, as: UTF8.self)) + "\n")
+    }
+
+    /// Compact JSON text with every control scalar escaped. Outside strings compact JSON holds
+    /// only ASCII structure and numbers, so every control found here is inside a string; all
+    /// are in the Basic Multilingual Plane and need no surrogate pair.
+    static func escapingControls(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: SafeText.isControl) else { return json }
+        var out = String.UnicodeScalarView()
+        for u in json.unicodeScalars {
+            if SafeText.isControl(u) {
+                let hex = String(u.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
     }
 }

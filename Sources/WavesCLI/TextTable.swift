@@ -1,15 +1,20 @@
 import Foundation
+import WavesCore
 
 /// Aligned plain-text tables for the terminal (numbers right-aligned).
+///
+/// Every cell is one line of terminal-safe text (`SafeText.line`: controls shown as `^[`,
+/// line breaks folded) before the columns are measured, so hostile text neither acts on the
+/// terminal nor breaks the alignment. Numbers come formatted from `NumberText`.
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
     /// Columns aligned right (numbers).
     var rightAligned: Set<Int> = []
 
-    init(_ header: [String], rightAligned: Set<Int> = []) { self.header = header; self.rightAligned = rightAligned }
+    init(_ header: [String], rightAligned: Set<Int> = []) { self.header = header.map(SafeText.line); self.rightAligned = rightAligned }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row.map(SafeText.line)) }
 
     func render() -> String {
         let all = [header] + rows
@@ -25,23 +30,4 @@ struct TextTable {
         out += rows.map(line)
         return out.joined(separator: "\n")
     }
-}
-
-/// Number formatting for tables: fixed decimals, "–" for missing.
-enum Fmt {
-    static func num(_ v: Double?, _ decimals: Int = 2) -> String {
-        guard let v, v.isFinite else { return "–" }
-        return String(format: "%.\(decimals)f", v)
-    }
-    static func p(_ v: Double?) -> String {
-        guard let v, v.isFinite else { return "–" }
-        if v < 0.001 { return "< .001" }
-        return String(format: "%.3f", v)
-    }
-    /// "= 0.012" or "< .001", to follow "p" in a sentence.
-    static func pEq(_ v: Double?) -> String {
-        guard let v, v.isFinite else { return "= –" }
-        return v < 0.001 ? "< .001" : "= " + String(format: "%.3f", v)
-    }
-    static func pct(_ v: Double) -> String { String(format: "%.0f%%", v * 100) }
 }

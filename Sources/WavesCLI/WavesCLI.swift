@@ -34,19 +34,21 @@ public enum WavesCLI {
 }
 
 /// Writing to stdout and stderr through the file descriptors (Glibc's `stdout` is not Swift 6 safe).
+///
+/// The one way out to the user's terminal, and the structural half of the safety layer:
+/// `out` and `err` pass every text through `SafeText.terminal` (control characters and
+/// bidirectional overrides shown as `^[`, `^G`, `<U+202E>`; newlines kept; tabs become spaces),
+/// so no title, label, id or message from a study file, a record or a participant can retitle
+/// the window, clear the screen or reorder text, whichever command prints it. `record` writes
+/// text that a writer of the safety layer already made safe and whose bytes matter: CSV records
+/// (`CSVWriter`, CRLF line ends) and JSON (`JSONOutput`, controls escaped as `\\uXXXX`). The
+/// survey's own screen control goes through its `Console`, never through here.
 public enum Output {
-    public static func out(_ s: String, terminator: String = "\n") { write(1, s + terminator) }
-    public static func err(_ s: String) { write(2, s + "\n") }
-    static func write(_ fd: Int32, _ s: String) {
-        var bytes = Array(s.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n <= 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
-        bytes.removeAll()
-    }
+    public static func out(_ s: String, terminator: String = "\n") { write(1, SafeText.terminal(s) + terminator) }
+    public static func err(_ s: String) { write(2, SafeText.terminal(s) + "\n") }
+    /// Already-safe output whose bytes are kept as they are (CSV, escaped JSON).
+    static func record(_ s: String) { write(1, s) }
+    static func write(_ fd: Int32, _ s: String) { FileIO.writeAll(fd, s) }
 }
 
 /// A user-facing failure with a plain message and exit code 1.

@@ -25,6 +25,10 @@ public struct WavesCommand: ParsableCommand {
             ExportCommand.self,
             CFACommand.self,
             InvarianceCommand.self,
+            CodeCommand.self,
+            AgreementCommand.self,
+            ServeCommand.self,
+            PowerCommand.self,
         ]
     )
 

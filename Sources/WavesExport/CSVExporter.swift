@@ -1,39 +1,41 @@
 import Foundation
 import WavesCore
 
-/// Long and wide CSV (RFC 4180: CRLF line ends, quotes where needed; UTF-8 without BOM).
+/// Long and wide CSV, written by `CSVWriter` (RFC 4180: CRLF line ends, quotes where needed;
+/// UTF-8 without BOM; control characters shown, never raw; formula-like text cells reported
+/// or, with `--escape-formulas`, prefixed with an apostrophe).
 ///
 /// Cells: numbers in their shortest round-trip form (`4`, `3.5`), text as given,
 /// an empty cell for a missing answer (skipped, not shown, or no submission),
 /// and the word `declined` for "Prefer not to answer" — the words `waves import`
 /// reads, so a csv-long export imports back to the same store content.
 enum CSVExporter {
-    static let lineEnd = "\r\n"
-
-    /// The text of a cell.
-    static func text(_ c: Cell) -> String {
+    /// The CSV field of a cell.
+    static func field(_ c: Cell) -> CSVWriter.Field {
         switch c {
-        case .missing: return ""
-        case .declined: return "declined"
-        case .number(let d): return JSONWriter.number(d)
-        case .text(let s): return s
+        case .missing: return .text("")
+        case .declined: return .text("declined")
+        case .number(let d): return .number(d)
+        case .text(let s): return .text(s)
         }
     }
 
-    /// Writes the plan as CSV to a file (atomically).
-    static func write(_ plan: ExportPlan, to url: URL) throws {
+    /// Writes the plan as CSV to a checked output file (atomically, with its mode); returns the formula-like text cells.
+    static func write(_ plan: ExportPlan, to target: OutputTarget, escapeFormulas: Bool) throws -> CSVWriter.FormulaCells {
         let out = FileSink()
-        try out.open(url)
+        try out.open(target)
         defer { out.discard() }
-        out.append(CSVReader.line(plan.variables.map(\.name)) + lineEnd)
-        var fields: [String] = []
+        var csv = CSVWriter(header: plan.variables.map(\.name), escapeFormulas: escapeFormulas)
+        out.append(csv.headerRecord())
+        var fields: [CSVWriter.Field] = []
         fields.reserveCapacity(plan.variables.count)
         for row in plan.rows {
             fields.removeAll(keepingCapacity: true)
-            for v in plan.variables { fields.append(text(plan.cell(v, row))) }
-            out.append(CSVReader.line(fields) + lineEnd)
+            for v in plan.variables { fields.append(field(plan.cell(v, row))) }
+            out.append(csv.record(fields))
             try out.flushIfLarge()
         }
         try out.commit()
+        return csv.formulaCells
     }
 }

@@ -76,21 +76,23 @@ struct Codebook {
 
     // MARK: - CSV
 
-    func csv() -> String {
-        var out = CSVReader.line(Codebook.csvHeader) + CSVExporter.lineEnd
-        for v in plan.variables { out += CSVReader.line(fields(v)) + CSVExporter.lineEnd }
-        return out
+    /// The CSV codebook and its formula-like text cells (`CSVWriter`).
+    func csv(escapeFormulas: Bool = false) -> (text: String, formulaCells: CSVWriter.FormulaCells) {
+        var writer = CSVWriter(header: Codebook.csvHeader, escapeFormulas: escapeFormulas)
+        var out = writer.headerRecord()
+        for v in plan.variables { out += writer.record(fields(v).map(CSVWriter.Field.text)) }
+        return (out, writer.formulaCells)
     }
 
     // MARK: - Markdown
 
     func markdown() -> String {
         var md = "# Codebook: \(cell(plan.study.title))\n\n"
-        md += "- Study: `\(plan.study.id)`\n"
+        md += "- Study: \(code(plan.study.id))\n"
         md += plan.layout == .long
             ? "- Layout: long, one row per participant and wave (`wave` says which)\n"
             : "- Layout: wide, one row per participant; answers at a wave are named `<item>_<wave>`\n"
-        md += "- Waves: " + plan.waves.map { "`\($0.id)` \(cell($0.label)) (time \(JSONWriter.number($0.time)))" }.joined(separator: "; ") + "\n"
+        md += "- Waves: " + plan.waves.map { "\(code($0.id)) \(cell($0.label)) (time \(JSONWriter.number($0.time)))" }.joined(separator: "; ") + "\n"
         md += "- Participants: " + (plan.pseudonymized
             ? "pseudonyms (keyed HMAC-SHA256; the same key gives the same pseudonym in every export of this study)"
             : "ids as in the study") + "\n"
@@ -99,7 +101,7 @@ struct Codebook {
         case .date: md += "- Submission times: reduced to the UTC date\n"
         case .drop: md += "- Submission times: left out\n"
         }
-        if !plan.droppedText.isEmpty { md += "- Free-text items left out (de-identified): \(plan.droppedText.map { "`\($0)`" }.joined(separator: ", "))\n" }
+        if !plan.droppedText.isEmpty { md += "- Free-text items left out (de-identified): \(plan.droppedText.map(code).joined(separator: ", "))\n" }
         md += "- Missing values: an empty CSV cell, SPSS system-missing or Stata `.` is an answer skipped, an item not shown, or no submission. "
         md += "\"Prefer not to answer\" is `declined` in CSV, a labelled user-missing code in SPSS (-9 unless -9 is an option value) and `.a` in Stata.\n"
         md += "- Names: Waves names are used in CSV files; SPSS (64 bytes) and Stata (32 characters) names are shortened when longer, keeping the original at the start of the variable label.\n\n"
@@ -107,13 +109,13 @@ struct Codebook {
         md += "## Identifiers\n\n| variable | SPSS | Stata | label | type | values |\n|---|---|---|---|---|---|\n"
         for v in plan.variables where v.instrument == nil {
             let f = fields(v)
-            md += "| `\(v.name)` | `\(v.spssName)` | `\(v.stataName)` | \(cell(f[7])) | \(cell(f[8])) | \(cell(f[10])) |\n"
+            md += "| \(code(v.name)) | \(code(v.spssName)) | \(code(v.stataName)) | \(cell(f[7])) | \(cell(f[8])) | \(cell(f[10])) |\n"
         }
         for inst in plan.instruments {
-            md += "\n## \(cell(inst.title)) (`\(inst.id)`)\n\n"
-            md += "Version \(cell(inst.version)), file `\(inst.path)`, SHA-256 `\(inst.sha256)`. Asked at: \(waves(of: inst).joined(separator: ", ")).\n"
+            md += "\n## \(cell(inst.title)) (\(code(inst.id)))\n\n"
+            md += "Version \(cell(inst.version)), file \(code(inst.path)), SHA-256 \(code(inst.sha256)). Asked at: \(cell(waves(of: inst).joined(separator: ", "))).\n"
             if let seen = plan.versionsInData[inst.id], !seen.isEmpty {
-                let list = seen.keys.sorted().map { "\($0.version) (`\(String($0.sha256.prefix(12)))…`): \(seen[$0]!) submission(s)" }
+                let list = seen.keys.sorted().map { "\(cell($0.version)) (\(code(String($0.sha256.prefix(12)) + "…"))): \(seen[$0]!) submission(s)" }
                 let current = seen.keys.count == 1 && seen.keys.first!.sha256 == inst.sha256
                 md += current ? "All exported responses were given on this version.\n"
                               : "Exported responses were given on: \(list.joined(separator: "; ")). Differences from the current file are not reconciled.\n"
@@ -125,11 +127,11 @@ struct Codebook {
                 let f = fields(v)
                 var values = cell(f[10])
                 if let set = v.item?.responseSet {
-                    values = "`\(set.id)`"
+                    values = code(set.id)
                     if !setsUsed.contains(where: { $0.id == set.id }) { setsUsed.append(set) }
                 }
                 let reverse = f[12].isEmpty ? "" : "yes"
-                md += "| `\(v.name)` | `\(v.spssName)` | `\(v.stataName)` | \(cell(v.wave.map { "\($0.id): " } ?? "") + cell(f[7])) | \(cell(f[8])) | \(values) | \(reverse) | \(cell(f[13])) | \(f[14].isEmpty ? "" : "`\(cell(f[14]))`") |\n"
+                md += "| \(code(v.name)) | \(code(v.spssName)) | \(code(v.stataName)) | \(cell(v.wave.map { "\($0.id): " } ?? "") + cell(f[7])) | \(cell(f[8])) | \(values) | \(reverse) | \(cell(f[13])) | \(f[14].isEmpty ? "" : code(f[14])) |\n"
             }
             if !setsUsed.isEmpty {
                 md += "\n### Response sets\n\n"
@@ -138,13 +140,13 @@ struct Codebook {
                     if set.allowDecline {
                         opts.append("\(JSONWriter.number(ExportVariable.declineCode(for: set))) = Prefer not to answer (missing: SPSS user-missing code, Stata `.a`, CSV `declined`)")
                     }
-                    md += "- `\(set.id)`: " + opts.joined(separator: "; ") + "\n"
+                    md += "- \(code(set.id)): " + opts.joined(separator: "; ") + "\n"
                 }
                 let reversed = vars.compactMap(\.item).filter { $0.reverse && $0.responseSet != nil }
                 var seen = Set<String>()
                 let lines = reversed.filter { seen.insert($0.id).inserted }.map { item -> String in
                     let set = item.responseSet!
-                    return "`\(item.id)` (\(JSONWriter.number(set.minValue + set.maxValue)) - value)"
+                    return "\(code(item.id)) (\(JSONWriter.number(set.minValue + set.maxValue)) - value)"
                 }
                 if !lines.isEmpty { md += "\nReverse-keyed items, reversed before scoring: " + lines.joined(separator: ", ") + ".\n" }
             }
@@ -152,15 +154,18 @@ struct Codebook {
             if !scoreVars.isEmpty {
                 md += "\n### Scales\n\n| variable | SPSS | Stata | scale | label | scoring |\n|---|---|---|---|---|---|\n"
                 for v in scoreVars {
-                    md += "| `\(v.name)` | `\(v.spssName)` | `\(v.stataName)` | `\(v.scale!.id)` | \(cell(TextLimits.oneLine(v.scale!.label))) | \(cell(Codebook.rule(v.scale!, inst))) |\n"
+                    md += "| \(code(v.name)) | \(code(v.spssName)) | \(code(v.stataName)) | \(code(v.scale!.id)) | \(cell(TextLimits.oneLine(v.scale!.label))) | \(cell(Codebook.rule(v.scale!, inst))) |\n"
                 }
             }
         }
         return md
     }
 
-    /// Text safe inside a Markdown table cell.
+    /// Text safe inside a Markdown table cell: one line, controls removed (`TextLimits.oneLine`), `\\` and `|` escaped.
     func cell(_ s: String) -> String {
         TextLimits.oneLine(s).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
     }
+
+    /// A code span (`SafeText.markdownCode`): ids, paths, hashes and conditions, controls removed.
+    func code(_ s: String) -> String { SafeText.markdownCode(s) }
 }

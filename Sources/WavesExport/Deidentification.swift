@@ -13,15 +13,18 @@ public struct Deidentification: Sendable {
     let key: [UInt8]
     /// Keep free-text items (`--keep-text`); they are dropped otherwise.
     public var keepText: Bool
+    /// The key file the secret was read from, if any: exports never write over it.
+    public private(set) var keyFile: URL?
 
     /// The fewest key bytes accepted (128 bits).
     public static let minimumKeyBytes = 16
 
-    /// Uses `key` as the secret.
+    /// Uses `key` as the secret; refuses a key that is too short or has no entropy (`KeyStrength`).
     public init(key: [UInt8], keepText: Bool = false) throws {
         guard key.count >= Deidentification.minimumKeyBytes else {
             throw ExportError.weakKey(bytes: key.count, minimum: Deidentification.minimumKeyBytes)
         }
+        if let why = KeyStrength.weakness(of: key) { throw ExportError.keyWithoutEntropy(nil, reason: why) }
         self.key = key
         self.keepText = keepText
     }
@@ -33,7 +36,19 @@ public struct Deidentification: Sendable {
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         do { try self.init(key: bytes, keepText: keepText) } catch ExportError.weakKey(let n, let m) {
             throw ExportError.weakKeyFile(keyFile.path, bytes: n, minimum: m)
+        } catch ExportError.keyWithoutEntropy(_, let why) {
+            throw ExportError.keyWithoutEntropy(keyFile.path, reason: why)
         }
+        self.keyFile = keyFile
+    }
+
+    /// Whether the key file lies inside the study folder (after resolving links): a warning,
+    /// since whoever is given the folder could then recompute every pseudonym.
+    public static func keyFile(_ keyFile: URL, isInside study: URL) -> Bool {
+        let k = keyFile.standardizedFileURL.resolvingSymlinksInPath().path
+        var s = study.standardizedFileURL.resolvingSymlinksInPath().path
+        if !s.hasSuffix("/") { s += "/" }
+        return k.hasPrefix(s)
     }
 
     /// The pseudonym of a participant of a study.

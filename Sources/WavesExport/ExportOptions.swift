@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// The file formats of `waves export --format`.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -7,6 +8,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case codebook
     case sav
     case dta
+    /// A REFI-QDA project of the coded free-text answers (docs/coding.md).
+    case qdpx
+    /// The codebook as a REFI-QDA codebook file (.qdc).
+    case codebookQdc = "codebook-qdc"
 
     /// The layout a format uses when `--layout` is not given.
     public var defaultLayout: ExportLayout { self == .csvWide ? .wide : .long }
@@ -44,6 +49,12 @@ public struct ExportOptions: Sendable {
     public var deidentification: Deidentification?
     /// Submission timestamps; nil means `keep`, or `date` when de-identifying.
     public var dates: DatePolicy?
+    /// The codebook of a qdpx or codebook-qdc export (nil: the study's only one).
+    public var codebook: String?
+    /// Permission bits of every file written (`--mode`); owner-only (0600) by default.
+    public var mode: OutputMode = .ownerOnly
+    /// Prefix CSV text cells that begin with = + - @ tab or CR with an apostrophe (`--escape-formulas`; `CSVWriter`).
+    public var escapeFormulas = false
 
     public init(instrument: String? = nil, waves: [String]? = nil, scores: Bool = false, layout: ExportLayout? = nil,
                 deidentification: Deidentification? = nil, dates: DatePolicy? = nil) {
@@ -68,8 +79,17 @@ public struct ExportResult: Sendable, Equatable {
     public var variables: Int
     /// Things the user should know (values cut to fit a format, labels shortened, ...).
     public var notes: [String]
+    /// CSV files with text cells that a spreadsheet may run as formulas (escaped or not).
+    public var formulaCells: [FormulaCellsInFile] = []
 
     public init(files: [URL], rows: Int, variables: Int, notes: [String] = []) {
         self.files = files; self.rows = rows; self.variables = variables; self.notes = notes
     }
+}
+
+/// The formula-like text cells of one CSV file an export wrote (`CSVWriter.FormulaCells`).
+public struct FormulaCellsInFile: Sendable, Equatable {
+    public var file: URL
+    public var cells: CSVWriter.FormulaCells
+    public init(file: URL, cells: CSVWriter.FormulaCells) { self.file = file; self.cells = cells }
 }

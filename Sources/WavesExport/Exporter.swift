@@ -4,9 +4,11 @@ import WavesCore
 
 /// `waves export`: the study's data as CSV, SPSS, Stata or a codebook.
 ///
-/// Every file is written under a temporary name and renamed into place, so a
-/// failed export leaves no partial file. Exports with no rows are refused with a
-/// clear message (a codebook needs no data and is always written).
+/// Every file is checked first (`StudyFiles`: never the study's own files, never through a
+/// link), then written under a temporary name with the export's mode (0600 unless
+/// `ExportOptions.mode` widens it) and renamed into place, so a failed export leaves no
+/// partial file. Exports with no rows are refused with a clear message (a codebook needs no
+/// data and is always written).
 public enum Exporter {
     /// Writes `data` in `format` to `url` (for `sav` also the `.sps` and `.R` syntax next to it).
     public static func export(_ data: StudyData, format: ExportFormat, to url: URL, options: ExportOptions = ExportOptions()) throws -> ExportResult {
@@ -19,42 +21,56 @@ public enum Exporter {
         case .csvLong:
             return try exportCSVLong(data, to: url, options: options)
         case .csvWide:
-            try refuseStudyFile(url, data)
+            let target = try outputTarget(url, data, options)
             let plan = try ExportPlan.build(data, options: options, layout: .wide, scores: options.scores, dates: options.effectiveDates)
             try requireRows(plan, data, options)
-            try CSVExporter.write(plan, to: url)
-            return ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            let formulas = try CSVExporter.write(plan, to: target, escapeFormulas: options.escapeFormulas)
+            var result = ExportResult(files: [url], rows: plan.rows.count, variables: plan.variables.count, notes: notes(plan))
+            if !formulas.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: formulas)] }
+            return result
         case .sav, .dta:
-            try refuseStudyFile(url, data)
+            let target = try outputTarget(url, data, options)
             if format == .sav, ["sps", "r"].contains(url.pathExtension.lowercased()) {
                 throw ExportError.cannotWrite(path: url.path, reason: "the .sps and .R syntax files are written next to the data under its name; give the data file a .sav name")
+            }
+            var spsTarget: OutputTarget?, rTarget: OutputTarget?
+            if format == .sav {
+                // The side files are checked before anything is computed or written.
+                let stem = url.deletingPathExtension()
+                spsTarget = try outputTarget(stem.appendingPathExtension("sps"), data, options)
+                rTarget = try outputTarget(stem.appendingPathExtension("R"), data, options)
             }
             let plan = try ExportPlan.build(data, options: options, layout: layout, scores: options.scores, dates: options.effectiveDates)
             try requireRows(plan, data, options)
             var notes = notes(plan)
-            notes += try StatFileWriter.write(plan, kind: format == .sav ? .sav : .dta, to: url)
+            notes += try StatFileWriter.write(plan, kind: format == .sav ? .sav : .dta, to: target)
             var files = [url]
-            if format == .sav {
+            if let sps = spsTarget, let r = rTarget {
                 // The syntax scores every scale whether or not --scores put the scores in the file.
                 let scored = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates)
-                let stem = url.deletingPathExtension()
-                let sps = stem.appendingPathExtension("sps"), r = stem.appendingPathExtension("R")
-                try refuseStudyFile(sps, data)
-                try refuseStudyFile(r, data)
                 let scoring = ScoringSyntax(plan: scored, dataFile: url.lastPathComponent)
                 try writeText(scoring.spss(), to: sps)
                 try writeText(scoring.r(), to: r)
-                files += [sps, r]
+                files += [sps.url, r.url]
             }
             return ExportResult(files: files, rows: plan.rows.count, variables: plan.variables.count, notes: notes)
+        case .qdpx, .codebookQdc:
+            return try QDPXExporter.export(data, format: format, to: url, options: options)
         case .codebook:
-            try refuseStudyFile(url, data)
+            let target = try outputTarget(url, data, options)
             let ext = url.pathExtension.lowercased()
             guard ext == "md" || ext == "csv" else { throw ExportError.codebookExtension(url.lastPathComponent) }
             let plan = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates)
             let book = Codebook(plan: plan)
-            try writeText(ext == "md" ? book.markdown() : book.csv(), to: url)
-            return ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            var result = ExportResult(files: [url], rows: 0, variables: plan.variables.count, notes: notes(plan))
+            if ext == "md" {
+                try writeText(book.markdown(), to: target)
+            } else {
+                let csv = book.csv(escapeFormulas: options.escapeFormulas)
+                try writeText(csv.text, to: target)
+                if !csv.formulaCells.isEmpty { result.formulaCells = [FormulaCellsInFile(file: url, cells: csv.formulaCells)] }
+            }
+            return result
         }
     }
 
@@ -83,9 +99,11 @@ public enum Exporter {
         var files: [URL] = []
         var rows = 0, variables = 0
         var allNotes: [String] = []
+        var formulaCells: [FormulaCellsInFile] = []
         var empty: [String] = []
-        for (id, file) in targets {
-            try refuseStudyFile(file, data)
+        let checked = try targets.map { ($0.0, try outputTarget($0.1, data, options)) }
+        for (id, target) in checked {
+            let file = target.url
             var o = options
             o.instrument = id
             o.scores = false
@@ -95,7 +113,8 @@ public enum Exporter {
                 empty.append(id)
                 continue
             }
-            try CSVExporter.write(plan, to: file)
+            let formulas = try CSVExporter.write(plan, to: target, escapeFormulas: options.escapeFormulas)
+            if !formulas.isEmpty { formulaCells.append(FormulaCellsInFile(file: file, cells: formulas)) }
             files.append(file)
             rows += plan.rows.count
             variables += plan.variables.count
@@ -103,7 +122,9 @@ public enum Exporter {
         }
         if files.isEmpty { throw ExportError.nothingToExport(scopeDescription(data, options)) }
         if !empty.isEmpty { allNotes.append("no responses for \(empty.joined(separator: ", ")); no file was written for \(empty.count == 1 ? "it" : "them").") }
-        return ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        var result = ExportResult(files: files, rows: rows, variables: variables, notes: allNotes)
+        result.formulaCells = formulaCells
+        return result
     }
 
     // MARK: - Helpers
@@ -128,21 +149,17 @@ public enum Exporter {
         return "the store holds no responses " + parts.joined(separator: " ")
     }
 
-    /// Refuses to overwrite the store, study.yaml, the roster or an instrument file.
-    static func refuseStudyFile(_ url: URL, _ data: StudyData) throws {
-        let target = url.standardizedFileURL.resolvingSymlinksInPath().path
-        let dir = data.study.directory
-        var protected = [data.study.storeURL, dir.appendingPathComponent("study.yaml")]
-        if let r = data.study.roster { protected.append(dir.appendingPathComponent(r)) }
-        protected += data.bundle.instruments.map { dir.appendingPathComponent($0.path) }
-        if protected.contains(where: { $0.standardizedFileURL.resolvingSymlinksInPath().path == target }) {
-            throw ExportError.wouldOverwriteStudyFile(url.path)
-        }
+    /// The checked output file: never one of the study's own files or the key file, never a
+    /// link (`StudyFiles`), written with `options.mode`.
+    static func outputTarget(_ url: URL, _ data: StudyData, _ options: ExportOptions) throws -> OutputTarget {
+        var protected = StudyFiles(study: data.study)
+        if let key = options.deidentification?.keyFile { protected.protect(key, as: "the de-identification key file") }
+        return try OutputTarget(url, mode: options.mode, protecting: protected)
     }
 
-    static func writeText(_ text: String, to url: URL) throws {
+    static func writeText(_ text: String, to target: OutputTarget) throws {
         let sink = FileSink()
-        try sink.open(url)
+        try sink.open(target)
         defer { sink.discard() }
         sink.append(text)
         try sink.commit()

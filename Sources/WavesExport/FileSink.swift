@@ -1,35 +1,23 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import WavesCore
 
-/// A buffered file written under a temporary name and renamed into place on `commit`,
-/// so a failed export never leaves a half-written file behind.
+/// A buffered export file, written through `AtomicFile` (temporary name, exact mode, fsync,
+/// rename), so a failed export never leaves a half-written file behind.
 final class FileSink {
-    private var fd: Int32 = -1
+    private var file: AtomicFile?
     private var buffer: [UInt8] = []
-    private var tempPath = ""
     private var finalPath = ""
     /// The first write error, kept for ReadStat's data-writer callback (which can only return -1).
     private(set) var failure: String?
 
     init() { buffer.reserveCapacity(1 << 16) }
 
-    func open(_ url: URL) throws {
-        finalPath = url.path
-        let dir = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw ExportError.cannotWrite(path: finalPath, reason: "cannot create the folder \(dir.path)")
+    /// Starts the file at a checked output target (its folder is created when missing).
+    func open(_ target: OutputTarget) throws {
+        finalPath = target.url.path
+        do { file = try target.begin(role: "the export") } catch let e as FileIOError {
+            throw ExportError.cannotWrite(path: finalPath, reason: e.reason)
         }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: finalPath, isDirectory: &isDir), isDir.boolValue {
-            throw ExportError.cannotWrite(path: finalPath, reason: "it is a folder")
-        }
-        tempPath = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        fd = Glibc.open(tempPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ExportError.cannotWrite(path: finalPath, reason: String(cString: strerror(errno))) }
     }
 
     func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
@@ -40,38 +28,25 @@ final class FileSink {
     func flushIfLarge() throws { if buffer.count > 1 << 20 { try flush() } }
 
     func flush() throws {
-        var off = 0
-        while off < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let msg = String(cString: strerror(errno))
-                failure = msg
-                throw ExportError.cannotWrite(path: finalPath, reason: msg)
-            }
-            off += n
+        guard let file else { throw ExportError.cannotWrite(path: finalPath, reason: "the file is not open") }
+        do { try file.write(buffer) } catch let e as FileIOError {
+            failure = e.reason
+            throw ExportError.cannotWrite(path: finalPath, reason: e.reason)
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, closes and renames the file into place.
+    /// Flushes and puts the file in place.
     func commit() throws {
         try flush()
-        guard fsync(fd) == 0 else { throw ExportError.cannotWrite(path: finalPath, reason: String(cString: strerror(errno))) }
-        close(fd)
-        fd = -1
-        guard rename(tempPath, finalPath) == 0 else {
-            let msg = String(cString: strerror(errno))
-            unlink(tempPath)
-            throw ExportError.cannotWrite(path: finalPath, reason: msg)
-        }
-        tempPath = ""
+        do { try file?.commit() } catch let e as FileIOError { throw ExportError.cannotWrite(path: finalPath, reason: e.reason) }
+        file = nil
     }
 
     /// Removes the temporary file unless it was committed.
     func discard() {
-        if fd >= 0 { close(fd); fd = -1 }
-        if !tempPath.isEmpty { unlink(tempPath); tempPath = "" }
+        file?.discard()
+        file = nil
     }
 
     deinit { discard() }

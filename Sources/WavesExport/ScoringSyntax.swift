@@ -81,8 +81,8 @@ struct ScoringSyntax {
     func spss() -> String {
         let (reversals, uses) = layout()
         var s = "* Encoding: UTF-8.\n"
-        s += "* Scoring syntax for \(dataFile), written by `waves export` for study \(plan.study.id).\n"
-        s += "* Run it from the folder that holds \(dataFile) (or edit the GET FILE path).\n"
+        s += "* Scoring syntax for \(line(dataFile)), written by `waves export` for study \(line(plan.study.id)).\n"
+        s += "* Run it from the folder that holds \(line(dataFile)) (or edit the GET FILE path).\n"
         s += "* It reverses reverse-keyed items, computes every scale score with its min_answered\n"
         s += "* rule and runs RELIABILITY per scale and wave, reproducing `waves score` and the\n"
         s += "* alphas of `waves reliability` (participants who answered every item).\n\n"
@@ -111,7 +111,7 @@ struct ScoringSyntax {
         s += "* Cronbach's alpha per scale and wave (listwise: participants who answered every item).\n"
         for u in uses {
             guard u.items.count >= 2 else {
-                s += "* \(u.scale.id): fewer than two items, no alpha.\n"
+                s += "* \(line(u.scale.id)): fewer than two items, no alpha.\n"
                 continue
             }
             let waves: [Wave?] = plan.layout == .long ? plan.waves(of: u.instrument) : [u.wave]
@@ -134,8 +134,11 @@ struct ScoringSyntax {
         return s
     }
 
-    /// An SPSS string literal.
-    func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    /// An SPSS string literal: one line without control characters (SPSS has no escapes), quotes doubled.
+    func quote(_ s: String) -> String { "'" + line(s).replacingOccurrences(of: "'", with: "''") + "'" }
+
+    /// Text from the study inside a comment or literal: one line, controls removed (`TextLimits.oneLine`).
+    func line(_ s: String) -> String { TextLimits.oneLine(s) }
 
     func num(_ d: Double) -> String { JSONWriter.number(d) }
 
@@ -163,11 +166,11 @@ struct ScoringSyntax {
 
     func r() -> String {
         let (reversals, uses) = layout()
-        var s = "# Scoring syntax for \(dataFile), written by `waves export` for study \(plan.study.id).\n"
+        var s = "# Scoring syntax for \(line(dataFile)), written by `waves export` for study \(line(plan.study.id)).\n"
         s += "# Reproduces `waves score` (reverse keys, min_answered) and the alphas of\n"
         s += "# `waves reliability` (psych::alpha raw_alpha on the participants who answered\n"
         s += "# every item of the scale at that wave).\n"
-        s += "# Run it from the folder that holds \(dataFile):  Rscript \(rString((dataFile as NSString).deletingPathExtension + ".R").dropFirst().dropLast())\n"
+        s += "# Run it from the folder that holds \(line(dataFile)):  Rscript \(rString((dataFile as NSString).deletingPathExtension + ".R").dropFirst().dropLast())\n"
         s += "library(haven)\n"
         s += "if (!requireNamespace(\"psych\", quietly = TRUE)) stop(\"this script needs the psych package: install.packages(\\\"psych\\\")\")\n\n"
         s += "d <- read_sav(\(rString(dataFile)), user_na = FALSE)  # \"Prefer not to answer\" becomes NA\n"
@@ -218,8 +221,20 @@ struct ScoringSyntax {
         return s
     }
 
+    /// An R string literal: backslashes and quotes escaped, control characters (newlines, ESC,
+    /// bidirectional marks: `SafeText.isControl`) as `\\u{XXXX}` escapes, so the value is exact
+    /// and no raw control reaches the file.
     func rString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            default:
+                if SafeText.isControl(u) { out += "\\u{" + String(u.value, radix: 16) + "}" } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
     }
 
     func rVector(_ names: [String]) -> String { "c(" + names.map(rString).joined(separator: ", ") + ")" }

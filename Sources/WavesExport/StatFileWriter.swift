@@ -22,7 +22,8 @@ enum StatFileWriter {
         var allIntegers = true
     }
 
-    static func write(_ plan: ExportPlan, kind: Kind, to url: URL) throws -> [String] {
+    static func write(_ plan: ExportPlan, kind: Kind, to target: OutputTarget) throws -> [String] {
+        let url = target.url
         let file = url.lastPathComponent
         var notes: [String] = []
         // Pass 1: string widths and whether numbers are whole.
@@ -42,7 +43,7 @@ enum StatFileWriter {
         guard let writer = readstat_writer_init() else { throw ExportError.readStat(file: file, operation: "start a writer", message: "out of memory") }
         defer { readstat_writer_free(writer) }
         let sink = FileSink()
-        try sink.open(url)
+        try sink.open(target)
         defer { sink.discard() }
 
         func check(_ code: readstat_error_t, _ op: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// Fitting text into the byte and character limits of SPSS and Stata files.
 enum TextLimits {
@@ -39,11 +40,13 @@ enum TextLimits {
         return out + ellipsis
     }
 
-    /// One line: line breaks and tabs become spaces (labels are single lines).
+    /// One line: control characters removed (`SafeText.stripControls`, escape sequences whole),
+    /// line breaks and tabs become spaces (labels are single lines). Every label, codebook
+    /// cell and syntax comment of an export passes through here.
     static func oneLine(_ s: String) -> String {
         var out = ""
         var lastSpace = false
-        for ch in s {
+        for ch in SafeText.stripControls(s) {
             if ch.isNewline || ch == "\t" {
                 if !lastSpace { out.append(" ") }
                 lastSpace = true

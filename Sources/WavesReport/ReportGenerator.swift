@@ -14,8 +14,11 @@ public enum ReportGenerator {
         try survey.run()
         var notes: [String] = []
         var sections: [ScaleSection] = []
+        var setAside: [SetAsideAnswer] = []
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try InstrumentData.load(bundle, instrument: inst)
+            let scaled = Set(inst.scales.flatMap(\.items))
+            setAside += data.setAside.filter { scaled.contains($0.item) }
             let builder = ScaleSectionBuilder(bundle: bundle, data: data, options: options)
             for scale in inst.scales { sections.append(builder.build(scale)) }
         }
@@ -24,7 +27,7 @@ public enum ReportGenerator {
         let completion = survey.completion()
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
                                  texts: options.includeText ? survey.textWaves(maxAnswers: options.maxTextAnswers) : nil,
-                                 findings: [], notes: notes)
+                                 findings: [], notes: notes, setAside: setAside)
         report.findings = Findings.lines(report)
         return report
     }
@@ -37,12 +40,23 @@ public enum ReportGenerator {
         }
     }
 
-    /// Loads the study folder, builds the report and writes it to `output` (atomically); returns what was built.
+    /// Loads the study folder, builds the report and writes it to `output`; returns what was built.
+    ///
+    /// `output` is checked first (`StudyFiles`: never the store, study.yaml, the roster, an
+    /// instrument, anything under `data/`, never through a link), then replaced atomically
+    /// with `mode` (0600 unless widened) and flushed to disk (`AtomicFile`).
     @discardableResult
-    public static func write(studyDirectory: URL, to output: URL, options: ReportOptions = ReportOptions()) throws -> StudyReport {
+    public static func write(studyDirectory: URL, to output: URL, options: ReportOptions = ReportOptions(),
+                             mode: OutputMode = .ownerOnly) throws -> StudyReport {
         let bundle = try StudyLoader.load(directory: studyDirectory)
+        let target = try OutputTarget(output, mode: mode, protecting: StudyFiles(study: bundle.study))
         let report = try build(bundle: bundle, options: options)
-        try Data(render(report).utf8).write(to: output, options: .atomic)
+        try write(report, to: target)
         return report
+    }
+
+    /// Renders the report and writes it to a checked output target (atomically, with its mode).
+    public static func write(_ report: StudyReport, to target: OutputTarget) throws {
+        try target.write(render(report), role: "the report")
     }
 }

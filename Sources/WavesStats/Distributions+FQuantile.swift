@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 extension Distributions {
@@ -6,20 +5,19 @@ extension Distributions {
     ///
     /// Solves `P(F <= x) = p` (or `Q(F > x) = 1 - p` for p > 0.5, keeping upper
     /// tails precise) by bracketing and bisection on log x with
-    /// `gsl_cdf_fdist_P` / `gsl_cdf_fdist_Q`, because `gsl_cdf_fdist_Pinv`
+    /// `fLower` / `fUpper` (GSL's `gsl_cdf_fdist_P` / `_Q`), because `gsl_cdf_fdist_Pinv`
     /// returns NaN for large df (df1 = 99999, df2 = 3899961 at p = 0.025).
     /// Matches R `qf` to about 1e-12 relative where R computes qf exactly
     /// (df2 <= 4e5); above that R's qf uses the approximation
     /// `qchisq(p, df1) / df1`, and this function gives the exact root of R's
     /// `pf` instead. Nil for p outside (0, 1) or df not positive.
     public static func fQuantileByInversion(_ p: Double, df1: Double, df2: Double) -> Double? {
-        GSLRuntime.setUp()
         guard p > 0, p < 1, df1 > 0, df2 > 0, df1.isFinite, df2.isFinite else { return nil }
         let upper = p > 0.5
         // g(x) < 0 below the quantile and > 0 above it.
         func g(_ logX: Double) -> Double {
             let x = exp(logX)
-            return upper ? (1 - p) - gsl_cdf_fdist_Q(x, df1, df2) : gsl_cdf_fdist_P(x, df1, df2) - p
+            return upper ? (1 - p) - fUpper(x, df1: df1, df2: df2) : fLower(x, df1: df1, df2: df2) - p
         }
         var lo = 0.0, hi = 0.0
         var glo = g(lo), ghi = glo

@@ -1,29 +1,23 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#endif
+import WavesCore
 
-/// Streams a file line by line in large chunks without loading it whole.
+/// Streams a log under `data/` line by line in large chunks without loading it whole.
 enum LineReader {
     static let chunkSize = 1 << 22
 
-    /// Calls `body(lineBytes, lineNumber, endsWithNewline)` for each line. A missing file has no lines.
-    static func forEachLine(path: String, _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return }
-            throw StoreError.io(path: path, operation: "open the store", errno: errno)
-        }
-        defer { close(fd) }
+    /// Calls `body(lineBytes, lineNumber, endsWithNewline)` for each line. A missing file has
+    /// no lines; a symbolic link, a folder or a device at the path is an error (`StoreError.file`).
+    static func forEachLine(_ log: AppendLog, _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void) throws {
+        let opened: OpenFile?
+        do { opened = try log.openForReading() } catch let e as FileIOError { throw StoreError.file(e) }
+        guard let file = opened else { return }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var carry: [UInt8] = []
         var lineNo = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io(path: path, operation: "read the store", errno: errno)
-            }
+            let n: Int
+            do { n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) } } catch let e as FileIOError { throw StoreError.file(e) }
             if n == 0 { break }
             try buffer.withUnsafeBytes { raw in
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])

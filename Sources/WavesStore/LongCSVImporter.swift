@@ -7,6 +7,9 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     public var columnName: String?
     public var message: String
+    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
+        self.line = line; self.column = column; self.columnName = columnName; self.message = message
+    }
     public var description: String {
         var s = "line \(line)"
         if let c = column { s += ", column \(c)" + (columnName.map { " (\($0))" } ?? "") }
@@ -18,6 +21,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
 public struct ImportError: Error, LocalizedError {
     public var file: String
     public var problems: [ImportProblem]
+    public init(file: String, problems: [ImportProblem]) { self.file = file; self.problems = problems }
     public var errorDescription: String? {
         (problems.prefix(50).map { "\(file): \($0)" } + (problems.count > 50 ? ["… and \(problems.count - 50) more problems"] : []))
             .joined(separator: "\n") + "\nNothing was imported."
@@ -27,8 +31,9 @@ public struct ImportError: Error, LocalizedError {
 /// Turns a long CSV (`participant,wave,role,<item ids…>`) into response records.
 ///
 /// Every row is checked before anything is written: unknown participant or
-/// item, a value outside the response set or the number range, a non-numeric
-/// value; all problems are reported together. An empty cell is a missing
+/// item, a value the item's `AnswerRules` reject (outside the response set or the
+/// number range), a cell that is not a number by the JSON number grammar; all
+/// problems are reported together. An empty cell is a missing
 /// answer; the word `declined` records "Prefer not to answer" where allowed.
 public enum LongCSVImporter {
     public static func records(csv text: String, file: String, bundle: StudyBundle, instrument: Instrument,
@@ -132,20 +137,16 @@ public enum LongCSVImporter {
                     }
                 } else if item.type == .text {
                     value = .text(row.fields[given[item.id]!])
-                } else if let v = Double(cell), v.isFinite {
-                    switch item.type {
-                    case .likert, .choice:
-                        if let set = item.responseSet, set.option(for: v) == nil {
-                            problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "value \(cell) is not in the response set of '\(item.id)' (allowed: \(set.options.map { JSONWriter.number($0.value) }.joined(separator: ", ")))"))
-                        }
-                    case .number:
-                        if let lo = item.min, v < lo { problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "value \(cell) is below the minimum \(JSONWriter.number(lo)) of '\(item.id)'")) }
-                        if let hi = item.max, v > hi { problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "value \(cell) is above the maximum \(JSONWriter.number(hi)) of '\(item.id)'")) }
-                    default: break
-                    }
-                    value = .number(v)
                 } else {
-                    problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(cell)' is not a number (item '\(item.id)' takes numbers; leave the cell empty for a missing answer)"))
+                    switch numberCell(row.fields[given[item.id]!], item: item.id) {
+                    case .success(let v):
+                        value = .number(v)
+                        if let p = AnswerRules.problem(value, for: item) {
+                            problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: p.message(item: item.id)))
+                        }
+                    case .failure(let why):
+                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: why.message))
+                    }
                 }
                 answers.append((item.id, value))
                 ctx.answers[item.id] = value
@@ -156,5 +157,26 @@ public enum LongCSVImporter {
         }
         if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
         return out
+    }
+
+    /// Why a cell is not a number.
+    struct NotANumber: Error { var message: String }
+
+    /// A number cell by the one number grammar of Waves (`JSONParser.number`): the cell
+    /// without its surrounding spaces must be exactly a JSON number, so `4`, `-0.5` and `4e0`
+    /// are read and `+4`, `.5`, `0x4`, `0x1p2`, `inf`, `NaN`, a tab or a NUL are refused.
+    static func numberCell(_ raw: String, item: String) -> Result<Double, NotANumber> {
+        var cell = Substring(raw)
+        while cell.first == " " { cell = cell.dropFirst() }
+        while cell.last == " " { cell = cell.dropLast() }
+        do { return .success(try JSONParser.number(String(cell))) } catch {
+            let shown = SafeText.line(cell.count > 30 ? String(cell.prefix(27)) + "..." : String(cell))
+            let tail = "(item '\(item)' takes numbers; leave the cell empty for a missing answer)"
+            if error.kind == .numberOutOfRange { return .failure(NotANumber(message: "'\(shown)' is too large for a number \(tail)")) }
+            guard error.column > 1 else { return .failure(NotANumber(message: "'\(shown)' is not a number \(tail)")) }
+            let bad = cell.unicodeScalars.dropFirst(error.column - 1).first.map { SafeText.line(String($0)) } ?? ""
+            let at = bad.isEmpty ? "it ends at character \(error.column)" : "'\(bad)' at character \(error.column) is not part of a decimal number"
+            return .failure(NotANumber(message: "'\(shown)' is not a number: \(at) \(tail)"))
+        }
     }
 }

@@ -1,14 +1,11 @@
 import Foundation
 import WavesCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The append-only JSON Lines store (`data/responses.jsonl`).
 ///
-/// Appends are atomic: all lines of one append go out in one `write` under an
-/// exclusive `flock`, followed by `fsync`; the file is created mode 0600.
-/// Nothing in Waves ever deletes or rewrites a line of the store.
+/// Appends go through `AppendLog` (all lines of one append in one `write` under an exclusive
+/// `flock`, then `fsync`; created 0600; a symbolic link at the store or at `data/` is
+/// refused, never followed). Nothing in Waves ever deletes or rewrites a line of the store.
 public struct ResponseStore: Sendable {
     public let url: URL
 
@@ -29,32 +26,23 @@ public struct ResponseStore: Sendable {
 
     /// Appends bytes that already hold complete lines (each ending in `\n`).
     func appendRaw(_ bytes: [UInt8]) throws {
-        let path = url.path
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError.io(path: path, operation: "open the store", errno: errno) }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw StoreError.io(path: path, operation: "lock the store", errno: errno) }
-        defer { flock(fd, LOCK_UN) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.io(path: path, operation: "inspect the store", errno: errno) }
-        let originalSize = st.st_size
-        var out = bytes
-        // A torn last line (a crash mid-write elsewhere) must not swallow this record:
-        // start on a fresh line. The torn line itself stays, reported by readers.
-        if originalSize > 0 {
-            var last: UInt8 = 0
-            if pread(fd, &last, 1, originalSize - 1) == 1, last != UInt8(ascii: "\n") { out.insert(UInt8(ascii: "\n"), at: 0) }
-        }
-        let written = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written != out.count {
-            let e = errno
-            // Never leave half a submission: cut back to what was there before this append.
-            _ = ftruncate(fd, originalSize)
-            throw StoreError.io(path: path, operation: "append to the store", errno: written < 0 ? e : ENOSPC)
-        }
-        guard fsync(fd) == 0 else { throw StoreError.io(path: path, operation: "flush the store to disk", errno: errno) }
+        do { try log.append(bytes) } catch let e as FileIOError { throw StoreError.file(e) }
+    }
+
+    /// The store as an append-only log under `data/` (locked, no links followed, 0600).
+    public var log: AppendLog { AppendLog(url: url, role: "the store") }
+
+    /// Checks that records can be appended (before a participant's first answer): the store
+    /// and `data/` are not links, the store is a regular file (or can be created).
+    public func checkUsable() throws {
+        do { try log.checkUsable() } catch let e as FileIOError { throw StoreError.file(e) }
+    }
+
+    /// The permission bits of an existing store that other users can read (group or others
+    /// have read permission), else nil: the caller warns, since the store holds the answers.
+    public var exposedPermissions: UInt16? {
+        guard let p = log.permissions, p & 0o044 != 0 else { return nil }
+        return p
     }
 
     /// Reads every line in a streaming pass, calling `body` for each good record
@@ -63,7 +51,7 @@ public struct ResponseStore: Sendable {
     public func scan(_ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
         var keys = AnswerKeyCache()
-        try LineReader.forEachLine(path: url.path) { bytes, lineNo, complete in
+        try LineReader.forEachLine(log) { bytes, lineNo, complete in
             if bytes.isEmpty && complete { return }
             if !complete {
                 problems.append(StoreProblem(line: lineNo, message: "the last line is incomplete (no line end): a torn write; it is kept as it is and ignored"))
@@ -92,5 +80,6 @@ public struct ResponseStore: Sendable {
         return StoreContents(records: records, problems: problems)
     }
 
-    public var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
+    /// Whether anything is at the store's path (a link counts: reading it is then an error).
+    public var exists: Bool { log.exists }
 }

@@ -30,6 +30,12 @@ public struct StoreContents: Sendable {
     /// One record per participant, wave and instrument: the latest submission
     /// (by `submitted_at`, then by store order), and the duplicates that were set aside.
     public func latest() -> (records: [ResponseRecord], duplicates: [Duplicate]) {
+        let (chosen, dups) = latestStored()
+        return (chosen.map(\.record), dups)
+    }
+
+    /// As `latest()`, with the store line of each chosen record.
+    public func latestStored() -> (records: [StoredRecord], duplicates: [Duplicate]) {
         struct Key: Hashable { let p: String, w: String, i: String }
         var best: [Key: Int] = [:]
         var lines: [Key: [Int]] = [:]
@@ -48,6 +54,6 @@ public struct StoreContents: Sendable {
             let chosen = records[best[k]!].line
             return Duplicate(participant: k.p, wave: k.w, instrument: k.i, lines: ls.filter { $0 != chosen } + [chosen])
         }
-        return (order.map { records[best[$0]!].record }, dups)
+        return (order.map { records[best[$0]!] }, dups)
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
+import WavesCore
 
 /// Errors of the response store.
 public enum StoreError: Error, LocalizedError {
-    case io(path: String, operation: String, errno: Int32)
+    /// The store (or its folder) could not be opened, read or written.
+    case file(FileIOError)
     case invalidRecord(String)
 
     public var errorDescription: String? {
         switch self {
-        case .io(let p, let op, let e):
-            return "\(p): cannot \(op): \(String(cString: strerror(e)))"
+        case .file(let e):
+            return e.errorDescription
         case .invalidRecord(let s):
             return "invalid response record: \(s)"
         }

@@ -66,5 +66,7 @@ struct Bench: ParsableCommand {
 
         Report.line("\n[issue 4] survey")
         Steps.task("survey")
+
+        PowerBench.runAll()
     }
 }

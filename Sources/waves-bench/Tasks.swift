@@ -25,6 +25,9 @@ enum Tasks {
             case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
             case "survey": try survey()
             case "cfa-ladder": try FactorBench.run()
+            case "power": PowerBench.runAll()
+            case "power-sim": try PowerBench.task(workers: ProcessInfo.processInfo.activeProcessorCount)
+            case "power-sim-1": try PowerBench.task(workers: 1)
             default: Report.line("unknown task \(name)"); return 2
             }
             return 0

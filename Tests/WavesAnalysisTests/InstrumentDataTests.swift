@@ -52,3 +52,71 @@ import WavesStore
 enum WavesStoreAppend {
     static func append(_ r: ResponseRecord, to url: URL) throws { try ResponseStore(url: url).append(r) }
 }
+
+/// Stored answers that their item's rules reject are set aside as missing, counted with their place (issue 12 item 6).
+final class SetAsideTests: XCTestCase {
+    func copyDemo() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-setaside-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: InstrumentDataTests.demo, to: dir)
+        return dir
+    }
+
+    /// Replaces pi01's value on store line `line` by `value` (the review's `sed` edit).
+    func edit(_ dir: URL, line: Int, value: String) throws {
+        let url = dir.appendingPathComponent("data/responses.jsonl")
+        var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+        let r = lines[line - 1].range(of: #""pi01":[0-9]"#, options: .regularExpression)!
+        lines[line - 1].replaceSubrange(r, with: "\"pi01\":\(value)")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func firstIdentityLine(_ dir: URL) throws -> Int {
+        let text = try String(contentsOf: dir.appendingPathComponent("data/responses.jsonl"), encoding: .utf8)
+        return text.components(separatedBy: "\n").firstIndex { $0.contains("\"id\":\"identity\"") && $0.contains("\"wave\":\"w1\"") && $0.contains("\"pi01\":") }! + 1
+    }
+
+    func testOutOfRangeAnswersAreMissingAndCounted() throws {
+        let dir = try copyDemo()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bundle = try StudyLoader.load(directory: dir)
+        let inst = bundle.instrument("identity")!
+        let scale = inst.scale("identity")!
+        let before = try PsychometricsAnalysis.reliability(data: try InstrumentData.load(bundle, instrument: inst), scale: scale, wave: bundle.study.waves[0])
+        let line = try firstIdentityLine(dir)
+        try edit(dir, line: line, value: "99")
+        bundle = try StudyLoader.load(directory: dir)
+        let data = try InstrumentData.load(bundle, instrument: inst)
+        XCTAssertEqual(data.setAside.count, 1)
+        let a = data.setAside[0]
+        XCTAssertEqual([a.line, Int(a.value)], [line, 99])
+        XCTAssertEqual(a.item, "pi01")
+        XCTAssertEqual(a.wave, "w1")
+        XCTAssertEqual(data.setAside(scale: scale, waves: ["w2"]).count, 0)
+        let after = try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: bundle.study.waves[0])
+        XCTAssertEqual(after.setAside.count, 1)
+        XCTAssertEqual(after.n, before.n - 1, "the participant with a set-aside item is incomplete, as if pi01 were missing")
+        XCTAssertGreaterThan(after.alpha!, 0.85, "99 no longer drags alpha down")
+        // The same through the record path (waves score).
+        let sd = try StudyData.load(directory: dir)
+        XCTAssertEqual(sd.setAside(instrument: inst), data.setAside)
+        let p = data.participants.firstIndex(of: a.participant)!
+        XCTAssertTrue(data.values[(p * data.waves.count) * data.items.count].isNaN)
+    }
+
+    func testASetAsideAnswerReplacedByALaterSubmissionIsNotCounted() throws {
+        let dir = try copyDemo()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = try firstIdentityLine(dir)
+        try edit(dir, line: line, value: "99")
+        var bundle = try StudyLoader.load(directory: dir)
+        let data0 = try StudyData.load(directory: dir)
+        var r = data0.records.first { $0.instrument.id == "identity" && $0.participant == data0.setAside[0].participant && $0.wave == "w1" }!
+        r.id = "later"
+        r.submittedAt = "2027-01-01T00:00:00Z"
+        r.answers = r.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
+        try WavesStoreAppend.append(r, to: bundle.study.storeURL)
+        bundle = try StudyLoader.load(directory: dir)
+        XCTAssertEqual(try InstrumentData.load(bundle, instrument: bundle.instrument("identity")!).setAside, [])
+        XCTAssertEqual(try StudyData.load(directory: dir).setAside, [])
+    }
+}

@@ -107,6 +107,6 @@ final class CSVReaderTests: XCTestCase {
 
     func testEscapeRoundTrip() throws {
         let fields = ["plain", "with,comma", "quote\"d", "line\nbreak", "é中"]
-        XCTAssertEqual(try CSVReader.parse(CSVReader.line(fields)).first?.fields, fields)
+        XCTAssertEqual(try CSVReader.parse(CSVWriter.line(fields)).first?.fields, fields)
     }
 }

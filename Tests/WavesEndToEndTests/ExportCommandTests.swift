@@ -66,7 +66,7 @@ final class ExportCommandTests: XCTestCase {
     func testDeidentifiedExport() throws {
         let dir = try tempDir()
         let key = dir.appendingPathComponent("k")
-        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: key)
+        try Data("8f3a1c9e4b7d2f60a5e1c8b3d9f7024e\n".utf8).write(to: key)
         let r = try run(["export", "--study", Self.demo, "--format", "csv-wide", "--deidentify", "--key-file", key.path,
                          "--out", dir.appendingPathComponent("w.csv").path])
         XCTAssertEqual(r.status, 0, r.err)

@@ -146,7 +146,9 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--out"), r.stderr)
         r = try WavesProcess.run(["report", "--study", Self.demo, "--out", dir.appendingPathComponent("x").path, "--format", "pdf"])
         XCTAssertEqual(r.status, 2)
-        r = try WavesProcess.run(["report", "--study", Self.demo, "--out", dir.appendingPathComponent("no/such/dir/r.html").path])
+        // A missing folder is created (0700); a folder that cannot exist (its parent is a file) is refused.
+        try Data("x".utf8).write(to: dir.appendingPathComponent("plain-file"))
+        r = try WavesProcess.run(["report", "--study", Self.demo, "--out", dir.appendingPathComponent("plain-file/sub/r.html").path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("cannot write the report"), r.stderr)
         r = try WavesProcess.run(["report", "--study", dir.appendingPathComponent("missing").path, "--out", dir.appendingPathComponent("r.html").path])

@@ -91,7 +91,7 @@ final class TakePlainTests: XCTestCase {
         XCTAssertTrue(try storeRecords(study).isEmpty, "nothing is recorded before the submission")
         let draftDir = study + "/data/drafts"
         let drafts = try FileManager.default.contentsOfDirectory(atPath: draftDir)
-        XCTAssertEqual(drafts, ["P003__w1__identity.json"])
+        XCTAssertEqual(drafts, ["draft-" + ContentHash.sha256Hex(joining: ["waves.draft", "P003", "w1", "identity"]) + ".json"])
         let mode = try FileManager.default.attributesOfItem(atPath: draftDir + "/" + drafts[0])[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
 

@@ -9,7 +9,7 @@ final class DeidentificationTests: XCTestCase {
     func key(_ s: String) throws -> Deidentification { try Deidentification(key: Array(s.utf8)) }
 
     func testPseudonymsAreStableKeyedAndPerStudy() throws {
-        let a = try key("0123456789abcdef0123456789abcdef")
+        let a = try key("8f3a1c9e4b7d2f60a5e1c8b3d9f7024e")
         let b = try key("another secret of enough length!")
         XCTAssertEqual(a.pseudonym(for: "P001", study: "s"), a.pseudonym(for: "P001", study: "s"))
         XCTAssertNotEqual(a.pseudonym(for: "P001", study: "s"), a.pseudonym(for: "P002", study: "s"))
@@ -21,17 +21,17 @@ final class DeidentificationTests: XCTestCase {
     }
 
     /// HMAC-SHA256 as RFC 4231 defines it, computed independently with Python's hmac module:
-    /// hmac.new(b"0123456789abcdef0123456789abcdef", b"waves.pseudonym/1\\0s\\0P001", "sha256").hexdigest()[:16]
+    /// hmac.new(b"8f3a1c9e4b7d2f60a5e1c8b3d9f7024e", b"waves.pseudonym/1\\0s\\0P001", "sha256").hexdigest()[:16]
     func testPseudonymIsHMACSHA256() throws {
-        XCTAssertEqual(try key("0123456789abcdef0123456789abcdef").pseudonym(for: "P001", study: "s"), "p" + Self.pythonHMAC)
+        XCTAssertEqual(try key("8f3a1c9e4b7d2f60a5e1c8b3d9f7024e").pseudonym(for: "P001", study: "s"), "p" + Self.pythonHMAC)
     }
-    static let pythonHMAC = "1a3a66b9ae319a1b"
+    static let pythonHMAC = "1443217cff7038a5"
 
     func testKeyFileTrailingNewlineIsIgnored() throws {
         let dir = try Support.tempDir(self)
         let f1 = dir.appendingPathComponent("k1"), f2 = dir.appendingPathComponent("k2")
-        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: f1)
-        try Data("0123456789abcdef0123456789abcdef".utf8).write(to: f2)
+        try Data("8f3a1c9e4b7d2f60a5e1c8b3d9f7024e\n".utf8).write(to: f1)
+        try Data("8f3a1c9e4b7d2f60a5e1c8b3d9f7024e".utf8).write(to: f2)
         XCTAssertEqual(try Deidentification(keyFile: f1).pseudonym(for: "x", study: "s"), try Deidentification(keyFile: f2).pseudonym(for: "x", study: "s"))
     }
 

@@ -77,7 +77,8 @@ final class ExportErrorTests: XCTestCase {
         let before = try Data(contentsOf: dir.appendingPathComponent("data/responses.jsonl"))
         for target in ["data/responses.jsonl", "study.yaml", "instruments/ident.yaml", "roster.csv"] {
             XCTAssertThrowsError(try Exporter.export(data, format: .csvWide, to: dir.appendingPathComponent(target))) {
-                XCTAssertEqual($0 as? ExportError, .wouldOverwriteStudyFile(dir.appendingPathComponent(target).path))
+                guard case .studyFile(_, let path, _)? = $0 as? OutputPathError else { return XCTFail("\($0)") }
+                XCTAssertEqual(path, dir.appendingPathComponent(target).path)
             }
         }
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("data/responses.jsonl")), before)

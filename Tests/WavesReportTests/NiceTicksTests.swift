@@ -46,4 +46,29 @@ final class NiceTicksTests: XCTestCase {
             XCTAssertTrue((3...11).contains(t.values.count), "\(t.values.count) ticks for \(a)...\(b)")
         }
     }
+
+    /// Any input gives a finite axis with a few readable labels: no trap, no NaN, no 300-digit label.
+    func testExtremeAndNonFiniteRanges() {
+        let cases: [(Double, Double)] = [(-1e308, 1e308), (1e308, 1e308), (-.greatestFiniteMagnitude, 0), (0, 1e20), (1e20, 1e20),
+                                         (.nan, .nan), (-.infinity, .infinity), (.nan, 5), (1, 1 + 1e-15), (0, 1e-300), (-1e-12, 3e-12),
+                                         (-0.0, 0), (5e-324, 5e-324), (1e11, 1e11 + 1)]
+        for (a, b) in cases {
+            let t = NiceTicks(min: a, max: b)
+            XCTAssertTrue(t.lower.isFinite && t.upper.isFinite && t.step.isFinite && t.step > 0, "\(a)...\(b): \(t)")
+            XCTAssertTrue((2...12).contains(t.values.count), "\(t.values.count) ticks for \(a)...\(b)")
+            XCTAssertTrue(t.values.allSatisfy(\.isFinite))
+            for v in t.values {
+                let label = t.label(v)
+                XCTAssertLessThanOrEqual(label.count, 16, "label \(label) for \(a)...\(b)")
+                XCTAssertFalse(label.contains("nan") || label.contains("inf") || label.contains("–"), label)
+            }
+            XCTAssertEqual(Set(t.values.map(t.label)).count, t.values.count, "labels tell ticks apart for \(a)...\(b)")
+        }
+        let huge = NiceTicks(min: -1e308, max: 1e308)
+        XCTAssertEqual(huge.values.map(huge.label), ["-1e+300", "-5e+299", "0", "5e+299", "1e+300"])
+        let big = NiceTicks(min: 0, max: 1e20)
+        XCTAssertEqual(big.label(2e19), "2e+19")
+        let tiny = NiceTicks(min: -1e-12, max: 3e-12)
+        XCTAssertTrue(tiny.values.map(tiny.label).contains("1e-12"), "\(tiny.values.map(tiny.label))")
+    }
 }

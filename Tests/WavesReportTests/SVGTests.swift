@@ -41,4 +41,35 @@ final class SVGTests: XCTestCase {
         XCTAssertEqual(axes.x(0), axes.left + 100, accuracy: 1e-9)
         XCTAssertEqual(axes.x(1), axes.left + 300, accuracy: 1e-9)
     }
+
+    /// Every chart takes any value (huge, non-finite, one point, all equal) without trapping,
+    /// and writes only finite coordinates within the clamp.
+    func testChartsTakeAnyValue() throws {
+        let values: [Double] = [1e308, -1e308, .greatestFiniteMagnitude, .nan, .infinity, -.infinity, 1e20, 0, -0.0, 5e-324]
+        var figs: [String] = []
+        for v in values {
+            let pts = [MeanPoint(mean: v, lower: v - 1, upper: v * 2, n: 3), MeanPoint(mean: 3, lower: .nan, upper: .infinity, n: 1)]
+            figs.append(LineCharts.means(id: "m", title: "t", desc: "d", categories: ["w1", "w2"],
+                                         series: [MeanSeries(name: "a", points: pts), MeanSeries(name: "b", points: [nil, pts[0]])], yTitle: "y"))
+            figs.append(LineCharts.spaghetti(id: "s", title: "t", desc: "d", categories: ["w1", "w2"], seriesNames: ["a"],
+                                             trajectories: [Trajectory(series: 0, values: [v, 1]), Trajectory(series: 0, values: [v, nil])],
+                                             means: [MeanSeries(name: "a", points: pts)], yTitle: "y"))
+            figs.append(LineCharts.spaghetti(id: "r", title: "t", desc: "d", categories: ["w1"], seriesNames: ["a"],
+                                             trajectories: [Trajectory(series: 0, values: [v])], means: [], yTitle: "y", yRange: (1, 5)))
+            figs.append(HeatMap.render(id: "h", title: "t", desc: "d", columns: ["w1"], rows: [HeatRow(label: "p", group: nil, values: [v])]))
+        }
+        // One point, all equal, nothing at all.
+        figs.append(LineCharts.means(id: "o", title: "t", desc: "d", categories: ["w1"], series: [MeanSeries(name: "a", points: [MeanPoint(mean: 4, lower: nil, upper: nil, n: 1)])], yTitle: "y"))
+        figs.append(LineCharts.spaghetti(id: "e", title: "t", desc: "d", categories: ["w1", "w2"], seriesNames: ["a"],
+                                         trajectories: [Trajectory(series: 0, values: [2, 2]), Trajectory(series: 0, values: [2, 2])], means: [], yTitle: "y"))
+        figs.append(LineCharts.means(id: "z", title: "t", desc: "d", categories: [], series: [], yTitle: "y"))
+        for svg in figs {
+            let words = Set(svg.split { !$0.isLetter }.map { $0.lowercased() })
+            XCTAssertTrue(words.isDisjoint(with: ["nan", "inf", "infinity"]), svg)
+            let numbers = svg.matches(of: /(?:x|y|x1|y1|x2|y2|cx|cy|r|width|height)="(-?[0-9.e+]+)"/).map { Double($0.1)! }
+            XCTAssertFalse(numbers.isEmpty)
+            XCTAssertTrue(numbers.allSatisfy { abs($0) <= SVGDocument.coordinateLimit }, svg)
+            XCTAssertNil(svg.firstMatch(of: /[0-9]{16,}/), "a number with 16 or more digits")
+        }
+    }
 }

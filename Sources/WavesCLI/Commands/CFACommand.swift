@@ -35,24 +35,24 @@ struct CFACommand: ParsableCommand {
         out.append("Confirmatory factor analysis of \(what) at \(r.wave), n = \(r.n) (\(r.missing == "fiml" ? "full-information ML" : "listwise complete")), ML as lavaan")
         if !r.converged { out.append("  THE MODEL DID NOT CONVERGE: do not interpret the numbers below.") }
         var t = TextTable(["fit", "value"], rightAligned: [1])
-        t.add(["chi-square (df)", "\(Fmt.num(r.chisq, 3)) (\(r.df))"])
-        t.add(["p", Fmt.p(r.p)])
-        t.add(["CFI", Fmt.num(r.cfi, 3)])
-        t.add(["TLI", Fmt.num(r.tli, 3)])
-        t.add(["RMSEA [90% interval]", "\(Fmt.num(r.rmsea, 3)) " + (r.rmseaCI.map { "[\(Fmt.num($0[0], 3)), \(Fmt.num($0[1], 3))]" } ?? "[–]")])
-        t.add(["SRMR", Fmt.num(r.srmr, 3)])
-        t.add(["AIC", Fmt.num(r.aic, 1)])
-        t.add(["BIC", Fmt.num(r.bic, 1)])
+        t.add(["chi-square (df)", "\(NumberText.fixed(r.chisq, 3)) (\(r.df))"])
+        t.add(["p", NumberText.p(r.p)])
+        t.add(["CFI", NumberText.fixed(r.cfi, 3)])
+        t.add(["TLI", NumberText.fixed(r.tli, 3)])
+        t.add(["RMSEA [90% interval]", "\(NumberText.fixed(r.rmsea, 3)) " + (r.rmseaCI.map { "[\(NumberText.fixed($0[0], 3)), \(NumberText.fixed($0[1], 3))]" } ?? "[–]")])
+        t.add(["SRMR", NumberText.fixed(r.srmr, 3)])
+        t.add(["AIC", NumberText.fixed(r.aic, 1)])
+        t.add(["BIC", NumberText.fixed(r.bic, 1)])
         out.append(indent(t.render()))
         var l = TextTable(["item", "factor", "loading", "SE", "standardized", "residual var.", "SE"], rightAligned: [2, 3, 4, 5, 6])
         for x in r.loadings {
             let res = r.residuals.first { $0.item == x.item }
-            l.add([x.item, x.factor, Fmt.num(x.estimate, 3), x.se.map { Fmt.num($0, 3) } ?? "(fixed)", Fmt.num(x.std, 3),
-                   Fmt.num(res?.estimate, 3), Fmt.num(res?.se, 3)])
+            l.add([x.item, x.factor, NumberText.fixed(x.estimate, 3), x.se.map { NumberText.fixed($0, 3) } ?? "(fixed)", NumberText.fixed(x.std, 3),
+                   NumberText.fixed(res?.estimate, 3), NumberText.fixed(res?.se, 3)])
         }
         out.append("")
         out.append(indent(l.render()))
-        for c in r.correlations { out.append("  correlation \(c.factors.joined(separator: " ~ ")): \(Fmt.num(c.estimate, 3))") }
+        for c in r.correlations { out.append("  correlation \(c.factors.joined(separator: " ~ ")): \(NumberText.fixed(c.estimate, 3))") }
         out.append("  Guide (Hu & Bentler 1999): CFI ≥ .95, RMSEA ≤ .06 and SRMR ≤ .08 suggest good fit; standardized loadings below .40 are weak.")
         for n in r.notes { out.append("  note: \(n)") }
         return out.joined(separator: "\n")

@@ -22,6 +22,7 @@ struct ChangeCommand: ParsableCommand {
         let bundle = try options.loadBundle()
         let r = try ChangeAnalysis.run(bundle: bundle, scale: scale, waves: waves.map { $0.split(separator: ",").map(String.init) },
                                        betweenRole: between == "role")
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         Output.out(ChangeText.render(r, scaleLabel: (try? bundle.resolveScale(scale).scale.label) ?? r.scale))
     }
@@ -38,43 +39,48 @@ enum ChangeText {
         out.append("")
         var d = TextTable(["wave", "group", "n", "mean", "sd", "95% CI"], rightAligned: [2, 3, 4])
         for x in r.descriptives {
-            d.add([x.wave, x.group ?? "all", String(x.n), Fmt.num(x.mean), Fmt.num(x.sd),
-                   x.ci.map { "[\(Fmt.num($0[0])), \(Fmt.num($0[1]))]" } ?? "–"])
+            d.add([x.wave, x.group ?? "all", String(x.n), NumberText.fixed(x.mean), NumberText.fixed(x.sd),
+                   NumberText.interval(x.ci?.first, x.ci?.last)])
         }
         out.append(d.render())
         out.append("")
         let corr = r.correction
         out.append("Repeated-measures ANOVA, Type III sums of squares" + (corr.map { ", \($0 == "GG" ? "Greenhouse-Geisser" : "Huynh-Feldt") correction applied to within effects" } ?? ""))
-        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes"], rightAligned: Set(1...8))
+        var a = TextTable(["effect", "df1", "df2", "F", "p", corr.map { "p (\($0))" } ?? "p (corr.)", "eps", "ges", "pes", "pes 90% CI"], rightAligned: Set(1...9))
         for e in r.anova {
             let eps = corr == "GG" ? e.ggEpsilon?.wrappedValue : (corr == "HF" ? e.hfEpsilon?.wrappedValue : nil)
             let pc = corr == "GG" ? e.pGG?.wrappedValue : (corr == "HF" ? e.pHF?.wrappedValue : nil)
             let within = e.ggEpsilon != nil
             let df1 = within && eps != nil ? Double(e.df1) * min(1, eps!) : Double(e.df1)
             let df2 = within && eps != nil ? Double(e.df2) * min(1, eps!) : Double(e.df2)
-            a.add([e.effect, Fmt.num(df1, within && eps != nil ? 2 : 0), Fmt.num(df2, within && eps != nil ? 2 : 0), Fmt.num(e.F),
-                   Fmt.p(e.p), within ? Fmt.p(pc ?? e.p) : "", within ? Fmt.num(eps, 3) : "", Fmt.num(e.ges, 3), Fmt.num(e.pes, 3)])
+            a.add([e.effect, NumberText.fixed(df1, within && eps != nil ? 2 : 0), NumberText.fixed(df2, within && eps != nil ? 2 : 0), NumberText.fixed(e.F),
+                   NumberText.p(e.p), within ? NumberText.p(pc ?? e.p) : "", within ? NumberText.fixed(eps, 3) : "", NumberText.fixed(e.ges, 3), NumberText.fixed(e.pes, 3), interval(e.pesCI, 3)])
         }
         out.append(a.render())
         if let s = r.sphericity {
-            out.append("Mauchly's test of sphericity: W = \(Fmt.num(s.W, 3)), chi2(\(s.df)) = \(Fmt.num(s.chisq)), p \(Fmt.pEq(s.p)).")
+            out.append("Mauchly's test of sphericity: W = \(NumberText.fixed(s.W, 3)), chi2(\(s.df)) = \(NumberText.fixed(s.chisq)), p \(NumberText.pEquals(s.p)).")
         } else {
             out.append("Sphericity: not tested (two waves, or not estimable); epsilons are 1.")
         }
         if let w = r.anova.first(where: { $0.effect == "wave" }) {
-            out.append("Epsilons for wave: Greenhouse-Geisser \(Fmt.num(w.ggEpsilon?.wrappedValue, 3)), Huynh-Feldt \(Fmt.num(w.hfEpsilon?.wrappedValue, 3)) (GG is applied when below 0.75, else HF).")
+            out.append("Epsilons for wave: Greenhouse-Geisser \(NumberText.fixed(w.ggEpsilon?.wrappedValue, 3)), Huynh-Feldt \(NumberText.fixed(w.hfEpsilon?.wrappedValue, 3)) (GG is applied when below 0.75, else HF).")
         }
         out.append("")
         out.append("Post hoc paired t-tests (Holm and Bonferroni adjusted)")
-        var ph = TextTable(["a", "b", "diff (b-a)", "t", "df", "p", "p Holm", "p Bonf.", "d_z"], rightAligned: Set(2...8))
+        var ph = TextTable(["a", "b", "diff (b-a)", "t", "df", "p", "p Holm", "p Bonf.", "d_z", "d_z 95% CI"], rightAligned: Set(2...9))
         for x in r.posthoc {
-            ph.add([x.a, x.b, Fmt.num(x.meanDiff, 3), Fmt.num(x.t), String(x.df), Fmt.p(x.p), Fmt.p(x.pHolm), Fmt.p(x.pBonferroni), Fmt.num(x.dz)])
+            ph.add([x.a, x.b, NumberText.fixed(x.meanDiff, 3), NumberText.fixed(x.t), String(x.df), NumberText.p(x.p), NumberText.p(x.pHolm), NumberText.p(x.pBonferroni), NumberText.fixed(x.dz), interval(x.dzCI)])
         }
         out.append(ph.render())
         out.append("")
-        out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(Fmt.num(r.friedman.chisq)), p \(Fmt.pEq(r.friedman.p)), Kendall's W = \(Fmt.num(r.friedman.kendallW, 3)).")
+        out.append("Friedman test (rank-based check): chi2(\(r.friedman.df)) = \(NumberText.fixed(r.friedman.chisq)), p \(NumberText.pEquals(r.friedman.p)), Kendall's W = \(NumberText.fixed(r.friedman.kendallW, 3)).")
         for n in r.notes { out.append("note: \(n)") }
         return out.joined(separator: "\n")
+    }
+
+    /// "[lo, hi]" of an interval, "–" when there is none.
+    static func interval(_ ci: [Double]?, _ digits: Int = 2) -> String {
+        NumberText.interval(ci?[0], ci?[1], digits)
     }
 
     /// One plain-language line on the main effect of wave, with the corrected p first.
@@ -85,16 +91,16 @@ enum ChangeText {
         let eps: Double? = r.correction == "GG" ? w.ggEpsilon?.wrappedValue : (r.correction == "HF" ? w.hfEpsilon?.wrappedValue : nil)
         let p = (r.correction == "GG" ? w.pGG?.wrappedValue : (r.correction == "HF" ? w.pHF?.wrappedValue : nil)) ?? w.p
         let e = min(1, eps ?? 1)
-        let dfText = eps != nil ? "F(\(Fmt.num(Double(w.df1) * e)), \(Fmt.num(Double(w.df2) * e)))" : "F(\(w.df1), \(w.df2))"
+        let dfText = eps != nil ? "F(\(NumberText.fixed(Double(w.df1) * e)), \(NumberText.fixed(Double(w.df2) * e)))" : "F(\(w.df1), \(w.df2))"
         let means = r.waves.compactMap { wid in r.descriptives.filter { $0.wave == wid }.reduce(into: (0.0, 0)) { acc, d in
             if let m = d.mean { acc.0 += m * Double(d.n); acc.1 += d.n } } }.map { $0.1 > 0 ? $0.0 / Double($0.1) : Double.nan }
         let from = means.first ?? .nan, to = means.last ?? .nan
         let significant = (p ?? 1) < 0.05
         var s = significant ? "The score changed across waves" : "No reliable change across waves"
-        s += ": \(dfText) = \(Fmt.num(F)), p\(r.correction.map { " (\($0))" } ?? "") \(Fmt.pEq(p)), generalized eta squared = \(Fmt.num(w.ges, 3))"
-        s += "; mean \(Fmt.num(from)) at \(r.waves.first!) and \(Fmt.num(to)) at \(r.waves.last!)."
+        s += ": \(dfText) = \(NumberText.fixed(F)), p\(r.correction.map { " (\($0))" } ?? "") \(NumberText.pEquals(p)), generalized eta squared = \(NumberText.fixed(w.ges, 3))"
+        s += "; mean \(NumberText.fixed(from)) at \(r.waves.first!) and \(NumberText.fixed(to)) at \(r.waves.last!)."
         if let i = r.anova.first(where: { $0.effect == "role:wave" }), let ip = (r.correction == "GG" ? i.pGG?.wrappedValue : (r.correction == "HF" ? i.pHF?.wrappedValue : nil)) ?? i.p {
-            s += ip < 0.05 ? " Roles changed differently (role x wave p \(Fmt.pEq(ip)))." : " Roles changed alike (role x wave p \(Fmt.pEq(ip)))."
+            s += ip < 0.05 ? " Roles changed differently (role x wave p \(NumberText.pEquals(ip)))." : " Roles changed alike (role x wave p \(NumberText.pEquals(ip)))."
         }
         return s
     }

@@ -20,7 +20,10 @@ struct ImportCommand: ParsableCommand {
         }
         let url = URL(fileURLWithPath: csv)
         guard let data = try? Data(contentsOf: url) else { throw CLIFailure("cannot read \(csv)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIFailure("\(csv) is not UTF-8 text") }
+        if let bad = UTF8Text.firstInvalid(data) {
+            throw ImportError(file: csv, problems: [ImportProblem(line: bad.line, message: bad.message)])
+        }
+        let text = String(decoding: data, as: UTF8.self)
         let records = try LongCSVImporter.records(csv: text, file: csv, bundle: bundle, instrument: inst, wave: wave)
         let store = ResponseStore(url: bundle.study.storeURL)
         // One pass over the store: which participants already submitted this instrument at which wave.

@@ -42,15 +42,15 @@ struct InvarianceCommand: ParsableCommand {
         out.append("n = \(r.n)\(sizes), \(r.missing == "fiml" ? "full-information ML" : "listwise complete"); ML as lavaan")
         var t = TextTable(["model", "chi-square", "df", "p", "CFI", "TLI", "RMSEA", "SRMR", "AIC", "BIC"], rightAligned: Set(1...9))
         for m in r.models {
-            t.add([m.model + (m.converged ? "" : " (!)"), Fmt.num(m.chisq, 2), m.df.map(String.init) ?? "–", Fmt.p(m.p), Fmt.num(m.cfi, 3),
-                   Fmt.num(m.tli, 3), Fmt.num(m.rmsea, 3), Fmt.num(m.srmr, 3), Fmt.num(m.aic, 1), Fmt.num(m.bic, 1)])
+            t.add([m.model + (m.converged ? "" : " (!)"), NumberText.fixed(m.chisq, 2), m.df.map(String.init) ?? "–", NumberText.p(m.p), NumberText.fixed(m.cfi, 3),
+                   NumberText.fixed(m.tli, 3), NumberText.fixed(m.rmsea, 3), NumberText.fixed(m.srmr, 3), NumberText.fixed(m.aic, 1), NumberText.fixed(m.bic, 1)])
         }
         out.append("")
         out.append(indent(t.render()))
         var c = TextTable(["step", "Δchi-square", "Δdf", "p", "ΔCFI", "ΔRMSEA", "Chen (2007)"], rightAligned: [1, 2, 3, 4, 5])
         for x in r.comparisons {
-            c.add(["\(x.from) → \(x.to)", Fmt.num(x.deltaChisq, 2), String(x.deltaDf), Fmt.p(x.p), Fmt.num(x.deltaCFI, 3),
-                   Fmt.num(x.deltaRMSEA, 3), x.held.map { $0 ? "held" : "not held" } ?? "–"])
+            c.add(["\(x.from) → \(x.to)", NumberText.fixed(x.deltaChisq, 2), String(x.deltaDf), NumberText.p(x.p), NumberText.fixed(x.deltaCFI, 3),
+                   NumberText.fixed(x.deltaRMSEA, 3), x.held.map { $0 ? "held" : "not held" } ?? "–"])
         }
         out.append("")
         out.append(indent(c.render()))
@@ -61,14 +61,14 @@ struct InvarianceCommand: ParsableCommand {
             out.append("  Latent means from the scalar model (\(ref) fixed at 0):")
             for m in r.latentMeans {
                 let z = m.se.map { m.estimate / $0 }
-                out.append("    \(m.occasion): \(Fmt.num(m.estimate, 3)) (SE \(Fmt.num(m.se, 3))" + (z.map { ", z = \(Fmt.num($0, 2))" } ?? "") + ")")
+                out.append("    \(m.occasion): \(NumberText.fixed(m.estimate, 3)) (SE \(NumberText.fixed(m.se, 3))" + (z.map { ", z = \(NumberText.fixed($0, 2))" } ?? "") + ")")
             }
         }
         if !r.partial.isEmpty {
             out.append("")
             out.append("  Score tests of the scalar model's equality constraints (lavTestScore; largest first):")
             var s = TextTable(["constraint", "chi-square (1)", "p"], rightAligned: [1, 2])
-            for x in r.partial.prefix(5) { s.add([x.constraint, Fmt.num(x.scoreChisq, 2), Fmt.p(x.p)]) }
+            for x in r.partial.prefix(5) { s.add([x.constraint, NumberText.fixed(x.scoreChisq, 2), NumberText.p(x.p)]) }
             out.append(indent(indent(s.render())))
             if r.partial.count > 5 { out.append("    (\(r.partial.count - 5) more in --json)") }
         }

@@ -18,13 +18,14 @@ struct RCICommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: scale, from: from, to: to, reliability: reliability)
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Reliable change of \(r.instrument).\(r.scale), \(r.from) -> \(r.to): n = \(r.n)"]
-        out.append("  reliability \(Fmt.num(r.reliability, 3)) (\(r.reliabilitySource)), SD at \(r.from) \(Fmt.num(r.sdBaseline, 3)), S_diff \(Fmt.num(r.sDiff, 3)); |RC| > 1.96 is reliable")
+        out.append("  reliability \(NumberText.fixed(r.reliability, 3)) (\(r.reliabilitySource)), SD at \(r.from) \(NumberText.fixed(r.sdBaseline, 3)), S_diff \(NumberText.fixed(r.sDiff, 3)); |RC| > 1.96 is reliable")
         out.append("  \(r.summary.increase) reliably increased, \(r.summary.decrease) reliably decreased, \(r.summary.noChange) no reliable change")
         var t = TextTable(["participant", "role", r.from, r.to, "RC", "category"], rightAligned: [2, 3, 4])
         for p in r.participants {
-            t.add([p.participant, p.role ?? "–", Fmt.num(p.x1), Fmt.num(p.x2), Fmt.num(p.rc), (p.category ?? "–").replacingOccurrences(of: "_", with: " ")])
+            t.add([p.participant, p.role ?? "–", NumberText.fixed(p.x1), NumberText.fixed(p.x2), NumberText.fixed(p.rc), (p.category ?? "–").replacingOccurrences(of: "_", with: " ")])
         }
         out.append("")
         out.append(t.render())

@@ -22,6 +22,7 @@ struct ReliabilityCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let reports = try PsychometricsAnalysis.reliability(bundle: bundle, scale: scale, wave: wave, bootstrap: bootstrap, seed: seed)
+        StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json {
             if wave != nil, let one = reports.first { try JSONOutput.print(one) } else { try JSONOutput.print(reports) }
             return
@@ -33,27 +34,26 @@ struct ReliabilityCommand: ParsableCommand {
     func render(_ r: ReliabilityReport, label: String) -> String {
         var out: [String] = []
         out.append("\(label) (\(r.instrument).\(r.scale)) at \(r.wave): k = \(r.k) items, n = \(r.n) complete participants")
-        if let a = r.alpha {
-            out.append("  alpha \(Fmt.num(a)) " + (r.alphaCI.map { "[\(Fmt.num($0[0])), \(Fmt.num($0[1]))]" } ?? "[–]") + ", n = \(r.n)"
-                       + "  (\(interpret(a)))")
+        if let a = r.alpha, a.isFinite {
+            out.append("  alpha \(NumberText.fixed(a)) \(NumberText.interval(r.alphaCI?.first, r.alphaCI?.last)), n = \(r.n)  (\(interpret(a)))")
         } else {
-            out.append("  alpha cannot be computed")
+            out.append("  alpha could not be computed" + (r.notes.isEmpty ? "" : " (see the notes below)"))
         }
         var t = TextTable(["statistic", "value"], rightAligned: [1])
-        t.add(["Cronbach's alpha (raw)", Fmt.num(r.alpha, 3)])
-        t.add(["Feldt 95% interval", r.alphaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
-        t.add(["standardized alpha", Fmt.num(r.stdAlpha, 3)])
-        t.add(["average inter-item r", Fmt.num(r.averageR, 3)])
-        t.add(["omega total (1-factor ML)", Fmt.num(r.omegaTotal, 3)])
-        t.add(["split-half (odd-even, S-B)", Fmt.num(r.splitHalf, 3)])
+        t.add(["Cronbach's alpha (raw)", NumberText.fixed(r.alpha, 3)])
+        t.add(["Feldt 95% interval", r.alphaCI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
+        t.add(["standardized alpha", NumberText.fixed(r.stdAlpha, 3)])
+        t.add(["average inter-item r", NumberText.fixed(r.averageR, 3)])
+        t.add(["omega total (1-factor ML)", NumberText.fixed(r.omegaTotal, 3)])
+        t.add(["split-half (odd-even, S-B)", NumberText.fixed(r.splitHalf, 3)])
         if let b = r.bootstrap {
-            t.add(["bootstrap alpha 95% (B=\(b.replicates))", b.alphaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
-            t.add(["bootstrap omega 95%", b.omegaCI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
+            t.add(["bootstrap alpha 95% (B=\(b.replicates))", b.alphaCI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
+            t.add(["bootstrap omega 95%", b.omegaCI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
         }
         out.append(t.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         var it = TextTable(["item", "n", "mean", "sd", "r_drop", "alpha if deleted"], rightAligned: [1, 2, 3, 4, 5])
         for i in r.items {
-            it.add([i.id + ((i.rDrop ?? 1) < 0.3 ? " *" : ""), String(i.n), Fmt.num(i.mean), Fmt.num(i.sd), Fmt.num(i.rDrop, 3), Fmt.num(i.alphaIfDeleted, 3)])
+            it.add([i.id + ((i.rDrop ?? 1) < 0.3 ? " *" : ""), String(i.n), NumberText.fixed(i.mean), NumberText.fixed(i.sd), NumberText.fixed(i.rDrop, 3), NumberText.fixed(i.alphaIfDeleted, 3)])
         }
         out.append("")
         out.append(it.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

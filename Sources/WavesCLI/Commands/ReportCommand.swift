@@ -14,6 +14,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("include-text"), help: "Include the free-text (diary) answers, which are personal data.") var includeText = false
     @Option(help: "At most this many individual trajectories per plot (an evenly spread sample).") var maxTrajectories: Int = 200
     @Flag(help: "Print no summary of the main findings.") var quiet = false
+    @OptionGroup var fileMode: OutputModeOption
 
     func validate() throws {
         guard ReportOptions.Format(rawValue: format) != nil else { throw ValidationError("--format takes html or md") }
@@ -23,17 +24,22 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
+        // Checked before any work: never over the study's own files, never through a link.
+        let target = try out.map { try OutputTarget(URL(fileURLWithPath: $0).standardizedFileURL, mode: fileMode.mode,
+                                                   protecting: StudyFiles(study: bundle.study)) }
+        StudyOptions.warnIfStoreExposed(bundle.study)
         var o = ReportOptions()
         o.format = ReportOptions.Format(rawValue: format)!
         o.includeText = includeText
         o.maxTrajectories = maxTrajectories
         o.generatedAt = Timestamp.now
         let report = try ReportGenerator.build(bundle: bundle, options: o)
+        StudyOptions.reportSetAside(report.setAside)
         let text = ReportGenerator.render(report)
-        guard let out else { Output.out(text, terminator: ""); return }
-        let url = URL(fileURLWithPath: out).standardizedFileURL
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw CLIFailure("cannot write the report to \(out): \(error.localizedDescription)")
+        guard let out, let target else { Output.out(text, terminator: ""); return }
+        let url = target.url
+        do { try target.write(text, role: "the report") } catch {
+            throw CLIFailure("cannot write the report to \(out): \((error as? FileIOError)?.reason ?? error.localizedDescription)")
         }
         if quiet { return }
         Output.out("Wrote \(url.path) (\(text.utf8.count / 1024) KB, \(report.scales.count) scale section(s)\(includeText ? ", free text included" : "")).")

@@ -16,15 +16,16 @@ struct RetestCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let r = try PsychometricsAnalysis.retest(bundle: bundle, scale: scale, waves: waves.split(separator: ",").map(String.init))
+        StudyOptions.reportSetAside(r.setAside.answers)
         if json { try JSONOutput.print(r); return }
         var out = ["Test-retest of \(r.instrument).\(r.scale), \(r.waves[0]) -> \(r.waves[1]): n = \(r.n) participants with a score at both waves"]
-        if let a = r.iccA1 {
-            out.append("  ICC(A,1) \(Fmt.num(a)) " + (r.iccA1CI.map { "[\(Fmt.num($0[0])), \(Fmt.num($0[1]))]" } ?? "[–]") + ", n = \(r.n)")
+        if let a = r.iccA1, a.isFinite {
+            out.append("  ICC(A,1) \(NumberText.fixed(a)) \(NumberText.interval(r.iccA1CI?.first, r.iccA1CI?.last)), n = \(r.n)")
         }
         var t = TextTable(["statistic", "value", "95% interval"], rightAligned: [1])
-        t.add(["Pearson r", Fmt.num(r.pearsonR, 3), ""])
-        t.add(["ICC(A,1) absolute agreement", Fmt.num(r.iccA1, 3), r.iccA1CI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
-        t.add(["ICC(C,1) consistency", Fmt.num(r.iccC1, 3), r.iccC1CI.map { "\(Fmt.num($0[0], 3)) – \(Fmt.num($0[1], 3))" } ?? "–"])
+        t.add(["Pearson r", NumberText.fixed(r.pearsonR, 3), ""])
+        t.add(["ICC(A,1) absolute agreement", NumberText.fixed(r.iccA1, 3), r.iccA1CI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
+        t.add(["ICC(C,1) consistency", NumberText.fixed(r.iccC1, 3), r.iccC1CI.map { "\(NumberText.fixed($0[0], 3)) – \(NumberText.fixed($0[1], 3))" } ?? "–"])
         out.append(t.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         for n in r.notes { out.append("  note: \(n)") }
         Output.out(out.joined(separator: "\n"))

@@ -12,20 +12,37 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Only this instrument.") var instrument: String?
     @Flag(help: "CSV output.") var csv = false
     @Flag(help: "JSON output.") var json = false
+    @Flag(help: "With --csv: prefix text cells that begin with = + - @ with an apostrophe, so spreadsheets do not run them.") var escapeFormulas = false
 
-    struct Result: Encodable { var scores: [ScoreRow] }
+    func validate() throws {
+        if escapeFormulas && !csv { throw ValidationError("--escape-formulas is used only with --csv") }
+    }
+
+    struct Result: Encodable {
+        var scores: [ScoreRow]
+        /// Answers set aside as missing because their item's rules reject them.
+        var setAside: Int
+        enum CodingKeys: String, CodingKey { case scores, setAside = "set_aside" }
+    }
 
     func run() throws {
         let data = try options.loadData()
         let insts = try instrument.map { [try data.resolveInstrument($0)] } ?? data.bundle.instruments
         let rows = insts.flatMap { data.scores(instrument: $0) }
-        if json { try JSONOutput.print(Result(scores: rows)); return }
+        let setAside = insts.flatMap { data.setAside(instrument: $0) }
+        StudyOptions.reportSetAside(setAside)
+        if json { try JSONOutput.print(Result(scores: rows, setAside: setAside.count)); return }
         if csv {
-            Output.out("participant,role,wave,instrument,scale,score,answered,k")
+            var writer = CSVWriter(header: ["participant", "role", "wave", "instrument", "scale", "score", "answered", "k"],
+                                   escapeFormulas: escapeFormulas)
+            var text = writer.headerRecord()
             for r in rows {
-                Output.out([r.participant, r.role ?? "", r.wave, r.instrument, r.scale,
-                            r.score.map { JSONWriterNumber($0) } ?? "", String(r.answered), String(r.k)].map(CSVField.escape).joined(separator: ","))
+                text += writer.record([.text(r.participant), .text(r.role ?? ""), .text(r.wave), .text(r.instrument), .text(r.scale),
+                                       r.score.map { .number($0) } ?? .text(""), .number(Double(r.answered)), .number(Double(r.k))])
+                if text.utf8.count > 1 << 16 { Output.record(text); text = "" }
             }
+            Output.record(text)
+            if let line = FormulaNotice.line(file: nil, writer.formulaCells, escaped: escapeFormulas) { Output.err(line) }
             return
         }
         for inst in insts where !inst.scales.isEmpty {
@@ -42,7 +59,7 @@ struct ScoreCommand: ParsableCommand {
             for k in order {
                 let cells = byKey[k]!
                 let any = cells.values.first!
-                t.add([any.participant, any.role ?? "–", any.wave] + inst.scales.map { Fmt.num(cells[$0.id]?.score, 2) })
+                t.add([any.participant, any.role ?? "–", any.wave] + inst.scales.map { NumberText.fixed(cells[$0.id]?.score, 2) })
             }
             Output.out(t.render())
             let missing = mine.filter { $0.score == nil }.count
@@ -51,7 +68,3 @@ struct ScoreCommand: ParsableCommand {
     }
 }
 
-import WavesCore
-/// Number text as in the store (shortest round trip).
-func JSONWriterNumber(_ v: Double) -> String { JSONWriter.number(v) }
-enum CSVField { static func escape(_ s: String) -> String { CSVReader.escape(s) } }

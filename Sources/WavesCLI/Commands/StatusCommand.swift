@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
             Output.out(t.render())
             var a = TextTable(["wave", "completed", "of baseline"] + data.study.roles, rightAligned: Set(1..<(3 + data.study.roles.count)))
             for row in inst.attrition {
-                a.add([row.wave, String(row.completed), row.retention.map(Fmt.pct) ?? "–"] + data.study.roles.map { String(row.byRole[$0] ?? 0) })
+                a.add([row.wave, String(row.completed), NumberText.percent(row.retention)] + data.study.roles.map { String(row.byRole[$0] ?? 0) })
             }
             Output.out("\n" + a.render() + "\n")
         }

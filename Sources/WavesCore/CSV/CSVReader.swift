@@ -1,6 +1,6 @@
 import Foundation
 
-/// An RFC 4180 CSV reader that keeps the 1-based line on which each row starts.
+/// An RFC 4180 CSV reader (its writer is `CSVWriter`) that keeps the 1-based line on which each row starts.
 ///
 /// Written here rather than taken from a package because Waves reports every
 /// problem with its row and column, including an unterminated quote that runs
@@ -71,15 +71,4 @@ public struct CSVReader {
         if fieldStarted || !field.isEmpty || !fields.isEmpty { endRow() }
         return rows
     }
-
-    /// Quotes a field when needed (RFC 4180).
-    public static func escape(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    /// One CSV line (without the line break).
-    public static func line(_ fields: [String]) -> String { fields.map(escape).joined(separator: ",") }
 }

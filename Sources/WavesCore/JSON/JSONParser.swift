@@ -78,3 +78,28 @@ public enum JSONParser {
         }
     }
 }
+
+extension JSONParser {
+    /// Parses text that must be exactly one JSON number (RFC 8259 section 6), nothing before or after.
+    ///
+    /// The one number grammar of Waves, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, shared
+    /// by the store and by imported CSV cells: `4`, `-0.5` and `4e0` are numbers; `+4`, `.5`,
+    /// `0x4`, `0x1p2`, `inf`, `NaN`, ` 4` and `4<NUL>` are not. The error's `column` is the
+    /// 1-based position (in Unicode scalars) of the first character that breaks the grammar.
+    public static func number(_ text: String) throws(JSONParseError) -> Double {
+        var text = text
+        let result = text.withUTF8 { utf8 in
+            Result { () throws(JSONParseError) -> Double in try number(UnsafeRawBufferPointer(utf8)) }
+        }
+        return try result.get()
+    }
+
+    static func number(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> Double {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            throw JSONParseError(kind: .unexpectedEndOfInput, message: "empty text where a number was expected",
+                                 offset: 0, line: 1, column: 1)
+        }
+        var reader = JSONReader(bytes, base: base.assumingMemoryBound(to: UInt8.self), maxDepth: maxDepth)
+        return try reader.numberDocument()
+    }
+}

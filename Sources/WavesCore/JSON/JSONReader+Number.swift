@@ -121,3 +121,21 @@ extension JSONReader {
         return d
     }
 }
+
+extension JSONReader {
+    /// Parses `base[i..<end]` as exactly one number: no whitespace, nothing after it.
+    mutating func numberDocument() throws(JSONParseError) -> Double {
+        failure = nil
+        do {
+            let c = base[i]
+            guard c == UInt8(ascii: "-") || Self.isDigit(c) else {
+                throw unexpected(at: i, "where a number was expected (a number starts with '-' or a digit)", kind: .invalidNumber)
+            }
+            let v = try number()
+            if i < end { throw unexpected(at: i, "after the number", kind: .trailingCharacters) }
+            return v
+        } catch {
+            throw failure ?? locate(.invalidNumber, at: i, "not a number")
+        }
+    }
+}

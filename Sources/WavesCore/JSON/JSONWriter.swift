@@ -37,7 +37,9 @@ public enum JSONWriter {
         }
     }
 
-    /// JSON text of a number (`null` when not finite).
+    /// JSON text of a number (`null` when not finite): the one writer of numbers for machines
+    /// (the store, drafts, CSV cells, syntax files). Text for people (tables, the report,
+    /// messages) comes from `NumberText`, which rounds and never prints hundreds of digits.
     public static func number(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 9_007_199_254_740_992 {

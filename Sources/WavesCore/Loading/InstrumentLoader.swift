@@ -9,24 +9,50 @@ public enum InstrumentLoader {
     /// Loads an instrument file. `displayPath` is the path shown in messages.
     public static func load(url: URL, displayPath: String? = nil) throws -> Instrument {
         let shown = displayPath ?? url.path
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw LoadError(file: shown, "cannot read the instrument file (\(error.localizedDescription))")
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+            throw LoadError(file: shown, "this is a folder, not an instrument file")
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            throw LoadError(file: shown, "cannot read the instrument file (it does not exist, or permission is denied)")
         }
         return try load(data: data, displayPath: shown)
     }
 
     /// Loads an instrument from the file's bytes (hashed as they are).
+    ///
+    /// Messages never quote a file that is not an instrument: until `format:
+    /// waves.instrument/1` is recognised, only the missing or unknown format is reported.
     public static func load(data: Data, displayPath: String) throws -> Instrument {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(file: displayPath, "the file is not valid UTF-8 text")
-        }
+        try loadWithWarnings(data: data, displayPath: displayPath).instrument
+    }
+
+    /// As `load(data:displayPath:)`, with the warnings (unknown keys, ignored settings) of a file that loads.
+    public static func loadWithWarnings(data: Data, displayPath: String) throws -> (instrument: Instrument, warnings: [Problem]) {
+        let text = try UTF8Text.decode(data, file: displayPath)
         var r = YAMLReader(file: displayPath)
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard let root = r.compose(text), let top = r.mapping(root, "an instrument") else { throw LoadError(r.problems) }
         let inst = parse(top: top, root: root, reader: &r, sha256: hash, path: displayPath)
-        if r.problems.contains(where: { $0.severity == .error }) || inst == nil { throw LoadError(r.problems) }
-        return inst!
+        guard let inst, !r.problems.contains(where: { $0.severity == .error }) else { throw LoadError(r.problems) }
+        return (inst, r.problems)
+    }
+
+    /// Checks `format:` before anything else is read: nil (with one problem) unless it is `expected`.
+    ///
+    /// The unknown value is quoted only when it looks like a Waves format name (`waves.` and
+    /// a plain name), so a file that is not a study file is never echoed.
+    static func checkFormat(_ top: [(key: String, keyNode: Node, value: Node)], root: Node, expected: String,
+                            reader r: inout YAMLReader) -> Bool {
+        guard let f = top.first(where: { $0.key == "format" }) else {
+            r.error(root, "missing 'format: \(expected)'")
+            return false
+        }
+        guard case .scalar(let s) = f.value else { r.error(f.value, "format must be text (expected \(expected))"); return false }
+        if s.string == expected { return true }
+        let shown = s.string.hasPrefix("waves.") ? YAMLReader.shownKey(s.string.replacingOccurrences(of: "/", with: ".")) : nil
+        r.error(f.value, shown != nil ? "unknown format '\(s.string)' (expected \(expected))" : "unknown format (expected \(expected))")
+        return false
     }
 
     static let idPattern = try! NSRegularExpression(pattern: "^[a-z0-9][a-z0-9-]*$")
@@ -38,15 +64,13 @@ public enum InstrumentLoader {
 
     static func parse(top: [(key: String, keyNode: Node, value: Node)], root: Node, reader r: inout YAMLReader,
                       sha256: String, path: String) -> Instrument? {
+        guard checkFormat(top, root: root, expected: format, reader: &r) else { return nil }
         var fields: [String: Node] = [:]
         let known: Set<String> = ["format", "id", "version", "title", "language", "intro", "response_sets", "items", "scales", "description", "citation", "license"]
         for m in top {
             fields[m.key] = m.value
-            if !known.contains(m.key) { r.warning(m.keyNode, "unknown key '\(m.key)' (ignored)") }
+            if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)") }
         }
-        guard let fnode = fields["format"] else { r.error(root, "missing 'format: \(format)'"); return nil }
-        let fmt = r.string(fnode, "format")
-        if let f = fmt, f != format { r.error(fnode, "unknown format '\(f)' (expected \(format))"); return nil }
         let id = fields["id"].flatMap { r.string($0, "id") } ?? { r.error(root, "missing 'id'"); return "" }()
         if !id.isEmpty, !matches(idPattern, id), let n = fields["id"] {
             r.error(n, "instrument id '\(id)' must match [a-z0-9][a-z0-9-]*")
@@ -103,7 +127,7 @@ public enum InstrumentLoader {
             case "allow_decline":
                 allowDecline = r.bool(m.value, "allow_decline") ?? false
             default:
-                r.warning(m.keyNode, "unknown key '\(m.key)' in response set '\(id)' (ignored)")
+                r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in response set '\(id)' (ignored)")
             }
         }
         if !sawOptions { r.error(node, "response set '\(id)' has no 'options'") }
@@ -120,7 +144,7 @@ public enum InstrumentLoader {
                 switch m.key {
                 case "value": value = r.number(m.value, "option value")
                 case "label": label = r.string(m.value, "option label")
-                default: r.warning(m.keyNode, "unknown key '\(m.key)' in an option (ignored)")
+                default: r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in an option (ignored)")
                 }
             }
             guard let v = value else { if !members.contains(where: { $0.key == "value" }) { r.error(o, "an option of \(owner) has no 'value'") }; continue }
@@ -140,7 +164,7 @@ public enum InstrumentLoader {
         let known: Set<String> = ["id", "type", "text", "response", "options", "reverse", "required", "show_if", "min", "max", "allow_decline"]
         for m in members {
             f[m.key] = (m.keyNode, m.value)
-            if !known.contains(m.key) { r.warning(m.keyNode, "unknown key '\(m.key)' in an item (ignored)") }
+            if !known.contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in an item (ignored)") }
         }
         let line = node.mark?.line ?? 0
         guard let idNode = f["id"]?.1, let id = r.string(idNode, "item id") else { r.error(node, "an item has no 'id'"); return nil }
@@ -209,7 +233,7 @@ public enum InstrumentLoader {
         var f: [String: (Node, Node)] = [:]
         for m in members {
             f[m.key] = (m.keyNode, m.value)
-            if !["id", "label", "items", "score", "min_answered"].contains(m.key) { r.warning(m.keyNode, "unknown key '\(m.key)' in a scale (ignored)") }
+            if !["id", "label", "items", "score", "min_answered"].contains(m.key) { r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in a scale (ignored)") }
         }
         guard let idn = f["id"]?.1, let id = r.string(idn, "scale id") else { r.error(node, "a scale has no 'id'"); return nil }
         let label = f["label"].flatMap { r.string($0.1, "label") } ?? id

@@ -32,118 +32,160 @@ public struct StudyBundle: Sendable {
 }
 
 /// Loads a study folder, reporting every problem in every file at once.
+///
+/// Every file the study names (study.yaml itself, instruments, the roster) is reached
+/// through `StudyPath`, so none can lie outside the study folder (or, for instruments,
+/// the shared instruments folder) or be reached through a symbolic link.
 public enum StudyLoader {
     public static let format = "waves.study/1"
 
+    /// Loads the study in `directory`, with the shared instruments folder from the environment.
     public static func load(directory: URL) throws -> StudyBundle {
+        try load(folders: StudyFolders.fromEnvironment(study: directory))
+    }
+
+    public static func load(folders: StudyFolders) throws -> StudyBundle {
+        let directory = folders.study
         let file = "study.yaml"
-        let url = directory.appendingPathComponent(file)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw LoadError(file: url.path, "no study here: \(directory.path) has no study.yaml (create one with `waves init DIR`, or pass --study DIR)")
+        let data: Data
+        do { data = try StudyPath.read(file, kind: .study, in: folders) } catch {
+            if error.reason == .missing {
+                throw LoadError(file: directory.appendingPathComponent(file).path,
+                                "no study here: \(directory.path) has no study.yaml (create one with `waves init DIR`, or pass --study DIR)")
+            }
+            throw LoadError(file: file, error.description)
         }
-        guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
-            throw LoadError(file: file, "cannot read study.yaml as UTF-8 text")
-        }
+        let text = try UTF8Text.decode(data, file: file)
         var r = YAMLReader(file: file)
         guard let root = r.compose(text), let top = r.mapping(root, "a study") else { throw LoadError(r.problems) }
+        guard InstrumentLoader.checkFormat(top, root: root, expected: format, reader: &r) else { throw LoadError(r.problems) }
         var f: [String: Node] = [:]
         for m in top {
             f[m.key] = m.value
             if !["format", "id", "title", "roles", "waves", "instruments", "roster", "description"].contains(m.key) {
-                r.warning(m.keyNode, "unknown key '\(m.key)' (ignored)")
+                r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) (ignored)")
             }
         }
-        if let fn = f["format"] {
-            if let s = r.string(fn, "format"), s != format { r.error(fn, "unknown format '\(s)' (expected \(format))"); throw LoadError(r.problems) }
-        } else { r.error(root, "missing 'format: \(format)'"); throw LoadError(r.problems) }
         let id = f["id"].flatMap { r.string($0, "id") } ?? { r.error(root, "missing 'id'"); return "" }()
         let title = f["title"].flatMap { r.string($0, "title") } ?? id
-        var roles: [String] = []
-        if let rn = f["roles"], let list = r.sequence(rn, "roles") {
-            for n in list { if let s = r.string(n, "a role") { if roles.contains(s) { r.error(n, "role '\(s)' is listed twice") } else { roles.append(s) } } }
-            if roles.isEmpty { r.error(rn, "roles must list at least one role") }
-        } else if f["roles"] == nil { r.error(root, "missing 'roles' (for example [mentee, peer-mentor])") }
-        var waves: [Wave] = []
-        if let wn = f["waves"], let list = r.sequence(wn, "waves") {
-            for (i, n) in list.enumerated() {
-                guard let ms = r.mapping(n, "a wave ({id: w1, label: Baseline, time: 0})") else { continue }
-                var wid: String?, label: String?, time: Double?
-                for m in ms {
-                    switch m.key {
-                    case "id": wid = r.string(m.value, "wave id")
-                    case "label": label = r.string(m.value, "wave label")
-                    case "time": time = r.number(m.value, "wave time")
-                    default: r.warning(m.keyNode, "unknown key '\(m.key)' in a wave (ignored)")
-                    }
-                }
-                guard let w = wid else { r.error(n, "a wave has no 'id'"); continue }
-                if waves.contains(where: { $0.id == w }) { r.error(n, "wave '\(w)' is listed twice"); continue }
-                if let t = time, let prev = waves.last, t <= prev.time {
-                    r.error(n, "wave '\(w)' has time \(JSONWriter.number(t)), not after the previous wave's \(JSONWriter.number(prev.time)) (waves are listed in time order)")
-                }
-                waves.append(Wave(id: w, label: label ?? w, time: time ?? Double(i)))
-            }
-            if waves.isEmpty { r.error(wn, "waves must list at least one wave") }
-        } else if f["waves"] == nil { r.error(root, "missing 'waves'") }
-        var entries: [(StudyInstrument, Node)] = []
-        if let inode = f["instruments"], let list = r.sequence(inode, "instruments") {
-            for n in list {
-                guard let ms = r.mapping(n, "an instrument entry ({path: instruments/x.yaml})") else { continue }
-                var path: String?, ws: [String]?
-                for m in ms {
-                    switch m.key {
-                    case "path": path = r.string(m.value, "path")
-                    case "waves":
-                        if let l = r.sequence(m.value, "waves") {
-                            ws = []
-                            for wn in l {
-                                guard let w = r.string(wn, "a wave id") else { continue }
-                                if !waves.contains(where: { $0.id == w }) { r.error(wn, "unknown wave '\(w)' (study waves: \(waves.map(\.id).joined(separator: ", ")))") }
-                                ws!.append(w)
-                            }
-                        }
-                    default: r.warning(m.keyNode, "unknown key '\(m.key)' in an instrument entry (ignored)")
-                    }
-                }
-                guard let p = path else { r.error(n, "an instrument entry has no 'path'"); continue }
-                entries.append((StudyInstrument(path: p, waves: ws), n))
-            }
-        } else if f["instruments"] == nil { r.error(root, "missing 'instruments'") }
+        let roles = parseRoles(f["roles"], root: root, reader: &r)
+        let waves = parseWaves(f["waves"], root: root, reader: &r)
+        let entries = parseInstrumentEntries(f["instruments"], root: root, waves: waves, reader: &r)
         let rosterPath = f["roster"].flatMap { r.string($0, "roster") }
 
         var problems = r.problems
+        let instruments = loadInstruments(entries, folders: folders, problems: &problems)
+        var roster: Roster?
+        if let rp = rosterPath {
+            roster = loadRoster(rp, node: f["roster"], roles: roles, folders: folders, problems: &problems)
+        }
+        if problems.contains(where: { $0.severity == .error }) { throw LoadError(problems) }
+        let study = Study(id: id, title: title, roles: roles, waves: waves, instruments: entries.map(\.0), roster: rosterPath, directory: directory)
+        return StudyBundle(study: study, instruments: instruments, roster: roster, warnings: problems)
+    }
+
+    static func parseRoles(_ node: Node?, root: Node, reader r: inout YAMLReader) -> [String] {
+        var roles: [String] = []
+        guard let rn = node else { r.error(root, "missing 'roles' (for example [mentee, peer-mentor])"); return roles }
+        guard let list = r.sequence(rn, "roles") else { return roles }
+        for n in list { if let s = r.string(n, "a role") { if roles.contains(s) { r.error(n, "role '\(s)' is listed twice") } else { roles.append(s) } } }
+        if roles.isEmpty { r.error(rn, "roles must list at least one role") }
+        return roles
+    }
+
+    static func parseWaves(_ node: Node?, root: Node, reader r: inout YAMLReader) -> [Wave] {
+        var waves: [Wave] = []
+        guard let wn = node else { r.error(root, "missing 'waves'"); return waves }
+        guard let list = r.sequence(wn, "waves") else { return waves }
+        for (i, n) in list.enumerated() {
+            guard let ms = r.mapping(n, "a wave ({id: w1, label: Baseline, time: 0})") else { continue }
+            var wid: String?, label: String?, time: Double?
+            for m in ms {
+                switch m.key {
+                case "id": wid = r.string(m.value, "wave id")
+                case "label": label = r.string(m.value, "wave label")
+                case "time": time = r.number(m.value, "wave time")
+                default: r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in a wave (ignored)")
+                }
+            }
+            guard let w = wid else { r.error(n, "a wave has no 'id'"); continue }
+            if waves.contains(where: { $0.id == w }) { r.error(n, "wave '\(w)' is listed twice"); continue }
+            if let t = time, let prev = waves.last, t <= prev.time {
+                r.error(n, "wave '\(w)' has time \(JSONWriter.number(t)), not after the previous wave's \(JSONWriter.number(prev.time)) (waves are listed in time order)")
+            }
+            waves.append(Wave(id: w, label: label ?? w, time: time ?? Double(i)))
+        }
+        if waves.isEmpty { r.error(wn, "waves must list at least one wave") }
+        return waves
+    }
+
+    /// Instrument entries: `path: instruments/x.yaml` (in the study folder) or `shared: x.yaml`
+    /// (in the shared instruments folder, kept as the path `shared:x.yaml`), each with optional `waves`.
+    static func parseInstrumentEntries(_ node: Node?, root: Node, waves: [Wave], reader r: inout YAMLReader) -> [(StudyInstrument, Node)] {
+        var entries: [(StudyInstrument, Node)] = []
+        guard let inode = node else { r.error(root, "missing 'instruments'"); return entries }
+        guard let list = r.sequence(inode, "instruments") else { return entries }
+        for n in list {
+            guard let ms = r.mapping(n, "an instrument entry ({path: instruments/x.yaml})") else { continue }
+            var path: String?, shared: String?, ws: [String]?
+            for m in ms {
+                switch m.key {
+                case "path": path = r.string(m.value, "path")
+                case "shared": shared = r.string(m.value, "shared")
+                case "waves":
+                    if let l = r.sequence(m.value, "waves") {
+                        ws = []
+                        for wn in l {
+                            guard let w = r.string(wn, "a wave id") else { continue }
+                            if !waves.contains(where: { $0.id == w }) { r.error(wn, "unknown wave '\(w)' (study waves: \(waves.map(\.id).joined(separator: ", ")))") }
+                            ws!.append(w)
+                        }
+                    }
+                default: r.warning(m.keyNode, "\(YAMLReader.unknownKey(m.key)) in an instrument entry (ignored)")
+                }
+            }
+            if path != nil && shared != nil { r.error(n, "an instrument entry has both 'path' and 'shared'; give one"); continue }
+            guard let p = path ?? shared.map({ StudyPath.sharedPrefix + $0 }) else { r.error(n, "an instrument entry has no 'path'"); continue }
+            entries.append((StudyInstrument(path: p, waves: ws), n))
+        }
+        return entries
+    }
+
+    static func loadInstruments(_ entries: [(StudyInstrument, Node)], folders: StudyFolders, problems: inout [Problem]) -> [Instrument] {
         var instruments: [Instrument] = []
         for (si, node) in entries {
-            let iurl = directory.appendingPathComponent(si.path)
-            guard FileManager.default.fileExists(atPath: iurl.path) else {
-                problems.append(Problem(file: file, line: node.mark?.line, column: node.mark?.column, message: "instrument file '\(si.path)' does not exist"))
+            let data: Data
+            do { data = try StudyPath.read(si.path, kind: .instrument, in: folders) } catch {
+                problems.append(Problem(file: "study.yaml", line: node.mark?.line, column: node.mark?.column, message: error.description))
                 continue
             }
             do {
-                let inst = try InstrumentLoader.load(url: iurl, displayPath: si.path)
+                let (inst, warnings) = try InstrumentLoader.loadWithWarnings(data: data, displayPath: si.path)
+                problems += warnings
                 if let other = instruments.first(where: { $0.id == inst.id }) {
-                    problems.append(Problem(file: file, line: node.mark?.line, column: node.mark?.column,
+                    problems.append(Problem(file: "study.yaml", line: node.mark?.line, column: node.mark?.column,
                                             message: "instrument id '\(inst.id)' of \(si.path) is also used by \(other.path)"))
                     continue
                 }
                 instruments.append(inst)
             } catch let e as LoadError {
                 problems += e.problems
-            }
+            } catch {}
         }
-        var roster: Roster?
-        if let rp = rosterPath {
-            let rurl = directory.appendingPathComponent(rp)
-            if let rdata = try? Data(contentsOf: rurl) {
-                if let rtext = String(data: rdata, encoding: .utf8) {
-                    do { roster = try Roster.parse(rtext, file: rp, roles: roles) } catch let e as LoadError { problems += e.problems }
-                } else { problems.append(Problem(file: rp, message: "the roster is not valid UTF-8 text")) }
-            } else {
-                problems.append(Problem(file: file, line: f["roster"]?.mark?.line, column: f["roster"]?.mark?.column, message: "roster file '\(rp)' does not exist"))
-            }
-        }
-        if problems.contains(where: { $0.severity == .error }) { throw LoadError(problems) }
-        let study = Study(id: id, title: title, roles: roles, waves: waves, instruments: entries.map(\.0), roster: rosterPath, directory: directory)
-        return StudyBundle(study: study, instruments: instruments, roster: roster, warnings: problems)
+        return instruments
+    }
+
+    static func loadRoster(_ path: String, node: Node?, roles: [String], folders: StudyFolders, problems: inout [Problem]) -> Roster? {
+        do {
+            let data = try StudyPath.read(path, kind: .roster, in: folders)
+            let text = try UTF8Text.decode(data, file: path)
+            return try Roster.parse(text, file: path, roles: roles)
+        } catch let e as StudyPathError {
+            problems.append(Problem(file: "study.yaml", line: node?.mark?.line, column: node?.mark?.column,
+                                    message: e.reason == .missing ? "roster file '\(SafeText.line(path))' does not exist" : e.description))
+        } catch let e as LoadError {
+            problems += e.problems
+        } catch {}
+        return nil
     }
 }

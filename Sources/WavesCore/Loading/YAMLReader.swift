@@ -13,6 +13,10 @@ struct YAMLReader {
     init(file: String) { self.file = file }
 
     /// Parses text; on a syntax error records one located problem and returns nil.
+    ///
+    /// Messages never quote the file: libyaml's problem sentences are fixed texts, a
+    /// reader error (a control character, bad encoding) is located by line and byte, and
+    /// duplicate keys are located but not named.
     mutating func compose(_ text: String) -> Node? {
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -24,17 +28,56 @@ struct YAMLReader {
             switch e {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 problems.append(Problem(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)"))
-            case .duplicatedKeysInMapping(let dups, let ctx):
+            case .reader(let problem, let offset, let value, _):
+                let (line, byte) = Self.lineAndByte(of: offset ?? 0, in: text)
+                let hex = String(UInt32(max(0, value)), radix: 16, uppercase: true)
+                let what = value >= 0 ? " (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex))" : ""
+                problems.append(Problem(file: file, line: line, message: "byte \(byte): YAML cannot read this text: \(problem)\(what)"))
+            case .duplicatedKeysInMapping(_, let ctx):
+                // Not named: this runs before `format:` is known, so the file may not be a study file.
                 problems.append(Problem(file: file, line: ctx.mark.line, column: ctx.mark.column,
-                                        message: "duplicate key(s) \(dups.joined(separator: ", "))"))
+                                        message: "a key appears twice in this mapping (each key may be given once)"))
             default:
-                problems.append(Problem(file: file, line: 1, column: 1, message: "YAML error: \(e)"))
+                problems.append(Problem(file: file, line: 1, column: 1, message: "the file cannot be read as YAML"))
             }
             return nil
         } catch {
-            problems.append(Problem(file: file, message: "cannot read YAML: \(error)"))
+            problems.append(Problem(file: file, message: "the file cannot be read as YAML"))
             return nil
         }
+    }
+
+    /// 1-based line and byte-in-line of a UTF-8 byte offset into `text`.
+    static func lineAndByte(of offset: Int, in text: String) -> (line: Int, byte: Int) {
+        var line = 1, lineStart = 0, i = 0
+        for b in text.utf8 {
+            if i >= offset { break }
+            if b == 0x0A { line += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    /// The longest key a message will quote.
+    static let maxShownKey = 40
+
+    /// A key as messages may quote it, or nil when it must not be shown.
+    ///
+    /// Only plain names are quoted: 1 to 40 characters of ASCII letters, digits, `_`,
+    /// `-` and `.`. A file that is not what it claims to be (a password file named as an
+    /// instrument) has "keys" such as `root:*:20228:0:99999:7::`; quoting them would
+    /// disclose the file, so they are described, never echoed.
+    static func shownKey(_ key: String) -> String? {
+        guard !key.isEmpty, key.utf8.count <= maxShownKey else { return nil }
+        let ok = key.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
+        }
+        return ok ? key : nil
+    }
+
+    /// "unknown key 'x'" for a plain name, else "an unknown key (not shown: not a plain name)".
+    static func unknownKey(_ key: String) -> String {
+        shownKey(key).map { "unknown key '\($0)'" } ?? "an unknown key (not shown: not a plain name)"
     }
 
     mutating func error(_ node: Node?, _ message: String) {
@@ -67,9 +110,11 @@ struct YAMLReader {
         return s.string
     }
 
+    /// A number by the one number grammar of Waves (`JSONParser.number`: `3`, `-0.5`, `1e3`;
+    /// not `+3`, `.5`, `0x10`, `inf` or `nan`).
     mutating func number(_ node: Node, _ what: String) -> Double? {
-        guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)), v.isFinite else {
-            error(node, "\(what) must be a number, not '\(node.scalar?.string ?? "…")'")
+        guard case .scalar(let s) = node, let v = try? JSONParser.number(s.string.trimmingCharacters(in: .whitespaces)) else {
+            error(node, "\(what) must be a number, not '\(SafeText.line(String((node.scalar?.string ?? "…").prefix(40))))'")
             return nil
         }
         return v
@@ -83,7 +128,7 @@ struct YAMLReader {
             default: break
             }
         }
-        error(node, "\(what) must be true or false, not '\(node.scalar?.string ?? "…")'")
+        error(node, "\(what) must be true or false, not '\(SafeText.line(String((node.scalar?.string ?? "…").prefix(40))))'")
         return nil
     }
 

@@ -33,7 +33,10 @@ public struct Roster: Sendable, Equatable {
         guard let header = rows.first else { throw LoadError(file: file, line: 1, "the roster is empty (expected a header 'participant,role')") }
         let h = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let pi = h.firstIndex(of: "participant"), let ri = h.firstIndex(of: "role") else {
-            throw LoadError(file: file, line: 1, "the roster header must name the columns 'participant' and 'role' (found: \(h.joined(separator: ",")))")
+            // Header names are quoted only when they are plain names: a file that is not a
+            // roster must not be echoed (YAMLReader.shownKey).
+            let shown = h.allSatisfy { YAMLReader.shownKey($0) != nil } ? " (found: \(h.joined(separator: ",")))" : ""
+            throw LoadError(file: file, line: 1, "the roster header must name the columns 'participant' and 'role'\(shown)")
         }
         var problems: [Problem] = []
         var entries: [Entry] = []

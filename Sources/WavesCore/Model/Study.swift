@@ -29,9 +29,14 @@ public struct Study: Sendable, Equatable {
     }
 
     /// The store file.
-    public var storeURL: URL { directory.appendingPathComponent("data/responses.jsonl") }
+    public var storeURL: URL { Study.storeURL(in: directory) }
     /// The drafts folder.
-    public var draftsURL: URL { directory.appendingPathComponent("data/drafts", isDirectory: true) }
+    public var draftsURL: URL { Study.draftsURL(in: directory) }
+
+    /// The store file of the study folder `directory` (`data/responses.jsonl`).
+    public static func storeURL(in directory: URL) -> URL { directory.appendingPathComponent("data/responses.jsonl") }
+    /// The drafts folder of the study folder `directory` (`data/drafts`).
+    public static func draftsURL(in directory: URL) -> URL { directory.appendingPathComponent("data/drafts", isDirectory: true) }
 }
 
 /// One wave of data collection.

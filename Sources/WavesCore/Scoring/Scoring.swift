@@ -12,9 +12,11 @@ public struct ScaleScore: Sendable, Equatable {
 /// Scoring rules shared by every analysis (spec/cli.md "Shared definitions").
 public enum Scoring {
     /// The value used in statistics: reversed as `(min + max) - value` for reverse-keyed items;
-    /// nil for missing, declined or non-numeric answers.
+    /// nil for missing, declined or non-numeric answers, and for a stored number that the
+    /// item's answer rules reject (`AnswerRules.accepts`: not an option, outside min/max or
+    /// beyond ±1e9), which is set aside as missing.
     public static func scoredValue(_ item: Item, _ answer: Answer?) -> Double? {
-        guard let v = answer?.number else { return nil }
+        guard let v = answer?.number, AnswerRules.accepts(v, for: item) else { return nil }
         if item.reverse, let set = item.responseSet { return set.minValue + set.maxValue - v }
         return v
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesAnalysis
 
 /// The corrected test of one RM-ANOVA effect, as the report and the terminal summary state it.
@@ -37,9 +38,8 @@ struct CorrectedEffect {
 
     /// "F(1.86, 70.70) = 12.30, p < .001 (GG)".
     var sentence: String {
-        let dfs = isCorrected ? "\(Num.f(df1)), \(Num.f(df2))" : "\(Int(df1)), \(Int(df2))"
-        let pText = Num.p(p)
-        return "F(\(dfs)) = \(Num.f(F)), p \(pText.hasPrefix("<") ? pText : "= " + pText)" + (correction.map { " (\($0))" } ?? "")
+        let dfs = isCorrected ? "\(NumberText.fixed(df1)), \(NumberText.fixed(df2))" : "\(NumberText.fixed(df1, 0)), \(NumberText.fixed(df2, 0))"
+        return "F(\(dfs)) = \(NumberText.fixed(F)), p \(NumberText.pEquals(p))" + (correction.map { " (\($0))" } ?? "")
     }
 }
 

@@ -12,7 +12,7 @@ enum Findings {
         let o = r.overview
         var head = "\(o.participants) participant(s), \(o.waves.count) wave(s), \(o.instruments.count) instrument(s), \(o.submissions) submission(s)"
         if let first = r.completion.instruments.first, let last = first.waves.last {
-            head += "; \(first.instrument) completed by \(last.completed) at \(last.wave)" + (last.retention.map { " (\(Num.pct($0)) of its first wave)" } ?? "")
+            head += "; \(first.instrument) completed by \(last.completed) at \(last.wave)" + (last.retention.map { " (\(NumberText.percent($0)) of its first wave)" } ?? "")
         }
         out.append(head + ".")
         if r.completion.duplicateCount > 0 || r.completion.problemCount > 0 {
@@ -42,12 +42,12 @@ enum Findings {
             var line = "Change across waves: \(changed.count) of \(tested.count) scale(s) changed (repeated-measures ANOVA, corrected, p < .05)"
             let top = changed.sorted { ($0.2.ges ?? 0) > ($1.2.ges ?? 0) }.prefix(3).map { s, c, w -> String in
                 let m = c.pooledMeans
-                return "\(s.label) \(Num.f(m.first ?? nil)) -> \(Num.f(m.last ?? nil)), \(w.sentence), ges = \(Num.f(w.ges, 3))"
+                return "\(s.label) \(NumberText.fixed(m.first ?? nil)) -> \(NumberText.fixed(m.last ?? nil)), \(w.sentence), ges = \(NumberText.fixed(w.ges, 3))"
             }
             if !top.isEmpty { line += "; largest: " + top.joined(separator: "; ") }
             out.append(line + ".")
         }
-        let unchanged = tested.filter { $0.2.p! >= 0.05 }.map { "\($0.0.label) (p \(Num.p($0.2.p).hasPrefix("<") ? Num.p($0.2.p) : "= " + Num.p($0.2.p)))" }
+        let unchanged = tested.filter { $0.2.p! >= 0.05 }.map { "\($0.0.label) (p \(NumberText.pEquals($0.2.p)))" }
         if !unchanged.isEmpty { out.append("No reliable change: " + list(unchanged) + ".") }
         let untested = scales.filter { $0.change.value == nil }.map(\.label)
         if !untested.isEmpty { out.append("Change not tested: " + list(untested) + " (see the page for why).") }
@@ -55,9 +55,9 @@ enum Findings {
     }
 
     static func reliability(_ scales: [ScaleSection]) -> String? {
-        let all = scales.flatMap { s in (s.reliability.value ?? []).compactMap { r in r.alpha.map { (s.label, r.wave, $0) } } }
+        let all = scales.flatMap { s in (s.reliability.value ?? []).compactMap { r in r.alpha.flatMap { $0.isFinite ? (s.label, r.wave, $0) : nil } } }
         guard let lo = all.min(by: { $0.2 < $1.2 }), let hi = all.max(by: { $0.2 < $1.2 }) else { return nil }
-        var line = "Internal consistency: alpha from \(Num.f(lo.2)) (\(lo.0), \(lo.1)) to \(Num.f(hi.2)) (\(hi.0), \(hi.1))"
+        var line = "Internal consistency: alpha from \(NumberText.fixed(lo.2)) (\(lo.0), \(lo.1)) to \(NumberText.fixed(hi.2)) (\(hi.0), \(hi.1))"
         let weak = scales.filter { s in (s.reliability.value ?? []).contains { ($0.alpha ?? 1) < 0.70 } }.map(\.label)
         if !weak.isEmpty { line += "; below 0.70 at some wave: " + list(weak) }
         return line + "."

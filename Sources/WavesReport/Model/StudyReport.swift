@@ -19,6 +19,8 @@ public struct StudyReport: Sendable {
     public var findings: [String]
     /// Report-wide notes (e.g. an analysis that could not be run).
     public var notes: [String]
+    /// Stored answers to scale items that their item's rules reject, treated as missing.
+    public var setAside: [SetAsideAnswer] = []
 }
 
 /// What the report contains and how it is written.

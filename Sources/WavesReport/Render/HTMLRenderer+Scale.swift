@@ -26,10 +26,10 @@ extension HTMLRenderer {
         var t = HTMLTable("reliability", header: ["wave", "n", "left out", "k", "alpha", "95% CI (Feldt)", "omega total", "std. alpha", "items with r_drop < 0.30"])
         for r in rel {
             let low = r.items.filter { ($0.rDrop ?? 1) < Self.lowRDrop }
-            t.add([.text(r.wave), .num(String(r.n), key: "n"), .num(String(r.incomplete), key: "incomplete"), .num(String(r.k), key: "k"), .num(Num.f(r.alpha), key: "alpha"),
-                   .num(Num.ci(r.alphaCI?.first, r.alphaCI?.last), key: "alpha_ci"), .num(Num.f(r.omegaTotal), key: "omega_total"),
-                   .num(Num.f(r.stdAlpha), key: "std_alpha"),
-                   low.isEmpty ? .text("none", key: "low_items") : .text("⚑ " + low.map { "\($0.id) (\(Num.f($0.rDrop)))" }.joined(separator: ", "), key: "low_items", cls: "flag")],
+            t.add([.text(r.wave), .num(String(r.n), key: "n"), .num(String(r.incomplete), key: "incomplete"), .num(String(r.k), key: "k"), .num(NumberText.fixed(r.alpha), key: "alpha"),
+                   .num(NumberText.interval(r.alphaCI?.first, r.alphaCI?.last), key: "alpha_ci"), .num(NumberText.fixed(r.omegaTotal), key: "omega_total"),
+                   .num(NumberText.fixed(r.stdAlpha), key: "std_alpha"),
+                   low.isEmpty ? .text("none", key: "low_items") : .text("⚑ " + low.map { "\($0.id) (\(NumberText.fixed($0.rDrop)))" }.joined(separator: ", "), key: "low_items", cls: "flag")],
                   key: r.wave)
         }
         s += t.markup
@@ -42,8 +42,8 @@ extension HTMLRenderer {
                 for r in rel {
                     let row = k < r.items.count ? r.items[k] : nil
                     let low = (row?.rDrop ?? 1) < Self.lowRDrop
-                    cells.append(.num((low ? "⚑ " : "") + Num.f(row?.rDrop), key: "r_drop:\(r.wave)", cls: low ? "flag" : nil))
-                    cells.append(.num(Num.f(row?.alphaIfDeleted), key: "alpha_if_deleted:\(r.wave)"))
+                    cells.append(.num((low ? "⚑ " : "") + NumberText.fixed(row?.rDrop), key: "r_drop:\(r.wave)", cls: low ? "flag" : nil))
+                    cells.append(.num(NumberText.fixed(row?.alphaIfDeleted), key: "alpha_if_deleted:\(r.wave)"))
                 }
                 it.add(cells, key: item.id)
             }
@@ -61,15 +61,15 @@ extension HTMLRenderer {
         guard !sc.means.isEmpty else { return s + Self.unavailable("Means", "no scores at any wave") }
         let svg = LineCharts.means(id: "fig-means-\(sc.anchor)", title: "\(sc.label): mean by wave and role",
                                    desc: "Line plot of the mean \(sc.label) score with 95% confidence intervals at \(sc.waves.joined(separator: ", ")), one line per role: "
-                                     + sc.means.map { m in "\(m.name) " + m.points.map { Num.f($0?.mean) }.joined(separator: ", ") }.joined(separator: "; ") + ".",
+                                     + sc.means.map { m in "\(m.name) " + m.points.map { NumberText.fixed($0?.mean) }.joined(separator: ", ") }.joined(separator: "; ") + ".",
                                    categories: sc.waveLabels, series: sc.means, yTitle: "Mean score (95% CI)")
         s += Self.figure(svg, caption: "Mean \(sc.label) score per wave and role with 95% confidence intervals (t-based), using every available score at each wave.")
         var t = HTMLTable("means", header: ["wave", "role", "n", "mean", "sd", "95% CI"])
         for (g, m) in sc.means.enumerated() {
             for (j, p) in m.points.enumerated() {
                 guard let p else { continue }
-                t.add([.text(sc.waves[j]), .text(m.name), .num(String(p.n), key: "n"), .num(Num.f(p.mean), key: "mean"),
-                       .num(Num.f(sc.sds[g][j]), key: "sd"), .num(Num.ci(p.lower, p.upper), key: "ci")], key: "\(sc.waves[j]):\(m.name)")
+                t.add([.text(sc.waves[j]), .text(m.name), .num(String(p.n), key: "n"), .num(NumberText.fixed(p.mean), key: "mean"),
+                       .num(NumberText.fixed(sc.sds[g][j]), key: "sd"), .num(NumberText.interval(p.lower, p.upper), key: "ci")], key: "\(sc.waves[j]):\(m.name)")
             }
         }
         return s + t.markup
@@ -98,23 +98,23 @@ extension HTMLRenderer {
         if let w = eff.first(where: { $0.effect == "wave" }) {
             let m = c.pooledMeans
             s += "<p class=\"summary\" data-k=\"change-summary\">" + SafeText.html(((w.p ?? 1) < 0.05 ? "The score changed across waves: " : "No reliable change across waves: ")
-                + w.sentence + (w.ges.map { ", generalized η² = \(Num.f($0, 3))" } ?? "")
-                + "; mean \(Num.f(m.first ?? nil)) at \(c.waves.first!) and \(Num.f(m.last ?? nil)) at \(c.waves.last!) (n = \(c.n) with a score at every wave"
+                + w.sentence + (w.ges.map { ", generalized η² = \(NumberText.fixed($0, 3))" } ?? "")
+                + "; mean \(NumberText.fixed(m.first ?? nil)) at \(c.waves.first!) and \(NumberText.fixed(m.last ?? nil)) at \(c.waves.last!) (n = \(c.n) with a score at every wave"
                 + (c.excluded > 0 ? ", \(c.excluded) left out" : "") + ").") + "</p>"
         }
         let corr = c.correction.map { $0 == "GG" ? "Greenhouse–Geisser" : "Huynh–Feldt" }
         var t = HTMLTable("anova", caption: "Type III tests" + (corr.map { "; within-subject effects \($0)-corrected" } ?? ""),
                           header: ["effect", "df1", "df2", "F", "p", "correction", "epsilon", "ges", "pes", "uncorrected p"])
         for (e, raw) in zip(eff, c.anova) {
-            t.add([.text(e.effect), .num(e.isCorrected ? Num.f(e.df1) : String(Int(e.df1)), key: "df1"), .num(e.isCorrected ? Num.f(e.df2) : String(Int(e.df2)), key: "df2"),
-                   .num(Num.f(e.F), key: "F"), .num(Num.p(e.p), key: "p"), .text(e.correction ?? "–"), .num(Num.f(e.epsilon, 3), key: "epsilon"),
-                   .num(Num.f(e.ges, 3), key: "ges"), .num(Num.f(e.pes, 3), key: "pes"), .num(Num.p(raw.p), key: "p_uncorrected")], key: e.effect)
+            t.add([.text(e.effect), .num(e.isCorrected ? NumberText.fixed(e.df1) : NumberText.fixed(e.df1, 0), key: "df1"), .num(e.isCorrected ? NumberText.fixed(e.df2) : NumberText.fixed(e.df2, 0), key: "df2"),
+                   .num(NumberText.fixed(e.F), key: "F"), .num(NumberText.p(e.p), key: "p"), .text(e.correction ?? "–"), .num(NumberText.fixed(e.epsilon, 3), key: "epsilon"),
+                   .num(NumberText.fixed(e.ges, 3), key: "ges"), .num(NumberText.fixed(e.pes, 3), key: "pes"), .num(NumberText.p(raw.p), key: "p_uncorrected")], key: e.effect)
         }
         s += t.markup
         if let sp = c.sphericity {
-            s += "<p data-k=\"sphericity\">Mauchly's test of sphericity: W = \(Num.f(sp.W, 3)), χ²(\(sp.df)) = \(Num.f(sp.chisq)), p \(Self.pEq(sp.p)). "
+            s += "<p data-k=\"sphericity\">Mauchly's test of sphericity: W = \(NumberText.fixed(sp.W, 3)), χ²(\(sp.df)) = \(NumberText.fixed(sp.chisq)), p \(NumberText.pEquals(sp.p)). "
             if let w = c.anova.first(where: { $0.effect == "wave" }) {
-                s += "Epsilons for wave: Greenhouse–Geisser \(Num.f(w.ggEpsilon?.wrappedValue, 3)), Huynh–Feldt \(Num.f(w.hfEpsilon?.wrappedValue, 3)). "
+                s += "Epsilons for wave: Greenhouse–Geisser \(NumberText.fixed(w.ggEpsilon?.wrappedValue, 3)), Huynh–Feldt \(NumberText.fixed(w.hfEpsilon?.wrappedValue, 3)). "
             }
             s += "</p>"
         } else {
@@ -123,13 +123,13 @@ extension HTMLRenderer {
         var ph = HTMLTable("posthoc", caption: "Post hoc paired t-tests (difference = later − earlier wave)",
                            header: ["waves", "n", "difference", "t", "df", "p", "p Holm", "p Bonferroni", "d_z"])
         for x in c.posthoc {
-            ph.add([.text("\(x.a) → \(x.b)"), .num(String(x.n)), .num(Num.f(x.meanDiff, 3), key: "mean_diff"), .num(Num.f(x.t), key: "t"), .num(String(x.df), key: "df"),
-                    .num(Num.p(x.p), key: "p"), .num(Num.p(x.pHolm), key: "p_holm"), .num(Num.p(x.pBonferroni), key: "p_bonferroni"), .num(Num.f(x.dz), key: "dz")],
+            ph.add([.text("\(x.a) → \(x.b)"), .num(String(x.n)), .num(NumberText.fixed(x.meanDiff, 3), key: "mean_diff"), .num(NumberText.fixed(x.t), key: "t"), .num(String(x.df), key: "df"),
+                    .num(NumberText.p(x.p), key: "p"), .num(NumberText.p(x.pHolm), key: "p_holm"), .num(NumberText.p(x.pBonferroni), key: "p_bonferroni"), .num(NumberText.fixed(x.dz), key: "dz")],
                    key: "\(x.a)-\(x.b)")
         }
         s += ph.markup
         let f = c.friedman
-        s += "<p data-k=\"friedman\">Friedman test (rank-based, roles pooled): χ²(\(f.df)) = \(Num.f(f.chisq)), p \(Self.pEq(f.p)), Kendall's W = \(Num.f(f.kendallW, 3)).</p>"
+        s += "<p data-k=\"friedman\">Friedman test (rank-based, roles pooled): χ²(\(f.df)) = \(NumberText.fixed(f.chisq)), p \(NumberText.pEquals(f.p)), Kendall's W = \(NumberText.fixed(f.kendallW, 3)).</p>"
         for n in c.notes where !n.contains("duplicate") { s += "<p class=\"note\">\(SafeText.html(n))</p>" }
         return s
     }
@@ -139,9 +139,9 @@ extension HTMLRenderer {
         guard let rt = sc.retest.value else { return s + Self.unavailable("Test–retest agreement", sc.retest.reason ?? "") }
         var t = HTMLTable("retest", header: ["waves", "n", "Pearson r", "ICC(A,1)", "95% CI", "ICC(C,1)", "95% CI"])
         for r in rt {
-            t.add([.text(r.waves.joined(separator: " → ")), .num(String(r.n), key: "n"), .num(Num.f(r.pearsonR), key: "pearson_r"),
-                   .num(Num.f(r.iccA1), key: "icc_a1"), .num(Num.ci(r.iccA1CI?.first, r.iccA1CI?.last), key: "icc_a1_ci"),
-                   .num(Num.f(r.iccC1), key: "icc_c1"), .num(Num.ci(r.iccC1CI?.first, r.iccC1CI?.last), key: "icc_c1_ci")], key: r.waves.joined(separator: "-"))
+            t.add([.text(r.waves.joined(separator: " → ")), .num(String(r.n), key: "n"), .num(NumberText.fixed(r.pearsonR), key: "pearson_r"),
+                   .num(NumberText.fixed(r.iccA1), key: "icc_a1"), .num(NumberText.interval(r.iccA1CI?.first, r.iccA1CI?.last), key: "icc_a1_ci"),
+                   .num(NumberText.fixed(r.iccC1), key: "icc_c1"), .num(NumberText.interval(r.iccC1CI?.first, r.iccC1CI?.last), key: "icc_c1_ci")], key: r.waves.joined(separator: "-"))
         }
         return s + t.markup
     }
@@ -155,18 +155,12 @@ extension HTMLRenderer {
         let svg = BarChart.render(id: "fig-rci-\(sc.anchor)", title: "\(sc.label): reliable change from \(r.from) to \(r.to)",
                                   desc: "Bar chart of participants by reliable change category (Jacobson-Truax, |RC| > 1.96): \(r.summary.decrease) decrease, \(r.summary.noChange) no change, \(r.summary.increase) increase, of \(r.n).",
                                   bars: bars, valueTitle: "Participants")
-        s += Self.figure(svg, caption: "Reliable change from \(r.from) to \(r.to) for the \(r.n) participant(s) with a score at both waves: S_diff = \(Num.f(r.sDiff, 3)) "
-                         + "(SD at \(r.from) = \(Num.f(r.sdBaseline, 3)), reliability = \(Num.f(r.reliability, 3)) from \(r.reliabilitySource)).")
+        s += Self.figure(svg, caption: "Reliable change from \(r.from) to \(r.to) for the \(r.n) participant(s) with a score at both waves: S_diff = \(NumberText.fixed(r.sDiff, 3)) "
+                         + "(SD at \(r.from) = \(NumberText.fixed(r.sdBaseline, 3)), reliability = \(NumberText.fixed(r.reliability, 3)) from \(r.reliabilitySource)).")
         var t = HTMLTable("rci", header: ["from", "to", "n", "SD baseline", "reliability", "S_diff", "increase", "no change", "decrease"])
-        t.add([.text(r.from), .text(r.to), .num(String(r.n), key: "n"), .num(Num.f(r.sdBaseline, 3), key: "sd_baseline"), .num(Num.f(r.reliability, 3), key: "reliability"),
-               .num(Num.f(r.sDiff, 3), key: "s_diff"), .num(String(r.summary.increase), key: "increase"), .num(String(r.summary.noChange), key: "no_change"),
+        t.add([.text(r.from), .text(r.to), .num(String(r.n), key: "n"), .num(NumberText.fixed(r.sdBaseline, 3), key: "sd_baseline"), .num(NumberText.fixed(r.reliability, 3), key: "reliability"),
+               .num(NumberText.fixed(r.sDiff, 3), key: "s_diff"), .num(String(r.summary.increase), key: "increase"), .num(String(r.summary.noChange), key: "no_change"),
                .num(String(r.summary.decrease), key: "decrease")], key: "\(r.from)-\(r.to)")
         return s + t.markup
-    }
-
-    /// "= .023" or "< .001".
-    static func pEq(_ p: Double?) -> String {
-        let t = Num.p(p)
-        return t.hasPrefix("<") ? t : "= " + t
     }
 }

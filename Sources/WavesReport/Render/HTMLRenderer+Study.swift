@@ -11,7 +11,7 @@ extension HTMLRenderer {
         var w = HTMLTable("waves", caption: "Waves and when the data were collected (submission times, UTC)",
                           header: ["wave", "label", "time", "first submission", "last submission", "submissions", "participants"])
         for x in o.waves {
-            w.add([.text(x.id), .text(x.label), .num(Num.f(x.time, x.time == x.time.rounded() ? 0 : 2)),
+            w.add([.text(x.id), .text(x.label), .num(NumberText.fixed(x.time, x.time == x.time.rounded() ? 0 : 2)),
                    .num(Self.date(x.firstSubmitted), key: "first"), .num(Self.date(x.lastSubmitted), key: "last"),
                    .num(String(x.submissions), key: "submissions"), .num(String(x.participants), key: "participants")], key: x.id)
         }
@@ -59,11 +59,11 @@ extension HTMLRenderer {
                 let roleCells: [Cell] = roles.map { r in
                     let n = w.byRole[r] ?? 0
                     let total = r == "unknown" ? c.unknownRole : (c.roleTotals[r] ?? 0)
-                    return .num("\(n) (\(total > 0 ? Num.pct(Double(n) / Double(total)) : Num.missing))", key: "role:\(r)")
+                    return .num("\(n) (\(total > 0 ? NumberText.percent(Double(n) / Double(total)) : NumberText.missing))", key: "role:\(r)")
                 }
                 t.add([.markup("<code>\(SafeText.html(inst.instrument))</code>"), .text(w.wave), .num(String(w.completed), key: "completed"),
-                       .num(Num.pct(w.rate), key: "rate")] + roleCells
-                      + [.num(Num.pct(w.retention), key: "retention"), .num(String(w.lost), key: "lost")], key: "\(inst.instrument):\(w.wave)")
+                       .num(NumberText.percent(w.rate), key: "rate")] + roleCells
+                      + [.num(NumberText.percent(w.retention), key: "retention"), .num(String(w.lost), key: "lost")], key: "\(inst.instrument):\(w.wave)")
             }
         }
         s += t.markup

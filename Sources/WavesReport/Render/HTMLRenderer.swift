@@ -51,14 +51,14 @@ struct HTMLRenderer {
             let w = c?.corrected.first { $0.effect == "wave" }
             let m = c?.pooledMeans
             let alphas = (sc.reliability.value ?? []).compactMap(\.alpha)
-            let alphaText = alphas.isEmpty ? Num.missing : (alphas.count == 1 ? Num.f(alphas[0]) : "\(Num.f(alphas.min()))–\(Num.f(alphas.max()))")
-            let rc = sc.rci.value.map { "\($0.summary.increase) / \($0.summary.decrease) / \($0.summary.noChange)" } ?? Num.missing
-            let test = w.map { e in "F(" + (e.isCorrected ? "\(Num.f(e.df1)), \(Num.f(e.df2))" : "\(Int(e.df1)), \(Int(e.df2))") + ") = \(Num.f(e.F))" } ?? Num.missing
+            let alphaText = alphas.isEmpty ? NumberText.missing : (alphas.count == 1 ? NumberText.fixed(alphas[0]) : "\(NumberText.fixed(alphas.min()))–\(NumberText.fixed(alphas.max()))")
+            let rc = sc.rci.value.map { "\($0.summary.increase) / \($0.summary.decrease) / \($0.summary.noChange)" } ?? NumberText.missing
+            let test = w.map { e in "F(" + (e.isCorrected ? "\(NumberText.fixed(e.df1)), \(NumberText.fixed(e.df2))" : "\(NumberText.fixed(e.df1, 0)), \(NumberText.fixed(e.df2, 0))") + ") = \(NumberText.fixed(e.F))" } ?? NumberText.missing
             let significant = (w?.p ?? 1) < 0.05
-            t.add([.markup("<a href=\"#\(sc.anchor)\">\(SafeText.html(sc.label))</a>"), .num(c.map { String($0.n) } ?? Num.missing, key: "n"),
-                   .num(m.map { "\(Num.f($0.first ?? nil)) → \(Num.f($0.last ?? nil))" } ?? Num.missing, key: "means"),
-                   .num(test, key: "test"), .num(Num.p(w?.p) + (w?.correction.map { " \($0)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
-                   .num(Num.f(w?.ges, 3), key: "ges"), .num(alphaText, key: "alpha"), .num(rc, key: "rci")], key: sc.qualifiedName)
+            t.add([.markup("<a href=\"#\(sc.anchor)\">\(SafeText.html(sc.label))</a>"), .num(c.map { String($0.n) } ?? NumberText.missing, key: "n"),
+                   .num(m.map { "\(NumberText.fixed($0.first ?? nil)) → \(NumberText.fixed($0.last ?? nil))" } ?? NumberText.missing, key: "means"),
+                   .num(test, key: "test"), .num(NumberText.p(w?.p) + (w?.correction.map { " \($0)" } ?? ""), key: "p", cls: significant ? "strong" : nil),
+                   .num(NumberText.fixed(w?.ges, 3), key: "ges"), .num(alphaText, key: "alpha"), .num(rc, key: "rci")], key: sc.qualifiedName)
         }
         if !report.scales.isEmpty { s += t.markup }
         for n in report.notes { s += "<p class=\"note\">\(SafeText.html(n))</p>" }
@@ -76,7 +76,7 @@ struct HTMLRenderer {
     }
 
     static func date(_ iso: String?) -> String {
-        guard let iso else { return Num.missing }
+        guard let iso else { return NumberText.missing }
         return String(iso.prefix(10))
     }
 

@@ -26,7 +26,7 @@ struct MarkdownRenderer {
         s += "\n## 1. Study overview\n\nRoles: \(o.roles.map(Self.esc).joined(separator: ", ")) (the first is the reference level). "
             + "\(o.submissions) submission(s) in the store" + (o.rosterSize.map { "; \($0) in the roster" } ?? "") + ".\n\n"
         s += Self.table(["wave", "label", "time", "first submission", "last submission", "submissions", "participants"],
-                        o.waves.map { [$0.id, $0.label, Num.f($0.time, $0.time == $0.time.rounded() ? 0 : 2), HTMLRenderer.date($0.firstSubmitted),
+                        o.waves.map { [$0.id, $0.label, NumberText.fixed($0.time, $0.time == $0.time.rounded() ? 0 : 2), HTMLRenderer.date($0.firstSubmitted),
                                        HTMLRenderer.date($0.lastSubmitted), String($0.submissions), String($0.participants)] }, numeric: [2, 5, 6])
         s += "\n" + Self.table(["instrument", "title", "version", "waves", "items", "file SHA-256", "in the records"], o.instruments.map { i in
             [i.id, i.title, i.version, i.waves.joined(separator: ", "), String(i.items), String(i.sha256.prefix(12)) + "…",
@@ -42,10 +42,10 @@ struct MarkdownRenderer {
         var rows: [[String]] = []
         for inst in c.instruments {
             for w in inst.waves {
-                rows.append([inst.instrument, w.wave, String(w.completed), Num.pct(w.rate)] + roles.map { r in
+                rows.append([inst.instrument, w.wave, String(w.completed), NumberText.percent(w.rate)] + roles.map { r in
                     let n = w.byRole[r] ?? 0, total = r == "unknown" ? c.unknownRole : (c.roleTotals[r] ?? 0)
-                    return "\(n) (\(total > 0 ? Num.pct(Double(n) / Double(total)) : Num.missing))"
-                } + [Num.pct(w.retention), String(w.lost)])
+                    return "\(n) (\(total > 0 ? NumberText.percent(Double(n) / Double(total)) : NumberText.missing))"
+                } + [NumberText.percent(w.retention), String(w.lost)])
             }
         }
         s += Self.table(["instrument", "wave", "completed", "of all"] + roles.map { "\($0) (of \(c.roleTotals[$0] ?? c.unknownRole))" } + ["retained of first wave", "lost since first wave"],

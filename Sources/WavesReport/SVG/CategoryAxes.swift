@@ -21,9 +21,13 @@ public struct CategoryAxes: Sendable {
         return left + plotWidth * (i + 0.5) / n
     }
 
+    /// The vertical position of `v`, kept inside the plot area (a value beyond the axis, such as
+    /// an out-of-range answer on a fixed score range, sits on its edge); the bottom when not finite.
     public func y(_ v: Double) -> Double {
+        guard v.isFinite else { return top + plotHeight }
         let span = ticks.upper - ticks.lower
-        return top + plotHeight * (1 - (v - ticks.lower) / (span == 0 ? 1 : span))
+        let t = (Swift.min(Swift.max(v, ticks.lower), ticks.upper) - ticks.lower) / (span > 0 && span.isFinite ? span : 1)
+        return top + plotHeight * (1 - t)
     }
 
     /// Grid lines, tick labels, category labels and axis titles.
@@ -35,7 +39,8 @@ public struct CategoryAxes: Sendable {
         }
         svg.line(left, top, left, top + plotHeight, stroke: "#666666", width: 1)
         svg.line(left, top + plotHeight, left + plotWidth, top + plotHeight, stroke: "#666666", width: 1)
-        let maxChars = max(6, Int(plotWidth / Double(max(1, categories.count)) / 6.5))
+        let perCategory = plotWidth / Double(max(1, categories.count)) / 6.5
+        let maxChars = perCategory.isFinite ? max(6, Int(min(perCategory, 1000))) : 6
         for (i, c) in categories.enumerated() {
             let xx = x(Double(i))
             svg.line(xx, top + plotHeight, xx, top + plotHeight + 4, stroke: "#666666", width: 1)

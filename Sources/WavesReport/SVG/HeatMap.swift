@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// One row of a heat map: a label, an optional group heading, a value in 0...1 (or nil: not applicable) per column.
 public struct HeatRow: Sendable, Equatable {
@@ -36,7 +37,7 @@ public enum HeatMap {
             for (j, v) in r.values.enumerated() {
                 let x = labelWidth + cellW * Double(j)
                 if let v {
-                    svg.rect(x + 0.5, y + 0.5, cellW - 1, cellH - 1, fill: Palette.ramp(v), tooltip: "\(r.label), \(columns[j]): \(Num.pct(v))")
+                    svg.rect(x + 0.5, y + 0.5, cellW - 1, cellH - 1, fill: Palette.ramp(v), tooltip: "\(r.label), \(columns[j]): \(NumberText.percent(v))")
                 } else {
                     svg.rect(x + 0.5, y + 0.5, cellW - 1, cellH - 1, fill: "#FFFFFF", stroke: "#CCCCCC", width: 0.5)
                 }
@@ -53,7 +54,7 @@ public enum HeatMap {
         for (k, s) in steps.enumerated() {
             let ky = top + Double(k) * 18
             svg.rect(kx, ky, 16, 14, fill: Palette.ramp(s), stroke: "#999999", width: 0.5)
-            let label = s == 0 ? "0% (\(keyLabels.0))" : (s == 1 ? "100% (\(keyLabels.1))" : Num.pct(s))
+            let label = s == 0 ? "0% (\(keyLabels.0))" : (s == 1 ? "100% (\(keyLabels.1))" : NumberText.percent(s))
             svg.text(kx + 22, ky + 11, label, size: 11)
         }
         let ky = top + Double(steps.count) * 18
@@ -90,7 +91,7 @@ public enum BarChart {
             let y = top + Double(i) * (barH + gap)
             svg.text(labelWidth - 8, y + barH / 2 + 4, b.label, anchor: .end, size: 12)
             svg.rect(labelWidth, y, x(Double(b.value)) - labelWidth, barH, fill: b.color)
-            let share = total > 0 ? " (\(Num.pct(Double(b.value) / Double(total))))" : ""
+            let share = total > 0 ? " (\(NumberText.percent(Double(b.value) / Double(total))))" : ""
             svg.text(x(Double(b.value)) + 6, y + barH / 2 + 4, "\(b.value)\(share)", size: 12, weight: "600")
         }
         svg.text(labelWidth + plotW / 2, axisY + 32, valueTitle, anchor: .middle, size: 12, fill: "#333333")

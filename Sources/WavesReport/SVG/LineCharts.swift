@@ -29,8 +29,10 @@ public enum LineCharts {
 
     /// Means per category and series with 95% interval bars; series are dodged sideways so bars do not overlap.
     public static func means(id: String, title: String, desc: String, categories: [String], series: [MeanSeries], yTitle: String) -> String {
-        let all = series.flatMap { $0.points.compactMap { $0 } }
-        let lo = all.map { $0.lower ?? $0.mean }.min() ?? 0, hi = all.map { $0.upper ?? $0.mean }.max() ?? 1
+        // The axis covers every finite mean and interval end; a non-finite mean is not drawn.
+        let all = series.flatMap { $0.points.compactMap { $0 } }.filter { $0.mean.isFinite }
+        let lo = all.map { $0.lower.flatMap { $0.isFinite ? $0 : nil } ?? $0.mean }.min() ?? 0
+        let hi = all.map { $0.upper.flatMap { $0.isFinite ? $0 : nil } ?? $0.mean }.max() ?? 1
         let axes = CategoryAxes(plotWidth: width - 64 - legendWidth - 12, plotHeight: height - 16 - 48, categories: categories, yMin: lo, yMax: hi)
         var svg = SVGDocument(id: id, width: width, height: height, title: title, desc: desc)
         axes.draw(into: &svg, yTitle: yTitle)
@@ -43,7 +45,7 @@ public enum LineCharts {
                 svg.polyline(run.map { (axes.x(Double($0.0)) + off, axes.y($0.1)) }, stroke: color, width: 2, dash: dash)
             }
             for (i, p) in ser.points.enumerated() {
-                guard let p else { continue }
+                guard let p, p.mean.isFinite else { continue }
                 let x = axes.x(Double(i)) + off
                 if let l = p.lower, let u = p.upper, l.isFinite, u.isFinite {
                     svg.line(x, axes.y(l), x, axes.y(u), stroke: color, width: 1.5)
@@ -64,7 +66,7 @@ public enum LineCharts {
     /// Thin individual trajectories coloured by series, and each series' mean drawn bold on top.
     public static func spaghetti(id: String, title: String, desc: String, categories: [String], seriesNames: [String],
                                  trajectories: [Trajectory], means: [MeanSeries], yTitle: String, yRange: (Double, Double)? = nil) -> String {
-        let vals = trajectories.flatMap { $0.values.compactMap { $0 } } + means.flatMap { $0.points.compactMap { $0?.mean } }
+        let vals = (trajectories.flatMap { $0.values.compactMap { $0 } } + means.flatMap { $0.points.compactMap { $0?.mean } }).filter(\.isFinite)
         let lo = yRange?.0 ?? vals.min() ?? 0, hi = yRange?.1 ?? vals.max() ?? 1
         let axes = CategoryAxes(plotWidth: width - 64 - legendWidth - 12, plotHeight: height - 16 - 48, categories: categories, yMin: lo, yMax: hi)
         var svg = SVGDocument(id: id, width: width, height: height, title: title, desc: desc)
@@ -91,7 +93,7 @@ public enum LineCharts {
                 svg.polyline(pts, stroke: color, width: 3.5, dash: Palette.dash(s))
             }
             for (i, p) in ser.points.enumerated() {
-                if let p { svg.marker(Palette.marker(s), axes.x(Double(i)), axes.y(p.mean), size: 10, fill: color) }
+                if let p, p.mean.isFinite { svg.marker(Palette.marker(s), axes.x(Double(i)), axes.y(p.mean), size: 10, fill: color) }
             }
         }
         var entries = means.enumerated().map { s, ser in

@@ -122,7 +122,9 @@ extension RepeatedMeasures {
         }
         return RepeatedMeasuresResult.Effect(
             term: term, df1: df1, df2: df2, sumOfSquares: ss, errorSumOfSquares: sse, f: f, p: p,
-            ges: ges, pes: pes, hasWithinPart: within != nil, ggEpsilon: gg, hfEpsilon: hf,
+            ges: ges, pes: pes,
+            pesCI: pes == nil ? nil : f.flatMap { EffectSizes.partialEtaSquaredInterval(f: $0, df1: Double(df1), df2: Double(df2)) },
+            hasWithinPart: within != nil, ggEpsilon: gg, hfEpsilon: hf,
             pGG: pGG, pHF: pHF, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Paired t-tests between every pair of waves, with Holm and Bonferroni adjustment.
+/// Paired t-tests between every pair of waves, with Holm and Bonferroni adjustment and d_z intervals.
 extension RepeatedMeasures {
     /// Paired t-tests of wave b against wave a for every a < b, unadjusted.
     ///
@@ -8,6 +8,7 @@ extension RepeatedMeasures {
     /// p (as R t.test(y_b, y_a, paired = TRUE)); dz = mean(d) / sd(d). As in R, the test
     /// is refused when the standard error is below 10 eps |mean(d)| ("data are essentially
     /// constant"), and t, p, dz are nil when sd(d) = 0. Two passes over the rows, O(n w^2).
+    /// `dzCI`: the noncentral-t interval of dz (`EffectSizes.dzInterval`).
     static func pairedComparisons(_ y: Matrix) -> [RepeatedMeasuresResult.PairedComparison] {
         let n = y.rows, w = y.cols
         var pairs: [(Int, Int)] = []
@@ -35,53 +36,37 @@ extension RepeatedMeasures {
             let mean = means[k]
             guard n > 1 else {
                 return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: nil, t: nil, df: n - 1, p: nil,
-                             pHolm: nil, pBonferroni: nil, dz: nil, note: "fewer than two participants")
+                             pHolm: nil, pBonferroni: nil, dz: nil, dzCI: nil, note: "fewer than two participants")
             }
             let sd = (squares[k] / Double(n - 1)).squareRoot()
             let se = sd / Double(n).squareRoot()
             if sd == 0 || se < 10 * Double.ulpOfOne * abs(mean) {
                 return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: sd, t: nil, df: n - 1, p: nil,
                              pHolm: nil, pBonferroni: nil, dz: sd > 0 ? mean / sd : nil,
-                             note: "every participant changes by the same amount: the t-test is undefined")
+                             dzCI: sd > 0 ? EffectSizes.dzInterval(dz: mean / sd, n: n) : nil, note: "every participant changes by the same amount: the t-test is undefined")
             }
             let t = mean / se
             return .init(a: a, b: b, n: n, meanDiff: mean, sdDiff: sd, t: t, df: n - 1,
                          p: Distributions.tTwoSided(t, df: Double(n - 1)),
-                         pHolm: nil, pBonferroni: nil, dz: mean / sd, note: nil)
+                         pHolm: nil, pBonferroni: nil, dz: mean / sd,
+                         dzCI: EffectSizes.dzInterval(dz: mean / sd, n: n), note: nil)
         }
     }
 
     /// Fills `pHolm` and `pBonferroni` over the comparisons that have a p-value.
     static func adjustPairedComparisons(_ rows: inout [RepeatedMeasuresResult.PairedComparison]) {
         let raw = rows.map(\.p)
-        let holm = adjustHolm(raw), bonferroni = adjustBonferroni(raw)
+        let holm = MultipleComparisons.holm(raw), bonferroni = MultipleComparisons.bonferroni(raw)
         rows = rows.indices.map { i in
             let r = rows[i]
             return .init(a: r.a, b: r.b, n: r.n, meanDiff: r.meanDiff, sdDiff: r.sdDiff, t: r.t, df: r.df, p: r.p,
-                         pHolm: holm[i], pBonferroni: bonferroni[i], dz: r.dz, note: r.note)
+                         pHolm: holm[i], pBonferroni: bonferroni[i], dz: r.dz, dzCI: r.dzCI, note: r.note)
         }
     }
 
-    /// Holm's step-down adjustment; nil entries are skipped and not counted.
-    ///
-    /// As R p.adjust(method = "holm"): with the m present p-values in ascending order,
-    /// adjusted p_(i) = min(1, max_{j <= i} (m - j + 1) p_(j)).
-    public static func adjustHolm(_ p: [Double?]) -> [Double?] {
-        let present = p.indices.filter { p[$0] != nil }
-        let m = present.count
-        let order = present.sorted { p[$0]! < p[$1]! || (p[$0]! == p[$1]! && $0 < $1) }
-        var out = [Double?](repeating: nil, count: p.count)
-        var running = 0.0
-        for (i, index) in order.enumerated() {
-            running = max(running, Double(m - i) * p[index]!)
-            out[index] = min(1, running)
-        }
-        return out
-    }
+    /// Holm's adjustment; the rule lives in `MultipleComparisons.holm` (kept here for existing callers).
+    public static func adjustHolm(_ p: [Double?]) -> [Double?] { MultipleComparisons.holm(p) }
 
-    /// Bonferroni adjustment min(1, m p) over the m present p-values (as R p.adjust).
-    public static func adjustBonferroni(_ p: [Double?]) -> [Double?] {
-        let m = Double(p.compactMap { $0 }.count)
-        return p.map { $0.map { min(1, m * $0) } }
-    }
+    /// Bonferroni's adjustment; the rule lives in `MultipleComparisons.bonferroni` (kept here for existing callers).
+    public static func adjustBonferroni(_ p: [Double?]) -> [Double?] { MultipleComparisons.bonferroni(p) }
 }

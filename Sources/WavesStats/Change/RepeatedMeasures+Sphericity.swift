@@ -39,7 +39,7 @@ extension RepeatedMeasures {
                 gg: nil, hf: nil, hfFactor: nil, hfNote: nil)
         }
         let u = m.withinErrorSSP
-        let lambda = try SymmetricMatrixGSL.eigenvalues(u, dim: p)
+        let lambda = try LinearAlgebra.symmetricEigenvalues(u, dim: p, "eigenvalues of the error SSP matrix")
         let largest = lambda.first ?? 0, smallest = lambda.last ?? 0
         if n < p || !(largest > 0) || smallest < Double.ulpOfOne.squareRoot() * largest {
             let why = n < p
@@ -67,7 +67,7 @@ extension RepeatedMeasures {
 
         var trace = 0.0
         for i in 0..<p { trace += u[i * p + i] }
-        guard let logDet = try SymmetricMatrixGSL.logDeterminant(u, dim: p) else {
+        guard let logDet = try LinearAlgebra.logDeterminantSPD(u, dim: p) else {
             return WithinCorrection(
                 test: nil, note: "the within-participant error matrix is not positive definite: no Mauchly test",
                 gg: gg, hf: hf, hfFactor: hfFactor, hfNote: hfNote)

@@ -20,7 +20,6 @@ public enum RepeatedMeasures {
     ///   or no error degrees of freedom (N <= groups with participants);
     ///   `StatsError.dimension` for a group vector that does not fit.
     public static func analyze(_ scores: Matrix, groups: [Int]? = nil, groupCount: Int = 0) throws -> RepeatedMeasuresResult {
-        GSLRuntime.setUp()
         let n = scores.rows, w = scores.cols
         guard w >= 2 else {
             throw StatsError.insufficientData("a repeated-measures analysis needs at least two waves, got \(w)")
@@ -106,11 +105,7 @@ public enum RepeatedMeasures {
     }
 
     private static func describe(wave: Int, group: Int?, n: Int, mean: Double, ss: Double) -> RepeatedMeasuresResult.Descriptive {
-        guard n > 0 else { return .init(wave: wave, group: group, n: 0, mean: nil, sd: nil, ci: nil) }
-        guard n > 1 else { return .init(wave: wave, group: group, n: n, mean: mean, sd: nil, ci: nil) }
-        let sd = (ss / Double(n - 1)).squareRoot()
-        let half = Distributions.tQuantile(0.975, df: Double(n - 1)) * sd / Double(n).squareRoot()
-        return .init(wave: wave, group: group, n: n, mean: mean, sd: sd,
-                     ci: .init(lower: mean - half, upper: mean + half))
+        let d = Descriptives(n: n, mean: mean, sumOfSquares: ss)
+        return .init(wave: wave, group: group, n: n, mean: d.mean, sd: d.sd, ci: d.ci)
     }
 }

@@ -9,11 +9,8 @@ import Foundation
 /// 0-based indices; the caller maps them to names. A value that cannot be computed
 /// is `nil`, and a `note` says why; no field is ever NaN or infinite.
 public struct RepeatedMeasuresResult: Sendable, Equatable {
-    /// A closed interval `[lower, upper]`.
-    public struct Interval: Sendable, Equatable {
-        public let lower: Double
-        public let upper: Double
-    }
+    /// A closed interval `[lower, upper]`: the one interval type of WavesStats.
+    public typealias Interval = StatInterval
 
     /// Mean, SD and 95% interval of one wave, overall (`group == nil`) or within one group.
     ///
@@ -52,6 +49,9 @@ public struct RepeatedMeasuresResult: Sendable, Equatable {
         public let p: Double?
         public let ges: Double?
         public let pes: Double?
+        /// 90% interval of `pes` from the uncorrected F by noncentral-F inversion, floored at 0
+        /// (`EffectSizes.partialEtaSquaredInterval`; effectsize::F_to_eta2, two-sided); nil without F.
+        public let pesCI: StatInterval?
         public let hasWithinPart: Bool
         public let ggEpsilon: Double?
         public let hfEpsilon: Double?
@@ -74,7 +74,7 @@ public struct RepeatedMeasuresResult: Sendable, Equatable {
 
     /// Paired t-test of wave `b` against wave `a` (a < b) on all participants.
     ///
-    /// `meanDiff` = mean(b) - mean(a); `dz` = meanDiff / sd of the differences;
+    /// `meanDiff` = mean(b) - mean(a); `dz` = meanDiff / sd of the differences with its interval `dzCI`;
     /// `pHolm`, `pBonferroni` adjust over the pairs whose p exists (as R p.adjust).
     public struct PairedComparison: Sendable, Equatable {
         public let a: Int
@@ -88,6 +88,9 @@ public struct RepeatedMeasuresResult: Sendable, Equatable {
         public let pHolm: Double?
         public let pBonferroni: Double?
         public let dz: Double?
+        /// 95% interval of `dz` by noncentral-t inversion (`EffectSizes.dzInterval`;
+        /// effectsize::cohens_d(b, a, paired = TRUE)); nil when `dz` is nil.
+        public let dzCI: StatInterval?
         public let note: String?
     }
 

@@ -31,7 +31,7 @@ enum FactorDiagnostics {
                     throw StatsError.insufficientData("\(model.observed[i]) has no variance\(inGroup(g)): every participant gave the same answer, so it cannot serve as an indicator")
                 }
             }
-            if FactorGSL.inverseSPD(grp.h1Cov, n: p) == nil {
+            if LinearAlgebra.inverseAndLogDeterminantSPD(grp.h1Cov, dim: p) == nil {
                 if grp.n <= p {
                     throw StatsError.insufficientData("there are \(grp.n) participants\(inGroup(g)) for \(p) observed variables, so their covariance matrix is singular; at least \(p + 1) are needed, and many more for a trustworthy fit")
                 }
@@ -82,7 +82,7 @@ enum FactorDiagnostics {
         }
         var scaled = info
         for i in 0..<r { for j in 0..<r { scaled[i * r + j] /= (d[i] * d[j]).squareRoot() } }
-        let (values, vectors) = try FactorGSL.symmetricEigen(scaled, n: r)
+        let (values, vectors) = try LinearAlgebra.symmetricEigen(scaled, dim: r, "eigen-decomposition of the information matrix")
         guard let smallest = values.last, let largest = values.first else { return }
         if smallest < 1e-10 * largest {
             let v = (0..<r).map { vectors[$0 * r + (r - 1)] }

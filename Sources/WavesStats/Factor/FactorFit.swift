@@ -72,9 +72,9 @@ public enum ConfirmatoryFactorAnalysis {
         if fiml, let hessian = observedInformation(objective, outcome.theta) { curvature = hessian }
         let r = layout.reducedCount
         var ses = [Double?](repeating: nil, count: r)
-        if let inv = FactorGSL.inverseSPD(curvature, n: r)?.inverse {
+        if let inv = LinearAlgebra.inverseAndLogDeterminantSPD(curvature, dim: r)?.inverse {
             for k in 0..<r where inv[k * r + k] > 0 { ses[k] = inv[k * r + k].squareRoot() }
-        } else if let inv = try? FactorGSL.pseudoInverse(curvature, n: r) {
+        } else if let inv = try? LinearAlgebra.pseudoInverse(curvature, dim: r) {
             for k in 0..<r where inv[k * r + k] > 0 { ses[k] = inv[k * r + k].squareRoot() }
             notes.append("The information matrix is singular; standard errors come from its pseudo-inverse and may be unreliable.")
         }

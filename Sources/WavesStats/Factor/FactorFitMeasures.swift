@@ -60,7 +60,7 @@ public struct FactorFitMeasures: Sendable, Equatable {
         let (lo, hi) = rmseaInterval(chisq, df: df, n: nD, groups: g)
         return FactorFitMeasures(
             npar: npar, n: n, chisq: chisq, df: df,
-            p: df > 0 ? FactorGSL.chiSquareUpper(chisq, df: dfD) : nil,
+            p: df > 0 ? Distributions.chiSquareUpper(chisq, df: dfD) : nil,
             cfi: cfi(chisq, dfD, baselineChisq, Double(baselineDf)),
             tli: tli(chisq, dfD, baselineChisq, Double(baselineDf)),
             rmsea: rmsea, rmseaLower: lo, rmseaUpper: hi,
@@ -105,7 +105,7 @@ public struct FactorFitMeasures: Sendable, Equatable {
     static func rmseaInterval(_ x2: Double, df: Int, n: Double, groups: Double) -> (Double?, Double?) {
         guard x2.isFinite, n > 0 else { return (nil, nil) }
         let d = Double(df)
-        func cdf(_ lambda: Double) -> Double { FactorGSL.noncentralChiSquareCDF(x2, df: d, ncp: lambda) }
+        func cdf(_ lambda: Double) -> Double { Noncentral.chiSquareLower(x2, df: d, ncp: lambda) }
         func scale(_ lambda: Double) -> Double { (lambda / (n * d)).squareRoot() * groups.squareRoot() }
         var lower = 0.0, upper = 0.0
         if df >= 1 && cdf(0) - 0.95 >= 0 {

@@ -101,7 +101,7 @@ struct FactorLayout {
     func derivatives(group g: Int, _ mats: GroupMatrices) -> (x: [Double], y: [Double], d: [Double], q: Int) {
         let entries = entriesOfGroup[g], q = entries.count
         var x = [Double](repeating: 0, count: p * q), y = x, d = x
-        let u = FactorGSL.multiply(mats.lambda, p, m, mats.psi, m, m)   // Lambda Psi
+        let u = LinearAlgebra.multiply(mats.lambda, p, m, mats.psi, m, m)   // Lambda Psi
         for (c, e) in entries.enumerated() {
             let par = model.parameters[free[e]]
             switch par.block {
@@ -144,8 +144,8 @@ struct GroupMatrices {
 
     /// `Sigma = Lambda Psi Lambda' + Theta`, `mu = nu + Lambda alpha`.
     mutating func implied() {
-        let lp = FactorGSL.multiply(lambda, p, m, psi, m, m)
-        let s = FactorGSL.multiply(lp, p, m, lambda, p, m, transposeB: true)
+        let lp = LinearAlgebra.multiply(lambda, p, m, psi, m, m)
+        let s = LinearAlgebra.multiply(lp, p, m, lambda, p, m, transposeB: true)
         for k in 0..<(p * p) { sigma[k] = s[k] + theta[k] }
         for i in 0..<p {
             var v = nu[i]

@@ -49,7 +49,7 @@ struct FactorObjective {
                 let o = pt.observed, k = o.count, n = Double(pt.n)
                 var s = [Double](repeating: 0, count: k * k)
                 for a in 0..<k { for b in 0..<k { s[a * k + b] = mats[g].sigma[o[a] * p + o[b]] } }
-                guard let (w, logDet) = FactorGSL.inverseSPD(s, n: k) else { return nil }
+                guard let (w, logDet) = LinearAlgebra.inverseAndLogDeterminantSPD(s, dim: k) else { return nil }
                 var d = [Double](repeating: 0, count: k)
                 for a in 0..<k { d[a] = pt.mean[a] - mats[g].mu[o[a]] }
                 var tr = 0.0, quad = 0.0
@@ -64,8 +64,8 @@ struct FactorObjective {
                 // G_oo += n (W - W (C + d d') W)
                 var cdd = pt.cov
                 for a in 0..<k { for b in 0..<k { cdd[a * k + b] += d[a] * d[b] } }
-                let wc = FactorGSL.multiply(w, k, k, cdd, k, k)
-                let wcw = FactorGSL.multiply(wc, k, k, w, k, k)
+                let wc = LinearAlgebra.multiply(w, k, k, cdd, k, k)
+                let wcw = LinearAlgebra.multiply(wc, k, k, w, k, k)
                 for a in 0..<k {
                     gmu[o[a]] += -2 * n * wd[a]
                     for b in 0..<k { bigG[o[a] * p + o[b]] += n * (w[a * k + b] - wcw[a * k + b]) }
@@ -75,7 +75,7 @@ struct FactorObjective {
             let entries = layout.entriesOfGroup[g]
             guard !entries.isEmpty else { continue }
             let (x, y, dm, q) = layout.derivatives(group: g, mats[g])
-            let gy = FactorGSL.multiply(bigG, p, p, y, p, q)
+            let gy = LinearAlgebra.multiply(bigG, p, p, y, p, q)
             for (c, e) in entries.enumerated() {
                 var s = 0.0
                 for i in 0..<p { s += 2 * x[i * q + c] * gy[i * q + c] + dm[i * q + c] * gmu[i] }
@@ -99,21 +99,21 @@ struct FactorObjective {
                 let o = pt.observed, k = o.count, n = Double(pt.n)
                 var s = [Double](repeating: 0, count: k * k)
                 for a in 0..<k { for b in 0..<k { s[a * k + b] = mats[g].sigma[o[a] * p + o[b]] } }
-                guard let (w, _) = FactorGSL.inverseSPD(s, n: k) else { return nil }
+                guard let (w, _) = LinearAlgebra.inverseAndLogDeterminantSPD(s, dim: k) else { return nil }
                 func rows(_ z: [Double]) -> [Double] {
                     var out = [Double](repeating: 0, count: k * q)
                     for (a, i) in o.enumerated() { for c in 0..<q { out[a * q + c] = z[i * q + c] } }
                     return out
                 }
                 let xo = rows(x), yo = rows(y), dO = rows(dm)
-                let wx = FactorGSL.multiply(w, k, k, xo, k, q), wy = FactorGSL.multiply(w, k, k, yo, k, q)
-                let a = FactorGSL.multiply(xo, k, q, transposeA: true, wx, k, q)
-                let b = FactorGSL.multiply(yo, k, q, transposeA: true, wy, k, q)
-                let c = FactorGSL.multiply(xo, k, q, transposeA: true, wy, k, q)
+                let wx = LinearAlgebra.multiply(w, k, k, xo, k, q), wy = LinearAlgebra.multiply(w, k, k, yo, k, q)
+                let a = LinearAlgebra.multiply(xo, k, q, transposeA: true, wx, k, q)
+                let b = LinearAlgebra.multiply(yo, k, q, transposeA: true, wy, k, q)
+                let c = LinearAlgebra.multiply(xo, k, q, transposeA: true, wy, k, q)
                 var meanPart = [Double](repeating: 0, count: q * q)
                 if layout.model.meanStructure {
-                    let wd = FactorGSL.multiply(w, k, k, dO, k, q)
-                    meanPart = FactorGSL.multiply(dO, k, q, transposeA: true, wd, k, q)
+                    let wd = LinearAlgebra.multiply(w, k, k, dO, k, q)
+                    meanPart = LinearAlgebra.multiply(dO, k, q, transposeA: true, wd, k, q)
                 }
                 for (r, e) in entries.enumerated() {
                     for (t, f) in entries.enumerated() {

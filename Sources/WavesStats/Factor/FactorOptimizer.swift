@@ -75,12 +75,12 @@ struct FactorOptimizer {
     /// Solves `h delta = -g`, with a growing ridge `tau diag(h)` when h is not positive definite.
     static func scoringStep(_ h: [Double], _ g: [Double], r: Int) -> [Double]? {
         let rhs = g.map { -$0 }
-        if let d = FactorGSL.solveSPD(h, rhs, n: r) { return d }
+        if let d = LinearAlgebra.solveSPD(h, rhs, dim: r) { return d }
         var tau = 1e-8
         while tau < 1e8 {
             var ridge = h
             for i in 0..<r { ridge[i * r + i] += tau * max(abs(h[i * r + i]), 1e-8) }
-            if let d = FactorGSL.solveSPD(ridge, rhs, n: r) { return d }
+            if let d = LinearAlgebra.solveSPD(ridge, rhs, dim: r) { return d }
             tau *= 10
         }
         return nil

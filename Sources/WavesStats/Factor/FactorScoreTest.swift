@@ -53,7 +53,7 @@ extension FactorFit {
             }
             return total
         }
-        let k = try FactorGSL.pseudoInverse(z, n: size)
+        let k = try LinearAlgebra.pseudoInverse(z, dim: size)
         let full = quadratic(k, size)
         // Whether K is a true inverse (Z K = I): then the rank-one removal formula holds.
         let exact = FactorScoreTestSupport.isInverse(z, k, n: size)
@@ -69,12 +69,12 @@ extension FactorFit {
                 let keep = (0..<size).filter { $0 != q + r }
                 var z1 = [Double](repeating: 0, count: keep.count * keep.count)
                 for (a, i) in keep.enumerated() { for (b, j) in keep.enumerated() { z1[a * keep.count + b] = z[i * size + j] } }
-                let k1 = try FactorGSL.pseudoInverse(z1, n: keep.count)
+                let k1 = try LinearAlgebra.pseudoInverse(z1, dim: keep.count)
                 t = nTotal * quadratic(k1, keep.count)
             }
             t = max(t, 0)
             out.append(FactorScoreTest(first: layout.free[con.first], other: layout.free[con.other], chisq: t, df: 1,
-                                       p: FactorGSL.chiSquareUpper(t, df: 1)))
+                                       p: Distributions.chiSquareUpper(t, df: 1)))
         }
         return out
     }
@@ -84,14 +84,14 @@ extension FactorFit {
         let d = more.measures.chisq - less.measures.chisq
         let ddf = more.measures.df - less.measures.df
         return FactorLRT(deltaChisq: d, deltaDf: ddf,
-                         p: ddf > 0 ? FactorGSL.chiSquareUpper(max(d, 0), df: Double(ddf)) : nil)
+                         p: ddf > 0 ? Distributions.chiSquareUpper(max(d, 0), df: Double(ddf)) : nil)
     }
 }
 
 enum FactorScoreTestSupport {
     /// Whether `k` inverts `z` to 1e-8 (max abs entry of Z K - I, relative).
     static func isInverse(_ z: [Double], _ k: [Double], n: Int) -> Bool {
-        let prod = FactorGSL.multiply(z, n, n, k, n, n)
+        let prod = LinearAlgebra.multiply(z, n, n, k, n, n)
         var worst = 0.0
         for i in 0..<n { for j in 0..<n { worst = max(worst, abs(prod[i * n + j] - (i == j ? 1 : 0))) } }
         return worst < 1e-8

@@ -93,8 +93,8 @@ enum FactorStarts {
                 psiMat[a * m + b] = c; psiMat[b * m + a] = c
             } }
             // Common part Lambda Psi Lambda'.
-            let lp = FactorGSL.multiply(lambda, p, m, psiMat, m, m)
-            let common = FactorGSL.multiply(lp, p, m, lambda, p, m, transposeB: true)
+            let lp = LinearAlgebra.multiply(lambda, p, m, psiMat, m, m)
+            let common = LinearAlgebra.multiply(lp, p, m, lambda, p, m, transposeB: true)
             for i in mine where model.parameters[i].free && !model.parameters[i].start {
                 let q = model.parameters[i]
                 switch q.block {

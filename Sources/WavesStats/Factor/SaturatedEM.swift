@@ -73,8 +73,8 @@ enum SaturatedEM {
         // Regression of the missing on the observed: B = S_mo S_oo^-1.
         var soo = [Double](repeating: 0, count: k * k)
         for a in 0..<k { for b in 0..<k { soo[a * k + b] = cov[o[a] * p + o[b]] } }
-        let inv = FactorGSL.inverseSPD(soo, n: k)?.inverse 
-            ?? ((try? FactorGSL.pseudoInverse(soo, n: k)) ?? [Double](repeating: 0, count: k * k))
+        let inv = LinearAlgebra.inverseAndLogDeterminantSPD(soo, dim: k)?.inverse 
+            ?? ((try? LinearAlgebra.pseudoInverse(soo, dim: k)) ?? [Double](repeating: 0, count: k * k))
         let mcount = miss.count
         var beta = [Double](repeating: 0, count: mcount * k)
         for (u, i) in miss.enumerated() {
@@ -99,8 +99,8 @@ enum SaturatedEM {
         var tmat = [Double](repeating: 0, count: p * k)
         for (a, i) in o.enumerated() { tmat[i * k + a] = 1 }
         for (u, i) in miss.enumerated() { for b in 0..<k { tmat[i * k + b] = beta[u * k + b] } }
-        let ts = FactorGSL.multiply(tmat, p, k, pt.cov, k, k)
-        let c = FactorGSL.multiply(ts, p, k, tmat, p, k, transposeB: true)
+        let ts = LinearAlgebra.multiply(tmat, p, k, pt.cov, k, k)
+        let c = LinearAlgebra.multiply(ts, p, k, tmat, p, k, transposeB: true)
         for i in 0..<p {
             t1[i] += w * full[i]
             for j in 0..<p { t2[i * p + j] += w * (c[i * p + j] + full[i] * full[j]) }
@@ -122,7 +122,7 @@ enum SaturatedEM {
             let o = pt.observed, k = o.count
             var s = [Double](repeating: 0, count: k * k)
             for a in 0..<k { for b in 0..<k { s[a * k + b] = sigma[o[a] * p + o[b]] } }
-            guard let (w, logDet) = FactorGSL.inverseSPD(s, n: k) else { return nil }
+            guard let (w, logDet) = LinearAlgebra.inverseAndLogDeterminantSPD(s, dim: k) else { return nil }
             var tr = 0.0, quad = 0.0
             for a in 0..<k {
                 let da = pt.mean[a] - mu[o[a]]

@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 extension MixedModel {
@@ -86,14 +85,6 @@ extension MixedModel {
                 }
             }
         }
-        let m = gsl_matrix_alloc(p, p), b = gsl_vector_alloc(p), sol = gsl_vector_alloc(p)
-        defer { gsl_matrix_free(m); gsl_vector_free(b); gsl_vector_free(sol) }
-        for j in 0..<p {
-            for k in 0..<p { gsl_matrix_set(m, j, k, xtx[j * p + k]) }
-            gsl_vector_set(b, j, xty[j])
-        }
-        try GSLRuntime.check(gsl_linalg_cholesky_decomp1(m), "Cholesky factor of X'X")
-        try GSLRuntime.check(gsl_linalg_cholesky_solve(m, b, sol), "least-squares start")
-        return (0..<p).map { gsl_vector_get(sol, $0) }
+        return try LinearAlgebra.choleskySolve(xtx, xty, "least-squares start (Cholesky factor of X'X)")
     }
 }

@@ -1,13 +1,21 @@
-internal import CGSL
 import Foundation
 
 /// Linear mixed model y = X beta + Z b + e with per-subject random intercept (and slope), fitted by REML.
 ///
 /// Bates et al. (2015), lme4: profiled REML criterion over theta, fixed effects and sigma^2
 /// profiled out, one small block per subject. Satterthwaite df as lmerTest 3.1
-/// (Kuznetsova et al. 2017). Matches R `lmerTest::lmer(y ~ X - 1 + (1 | subject))` or
-/// `(1 + t | subject)` with `REML = TRUE`.
+/// (Kuznetsova et al. 2017), or Kenward-Roger's adjusted covariance and df (`KenwardRoger`).
+/// Matches R `lmerTest::lmer(y ~ X - 1 + (1 | subject))` or `(1 + t | subject)` with
+/// `REML = TRUE`, and `summary(fit, ddf = "Kenward-Roger")`.
 public enum MixedModel {
+    /// How the fixed-effect tests get their denominator degrees of freedom (and standard errors).
+    public enum DFMethod: String, Sendable, Equatable, CaseIterable {
+        /// Satterthwaite's df with the REML covariance of the estimates (lmerTest's default).
+        case satterthwaite
+        /// Kenward-Roger's df with their adjusted covariance (lmerTest `ddf = "Kenward-Roger"`).
+        case kenwardRoger = "kenward-roger"
+    }
+
     /// Fits the model by REML.
     ///
     /// - Parameters:
@@ -16,10 +24,12 @@ public enum MixedModel {
     ///   - fixed: the fixed-effect design X (observations x p), columns built by the caller.
     ///   - terms: one name per column of `fixed` (e.g. "(Intercept)", "wave[w2]").
     ///   - randomSlope: the covariate of a correlated random slope (linear time), nil for a random intercept only.
+    ///   - degreesOfFreedom: Satterthwaite (default) or Kenward-Roger; with Kenward-Roger the standard
+    ///     errors, t and p of `fixed` and of `contrast` use the adjusted covariance.
     /// Rows with a non-finite response, design value or slope covariate are left out (and reported in `warnings`).
     public static func fit(y: [Double], subject: [Int], fixed: Matrix, terms: [String],
-                           randomSlope: [Double]? = nil) throws -> MixedModelResult {
-        GSLRuntime.setUp()
+                           randomSlope: [Double]? = nil,
+                           degreesOfFreedom method: DFMethod = .satterthwaite) throws -> MixedModelResult {
         guard y.count == subject.count, y.count == fixed.rows else {
             throw StatsError.dimension("y has \(y.count) values, subject \(subject.count), design \(fixed.rows) rows")
         }
@@ -55,6 +65,7 @@ public enum MixedModel {
         let vcovValues = final.xtxInverse!.map { $0 * sigma2 }
 
         var satt: Satterthwaite? = nil
+        var dfNotes: [String] = []
         do {
             let s = try Satterthwaite.compute(problem: problem, theta: theta, sigma: sigma2.squareRoot(),
                                               vcovBeta: vcovValues)
@@ -62,33 +73,60 @@ public enum MixedModel {
             let neg = s.hessianEigenvalues.filter { $0 < -1e-8 }
             let zero = s.hessianEigenvalues.filter { abs($0) <= 1e-8 }
             if !neg.isEmpty {
-                warnings.append("the Hessian of the REML deviance has \(neg.count) negative eigenvalue\(neg.count == 1 ? "" : "s") (\(list(neg))): the fit may not be at a minimum and the Satterthwaite df are doubtful")
+                dfNotes.append("the Hessian of the REML deviance has \(neg.count) negative eigenvalue\(neg.count == 1 ? "" : "s") (\(list(neg))): the fit may not be at a minimum and the Satterthwaite df are doubtful")
             }
             if !zero.isEmpty {
-                warnings.append("the Hessian of the REML deviance has \(zero.count) eigenvalue\(zero.count == 1 ? "" : "s") close to zero (\(list(zero))): the Satterthwaite df use its generalised inverse")
+                dfNotes.append("the Hessian of the REML deviance has \(zero.count) eigenvalue\(zero.count == 1 ? "" : "s") close to zero (\(list(zero))): the Satterthwaite df use its generalised inverse")
             }
         } catch {
-            warnings.append("Satterthwaite degrees of freedom could not be computed: \(error.localizedDescription)")
+            dfNotes.append("Satterthwaite degrees of freedom could not be computed: \(error.localizedDescription)")
         }
+        var kr: KenwardRoger? = nil
+        if method == .kenwardRoger {
+            dfNotes = []
+            do {
+                kr = try KenwardRoger.compute(x: data.x, slope: data.slope, subjectIndex: data.subjectIndex,
+                                              nSubjects: data.nSubjects, d: randomCovariance(theta: theta, sigma2: sigma2),
+                                              sigma2: sigma2, phi: vcovValues)
+                if let c = kr?.informationCondition, c <= 1e-10 {
+                    dfNotes.append("the information matrix of the variance parameters is nearly singular: the Kenward-Roger adjustment uses its generalised inverse")
+                }
+            } catch {
+                dfNotes.append("Kenward-Roger degrees of freedom could not be computed: \(error.localizedDescription)")
+            }
+        }
+        warnings += dfNotes
 
         var fixedEffects: [MixedModelResult.FixedEffect] = []
         var noDF: [String] = []
         for j in 0..<p {
-            let se = vcovValues[j * p + j].squareRoot()
-            let est = final.beta[j]
+            var l = [Double](repeating: 0, count: p)
+            l[j] = 1
+            var variance = vcovValues[j * p + j]
             var df: Double? = nil
-            if let satt {
-                var l = [Double](repeating: 0, count: p)
-                l[j] = 1
-                df = satt.varianceAndDF(l).df
-                if df == nil { noDF.append(terms[j]) }
+            switch method {
+            case .satterthwaite:
+                if let satt { df = satt.varianceAndDF(l).df; if df == nil { noDF.append(terms[j]) } }
+            case .kenwardRoger:
+                if let kr {
+                    let r = kr.varianceAndDF(l)
+                    if r.variance > 0 && r.variance.isFinite {
+                        variance = r.variance; df = r.df
+                        if df == nil { noDF.append(terms[j]) }
+                    } else {
+                        warnings.append("the Kenward-Roger adjusted variance of \(terms[j]) is not positive: its unadjusted standard error is shown, without df")
+                    }
+                }
             }
+            let se = variance.squareRoot()
+            let est = final.beta[j]
             let t = est / se
             fixedEffects.append(.init(term: terms[j], estimate: est, se: se, df: df, t: t,
                                       p: df.map { Distributions.tTwoSided(t, df: $0) }))
         }
-        if satt != nil && !noDF.isEmpty {
-            warnings.append("Satterthwaite df are undefined for \(noDF.joined(separator: ", ")) (the variance of the estimate does not depend on the variance parameters)")
+        if (method == .satterthwaite ? satt != nil : kr != nil) && !noDF.isEmpty {
+            let name = method == .satterthwaite ? "Satterthwaite" : "Kenward-Roger"
+            warnings.append("\(name) df are undefined for \(noDF.joined(separator: ", ")) (the variance of the estimate does not depend on the variance parameters)")
         }
 
         let (random, singularNotes) = components(theta: theta, sigma2: sigma2)
@@ -100,11 +138,19 @@ public enum MixedModel {
             sigma: sigma2.squareRoot(), logLik: -final.deviance / 2, aic: final.deviance + 2 * Double(nPar),
             parameterCount: nPar, converged: outcome.converged, singular: singular, warnings: warnings,
             nObs: n, nSubjects: data.nSubjects, iterations: outcome.iterations,
-            vcov: Matrix(rows: p, cols: p, values: vcovValues), satterthwaite: satt)
+            vcov: Matrix(rows: p, cols: p, values: vcovValues), dfMethod: method, satterthwaite: satt,
+            kenwardRoger: kr)
     }
 
     private static func list(_ v: [Double]) -> String {
         v.map { String(format: "%.1e", $0) }.joined(separator: ", ")
+    }
+
+    /// The random-effect covariance D = sigma^2 Lambda Lambda' (q x q, row-major).
+    static func randomCovariance(theta: [Double], sigma2: Double) -> [Double] {
+        if theta.count == 1 { return [sigma2 * theta[0] * theta[0]] }
+        let a = theta[0], b = theta[1], c = theta[2]
+        return [sigma2 * a * a, sigma2 * a * b, sigma2 * a * b, sigma2 * (b * b + c * c)]
     }
 
     /// VarCorr from theta and sigma^2, with lme4's isSingular rule (a diagonal theta below 1e-4).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A linear mixed model fitted by REML: fixed effects with Satterthwaite tests, variance components, fit criteria.
+/// A linear mixed model fitted by REML: fixed effects with Satterthwaite or Kenward-Roger tests, variance components, fit criteria.
 ///
 /// Matches R lme4 (`lmer(..., REML = TRUE)`: `fixef`, `VarCorr`, `logLik`, `AIC`, `isSingular`)
 /// and lmerTest 3.1 (`summary()$coefficients`, `contest(..., joint = FALSE)`).
@@ -10,7 +10,7 @@ public struct MixedModelResult: Sendable, Equatable {
         public let term: String
         public let estimate: Double
         public let se: Double
-        /// Satterthwaite degrees of freedom; nil when they cannot be computed (see `warnings`).
+        /// Degrees of freedom by `dfMethod`; nil when they cannot be computed (see `warnings`).
         public let df: Double?
         public let t: Double
         /// Two-sided p-value from t with `df` degrees of freedom; nil when `df` is nil.
@@ -36,6 +36,13 @@ public struct MixedModelResult: Sendable, Equatable {
         public let df: Double?
         public let t: Double
         public let p: Double?
+
+        /// estimate ± t((1 + level)/2; df) se (emmeans' confidence limits); nil without df.
+        public func interval(level: Double = 0.95) -> StatInterval? {
+            guard let df else { return nil }
+            let half = Distributions.tQuantile(0.5 + level / 2, df: df) * se
+            return StatInterval.finite(estimate - half, estimate + half)
+        }
     }
 
     public let fixed: [FixedEffect]
@@ -62,13 +69,24 @@ public struct MixedModelResult: Sendable, Equatable {
     public let nSubjects: Int
     /// Nelder-Mead iterations over all restarts.
     public let iterations: Int
-    /// vcov(beta), p x p.
+    /// vcov(beta), p x p (unadjusted; with Kenward-Roger the tests use `adjustedVcov`).
     public let vcov: Matrix
+    /// The df method of `fixed` and `contrast`.
+    public let dfMethod: MixedModel.DFMethod
     let satterthwaite: Satterthwaite?
+    let kenwardRoger: KenwardRoger?
 
-    /// Estimate, standard error, Satterthwaite df, t and p of the contrast L'beta.
+    /// Kenward-Roger's adjusted vcov(beta) (pbkrtest `vcovAdj`); nil under Satterthwaite or when it failed.
+    public var adjustedVcov: Matrix? {
+        kenwardRoger.map { Matrix(rows: $0.p, cols: $0.p, values: $0.adjusted) }
+    }
+
+    /// Estimate, standard error, df, t and p of the contrast L'beta, by `dfMethod`.
     ///
-    /// lmerTest `contest1D`: var = L'CL, df = 2 var^2 / (g'Ag), t = L'beta / sqrt(var).
+    /// Satterthwaite: lmerTest `contest1D`, var = L'CL, df = 2 var^2 / (g'Ag).
+    /// Kenward-Roger: var = L'Phi_A L and df as pbkrtest `Lb_ddf` (see `KenwardRoger`).
+    /// t = L'beta / sqrt(var). An estimated marginal mean is the contrast of a design row
+    /// (as R emmeans with `lmer.df` set to the same method).
     public func contrast(_ l: [Double]) throws -> Contrast {
         guard l.count == fixed.count else {
             throw StatsError.dimension("contrast has \(l.count) weights for \(fixed.count) fixed effects")
@@ -76,7 +94,10 @@ public struct MixedModelResult: Sendable, Equatable {
         let est = zip(l, fixed).reduce(0) { $0 + $1.0 * $1.1.estimate }
         let variance: Double
         var df: Double? = nil
-        if let satterthwaite {
+        if dfMethod == .kenwardRoger, let kenwardRoger {
+            let r = kenwardRoger.varianceAndDF(l)
+            variance = r.variance; df = r.df
+        } else if dfMethod == .satterthwaite, let satterthwaite {
             let r = satterthwaite.varianceAndDF(l)
             variance = r.variance; df = r.df
         } else {

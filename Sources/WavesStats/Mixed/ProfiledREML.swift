@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 /// The profiled REML criterion of a linear mixed model with one grouping factor, evaluated per subject block.
@@ -61,15 +60,15 @@ final class ProfiledREML {
     private var yty: Double
     /// Ordinary least-squares start beta0: y is replaced by y - X beta0 to avoid cancellation in r^2.
     private let beta0: [Double]
-    private let work: UnsafeMutablePointer<gsl_matrix>
-    private let rhs: UnsafeMutablePointer<gsl_vector>
-    private let sol: UnsafeMutablePointer<gsl_vector>
+    /// GSL work space for the dense p x p part, reused by every evaluation.
+    private let work: GSLMatrix
+    private let rhs: GSLVector
+    private let sol: GSLVector
 
     /// Builds the sufficient statistics. `subjectIndex` values are 0..<nSubjects; rows need not be grouped.
     /// `pool: false` keeps one pattern per subject (tests compare both).
     init(y: [Double], subjectIndex: [Int], nSubjects: Int, x: Matrix, slope: [Double]?, ols: [Double],
          pool: Bool = true) {
-        GSLRuntime.setUp()
         let n = y.count, p = x.cols, q = slope == nil ? 1 : 2
         self.nObs = n; self.nSubjects = nSubjects; self.p = p; self.q = q; self.beta0 = ols
         let zzWidth = q == 1 ? 1 : 3
@@ -154,13 +153,11 @@ final class ProfiledREML {
         }
         self.nPatterns = pc.count
         self.count = pc; self.zz = pzz; self.zx = pzx; self.zy = pzy; self.zyzy = pzyzy
-        work = gsl_matrix_alloc(p, p)
-        rhs = gsl_vector_alloc(p)
-        sol = gsl_vector_alloc(p)
-    }
-
-    deinit {
-        gsl_matrix_free(work); gsl_vector_free(rhs); gsl_vector_free(sol)
+        // p >= 1 (MixedModel.fit checks), so these fail only when memory is exhausted.
+        precondition(p > 0, "ProfiledREML needs at least one fixed effect")
+        work = try! GSLMatrix(rows: p, cols: p)
+        rhs = try! GSLVector(count: p)
+        sol = try! GSLVector(count: p)
     }
 
     /// Evaluates the profiled REML criterion at theta (negative diagonal entries are allowed:
@@ -242,18 +239,18 @@ final class ProfiledREML {
         // Dense p x p part: Cholesky of R_X'R_X with GSL.
         for j in 0..<p {
             for k in 0..<p {
-                gsl_matrix_set(work, j, k, j <= k ? a[j * p + k] : a[k * p + j])
+                work[j, k] = j <= k ? a[j * p + k] : a[k * p + j]
             }
-            gsl_vector_set(rhs, j, v[j])
+            rhs[j] = v[j]
         }
-        try GSLRuntime.check(gsl_linalg_cholesky_decomp1(work), "Cholesky factor of the fixed-effect Schur complement")
+        try work.factorCholesky("Cholesky factor of the fixed-effect Schur complement")
         var ldRX2 = 0.0
-        for j in 0..<p { ldRX2 += 2 * log(gsl_matrix_get(work, j, j)) }
-        try GSLRuntime.check(gsl_linalg_cholesky_solve(work, rhs, sol), "fixed-effect solve")
+        for j in 0..<p { ldRX2 += 2 * log(work[j, j]) }
+        try work.choleskySolve(rhs, into: sol, "fixed-effect solve")
         var beta = [Double](repeating: 0, count: p)
         var cbcb = 0.0
         for j in 0..<p {
-            let bj = gsl_vector_get(sol, j)
+            let bj = sol[j]
             cbcb += bj * v[j]
             beta[j] = beta0[j] + bj
         }
@@ -263,10 +260,8 @@ final class ProfiledREML {
         }
         var inv: [Double]? = nil
         if inverse {
-            try GSLRuntime.check(gsl_linalg_cholesky_invert(work), "inverse of the fixed-effect Schur complement")
-            var m = [Double](repeating: 0, count: p * p)
-            for j in 0..<p { for k in 0..<p { m[j * p + k] = gsl_matrix_get(work, j, k) } }
-            inv = m
+            try work.invertFromCholesky("inverse of the fixed-effect Schur complement")
+            inv = work.rowMajor
         }
         let nmp = Double(nObs - p)
         let dev = ldL2 + ldRX2 + nmp * (1 + log(2 * Double.pi * pwrss / nmp))

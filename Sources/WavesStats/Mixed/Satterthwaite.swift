@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 /// Satterthwaite's degrees of freedom for linear combinations of fixed effects.
@@ -74,17 +73,11 @@ struct Satterthwaite: Sendable, Equatable {
         return (v, denom > 0 && df.isFinite ? df : nil)
     }
 
-    /// Eigen-decomposition of a small symmetric matrix with GSL, eigenvalues descending.
+    /// Eigen-decomposition of a small symmetric matrix, eigenvalues descending; `vectors[i][e]` is
+    /// component i of eigenvector e.
     static func symmetricEigen(_ a: [[Double]]) throws -> ([Double], [[Double]]) {
         let n = a.count
-        let m = gsl_matrix_alloc(n, n), evec = gsl_matrix_alloc(n, n)
-        let eval = gsl_vector_alloc(n), w = gsl_eigen_symmv_alloc(n)
-        defer { gsl_matrix_free(m); gsl_matrix_free(evec); gsl_vector_free(eval); gsl_eigen_symmv_free(w) }
-        for i in 0..<n { for j in 0..<n { gsl_matrix_set(m, i, j, a[i][j]) } }
-        try GSLRuntime.check(gsl_eigen_symmv(m, eval, evec, w), "eigen-decomposition of the deviance Hessian")
-        try GSLRuntime.check(gsl_eigen_symmv_sort(eval, evec, GSL_EIGEN_SORT_VAL_DESC), "eigenvalue sort")
-        let values = (0..<n).map { gsl_vector_get(eval, $0) }
-        let vectors = (0..<n).map { i in (0..<n).map { gsl_matrix_get(evec, i, $0) } }
-        return (values, vectors)
+        let (values, v) = try LinearAlgebra.symmetricEigen(a.flatMap { $0 }, dim: n, "eigen-decomposition of the deviance Hessian")
+        return (values, (0..<n).map { i in Array(v[(i * n)..<((i + 1) * n)]) })
     }
 }

@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 /// Minimises the profiled REML criterion over theta with GSL's Nelder-Mead simplex (nmsimplex2).
@@ -18,7 +17,7 @@ struct ThetaOptimizer {
         var notes: [String]
     }
 
-    /// Objective handed to GSL through its `params` pointer.
+    /// The criterion over the free entries of theta (the others held at `base`).
     final class Objective {
         let problem: ProfiledREML
         var base: [Double]
@@ -120,27 +119,8 @@ struct ThetaOptimizer {
     private func nelderMead(_ objective: Objective, from x0: [Double], step: Double) throws
         -> ([Double], Double, Int, Bool) {
         let n = x0.count
-        let fn = UnsafeMutablePointer<gsl_multimin_function>.allocate(capacity: 1)
-        let unmanaged = Unmanaged.passRetained(objective)
-        fn.initialize(to: gsl_multimin_function(
-            f: { v, params in
-                guard let v, let params else { return 1e300 }
-                let obj = Unmanaged<Objective>.fromOpaque(params).takeUnretainedValue()
-                let phi = (0..<Int(v.pointee.size)).map { gsl_vector_get(v, $0) }
-                return obj.value(phi)
-            },
-            n: n, params: unmanaged.toOpaque()))
-        guard let s = gsl_multimin_fminimizer_alloc(waves_fminimizer_nmsimplex2(), n) else {
-            fn.deallocate(); unmanaged.release()
-            throw StatsError.numerical("could not allocate the Nelder-Mead minimiser")
-        }
-        let x = gsl_vector_alloc(n), ss = gsl_vector_alloc(n)
-        defer {
-            gsl_multimin_fminimizer_free(s); gsl_vector_free(x); gsl_vector_free(ss)
-            fn.deinitialize(count: 1); fn.deallocate(); unmanaged.release()
-        }
-        for i in 0..<n { gsl_vector_set(x, i, x0[i]); gsl_vector_set(ss, i, step) }
-        try GSLRuntime.check(gsl_multimin_fminimizer_set(s, fn, x, ss), "Nelder-Mead start")
+        let s = try SimplexMinimizer(dimension: n, objective: { objective.value($0) })
+        try s.start(at: x0, step: step)
         var iter = 0
         var done = false
         // Near the optimum the criterion can be flat to rounding error before the simplex is
@@ -149,11 +129,10 @@ struct ThetaOptimizer {
         let stall = 30 * (n + 1)
         while iter < maxIterations {
             iter += 1
-            let status = gsl_multimin_fminimizer_iterate(s)
-            if status != Int32(GSL_SUCCESS) { break }   // no progress possible: judge by the size below
-            let size = gsl_multimin_fminimizer_size(s)
-            if gsl_multimin_test_size(size, sizeTolerance) == Int32(GSL_SUCCESS) { done = true; break }
-            let best = gsl_multimin_fminimizer_minimum(s)
+            if !s.iterate() { break }   // no progress possible: judge by the size below
+            let size = s.size
+            if size < sizeTolerance { done = true; break }   // gsl_multimin_test_size
+            let best = s.minimum
             if best < lastBest || size < 0.999 * lastSize {
                 stalled = 0
                 lastBest = min(best, lastBest); lastSize = min(size, lastSize)
@@ -162,10 +141,8 @@ struct ThetaOptimizer {
                 if stalled >= stall { break }
             }
         }
-        if !done { done = gsl_multimin_fminimizer_size(s) < stallTolerance }
-        let xmin = gsl_multimin_fminimizer_x(s)
-        let best = (0..<n).map { gsl_vector_get(xmin, $0) }
-        return (best, gsl_multimin_fminimizer_minimum(s), iter, done)
+        if !done { done = s.size < stallTolerance }
+        return (s.x, s.minimum, iter, done)
     }
 
     /// max_i |g_i| / max(|h_ii|, 1) by central differences: lme4-style check of a flat criterion.

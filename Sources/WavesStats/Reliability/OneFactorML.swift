@@ -1,4 +1,3 @@
-internal import CGSL
 import Foundation
 
 /// One-factor maximum-likelihood factor analysis of a correlation matrix.
@@ -28,7 +27,6 @@ enum OneFactorML {
     /// Throws `StatsError.insufficientData` for k < 3 (as factanal) and
     /// `StatsError.numerical` when `r` is not positive definite.
     static func fit(correlation r: [Double], k: Int, maxIterations: Int = 5000) throws -> OneFactorSolution {
-        GSLRuntime.setUp()
         guard k >= 3 else {
             throw StatsError.insufficientData("a one-factor model needs at least 3 items (has \(k))")
         }
@@ -54,19 +52,12 @@ enum OneFactorML {
 
     /// factanal's start `(1 - 0.5/p) / diag(R^-1)`; throws when R is singular.
     static func startingUniquenesses(_ r: [Double], k: Int) throws -> [Double] {
-        GSLRuntime.setUp()
-        guard let m = gsl_matrix_alloc(k, k) else { throw StatsError.numerical("out of memory") }
-        defer { gsl_matrix_free(m) }
-        let tda = m.pointee.tda
-        for i in 0..<k { for j in 0..<k { m.pointee.data[i * tda + j] = r[i * k + j] } }
-        let status = gsl_linalg_cholesky_decomp1(m)
-        guard status == Int32(GSL_SUCCESS) else {
+        guard let inverse = try LinearAlgebra.choleskyInverse(r, dim: k) else {
             throw StatsError.numerical("the item correlation matrix is singular (not positive definite)")
         }
-        try GSLRuntime.check(gsl_linalg_cholesky_invert(m), "inverse of the correlation matrix")
         var start = [Double](repeating: 0, count: k)
         for i in 0..<k {
-            let d = m.pointee.data[i * tda + i]
+            let d = inverse[i * k + i]
             guard d.isFinite, d > 0, d < 1e12 else {
                 throw StatsError.numerical("the item correlation matrix is singular (not positive definite)")
             }

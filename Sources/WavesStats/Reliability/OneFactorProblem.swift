@@ -1,17 +1,14 @@
-internal import CGSL
 import Foundation
 
 /// Work space, objective and active-set minimiser for `OneFactorML`.
 ///
-/// GSL's callbacks reach this object through an unretained context pointer;
-/// it owns the GSL eigen work space and frees it in `deinit`.
+/// It owns one GSL matrix and eigen work space (freed with it) and reuses them for
+/// every evaluation; the inner minimisation is GSL's BFGS2 through `GradientMinimizer`.
 final class OneFactorProblem {
     let k: Int
     let r: [Double]
-    private let sstar: UnsafeMutablePointer<gsl_matrix>
-    private let evec: UnsafeMutablePointer<gsl_matrix>
-    private let eval: UnsafeMutablePointer<gsl_vector>
-    private let work: OpaquePointer
+    private let sstar: GSLMatrix
+    private let eigen: SymmetricEigenWorkspace
     /// Full psi vector; the free entries are overwritten from the optimiser's x = log(psi).
     private var psiBase: [Double] = []
     /// Indices optimised in the current inner minimisation.
@@ -25,21 +22,10 @@ final class OneFactorProblem {
     private(set) var evaluations = 0
 
     init(correlation r: [Double], k: Int) throws {
-        GSLRuntime.setUp()
         self.k = k
         self.r = r
-        guard let a = gsl_matrix_alloc(k, k), let v = gsl_matrix_alloc(k, k),
-              let e = gsl_vector_alloc(k), let w = gsl_eigen_symmv_alloc(k) else {
-            throw StatsError.numerical("out of memory")
-        }
-        sstar = a; evec = v; eval = e; work = OpaquePointer(w)
-    }
-
-    deinit {
-        gsl_matrix_free(sstar)
-        gsl_matrix_free(evec)
-        gsl_vector_free(eval)
-        gsl_eigen_symmv_free(UnsafeMutablePointer(work))
+        sstar = try GSLMatrix(rows: k, cols: k)
+        eigen = try SymmetricEigenWorkspace(dim: k)
     }
 
     /// Eigen-decomposes `Psi^-1/2 R Psi^-1/2` (cached on psi).
@@ -48,32 +34,30 @@ final class OneFactorProblem {
         evaluations += 1
         cachedPsi = psi
         let scale = psi.map { 1 / $0.squareRoot() }
-        let tda = sstar.pointee.tda, data = sstar.pointee.data!, k = self.k
-        r.withUnsafeBufferPointer { rp in
-            scale.withUnsafeBufferPointer { sc in
-                for i in 0..<k {
-                    let si = sc[i], row = data + i * tda, rrow = rp.baseAddress! + i * k
-                    for j in 0..<k { row[j] = rrow[j] * si * sc[j] }
+        let k = self.k
+        sstar.withUnsafeStorage { data, tda in
+            r.withUnsafeBufferPointer { rp in
+                scale.withUnsafeBufferPointer { sc in
+                    for i in 0..<k {
+                        let si = sc[i], row = data + i * tda, rrow = rp.baseAddress! + i * k
+                        for j in 0..<k { row[j] = rrow[j] * si * sc[j] }
+                    }
                 }
             }
         }
-        let status = gsl_eigen_symmv(sstar, eval, evec, UnsafeMutablePointer(work))
-        guard status == Int32(GSL_SUCCESS), scale.allSatisfy(\.isFinite) else {
+        guard eigen.decompose(sstar), scale.allSatisfy(\.isFinite) else {
             cachedF = .infinity; cachedV1 = [Double](repeating: 0, count: k); cachedE1 = 0
             return
         }
-        _ = gsl_eigen_symmv_sort(eval, evec, GSL_EIGEN_SORT_VAL_DESC)
-        let stride = eval.pointee.stride, values = eval.pointee.data!
         var f = 0.0
         for j in 1..<k {
-            let e = values[j * stride]
+            let e = eigen.value(j)
             if !(e > 0) { f = .infinity; break }
             f -= log(e) - e
         }
         cachedF = f.isFinite ? f + 1 - Double(k) : .infinity
-        cachedE1 = values[0]
-        let vt = evec.pointee.tda, vectors = evec.pointee.data!
-        cachedV1 = (0..<k).map { vectors[$0 * vt] }
+        cachedE1 = eigen.value(0)
+        cachedV1 = (0..<k).map { eigen.vectors[$0, 0] }
     }
 
     /// Objective at the last evaluated psi.
@@ -153,61 +137,27 @@ final class OneFactorProblem {
     /// BFGS2 over log psi of the free items; stops at a small gradient, when an
     /// item leaves the box, or when no progress is possible even after restarts.
     private func inner(start: [Double], budget: Int) throws -> [Double] {
-        let n = free.count
-        let fdf = UnsafeMutablePointer<gsl_multimin_function_fdf>.allocate(capacity: 1)
-        defer { fdf.deallocate() }
-        fdf.initialize(to: gsl_multimin_function_fdf())
-        fdf.pointee.n = n
-        fdf.pointee.params = Unmanaged.passUnretained(self).toOpaque()
-        fdf.pointee.f = { x, params in
-            let p = Unmanaged<OneFactorProblem>.fromOpaque(params!).takeUnretainedValue()
-            p.evaluate(psi: p.psi(fromX: OneFactorProblem.read(x!)))
-            return p.cachedF
-        }
-        fdf.pointee.df = { x, params, g in
-            let p = Unmanaged<OneFactorProblem>.fromOpaque(params!).takeUnretainedValue()
-            p.evaluate(psi: p.psi(fromX: OneFactorProblem.read(x!)))
-            OneFactorProblem.write(p.gradientX, to: g!)
-        }
-        fdf.pointee.fdf = { x, params, f, g in
-            let p = Unmanaged<OneFactorProblem>.fromOpaque(params!).takeUnretainedValue()
-            p.evaluate(psi: p.psi(fromX: OneFactorProblem.read(x!)))
-            f!.pointee = p.cachedF
-            OneFactorProblem.write(p.gradientX, to: g!)
-        }
-        guard let x0 = gsl_vector_alloc(n),
-              let s = gsl_multimin_fdfminimizer_alloc(waves_fdfminimizer_bfgs2(), n) else {
-            throw StatsError.numerical("out of memory")
-        }
-        defer { gsl_vector_free(x0); gsl_multimin_fdfminimizer_free(s) }
-        OneFactorProblem.write(free.map { log(start[$0]) }, to: x0)
-        try GSLRuntime.check(gsl_multimin_fdfminimizer_set(s, fdf, x0, 0.05, 0.1), "one-factor fit: start")
+        let minimizer = try GradientMinimizer(
+            dimension: free.count,
+            value: { [unowned self] x in evaluate(psi: psi(fromX: x)); return cachedF },
+            gradient: { [unowned self] x in evaluate(psi: psi(fromX: x)); return gradientX })
+        try minimizer.start(at: free.map { log(start[$0]) }, step: 0.05, lineTolerance: 0.1, "one-factor fit: start")
         let lo = OneFactorML.lowerBound, hi = OneFactorML.upperBound
         var restarts = 0, used = 0
         while used < budget {
             used += 1
-            let status = gsl_multimin_fdfminimizer_iterate(s)
-            let x = psi(fromX: OneFactorProblem.read(s.pointee.x))
+            let progressed = minimizer.iterate()
+            let x = psi(fromX: minimizer.x)
             if x.contains(where: { !($0 >= lo && $0 <= hi) }) { break }
-            if gsl_multimin_test_gradient(s.pointee.gradient, 1e-9) == Int32(GSL_SUCCESS) { break }
-            if status != Int32(GSL_SUCCESS) {
+            if minimizer.gradientBelow(1e-9) { break }
+            if !progressed {
                 // GSL_ENOPROG: restart the curvature estimate a few times, then stop.
                 restarts += 1
                 if restarts > 5 { break }
-                _ = gsl_multimin_fdfminimizer_restart(s)
+                minimizer.restart()
             }
         }
         iterations += used
-        return psi(fromX: OneFactorProblem.read(s.pointee.x))
-    }
-
-    static func read(_ v: UnsafePointer<gsl_vector>) -> [Double] {
-        let n = v.pointee.size, st = v.pointee.stride
-        return (0..<n).map { v.pointee.data[$0 * st] }
-    }
-
-    static func write(_ a: [Double], to v: UnsafeMutablePointer<gsl_vector>) {
-        let st = v.pointee.stride
-        for (i, x) in a.enumerated() { v.pointee.data[i * st] = x }
+        return psi(fromX: minimizer.x)
     }
 }

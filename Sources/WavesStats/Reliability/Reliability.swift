@@ -22,7 +22,6 @@ public enum Reliability {
     /// intervals of alpha and omega from that many row resamples (GSL MT19937
     /// seeded with `seed`). Values that cannot be computed are nil with a reason.
     public static func analyze(_ items: Matrix, bootstrap: Int = 0, seed: UInt64 = 1) throws -> ReliabilityResult {
-        GSLRuntime.setUp()
         let rows = ItemCovariance.completeRowIndices(items)
         let cov = ItemCovariance.compute(items, rows: rows, counts: nil)
         var result = analyze(covariance: cov)

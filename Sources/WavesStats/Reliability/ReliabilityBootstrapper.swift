@@ -1,10 +1,9 @@
-internal import CGSL
 import Foundation
 
 /// Bootstrap percentile intervals for alpha and omega total.
 ///
 /// Each of B resamples draws n of the complete rows with replacement
-/// (`gsl_rng_uniform_int` on GSL's MT19937 seeded with `seed`, n draws per
+/// (`RandomSource.int`, GSL's `gsl_rng_uniform_int` on MT19937 seeded with `seed`, n draws per
 /// resample in order), recomputes the covariance matrix with the rows weighted
 /// by their counts, and alpha and omega as `Reliability.analyze`. Intervals are
 /// the 2.5% and 97.5% quantiles of the successful resamples, R `quantile(type = 7)`.
@@ -19,15 +18,13 @@ enum ReliabilityBootstrapper {
             out.omegaFailures = replicates
             return out
         }
-        guard let rng = gsl_rng_alloc(waves_rng_mt19937()) else { throw StatsError.numerical("out of memory") }
-        defer { gsl_rng_free(rng) }
-        gsl_rng_set(rng, UInt(truncatingIfNeeded: seed))
+        let rng = RandomSource(seed: seed)
         var alphas: [Double] = [], omegas: [Double] = []
         alphas.reserveCapacity(replicates); omegas.reserveCapacity(replicates)
         var counts = [Int32](repeating: 0, count: n)
         for _ in 0..<replicates {
             for i in 0..<n { counts[i] = 0 }
-            for _ in 0..<n { counts[Int(gsl_rng_uniform_int(rng, UInt(n)))] += 1 }
+            for _ in 0..<n { counts[rng.int(n)] += 1 }
             let c = ItemCovariance.compute(items, rows: rows, counts: counts)
             if let a = Reliability.rawAlpha(CovarianceSums(c), k: k) { alphas.append(a) }
             let constant = (0..<k).contains { !(c[$0, $0] > 0) }

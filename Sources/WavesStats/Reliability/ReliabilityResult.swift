@@ -1,22 +1,5 @@
 import Foundation
 
-/// A two-sided interval `[lower, upper]` (95% unless documented otherwise).
-///
-/// Used by the reliability, retest and bootstrap results; `values` is the
-/// `[lower, upper]` array shape of the `--json` output (spec/cli.md).
-public struct StatInterval: Equatable, Sendable, Codable {
-    public var lower: Double
-    public var upper: Double
-
-    public init(lower: Double, upper: Double) {
-        self.lower = lower
-        self.upper = upper
-    }
-
-    /// `[lower, upper]`.
-    public var values: [Double] { [lower, upper] }
-}
-
 /// Statistics of one item within the listwise complete rows of a scale.
 ///
 /// `rDrop` is the corrected item-total correlation (R psych::alpha r.drop);

@@ -32,12 +32,8 @@ public enum ReliableChange {
             pairs.append(RCIResult.Pair(index: i, x1: x1[i], x2: x2[i], rc: nil, category: nil))
         }
         let n = pairs.count
-        var sd: Double?
-        if n >= 2 {
-            let mean = pairs.reduce(0) { $0 + $1.x1 } / Double(n)
-            let ss = pairs.reduce(0) { $0 + ($1.x1 - mean) * ($1.x1 - mean) }
-            sd = (ss / Double(n - 1)).squareRoot()
-        } else {
+        let sd = Descriptives.sd(pairs.map(\.x1))
+        if sd == nil {
             reasons.append("sd_baseline: needs at least 2 participants with both scores (has \(n))")
         }
         var sDiff: Double?

@@ -15,7 +15,6 @@ public enum Retest {
         guard x.count == y.count else {
             throw StatsError.dimension("retest: \(x.count) first-wave values but \(y.count) second-wave values")
         }
-        GSLRuntime.setUp()
         var a: [Double] = [], b: [Double] = []
         for (u, v) in zip(x, y) where u.isFinite && v.isFinite { a.append(u); b.append(v) }
         let n = a.count
@@ -33,7 +32,7 @@ public enum Retest {
 
         // Two-way ANOVA, subjects x judges (nj = 2), as psych::ICC's aov().
         let nd = Double(n), nj = 2.0
-        let meanA = a.reduce(0, +) / nd, meanB = b.reduce(0, +) / nd
+        let meanA = Descriptives.mean(a), meanB = Descriptives.mean(b)
         let grand = (meanA + meanB) / 2
         var ssB = 0.0, ssE = 0.0
         for i in 0..<n {
@@ -94,8 +93,7 @@ public enum Retest {
 
     /// Pearson correlation, nil when either variable is constant.
     static func pearson(_ a: [Double], _ b: [Double]) -> Double? {
-        let n = Double(a.count)
-        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+        let ma = Descriptives.mean(a), mb = Descriptives.mean(b)
         var sab = 0.0, saa = 0.0, sbb = 0.0
         for i in 0..<a.count {
             let da = a[i] - ma, db = b[i] - mb
@@ -106,6 +104,6 @@ public enum Retest {
     }
 
     private static func interval(_ lower: Double, _ upper: Double) -> StatInterval? {
-        lower.isFinite && upper.isFinite ? StatInterval(lower: lower, upper: upper) : nil
+        StatInterval.finite(lower, upper)
     }
 }

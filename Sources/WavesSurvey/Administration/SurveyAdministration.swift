@@ -38,11 +38,14 @@ public final class SurveyAdministration {
     /// Runs every planned instrument; throws `TakeError` when a draft or the store cannot be written.
     public func run() throws -> AdministrationResult {
         var result = AdministrationResult(submitted: [], keptComplete: [], leftDuring: nil)
+        // Before the first question: the store and the drafts folder must be usable.
+        do { try store.checkUsable() } catch { throw TakeError.cannotStart(error.localizedDescription) }
+        do { try drafts.checkUsable() } catch { throw TakeError.cannotStart(error.localizedDescription) }
         let previous: [ResponseRecord]
         do {
             previous = store.exists ? try store.read().records.map(\.record) : []
         } catch {
-            throw TakeError.store(error.localizedDescription)
+            throw TakeError.cannotStart(error.localizedDescription)
         }
         let study = plan.bundle.study
         for (index, instrument) in plan.instruments.enumerated() {
@@ -78,7 +81,9 @@ public final class SurveyAdministration {
                 instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
                 startedAt: startedAt, submittedAt: Timestamp.string(clock()), mode: frontEnd.mode,
                 answers: answers, declined: declined)
-            do { try store.append(record) } catch { throw TakeError.store(error.localizedDescription) }
+            do { try store.append(record) } catch {
+                throw draftExists(instrument.id) ? TakeError.store(error.localizedDescription) : TakeError.storeNothingKept(error.localizedDescription)
+            }
             do { try drafts.remove(participant: plan.participant, wave: plan.wave.id, instrument: instrument.id) } catch {
                 // The record is safe; a stale draft only means a later resume offer.
             }
@@ -128,7 +133,7 @@ public final class SurveyAdministration {
     }
 
     private func draftExists(_ instrument: String) -> Bool {
-        FileManager.default.fileExists(atPath: drafts.url(participant: plan.participant, wave: plan.wave.id, instrument: instrument).path)
+        drafts.exists(participant: plan.participant, wave: plan.wave.id, instrument: instrument)
     }
 
     private func saveDraft(_ s: SurveySession, startedAt: inout String) throws {

@@ -15,6 +15,10 @@ public enum TakeError: Error, LocalizedError, Equatable {
     case studyProblems(String)
     case draft(String)
     case store(String)
+    /// The store could not be written and no draft holds the answers (none were given).
+    case storeNothingKept(String)
+    /// The store or the drafts folder cannot be used: found before the first question.
+    case cannotStart(String)
 
     public var errorDescription: String? {
         func q(_ s: String) -> String { "'" + SafeText.terminal(s, keepNewlines: false) + "'" }
@@ -44,6 +48,10 @@ public enum TakeError: Error, LocalizedError, Equatable {
             return "Your answers could not be saved: \(SafeText.terminal(m)); nothing more was asked."
         case .store(let m):
             return "The answers could not be recorded in the store: \(SafeText.terminal(m)); they are kept in the draft, so run the same command again."
+        case .storeNothingKept(let m):
+            return "The answers could not be recorded in the store: \(SafeText.terminal(m)). No answers had been given, so there is no draft; run the same command again once the store is fixed."
+        case .cannotStart(let m):
+            return "The survey cannot start: \(SafeText.terminal(m)). Nothing was asked and nothing was saved; ask the person running the study to fix this."
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 
 /// The size of a terminal in character cells.
 public struct TerminalSize: Equatable, Sendable {
@@ -22,4 +23,25 @@ public protocol Console: AnyObject {
     func write(_ text: String)
     /// The current size (80 x 24 when unknown).
     var size: TerminalSize { get }
+}
+
+extension Console {
+    /// A line edited by keys and echoed, as a cooked terminal would do it, for consoles in raw
+    /// mode (an SSH channel; `TerminalConsole.readLine` does the same): printable characters
+    /// are shown (made safe), Backspace erases the last one, Enter ends the line; nil on
+    /// Ctrl-C, Ctrl-D or the end of input. At most `maxLength` characters are kept.
+    public func readLineByKeys(maxLength: Int = 1024) -> String? {
+        var line = ""
+        while let key = readKey() {
+            switch key {
+            case .enter: write("\r\n"); return line
+            case .character(let c) where line.count < maxLength:
+                line.append(c); write(SafeText.terminal(String(c)))
+            case .backspace: if !line.isEmpty { line.removeLast(); write("\u{8} \u{8}") }
+            case .interrupt, .endOfInput: return nil
+            default: break
+            }
+        }
+        return nil
+    }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import WavesCore
 import Glibc
 
 /// A console on two file descriptors without any terminal control: plain mode.
 ///
 /// Lines are read with the descriptor's own buffer (no stdio), so nothing is read
 /// ahead of what the survey asks for beyond the buffer; writes go straight to the
-/// descriptor, retried on EINTR and short writes.
+/// descriptor, retried on EINTR and short writes (`FileIO`).
 public final class StreamConsole: Console {
     public let input: Int32
     public let output: Int32
@@ -31,9 +32,7 @@ public final class StreamConsole: Console {
                 return String(decoding: line, as: UTF8.self)
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; atEnd = true; continue }
-            if n == 0 { atEnd = true; continue }
+            guard let n = chunk.withUnsafeMutableBytes({ FileIO.read(input, into: $0) }), n > 0 else { atEnd = true; continue }
             buffer.append(contentsOf: chunk[0..<n])
         }
     }
@@ -51,18 +50,9 @@ public final class StreamConsole: Console {
 
 /// Small helpers over raw descriptors.
 public enum FileDescriptorIO {
-    /// Writes every byte, retrying on EINTR and short writes; gives up silently on other errors
-    /// (a closed terminal cannot be told anything).
-    public static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 { if errno == EINTR { continue }; return }
-            done += n
-        }
-        bytes.removeAll()
-    }
+    /// Writes every byte (`FileIO.writeAll`: EINTR and short writes retried); gives up silently
+    /// on other errors (a closed terminal cannot be told anything).
+    public static func writeAll(_ fd: Int32, _ text: String) { FileIO.writeAll(fd, text) }
 
     /// The window size of a terminal descriptor, or nil.
     public static func size(_ fd: Int32) -> TerminalSize? {

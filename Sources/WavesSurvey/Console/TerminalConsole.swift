@@ -68,7 +68,7 @@ public final class TerminalConsole: Console {
         guard started else { return }
         started = false
         signal(SIGWINCH, SIG_DFL)
-        restoreSequence.withUTF8Buffer { b in _ = Glibc.write(output, b.baseAddress, b.count) }
+        restoreSequence.withUTF8Buffer { b in FileIO.writeAll(output, UnsafeRawBufferPointer(b)) }
         _ = tcsetattr(input, TCSAFLUSH, &savedTermios)
         rawModeFD = -1
         if resizePipe.read >= 0 { close(resizePipe.read); close(resizePipe.write); resizePipe = (-1, -1) }
@@ -76,7 +76,8 @@ public final class TerminalConsole: Console {
 
     deinit { stop() }
 
-    /// Restores the terminal from a signal handler (async-signal-safe: `write` and `tcsetattr` only).
+    /// Restores the terminal from a signal handler (async-signal-safe: one bare `write` and
+    /// `tcsetattr` only; `FileIO` may allocate an error, which a signal handler must not).
     public static func restoreAfterSignal() {
         let fd = rawModeFD
         guard fd >= 0 else { return }
@@ -106,11 +107,13 @@ public final class TerminalConsole: Console {
             }
             var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: resizePipe.read, events: Int16(POLLIN), revents: 0)]
-            let n = poll(&fds, resizePipe.read >= 0 ? 2 : 1, -1)
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if resizePipe.read < 0 { fds.removeLast() }
+            // EINTR (a SIGWINCH among others) is retried inside; the resize pipe then reports it.
+            let n = FileIO.poll(&fds, timeout: -1)
+            if n < 0 { return nil }
             if resizePipe.read >= 0 && fds[1].revents & Int16(POLLIN) != 0 {
                 var sink = [UInt8](repeating: 0, count: 64)
-                while Glibc.read(resizePipe.read, &sink, sink.count) > 0 {}
+                while (sink.withUnsafeMutableBytes { FileIO.read(resizePipe.read, into: $0) } ?? 0) > 0 {}
                 return .resize
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -122,22 +125,14 @@ public final class TerminalConsole: Console {
     /// Reads what is available into `pending`; false at end of input (terminal closed).
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 256)
-        while true {
-            let n = Glibc.read(input, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            pending.append(contentsOf: chunk[0..<n])
-            return true
-        }
+        guard let n = chunk.withUnsafeMutableBytes({ FileIO.read(input, into: $0) }), n > 0 else { return false }
+        pending.append(contentsOf: chunk[0..<n])
+        return true
     }
 
     private func waitForInput(timeout: Int32) -> Bool {
-        var fd = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-        while true {
-            let n = poll(&fd, 1, timeout)
-            if n < 0 && errno == EINTR { continue }
-            return n > 0
-        }
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0)]
+        return FileIO.poll(&fds, timeout: timeout) > 0
     }
 
     /// Reads a line by keys (only used if plain prompts are shown on a raw terminal).

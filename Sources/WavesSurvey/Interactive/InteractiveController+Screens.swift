@@ -177,7 +177,7 @@ enum ReviewText {
         case .declined?: return "Prefer not to answer"
         case .answered(.number(let v))?:
             if let label = item.responseSet?.option(for: v)?.label { return SafeText.terminal(label, keepNewlines: false) }
-            return AnswerRules.format(v)
+            return NumberText.plain(v)
         case .answered(.text(let t))?:
             let flat = SafeText.terminal(t, keepNewlines: false)
             return flat

@@ -240,7 +240,7 @@ public struct InteractiveController: Sendable {
                 if case .answered(.number(let v))? = r { cursor = item.responseSet?.options.firstIndex { $0.value == v } }
                 else { cursor = nil }
             case .number:
-                if case .answered(.number(let v))? = r { field = AnswerRules.format(v) } else { field = "" }
+                if case .answered(.number(let v))? = r { field = NumberText.plain(v) } else { field = "" }
             case .text:
                 if let p = pendingText[id] { editor = p }
                 else if case .answered(.text(let t))? = r { editor = t } else { editor = "" }

@@ -1,43 +1,21 @@
 import Foundation
 import WavesCore
 
-/// Which answers an item accepts, and the sentence that says why a value is refused.
-public enum AnswerRules {
+/// The survey's side of the answer rules: the sentence a participant reads, and how a
+/// typed number is read. Which answers are valid is decided by `WavesCore.AnswerRules`.
+extension AnswerRules {
     /// Nil when `answer` is acceptable for `item`, else the reason for the participant.
     public static func refusal(_ answer: Answer, for item: Item) -> String? {
-        switch item.type {
-        case .note:
-            return "This is a note; there is nothing to answer."
-        case .likert, .choice:
-            guard case .number(let v) = answer, let set = item.responseSet else {
-                return "Please choose one of the options."
+        if case .missing = answer {
+            // A missing answer is recorded as skipped or declined, never offered as an answer.
+            switch item.type {
+            case .note: return "This is a note; there is nothing to answer."
+            case .likert, .choice: return "Please choose one of the options."
+            case .number: return "Please type a number."
+            case .text: return "Please type your answer."
             }
-            return set.option(for: v) == nil ? "Please choose one of the options." : nil
-        case .number:
-            guard case .number(let v) = answer, v.isFinite else { return "Please type a number." }
-            return rangeRefusal(v, min: item.min, max: item.max)
-        case .text:
-            guard case .text = answer else { return "Please type your answer." }
-            return nil
         }
-    }
-
-    /// Why a number is outside `min...max`, or nil.
-    static func rangeRefusal(_ v: Double, min: Double?, max: Double?) -> String? {
-        let range = rangePhrase(min: min, max: max)
-        if let lo = min, v < lo { return "\(format(v)) is below the lowest allowed value, \(format(lo)); please type \(range)." }
-        if let hi = max, v > hi { return "\(format(v)) is above the highest allowed value, \(format(hi)); please type \(range)." }
-        return nil
-    }
-
-    /// "a number from 16 to 90", "a number of at least 0", "a number".
-    public static func rangePhrase(min: Double?, max: Double?) -> String {
-        switch (min, max) {
-        case let (lo?, hi?): return "a number from \(format(lo)) to \(format(hi))"
-        case let (lo?, nil): return "a number of at least \(format(lo))"
-        case let (nil, hi?): return "a number of at most \(format(hi))"
-        case (nil, nil): return "a number"
-        }
+        return problem(answer, for: item)?.participantMessage(for: item)
     }
 
     /// Parses what a participant typed for a number item: the value, or why it is refused.
@@ -50,14 +28,8 @@ public enum AnswerRules {
             let shown = SafeText.terminal(TextLayout.truncate(t, width: 20), keepNewlines: false)
             return .failure(NumberRefusal(message: "\"\(shown)\" is not a number; please type \(range)."))
         }
-        if let why = rangeRefusal(v, min: item.min, max: item.max) { return .failure(NumberRefusal(message: why)) }
+        if let why = problem(.number(v), for: item) { return .failure(NumberRefusal(message: why.participantMessage(for: item))) }
         return .success(v)
-    }
-
-    /// A number as a participant would write it: "16", "2.5".
-    public static func format(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
     }
 }
 

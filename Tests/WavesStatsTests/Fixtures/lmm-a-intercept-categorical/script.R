@@ -1,14 +1,7 @@
 # (a) Random intercept, categorical time (3 waves) x role, balanced.
 # Run from this folder: Rscript script.R  (writes data.csv and expected.json)
 source("../lmm-common/fit.R")
-set.seed(101)
-ns <- 60
-d <- expand.grid(wave = c("w1", "w2", "w3"), subject = 1:ns, stringsAsFactors = FALSE)
-d$role <- ifelse(d$subject <= 30, "learner", "peer-mentor")
-b <- rnorm(ns, 0, 0.45)
-eff <- c(w1 = 0, w2 = 0.15, w3 = 0.30)
-d$y <- 3.5 + eff[d$wave] + 0.2 * (d$role == "peer-mentor") +
-  0.1 * (d$role == "peer-mentor") * (d$wave == "w3") + b[d$subject] + rnorm(nrow(d), 0, 0.35)
-d$wave <- factor(d$wave); d$role <- factor(d$role)
+source("../lmm-common/data.R")
+d <- lmm_data_a()
 write_fixture(y ~ wave * role + (1 | subject), d,
               contrasts = list(c(0, 1, 0, 0, 1, 0), c(0, 0, 1, 0, 0, 1)))

@@ -2,14 +2,6 @@
 # intermittent missing waves), time x role.
 # Run from this folder: Rscript script.R  (writes data.csv and expected.json)
 source("../lmm-common/fit.R")
-set.seed(202)
-ns <- 80
-d <- expand.grid(time = 0:3, subject = 1:ns)
-d$role <- factor(ifelse(d$subject %% 3 == 0, "peer-mentor", "learner"))
-b <- rnorm(ns, 0, 0.5)
-d$y <- 3.4 + 0.12 * d$time + 0.25 * (d$role == "peer-mentor") - 0.05 * d$time * (d$role == "peer-mentor") +
-  b[d$subject] + rnorm(nrow(d), 0, 0.4)
-last <- sapply(1:ns, function(s) { w <- 0; while (w < 3 && runif(1) > 0.2) w <- w + 1; w })
-keep <- d$time <= last[d$subject] & !(runif(nrow(d)) < 0.05 & d$time > 0)
-d <- d[keep, ]
+source("../lmm-common/data.R")
+d <- lmm_data_b()
 write_fixture(y ~ time * role + (1 | subject), d, contrasts = list(c(0, 1, 0, 1)))

@@ -1,13 +1,6 @@
 # (d) Few subjects (12): random intercept, categorical time (3 waves) x role, one missing score.
 # Run from this folder: Rscript script.R  (writes data.csv and expected.json)
 source("../lmm-common/fit.R")
-set.seed(404)
-ns <- 12
-d <- expand.grid(wave = c("w1", "w2", "w3"), subject = 1:ns, stringsAsFactors = FALSE)
-d$role <- ifelse(d$subject %% 2 == 0, "peer-mentor", "learner")
-b <- rnorm(ns, 0, 0.5)
-d$y <- 3.2 + c(w1 = 0, w2 = 0.2, w3 = 0.35)[d$wave] + 0.1 * (d$role == "peer-mentor") +
-  b[d$subject] + rnorm(nrow(d), 0, 0.3)
-d <- d[-c(9), ]
-d$wave <- factor(d$wave); d$role <- factor(d$role)
+source("../lmm-common/data.R")
+d <- lmm_data_d()
 write_fixture(y ~ wave * role + (1 | subject), d, contrasts = list(c(0, -1, 1, 0, 0, 0)))

@@ -1,0 +1,27 @@
+import Crypto
+import Foundation
+
+/// SHA-256 (FIPS 180-4) as 64 lower-case hex digits: names that must not depend on the
+/// length or characters of an id (draft files), and content versions.
+public enum ContentHash {
+    /// The hex SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digest = SHA256.hash(data: Array(bytes))
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The hex SHA-256 of the parts, each written as its UTF-8 length, ":", and its bytes
+    /// (netstring-like), so no two different lists of parts hash the same input.
+    public static func sha256Hex(joining parts: [String]) -> String {
+        var bytes: [UInt8] = []
+        for p in parts {
+            bytes += Array("\(p.utf8.count):".utf8)
+            bytes += Array(p.utf8)
+        }
+        return sha256Hex(bytes)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import WavesAnalysis
+import WavesCoding
+import WavesCore
+import ZIPFoundation
+
+/// REFI-QDA exports of the qualitative strand (`waves export --format qdpx | codebook-qdc`).
+///
+/// qdpx: a zip (ZIPFoundation) holding `project.qde`, a QDA-XML project (schema
+/// Project-mrt2019.xsd, namespace urn:QDA-XML:project:1.0), and one plain-text file per answer
+/// under `sources/`. The codebook becomes `<Codes>` named by label with the Waves id in the
+/// description; each coder (and the consensus) a `<User>` named as the coder; each answer a
+/// `<TextSource>` with one `<PlainTextSelection>` per coder over the whole text, its memo as the
+/// description and one `<Coding>` per code applied; each participant a `<Case>`. Positions count
+/// Unicode scalars of the source text. codebook-qdc: the codebook alone (urn:QDA-XML:codebook:1.0).
+public enum QDPXExporter {
+    public static func export(_ data: StudyData, format: ExportFormat, to url: URL, options: ExportOptions) throws -> ExportResult {
+        let target = try Exporter.outputTarget(url, data, options)
+        let project: CodingProject
+        do { project = try CodingProject.make(data: data, codebook: options.codebook) } catch let e as LoadError {
+            throw ExportError.nothingToExport(e.problems.map(\.description).joined(separator: "; "))
+        }
+        if format == .codebookQdc {
+            try Exporter.writeText(codebookXML(project.codebook, study: data.study.id), to: target)
+            return ExportResult(files: [url], rows: 0, variables: project.codebook.flat.count)
+        }
+        if options.deidentification != nil && !options.includesText {
+            throw ExportError.cannotWrite(path: url.path, reason: "a qdpx project is the answers' text; with --deidentify add --keep-text (participant ids become pseudonyms, the text itself is not changed)")
+        }
+        let (xml, sources, notes) = try projectXML(project, options: options)
+        let archive = try Archive(data: Data(), accessMode: .create)
+        let stamp = Date(timeIntervalSince1970: 1_767_225_600)   // fixed entry dates: the same export gives the same bytes
+        func add(_ path: String, _ bytes: Data) throws {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: stamp,
+                                 compressionMethod: .deflate) { pos, size in bytes.subdata(in: Int(pos)..<Int(pos) + size) }
+        }
+        try add("project.qde", Data(xml.utf8))
+        for (name, text) in sources { try add("sources/\(name)", Data(text.utf8)) }
+        guard let zipped = archive.data else { throw ExportError.cannotWrite(path: url.path, reason: "the zip archive could not be made") }
+        let sink = FileSink()
+        try sink.open(target)
+        defer { sink.discard() }
+        zipped.withUnsafeBytes { sink.append($0) }
+        try sink.commit()
+        return ExportResult(files: [url], rows: sources.count, variables: project.codebook.flat.count, notes: notes)
+    }
+
+    static func codebookXML(_ book: WavesCore.Codebook, study: String) -> String {
+        var guids: [String: String] = [:]
+        for f in book.flat { guids[f.code.id] = QDAXML.guid(study: study, kind: "code", key: "\(book.id)/\(f.code.id)") }
+        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"\(QDAXML.attr("origin", "Waves (codebook \(book.id) \(book.version))"))>\n  <Codes>\n"
+        QDAXML.codes(book.codes, book: book, guids: guids, indent: "    ", out: &out)
+        return out + "  </Codes>\n</CodeBook>\n"
+    }
+
+    /// The project XML and the source files (name, text).
+    static func projectXML(_ p: CodingProject, options: ExportOptions) throws -> (String, [(String, String)], [String]) {
+        let study = p.data.study
+        let book = p.codebook
+        let keepTimes = options.effectiveDates == .keep
+        var units = p.units
+        if let ws = options.waves, !ws.isEmpty { _ = try p.data.resolveWaves(ws); units = units.filter { ws.contains($0.wave) } }
+        if let i = options.instrument { _ = try p.data.resolveInstrument(i); units = units.filter { $0.instrument == i } }
+        guard !units.isEmpty else { throw ExportError.nothingToExport("the store holds no free-text answers in this scope") }
+        func who(_ participant: String) -> String {
+            options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
+        }
+        var guids: [String: String] = [:]
+        for f in book.flat { guids[f.code.id] = QDAXML.guid(study: study.id, kind: "code", key: "\(book.id)/\(f.code.id)") }
+        let coders = p.coders
+        var records: [String: CoderRecord] = [:]
+        var notes: [String] = []
+        for c in coders {
+            let r = try p.record(of: c)
+            records[c] = r
+            if !r.unknownCodes.isEmpty { notes.append("\(c): code(s) \(r.unknownCodes.keys.sorted().joined(separator: ", ")) are not in codebook \(book.id) and are left out.") }
+        }
+        let userGUID = Dictionary(uniqueKeysWithValues: coders.map { ($0, QDAXML.guid(study: study.id, kind: "user", key: $0)) })
+        let latest = keepTimes ? p.data.records.map(\.submittedAt).max() : nil
+        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        x += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
+        x += "\(QDAXML.attr("creationDateTime", QDAXML.dateTime(latest)))>\n"
+        if !coders.isEmpty {
+            x += "  <Users>\n"
+            for c in coders { x += "    <User\(QDAXML.attr("guid", userGUID[c]))\(QDAXML.attr("name", c))/>\n" }
+            x += "  </Users>\n"
+        }
+        x += "  <CodeBook>\n    <Codes>\n"
+        QDAXML.codes(book.codes, book: book, guids: guids, indent: "      ", out: &x)
+        x += "    </Codes>\n  </CodeBook>\n"
+        // Cases: one per participant, referring to their sources.
+        var byPerson: [String: [String]] = [:]
+        var people: [String] = []
+        for u in units { if byPerson[u.participant] == nil { people.append(u.participant) }; byPerson[u.participant, default: []].append(u.id) }
+        x += "  <Cases>\n"
+        for person in people {
+            let name = who(person)
+            x += "    <Case\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "case", key: name)))\(QDAXML.attr("name", name))>\n"
+            for u in byPerson[person]! { x += "      <SourceRef\(QDAXML.attr("targetGUID", QDAXML.guid(study: study.id, kind: "source", key: u)))/>\n" }
+            x += "    </Case>\n"
+        }
+        x += "  </Cases>\n  <Sources>\n"
+        var files: [(String, String)] = []
+        let waveLabel = Dictionary(uniqueKeysWithValues: study.waves.map { ($0.id, $0.label) })
+        for u in units {
+            let sg = QDAXML.guid(study: study.id, kind: "source", key: u.id)
+            let text = SafeText.stripControls(u.text)
+            let file = "\(sg).txt"
+            files.append((file, text))
+            let created = keepTimes ? QDAXML.dateTime(p.data.records.first { $0.id == u.record }?.submittedAt) : nil
+            x += "    <TextSource\(QDAXML.attr("guid", sg))\(QDAXML.attr("name", "\(who(u.participant)) \(u.wave) \(u.item)"))"
+            x += "\(QDAXML.attr("plainTextPath", "internal://\(file)"))\(QDAXML.attr("creationDateTime", created))>\n"
+            let desc = "Participant \(who(u.participant)) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)"
+            x += "      <Description>\(QDAXML.text(desc))</Description>\n"
+            let length = text.unicodeScalars.count
+            for c in coders {
+                guard let d = records[c]?.latest[u.id] else { continue }
+                let applied = d.codes.filter { book.contains($0) }
+                let at = keepTimes ? QDAXML.dateTime(d.at) : nil
+                let sel = QDAXML.guid(study: study.id, kind: "selection", key: "\(c)/\(u.id)")
+                x += "      <PlainTextSelection\(QDAXML.attr("guid", sel))\(QDAXML.attr("name", "\(c): \(applied.isEmpty ? "no code" : applied.joined(separator: ", "))"))"
+                x += " startPosition=\"0\" endPosition=\"\(length)\"\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
+                if !d.memo.isEmpty { x += "        <Description>\(QDAXML.text(d.memo))</Description>\n" }
+                for code in applied {
+                    x += "        <Coding\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "coding", key: "\(c)/\(u.id)/\(code)")))"
+                    x += "\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
+                    x += "          <CodeRef\(QDAXML.attr("targetGUID", guids[code]))/>\n        </Coding>\n"
+                }
+                x += "      </PlainTextSelection>\n"
+            }
+            x += "    </TextSource>\n"
+        }
+        x += "  </Sources>\n</Project>\n"
+        return (x, files, notes)
+    }
+}
