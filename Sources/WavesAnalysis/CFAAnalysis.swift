@@ -8,19 +8,19 @@ public struct CFAReport: Encodable, Sendable {
         public var item: String
         /// The factor (the scale) the item loads on.
         public var factor: String
-        public var estimate: Double
+        @NullCodable public var estimate: Double?
         @NullCodable public var se: Double?
         @NullCodable public var std: Double?
     }
     public struct Residual: Encodable, Sendable {
         public var item: String
-        public var estimate: Double
+        @NullCodable public var estimate: Double?
         @NullCodable public var se: Double?
         @NullCodable public var std: Double?
     }
     public struct FactorRow: Encodable, Sendable {
         public var factor: String
-        public var variance: Double
+        @NullCodable public var variance: Double?
         @NullCodable public var se: Double?
     }
     public struct Correlation: Encodable, Sendable {
@@ -36,16 +36,16 @@ public struct CFAReport: Encodable, Sendable {
     public var n: Int
     /// Participants with a submission at the wave left out (listwise: at least one item missing).
     public var excluded: Int
-    public var chisq: Double
+    @NullCodable public var chisq: Double?
     public var df: Int
     @NullCodable public var p: Double?
     @NullCodable public var cfi: Double?
     @NullCodable public var tli: Double?
-    public var rmsea: Double
+    @NullCodable public var rmsea: Double?
     @NullCodable public var rmseaCI: [Double]?
-    public var srmr: Double
-    public var aic: Double
-    public var bic: Double
+    @NullCodable public var srmr: Double?
+    @NullCodable public var aic: Double?
+    @NullCodable public var bic: Double?
     public var loadings: [Loading]
     public var residuals: [Residual]
     public var factors: [FactorRow]
@@ -152,7 +152,8 @@ public enum CFAAnalysis {
             }
         }
         let f = fit.measures
-        let ci: [Double]? = (f.rmseaLower != nil && f.rmseaUpper != nil) ? [f.rmseaLower!, f.rmseaUpper!] : nil
+        // Both ends finite, or null (never NaN in --json).
+        let ci: [Double]? = f.rmseaLower.flatMap { lo in f.rmseaUpper.map { [lo, $0] } }.flatMap { $0.allSatisfy(\.isFinite) ? $0 : nil }
         return CFAReport(scale: label, instrument: data.instrument.id, wave: wave.id, missing: missing.rawValue, n: f.n,
                          excluded: excluded, chisq: f.chisq, df: f.df, p: f.p, cfi: f.cfi, tli: f.tli, rmsea: f.rmsea,
                          rmseaCI: ci, srmr: f.srmr, aic: f.aic, bic: f.bic, loadings: loadings, residuals: residuals,

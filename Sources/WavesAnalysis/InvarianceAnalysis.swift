@@ -21,11 +21,11 @@ public struct InvarianceReport: Encodable, Sendable {
     public struct Comparison: Encodable, Sendable {
         public var from: String
         public var to: String
-        public var deltaChisq: Double
+        @NullCodable public var deltaChisq: Double?
         public var deltaDf: Int
         @NullCodable public var p: Double?
         @NullCodable public var deltaCFI: Double?
-        public var deltaRMSEA: Double
+        @NullCodable public var deltaRMSEA: Double?
         /// Chen (2007): ΔCFI >= -.010 and ΔRMSEA <= .015.
         @NullCodable public var held: Bool?
         enum CodingKeys: String, CodingKey {
@@ -43,14 +43,14 @@ public struct InvarianceReport: Encodable, Sendable {
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(occasion, forKey: key == "group" ? .group : .wave)
-            try c.encode(estimate, forKey: .estimate)
+            if estimate.isFinite { try c.encode(estimate, forKey: .estimate) } else { try c.encodeNil(forKey: .estimate) }
             if let se, se.isFinite { try c.encode(se, forKey: .se) } else { try c.encodeNil(forKey: .se) }
         }
     }
     public struct Partial: Encodable, Sendable {
         public var constraint: String
-        public var scoreChisq: Double
-        public var p: Double
+        @NullCodable public var scoreChisq: Double?
+        @NullCodable public var p: Double?
         enum CodingKeys: String, CodingKey { case constraint, p, scoreChisq = "score_chisq" }
     }
 

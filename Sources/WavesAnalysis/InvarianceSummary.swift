@@ -9,7 +9,7 @@ import WavesStats
 /// means, strict licenses comparing observed-score variances.
 enum InvarianceSummary {
     /// Numbers in the sentence through the one formatter (`NumberText`).
-    static func f(_ v: Double, _ d: Int = 3) -> String { NumberText.fixed(v, d) }
+    static func f(_ v: Double?, _ d: Int = 3) -> String { NumberText.fixed(v, d) }
     static func signed(_ v: Double) -> String { (v >= 0 ? "+" : "−") + NumberText.fixed(abs(v), 2) }
     static func p(_ v: Double) -> String { "p " + NumberText.pEquals(v) }
 

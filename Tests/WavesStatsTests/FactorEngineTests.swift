@@ -138,4 +138,43 @@ final class FactorEngineTests: XCTestCase {
         outside.parameters[1].row = 9
         XCTAssertTrue(message { _ = try ConfirmatoryFactorAnalysis.fit(outside, to: try FactorData(groups: [sample(n: 50, k: 3)])) }.contains("outside"))
     }
+
+    /// Every answer missing (listwise and FIML), and an item nobody answered: sentences.
+    func testAllMissingAnswersGiveASentence() {
+        let empty = Matrix((0..<30).map { _ in [Double](repeating: .nan, count: 4) })
+        for missing in [FactorData.Missing.listwise, .fiml] {
+            var model = oneFactor(4)
+            if missing == .fiml { model = FactorModel.longitudinal(items: ["q1", "q2", "q3", "q4"], waves: ["w"], level: .configural) }
+            let text = message { _ = try ConfirmatoryFactorAnalysis.fit(model, to: try FactorData(groups: [empty], missing: missing)) }
+            XCTAssertTrue(text.contains("participant") || text.contains("answer"), "\(missing): \(text)")
+        }
+        var m = sample(n: 60, k: 4)
+        for r in 0..<60 { m[r, 1] = .nan }
+        let model = FactorModel.longitudinal(items: ["q1", "q2", "q3", "q4"], waves: ["w"], level: .configural)
+        let text = message { _ = try ConfirmatoryFactorAnalysis.fit(model, to: try FactorData(groups: [m], missing: .fiml)) }
+        XCTAssertTrue(text.contains("0 answers"), text)
+    }
+
+    /// The ladder on degenerate data (a constant item, perfectly collinear items, fewer
+    /// participants than items) answers with a sentence naming the problem, never a crash:
+    /// either thrown before any level is fitted or as every level's error.
+    func testInvarianceLadderOnDegenerateDataAnswersInSentences() throws {
+        let design = InvarianceDesign(across: .waves, items: ["a", "b", "c"], occasions: ["w1", "w2"])
+        var constant = sample(n: 80, k: 6), collinear = sample(n: 80, k: 6)
+        for r in 0..<80 { constant[r, 4] = 3; collinear[r, 5] = 2 * collinear[r, 2] + 1 }
+        let cases: [(String, Matrix, String)] = [("constant", constant, "no variance"),
+                                                 ("collinear", collinear, "not positive definite"),
+                                                 ("n < p", sample(n: 4, k: 6), "participants")]
+        for (label, m, phrase) in cases {
+            var text = ""
+            do {
+                let r = try InvarianceLadder.fit(design, data: try FactorData(groups: [m]))
+                XCTAssertTrue(r.levels.allSatisfy { $0.fit == nil }, label)
+                text = r.levels.compactMap(\.error).joined(separator: " | ")
+            } catch {
+                text = (error as? LocalizedError)?.errorDescription ?? ""
+            }
+            XCTAssertTrue(text.contains(phrase), "\(label): \(text)")
+        }
+    }
 }
