@@ -27,6 +27,8 @@ public struct WavesCommand: ParsableCommand {
             RemindCommand.self,
             KioskCommand.self,
             WithdrawCommand.self,
+            CFACommand.self,
+            InvarianceCommand.self,
             CodeCommand.self,
             AgreementCommand.self,
             ServeCommand.self,

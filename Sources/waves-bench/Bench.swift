@@ -73,6 +73,11 @@ struct Bench: ParsableCommand {
         Report.line("\n[issue 8] report")
         Steps.cli("waves report", ["report", "--out", outDir.appendingPathComponent("report.html").path])
 
+        Report.line("\n[issue 16] measurement invariance")
+        let cfaCore = Steps.task("cfa-ladder")
+        Steps.compareWithR("lavaan invariance ladder across 4 waves, 10 items x \(FactorBench.participants)", script: "cfa.R",
+                           input: "cfa-long.csv", wavesCore: cfaCore, wavesWhole: nil, target: 1)
+
         Report.line("\n[issue 4] survey")
         Steps.task("survey")
 

@@ -39,6 +39,10 @@ public enum Distributions {
     public static func chiSquareUpper(_ x: Double, df: Double) -> Double {
         GSL.call { gsl_cdf_chisq_Q(x, df) }
     }
+    /// P(X <= x) for chi-square with `df` degrees of freedom.
+    public static func chiSquareLower(_ x: Double, df: Double) -> Double {
+        GSL.call { gsl_cdf_chisq_P(x, df) }
+    }
     /// Standard normal quantile.
     public static func normalQuantile(_ p: Double) -> Double {
         GSL.call { gsl_cdf_ugaussian_Pinv(p) }

@@ -1,0 +1,197 @@
+import Foundation
+import WavesCore
+import WavesStats
+
+/// `waves invariance --json` (spec/cli.md, "Factor structure and invariance").
+public struct InvarianceReport: Encodable, Sendable {
+    public struct Model: Encodable, Sendable {
+        public var model: String
+        @NullCodable public var chisq: Double?
+        @NullCodable public var df: Int?
+        @NullCodable public var p: Double?
+        @NullCodable public var cfi: Double?
+        @NullCodable public var tli: Double?
+        @NullCodable public var rmsea: Double?
+        @NullCodable public var srmr: Double?
+        @NullCodable public var aic: Double?
+        @NullCodable public var bic: Double?
+        public var converged: Bool
+        @NullCodable public var error: String?
+    }
+    public struct Comparison: Encodable, Sendable {
+        public var from: String
+        public var to: String
+        @NullCodable public var deltaChisq: Double?
+        public var deltaDf: Int
+        @NullCodable public var p: Double?
+        @NullCodable public var deltaCFI: Double?
+        @NullCodable public var deltaRMSEA: Double?
+        /// Chen (2007): ΔCFI >= -.010 and ΔRMSEA <= .015.
+        @NullCodable public var held: Bool?
+        enum CodingKeys: String, CodingKey {
+            case from, to, p, held
+            case deltaChisq = "delta_chisq", deltaDf = "delta_df", deltaCFI = "delta_cfi", deltaRMSEA = "delta_rmsea"
+        }
+    }
+    public struct LatentMean: Encodable, Sendable {
+        /// "wave" or "group".
+        public var key: String
+        public var occasion: String
+        public var estimate: Double
+        public var se: Double?
+        enum CodingKeys: String, CodingKey { case wave, group, estimate, se }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(occasion, forKey: key == "group" ? .group : .wave)
+            if estimate.isFinite { try c.encode(estimate, forKey: .estimate) } else { try c.encodeNil(forKey: .estimate) }
+            if let se, se.isFinite { try c.encode(se, forKey: .se) } else { try c.encodeNil(forKey: .se) }
+        }
+    }
+    public struct Partial: Encodable, Sendable {
+        public var constraint: String
+        @NullCodable public var scoreChisq: Double?
+        @NullCodable public var p: Double?
+        enum CodingKeys: String, CodingKey { case constraint, p, scoreChisq = "score_chisq" }
+    }
+
+    public var scale: String
+    public var instrument: String
+    /// `waves` or `role`.
+    public var across: String
+    /// The waves compared (across waves) or the wave used (across role).
+    public var waves: [String]
+    /// The roles compared (across role), in study order.
+    public var groups: [String]
+    public var missing: String
+    public var n: Int
+    public var nByGroup: [Int]
+    public var excluded: Int
+    public var models: [Model]
+    public var comparisons: [Comparison]
+    public var latentMeans: [LatentMean]
+    public var partial: [Partial]
+    /// The most constrained level that held by Chen's (2007) rules (`none` when configural failed).
+    public var highestLevel: String
+    public var decisionRule: String
+    /// One or two sentences: what held, what did not, and what that licenses.
+    public var summary: String
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case scale, instrument, across, waves, groups, missing, n, excluded, models, comparisons, partial, summary, notes
+        case nByGroup = "n_by_group", latentMeans = "latent_means", highestLevel = "highest_level", decisionRule = "decision_rule"
+    }
+}
+
+/// Measurement invariance of a scale across waves (one factor per wave, same-item
+/// residuals correlated) or across roles (multi-group), through `InvarianceLadder`.
+public enum InvarianceAnalysis {
+    public enum Across: String, Sendable, CaseIterable { case waves, role }
+
+    public static let decisionRule = "Chen (2007): a level holds when, against the level before, CFI drops by no more than .010 (ΔCFI ≥ −.010) and RMSEA rises by no more than .015 (ΔRMSEA ≤ .015)."
+
+    public static func run(bundle: StudyBundle, scale name: String, across: Across, waves ids: [String]?, wave: String?,
+                           missing: CFAAnalysis.Missing = .listwise) throws -> InvarianceReport {
+        let (inst, scale) = try bundle.resolveScale(name)
+        let data = try InstrumentData.load(bundle, instrument: inst)
+        let given = bundle.waves(of: inst)
+        switch across {
+        case .waves:
+            let waves = try (ids?.isEmpty == false ? bundle.resolveWaves(ids) : given)
+            return try acrossWaves(data: data, scale: scale, waves: waves, missing: missing)
+        case .role:
+            let w: Wave
+            if let id = wave {
+                guard let hit = bundle.study.wave(id) else { throw AnalysisError.unknownWave(id, available: bundle.study.waves.map(\.id)) }
+                w = hit
+            } else {
+                guard let first = given.first else { throw AnalysisError.notEnoughData("instrument '\(inst.id)' is given at no wave") }
+                w = first
+            }
+            return try acrossRoles(data: data, scale: scale, wave: w, roles: bundle.study.roles, missing: missing)
+        }
+    }
+
+    static func itemColumns(_ data: InstrumentData, _ scale: Scale) -> [(id: String, column: Int)] {
+        scale.items.compactMap { id in data.items.firstIndex { $0.id == id }.map { (id, $0) } }
+    }
+
+    public static func acrossWaves(data: InstrumentData, scale: Scale, waves: [Wave], missing: CFAAnalysis.Missing) throws -> InvarianceReport {
+        guard waves.count >= 2 else { throw AnalysisError.invalidArgument("invariance across waves needs at least two waves (--waves w1,w2,..)") }
+        let cols = itemColumns(data, scale)
+        let wi = try waves.map { w -> Int in
+            guard let i = data.waveIndex(w.id) else { throw AnalysisError.unknownWave(w.id, available: data.waves.map(\.id)) }
+            return i
+        }
+        let W = data.waves.count, K = data.items.count
+        var values: [Double] = [], rows = 0
+        for p in 0..<data.participants.count where wi.contains(where: { data.present[p * W + $0] }) {
+            for w in wi { for c in cols { values.append(data.present[p * W + w] ? data.values[(p * W + w) * K + c.column] : .nan) } }
+            rows += 1
+        }
+        let m = Matrix(rows: rows, cols: cols.count * wi.count, values: values)
+        let design = InvarianceDesign(across: .waves, items: cols.map(\.id), occasions: waves.map(\.id))
+        return try report(data: data, scale: scale, design: design, groups: [m], missing: missing, extraNotes: [])
+    }
+
+    public static func acrossRoles(data: InstrumentData, scale: Scale, wave: Wave, roles: [String], missing: CFAAnalysis.Missing) throws -> InvarianceReport {
+        guard let wi = data.waveIndex(wave.id) else { throw AnalysisError.unknownWave(wave.id, available: data.waves.map(\.id)) }
+        let cols = itemColumns(data, scale)
+        let (who, m) = data.itemMatrix(scale: Scale(id: scale.id, label: scale.label, items: cols.map(\.id)), wave: wi)
+        var notes: [String] = []
+        let unknown = who.filter { data.roles[$0] == nil }.count
+        if unknown > 0 { notes.append("\(unknown) participant(s) without a role are left out.") }
+        var groups: [String] = [], mats: [Matrix] = []
+        for role in roles {
+            let rows = who.indices.filter { data.roles[who[$0]] == role }
+            if rows.isEmpty { notes.append("no \(role) answered at \(wave.id); that role is left out."); continue }
+            groups.append(role)
+            mats.append(Matrix(rows.map { Array(m.row($0)) }))
+        }
+        guard groups.count >= 2 else {
+            throw AnalysisError.notEnoughData("invariance across roles needs at least two roles with answers at \(wave.id) (found \(groups.joined(separator: ", ")))")
+        }
+        let design = InvarianceDesign(across: .groups, items: cols.map(\.id), occasions: groups)
+        return try report(data: data, scale: scale, design: design, groups: mats, missing: missing, extraNotes: notes, wave: wave.id)
+    }
+
+    static func report(data: InstrumentData, scale: Scale, design: InvarianceDesign, groups: [Matrix], missing: CFAAnalysis.Missing,
+                       extraNotes: [String], wave: String? = nil) throws -> InvarianceReport {
+        let fdata: FactorData, result: InvarianceResult
+        let where_ = design.across == .waves ? "across \(design.occasions.joined(separator: ", "))" : "across \(design.occasions.joined(separator: ", ")) at \(wave ?? "")"
+        do {
+            fdata = try FactorData(groups: groups, missing: missing == .fiml ? .fiml : .listwise)
+            result = try InvarianceLadder.fit(design, data: fdata)
+        } catch let e as StatsError {
+            throw AnalysisError.notEnoughData("\(scale.id) \(where_): \(e.errorDescription ?? "cannot be fitted")"
+                                              + (missing == .listwise ? CFAAnalysis.fimlHint(groups) : ""))
+        }
+        var notes = extraNotes + result.notes
+        let excluded = fdata.dropped.reduce(0, +)
+        if excluded > 0 {
+            notes.append(missing == .fiml ? "\(excluded) participant(s) answered none of the items and are left out."
+                         : "\(excluded) participant(s) \(design.across == .waves ? "without every item at every wave" : "with at least one item missing") are left out (listwise); --missing fiml uses every answer.")
+        }
+        if data.duplicateCount > 0 { notes.append("\(data.duplicateCount) earlier duplicate submission(s) set aside; the latest is used.") }
+        let models = result.levels.map { l -> InvarianceReport.Model in
+            let f = l.fit?.measures
+            return .init(model: l.level.rawValue, chisq: f?.chisq, df: f?.df, p: f?.p, cfi: f?.cfi, tli: f?.tli, rmsea: f?.rmsea,
+                         srmr: f?.srmr, aic: f?.aic, bic: f?.bic, converged: l.fit?.converged ?? false, error: l.error)
+        }
+        let comparisons = result.comparisons.map { c -> InvarianceReport.Comparison in
+            let held = c.deltaCFI.map { $0 >= -0.010 && c.deltaRMSEA <= 0.015 }
+            return .init(from: c.from.rawValue, to: c.to.rawValue, deltaChisq: c.lrt.deltaChisq, deltaDf: c.lrt.deltaDf,
+                         p: c.lrt.p, deltaCFI: c.deltaCFI, deltaRMSEA: c.deltaRMSEA, held: held)
+        }
+        let key = design.across == .waves ? "wave" : "group"
+        let means = result.latentMeans.map { InvarianceReport.LatentMean(key: key, occasion: $0.occasion, estimate: $0.estimate, se: $0.se) }
+        let partial = result.scoreTests.map { InvarianceReport.Partial(constraint: $0.name, scoreChisq: $0.chisq, p: $0.p) }
+        let (highest, summary) = InvarianceSummary.sentence(result, comparisons: comparisons)
+        return InvarianceReport(scale: scale.id, instrument: data.instrument.id, across: design.across == .waves ? "waves" : "role",
+                                waves: design.across == .waves ? design.occasions : [wave ?? ""],
+                                groups: design.across == .groups ? design.occasions : [],
+                                missing: missing.rawValue, n: fdata.total, nByGroup: fdata.n, excluded: excluded,
+                                models: models, comparisons: comparisons, latentMeans: means, partial: partial,
+                                highestLevel: highest, decisionRule: decisionRule, summary: summary, notes: notes)
+    }
+}
