@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WavesTestSupport
 
 /// `waves cfa` and `waves invariance` on the committed demo study against lavaan 0.6-14
 /// (Fixtures/demo-cfa/script.R, from the answers in Fixtures/demo-r/identity-long.csv,
