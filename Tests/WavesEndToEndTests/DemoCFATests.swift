@@ -177,7 +177,7 @@ final class DemoCFATests: XCTestCase {
     }
 
     func testBadArgumentsAnswerInWords() throws {
-        var r = try WavesProcess.run(["cfa", "--study", Self.study])
+        var r = try WavesProcess.run(["cfa", "--scale", "identity", "--instrument", "identity", "--study", Self.study])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("--scale"), r.stderr)
         r = try WavesProcess.run(["invariance", "--scale", "identity", "--waves", "w1", "--study", Self.study])
@@ -186,5 +186,22 @@ final class DemoCFATests: XCTestCase {
         r = try WavesProcess.run(["invariance", "--scale", "identity", "--across", "role", "--wave", "w9", "--study", Self.study])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("no wave 'w9'"), r.stderr)
+    }
+
+    /// Without --scale, cfa and invariance run on every scale of the study (one JSON array), as the
+    /// other per-scale analyses do; each element equals the run on that scale alone.
+    func testEveryScaleWithoutScale() throws {
+        let r = try WavesProcess.run(["cfa", "--wave", "w1", "--study", Self.study, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        XCTAssertGreaterThan(all.count, 1)
+        let one = try WavesProcess.run(["cfa", "--wave", "w1", "--scale", "identity.identity", "--study", Self.study, "--json"])
+        let single = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+        let same = try XCTUnwrap(all.first { $0["scale"] as? String == single["scale"] as? String && $0["instrument"] as? String == single["instrument"] as? String })
+        XCTAssertEqual(same["chisq"] as? Double, single["chisq"] as? Double)
+        let inv = try WavesProcess.run(["invariance", "--across", "role", "--wave", "w1", "--study", Self.study, "--json"])
+        XCTAssertEqual(inv.status, 0, inv.stderr)
+        let ladders = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inv.stdout.utf8)) as? [[String: Any]])
+        XCTAssertGreaterThan(ladders.count, 1)
     }
 }

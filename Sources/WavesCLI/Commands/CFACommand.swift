@@ -12,21 +12,29 @@ struct CFACommand: ParsableCommand {
         discussion: "As R lavaan::cfa() with its defaults: marker loading fixed to 1, maximum likelihood, expected-information standard errors; reversed items are reversed first. --missing fiml uses every answer (lavaan missing = \"ml\").")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S (one factor).") var scale: String?
+    @OptionGroup var scales: ScaleOption
     @Option(help: "Every scale of this instrument as correlated factors (instead of --scale).") var instrument: String?
     @Option(help: "The wave (default: the first wave the instrument is given at).") var wave: String?
     @Option(help: "listwise (complete participants, default) or fiml (full-information ML).") var missing: CFAAnalysis.Missing = .listwise
     @Flag(help: "JSON output.") var json = false
 
     func validate() throws {
-        if (scale == nil) == (instrument == nil) { throw ValidationError("give either --scale S or --instrument I") }
+        if scales.scale != nil && instrument != nil { throw ValidationError("give either --scale S or --instrument I, not both") }
     }
 
+    /// One scale (`--scale`), the instrument's scales as correlated factors (`--instrument`), or
+    /// without either, one single-factor model per scale of the study (`ScaleSelection`).
     func run() throws {
         let bundle = try options.loadBundle()
-        let r = try CFAAnalysis.run(bundle: bundle, scale: scale, instrument: instrument, wave: wave, missing: missing)
-        if json { try JSONOutput.print(r); return }
-        Output.out(SafeText.terminal(render(r)))
+        if let instrument {
+            let r = try CFAAnalysis.run(bundle: bundle, scale: nil, instrument: instrument, wave: wave, missing: missing)
+            if json { try JSONOutput.print(r); return }
+            Output.out(SafeText.terminal(render(r)))
+            return
+        }
+        let results = try scales.each(bundle) { try CFAAnalysis.run(bundle: bundle, scale: $0, instrument: nil, wave: wave, missing: missing) }
+        if json { try scales.printJSON(results); return }
+        Output.out(results.map { SafeText.terminal(render($0)) }.joined(separator: "\n\n"))
     }
 
     func render(_ r: CFAReport) -> String {

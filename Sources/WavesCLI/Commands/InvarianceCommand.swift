@@ -12,7 +12,7 @@ struct InvarianceCommand: ParsableCommand {
         discussion: "Across waves: one factor per wave on the same participants, each item's residuals correlated across waves, marker loading 1 and the first wave's latent mean 0. Across role (--wave W): a multi-group CFA as lavaan group.equal. Numbers as R lavaan 0.6 (lavTestLRT, lavTestScore).")
 
     @OptionGroup var options: StudyOptions
-    @Option(help: "The scale: S or INSTRUMENT.S.") var scale: String
+    @OptionGroup var scales: ScaleOption
     @Option(help: "waves (default) or role.") var across: InvarianceAnalysis.Across = .waves
     @Option(help: "Waves to compare, comma-separated (default: every wave the instrument is given at).") var waves: String?
     @Option(help: "Across role: the wave (default: the first wave the instrument is given at).") var wave: String?
@@ -27,10 +27,13 @@ struct InvarianceCommand: ParsableCommand {
     func run() throws {
         let bundle = try options.loadBundle()
         let ids = waves?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let r = try InvarianceAnalysis.run(bundle: bundle, scale: scale, across: across, waves: ids, wave: wave, missing: missing)
-        if json { try JSONOutput.print(r); return }
-        let label = (try? bundle.resolveScale(scale).scale.label) ?? scale
-        Output.out(SafeText.terminal(render(r, label: label)))
+        // One scale, or every scale of the study (ScaleSelection: a scale that cannot be modelled is left out with a warning).
+        let results = try scales.each(bundle) { s in
+            (report: try InvarianceAnalysis.run(bundle: bundle, scale: s, across: across, waves: ids, wave: wave, missing: missing),
+             label: (try? bundle.resolveScale(s).scale.label) ?? s)
+        }
+        if json { try scales.printJSON(results.map(\.report)); return }
+        Output.out(results.map { SafeText.terminal(render($0.report, label: $0.label)) }.joined(separator: "\n\n"))
     }
 
     func render(_ r: InvarianceReport, label: String) -> String {
