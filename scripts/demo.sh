@@ -15,6 +15,15 @@ run retest --study "$DEMO" --scale identity --waves w1,w2
 run change --study "$DEMO" --scale identity --between role
 run rci --study "$DEMO" --scale identity --from w1 --to w3
 run lmm --study "$DEMO" --scale identity --time linear --between role --slopes
+# What reviewers ask (docs/analysis.md): the store's integrity, who was lost and whether they
+# differed, whether the scale measures the same thing at every wave, and the results paragraph.
+run verify --study "$DEMO"
+run flow --study "$DEMO"
+run attrition --study "$DEMO" --scale identity --to w3
+run invariance --study "$DEMO" --scale identity --missing fiml
+run results --study "$DEMO"
+# Planning the next cohort from this one (simulation with the study's own variance components).
+run power --study "$DEMO" --design lmm-slope --from-study --scale identity --participants 20,40 --sims 500
 # The qualitative strand: how well the two (simulated) coders of the diaries agree, and what the
 # diaries speak of beside the scale change (docs/coding.md).
 run agreement --study "$DEMO"
