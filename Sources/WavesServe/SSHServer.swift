@@ -99,6 +99,15 @@ public final class SSHServer: @unchecked Sendable {
                 }
             }
         }
+        // Each session's exit-status and channel close are queued on its event loop; closing the
+        // TCP connection before they are written would drop them (the client would see 255), so
+        // wait (at most two seconds) until every session channel has closed.
+        let sessionsClosed = DispatchGroup()
+        for s in live {
+            sessionsClosed.enter()
+            s.output.channel.closeFuture.whenComplete { _ in sessionsClosed.leave() }
+        }
+        _ = sessionsClosed.wait(timeout: .now() + 2)
         lock.lock(); let open = Array(connections.values); lock.unlock()
         for c in open { _ = try? c.close().wait() }
         try? group.syncShutdownGracefully()
