@@ -13,79 +13,31 @@ public struct InstrumentData: Sendable {
     public let instrument: Instrument
     public let waves: [Wave]
     /// Participants in roster order, then in order of first appearance in the store.
-    public private(set) var participants: [String]
+    public internal(set) var participants: [String]
     /// Role per participant (`RolePrecedence`: the roster's, else the latest submission's), nil when unknown.
-    public private(set) var roles: [String?]
+    public internal(set) var roles: [String?]
     /// Items that can be scored numerically (likert, choice, number), in instrument order.
     public let items: [Item]
     /// values[(p * waves.count + w) * items.count + k]
-    public private(set) var values: [Double]
+    public internal(set) var values: [Double]
     /// Whether participant p has a submission at wave w: present[p * waves.count + w].
-    public private(set) var present: [Bool]
+    public internal(set) var present: [Bool]
     /// Submissions set aside because a later one exists for the same participant and wave.
-    public private(set) var duplicateCount = 0
+    public internal(set) var duplicateCount = 0
     /// Store lines that could not be read (for every instrument).
-    public private(set) var problems: [StoreProblem] = []
+    public internal(set) var problems: [StoreProblem] = []
     /// Answers of the kept submissions that their item's rules reject (`AnswerRules`), by cell
     /// (p * waves.count + w); their values are NaN, as if missing.
-    private var setAsideByCell: [Int: [SetAsideAnswer]] = [:]
+    var setAsideByCell: [Int: [SetAsideAnswer]] = [:]
 
-    /// Streams the store of `bundle` once and collects `instrument`'s answers.
+    /// Streams the store of `bundle` once and collects `instrument`'s answers
+    /// (`InstrumentData+Load.swift`).
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
-        var d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
-        var stamps: [String] = []
-        var roleTracker = RolePrecedence.Tracker()
-        var lastKeys: [(key: String, column: Int)] = []
-        let itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
-        var pIndex: [String: Int] = [:]
-        for (i, p) in d.participants.enumerated() { pIndex[p] = i }
-        let wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
-        let W = d.waves.count, K = d.items.count
-        stamps = Array(repeating: "", count: d.participants.count * W)
-        let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
-            roleTracker.see(participant: r.participant, role: r.role, submittedAt: r.submittedAt)
-            guard r.instrument.id == instrument.id, let w = wIndex[r.wave] else { return }
-            let p: Int
-            if let i = pIndex[r.participant] { p = i } else {
-                p = d.participants.count
-                pIndex[r.participant] = p
-                d.participants.append(r.participant)
-                d.roles.append(nil)
-                d.values.append(contentsOf: repeatElement(Double.nan, count: W * K))
-                d.present.append(contentsOf: repeatElement(false, count: W))
-                stamps.append(contentsOf: repeatElement("", count: W))
-            }
-            let cell = p * W + w
-            if d.present[cell] {
-                d.duplicateCount += 1
-                if !LatestSubmission.replaces(r.submittedAt, stamps[cell]) { return }
-            }
-            d.present[cell] = true
-            stamps[cell] = r.submittedAt
-            let base = cell * K
-            for k in 0..<K { d.values[base + k] = .nan }
-            if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
-            // Records of one instrument nearly always list their answers in the same order:
-            // reuse the previous record's column for a key when it is the same string.
-            for (j, a) in r.answers.enumerated() {
-                let k: Int
-                if j < lastKeys.count, lastKeys[j].key == a.id { k = lastKeys[j].column }
-                else {
-                    k = itemIndex[a.id] ?? -1
-                    if j < lastKeys.count { lastKeys[j] = (a.id, k) } else { lastKeys.append((a.id, k)) }
-                }
-                guard k >= 0 else { continue }
-                if let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
-                else if case .number(let v) = a.value {
-                    // A number the item's rules reject (not an option, outside min/max): set aside as missing.
-                    d.setAsideByCell[cell, default: []].append(SetAsideAnswer(line: line, participant: r.participant, wave: r.wave,
-                                                                              instrument: instrument.id, item: a.id, value: v))
-                }
-            }
-        }
-        d.problems = problems
-        for p in d.participants.indices { d.roles[p] = roleTracker.role(of: d.participants[p], roster: bundle.roster) }
-        return d
+        var loader = Loader(bundle: bundle, instrument: instrument)
+        // Most lines come straight into columns (`scanColumns`); the rest as strict records.
+        let request = ColumnRequest(columns: [instrument.id: loader.d.items.map(\.id)])
+        let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request) { row, line in loader.add(row, line: line) }
+        return loader.finish(problems: problems)
     }
 
     init(instrument: Instrument, waves: [Wave], roster: Roster?) {
@@ -141,3 +93,4 @@ public struct InstrumentData: Sendable {
         return out
     }
 }
+

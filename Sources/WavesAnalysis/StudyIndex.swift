@@ -62,7 +62,10 @@ public struct StudyIndex: Sendable {
     public static func load(_ bundle: StudyBundle, collectText: Bool = false) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
         let store = ResponseStore(url: bundle.study.storeURL)
-        if store.exists { index.problems = try store.scan { r, line in index.add(r, line: line) } }
+        if store.exists {
+            let request = ColumnRequest(texts: collectText, versions: true)
+            index.problems = try store.scanColumns(request) { row, line in index.add(row, line: line) }
+        }
         index.resolveRoles()
         return index
     }
@@ -96,35 +99,38 @@ public struct StudyIndex: Sendable {
     }
 
     /// Adds one record read from store line `line` (records must come in store order).
-    mutating func add(_ r: ResponseRecord, line: Int) {
+    mutating func add(_ row: StoreRow, line: Int) {
         submissions += 1
-        roleTracker.see(participant: r.participant, role: r.role, submittedAt: r.submittedAt)
-        guard let w = wIndex[r.wave], let i = iIndex[r.instrument.id] else { unknownRecords += 1; return }
-        let p = participantIndex(r.participant)
+        let submittedAt = row.submittedAt
+        roleTracker.see(participant: row.participant, role: row.role, submittedAt: submittedAt)
+        guard let w = wIndex[row.wave], let i = iIndex[row.instrument] else { unknownRecords += 1; return }
+        let p = participantIndex(row.participant)
         let cell = (p * W + w) * I + i
-        if waveFirst[w].map({ r.submittedAt.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { waveFirst[w] = r.submittedAt }
-        if waveLast[w].map({ $0.utf8.lexicographicallyPrecedes(r.submittedAt.utf8) }) ?? true { waveLast[w] = r.submittedAt }
+        if waveFirst[w].map({ submittedAt.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { waveFirst[w] = submittedAt }
+        if waveLast[w].map({ $0.utf8.lexicographicallyPrecedes(submittedAt.utf8) }) ?? true { waveLast[w] = submittedAt }
         waveSubmissions[w] += 1
-        hashes[i][r.instrument.sha256, default: HashUse()].versions.insert(r.instrument.version)
-        hashes[i][r.instrument.sha256]!.waves.insert(w)
-        hashes[i][r.instrument.sha256]!.records += 1
+        let sha = row.instrumentHash
+        hashes[i][sha, default: HashUse()].versions.insert(row.instrumentVersion)
+        hashes[i][sha]!.waves.insert(w)
+        hashes[i][sha]!.records += 1
         if present[cell] {
             if duplicateLines[cell] == nil { duplicateLines[cell] = [Int(firstLine[cell])]; duplicateOrder.append(cell) }
             duplicateLines[cell]!.append(line)
-            guard LatestSubmission.replaces(r.submittedAt, latestStamp[cell]) else { return }
+            guard LatestSubmission.replaces(submittedAt, latestStamp[cell]) else { return }
         } else {
             present[cell] = true
             chosenSubmissions += 1
             firstLine[cell] = Int32(clamping: line)
         }
-        latestStamp[cell] = r.submittedAt
+        latestStamp[cell] = submittedAt
         latestLine[cell] = Int32(clamping: line)
         if collectText && !textItems[i].isEmpty {
-            texts[cell] = r.answers.compactMap { a in
-                guard textItems[i].contains(a.id), let t = a.value.text,
-                      !t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-                return (a.id, t)
+            let answers: [(item: String, text: String)]
+            switch row {
+            case .columns(let c): answers = c.texts.map { ($0.item, $0.text) }
+            case .record(let r): answers = r.answers.compactMap { a in a.value.text.map { (a.id, $0) } }
             }
+            texts[cell] = answers.filter { textItems[i].contains($0.item) && !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         }
     }
 

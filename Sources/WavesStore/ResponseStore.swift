@@ -74,8 +74,8 @@ public struct ResponseStore: Sendable {
             switch outcome {
             case .blank: return
             case .record(let record):
-                if let batch = record.batch, !finished.contains(batch) {
-                    problems.append(StoreProblem(line: lineNo, message: "part of import '\(SafeText.line(batch))', which did not finish (it was stopped before its end); ignored, so run the import again"))
+                if let problem = Self.unfinishedImport(record.batch, finished: finished, line: lineNo) {
+                    problems.append(problem)
                     return
                 }
                 try body(record, lineNo)

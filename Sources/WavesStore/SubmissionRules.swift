@@ -38,16 +38,32 @@ public enum RolePrecedence {
         return best?.role
     }
 
+    /// The role named by one participant's latest submission seen so far (for callers that keep
+    /// one per participant in their own storage, e.g. an array by participant index).
+    public struct Latest: Sendable {
+        public private(set) var role: String?
+        private var stamp = ""
+        public init() {}
+
+        /// Notes a record's role (records without one are passed over).
+        @inline(__always)
+        public mutating func see(role: String?, submittedAt: String) {
+            guard let role else { return }
+            if self.role != nil, !LatestSubmission.replaces(submittedAt, stamp) { return }
+            self.role = role
+            stamp = submittedAt
+        }
+    }
+
     /// Collects, in one pass in store order, the role each participant's latest submission names.
     public struct Tracker: Sendable {
-        private var latest: [String: (stamp: String, role: String)] = [:]
+        private var latest: [String: Latest] = [:]
         public init() {}
 
         /// Notes a record's role (records without one are passed over).
         public mutating func see(participant: String, role: String?, submittedAt: String) {
-            guard let role else { return }
-            if let cur = latest[participant], !LatestSubmission.replaces(submittedAt, cur.stamp) { return }
-            latest[participant] = (submittedAt, role)
+            guard role != nil else { return }
+            latest[participant, default: Latest()].see(role: role, submittedAt: submittedAt)
         }
 
         /// The participant's role: the roster's, else the latest recorded one.

@@ -58,7 +58,7 @@ final class StoreScanTests: XCTestCase {
     }
 
     /// Generated lines, each followed by mutations (byte removed, inserted, replaced, cut).
-    func mutatedStore(lines count: Int, seed: UInt64) -> [UInt8] {
+    static func mutatedStore(lines count: Int, seed: UInt64) -> [UInt8] {
         let text = JSONParserBenchmark.sampleResponseLines(count: count, seed: seed)
         let lines = text.split(separator: 0x0A).map(Array.init)
         var state = seed &* 0x9E3779B97F4A7C15 | 1
@@ -92,7 +92,7 @@ final class StoreScanTests: XCTestCase {
     }
 
     func testAgreesWithStrictParserOnGeneratedAndMutatedLines() throws {
-        let bytes = mutatedStore(lines: 1500, seed: 11)
+        let bytes = Self.mutatedStore(lines: 1500, seed: 11)
         let expected = reference(bytes)
         XCTAssertGreaterThan(expected.filter { $0.contains(" ok ") }.count, 1500, "most lines are valid records")
         XCTAssertGreaterThan(expected.filter { $0.contains(" error ") }.count, 300, "many mutated lines are problems")
@@ -125,7 +125,7 @@ final class StoreScanTests: XCTestCase {
     }
 
     func testPublicScanUsesTheSameOutcomes() throws {
-        let bytes = mutatedStore(lines: 400, seed: 5)
+        let bytes = Self.mutatedStore(lines: 400, seed: 5)
         try Data(bytes).write(to: store.url)
         var serial: [(String, Int)] = [], parallel: [(String, Int)] = []
         let p1 = try store.scan(workers: 1) { r, n in serial.append((r.jsonLine, n)) }

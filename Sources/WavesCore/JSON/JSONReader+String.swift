@@ -1,3 +1,4 @@
+import Foundation
 /// Strings: RFC 8259 section 7 and RFC 3629 (UTF-8).
 extension JSONReader {
     /// Parses a string; `base[i]` is the opening quote.
@@ -29,6 +30,43 @@ extension JSONReader {
             i += 1
         }
         throw endInside("a string", at: i)
+    }
+
+    /// Reads a string without making a String (`base[i]` is the opening quote), with the same
+    /// checks as `string()`. Returns the span of its content when the content is the raw
+    /// input bytes (plain ASCII, no escapes), else nil.
+    @inline(__always)
+    mutating func rawString() throws(Stop) -> Range<Int>? {
+        i += 1
+        let start = i
+        while i + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let special = Self.specialBytes(word)
+            if special != 0 {
+                i += special.trailingZeroBitCount >> 3
+                break
+            }
+            i += 8
+        }
+        while i < end {
+            let c = base[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return start..<(i - 1)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 {
+                _ = try stringSlow(contentStart: start)
+                return nil
+            }
+            i += 1
+        }
+        throw endInside("a string", at: i)
+    }
+
+    /// Whether the bytes of `span` equal `word`.
+    @inline(__always)
+    func bytes(_ span: Range<Int>, equal word: StaticString) -> Bool {
+        span.count == word.utf8CodeUnitCount && memcmp(base + span.lowerBound, word.utf8Start, span.count) == 0
     }
 
     /// Flags (high bit of each byte) the bytes of `w` that are `"`, `\\`, below 0x20 or above 0x7F.

@@ -104,8 +104,10 @@ struct JSONReader {
     }
 
     /// `visitMembers` with the member names read by `keys(reader, memberIndex)` (`base[i]` is the opening quote).
-    mutating func visitMembers(keys: (inout JSONReader, Int) throws(Stop) -> String,
-                               _ body: (inout JSONReader, String) throws(Stop) -> Void) throws(Stop) {
+    /// The key can be any value the `keys` reader makes of the name (a String, or a code for a
+    /// name matched in place without making a String).
+    mutating func visitMembers<Key>(keys: (inout JSONReader, Int) throws(Stop) -> Key,
+                                    _ body: (inout JSONReader, Key) throws(Stop) -> Void) throws(Stop) {
         try enter()
         i += 1
         skipWhitespace()

@@ -1,0 +1,155 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+extension InstrumentData {
+    /// The one streaming pass behind `load`: each store row in store order, keeping the latest
+    /// submission per participant and wave (`LatestSubmission`), roles by `RolePrecedence`, and
+    /// setting aside numbers the item's rules reject. A struct with a mutating method (rather
+    /// than a closure over local variables) so the hot loop runs without per-access checks.
+    struct Loader {
+        var d: InstrumentData
+        let instrument: Instrument
+        private var stamps: [String]
+        /// Every participant of the store (any instrument), by first appearance: one dictionary
+        /// lookup per line gives the role slot and the participant's row in `d` (-1: none yet).
+        private var seen: [String: Int] = [:]
+        private var latestRole: [RolePrecedence.Latest] = []
+        private var rowOf: [Int] = []
+        private var lastKeys: [(key: String, column: Int)] = []
+        private let itemIndex: [String: Int]
+        private let wIndex: [String: Int]
+        private let W: Int, K: Int
+        private var memo: [ScoredValueMemo]
+        private let roster: Roster?
+
+        init(bundle: StudyBundle, instrument: Instrument) {
+            d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
+            self.instrument = instrument
+            roster = bundle.roster
+            itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
+            wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+            W = d.waves.count
+            K = d.items.count
+            stamps = Array(repeating: "", count: d.participants.count * W)
+            memo = d.items.map { ScoredValueMemo(item: $0) }
+            for (i, p) in d.participants.enumerated() where seen[p] == nil {
+                seen[p] = rowOf.count
+                rowOf.append(i)
+                latestRole.append(RolePrecedence.Latest())
+            }
+        }
+
+        mutating func add(_ row: StoreRow, line: Int) {
+            switch row {
+            case .columns(let c):
+                guard let (cell, base) = place(c.participant, role: c.role, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt) else { return }
+                var rejected = 0  // the first column whose number the rules reject, plus one
+                c.values.withUnsafeBufferPointer { v in
+                    d.values.withUnsafeMutableBufferPointer { out in
+                        for k in 0..<K {
+                            let x = v[k]
+                            if x.isNaN { out[base + k] = .nan; continue }
+                            if let s = memo[k].score(x) { out[base + k] = s } else {
+                                out[base + k] = .nan
+                                if rejected == 0 { rejected = k + 1 }
+                            }
+                        }
+                    }
+                }
+                if rejected > 0 {
+                    for k in (rejected - 1)..<K where !c.values[k].isNaN && memo[k].score(c.values[k]) == nil {
+                        setAside(cell, line: line, participant: c.participant, wave: c.wave, item: d.items[k].id, value: c.values[k])
+                    }
+                }
+            case .record(let r):
+                guard let (cell, base) = place(r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt) else { return }
+                for k in 0..<K { d.values[base + k] = .nan }
+                // Records of one instrument nearly always list their answers in the same order:
+                // reuse the previous record's column for a key when it is the same string.
+                for (j, a) in r.answers.enumerated() {
+                    let k: Int
+                    if j < lastKeys.count, lastKeys[j].key == a.id { k = lastKeys[j].column }
+                    else {
+                        k = itemIndex[a.id] ?? -1
+                        if j < lastKeys.count { lastKeys[j] = (a.id, k) } else { lastKeys.append((a.id, k)) }
+                    }
+                    guard k >= 0 else { continue }
+                    if let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
+                    else if case .number(let v) = a.value {
+                        setAside(cell, line: line, participant: r.participant, wave: r.wave, item: a.id, value: v)
+                    }
+                }
+            }
+        }
+
+        /// Notes the line's role; for a line of this instrument at a study wave that counts (the
+        /// latest so far for its participant and wave), marks the cell present and returns it with
+        /// the offset of its values, which the caller then fills. Nil for lines that do not count.
+        @inline(__always)
+        private mutating func place(_ participant: String, role: String?, wave: String, instrument id: String, submittedAt: String) -> (cell: Int, base: Int)? {
+            let g: Int
+            if let i = seen[participant] { g = i } else {
+                g = rowOf.count
+                seen[participant] = g
+                rowOf.append(-1)
+                latestRole.append(RolePrecedence.Latest())
+            }
+            latestRole[g].see(role: role, submittedAt: submittedAt)
+            guard id == instrument.id, let w = wIndex[wave] else { return nil }
+            var p = rowOf[g]
+            if p < 0 {
+                p = d.participants.count
+                rowOf[g] = p
+                d.participants.append(participant)
+                d.roles.append(nil)
+                d.values.append(contentsOf: repeatElement(Double.nan, count: W * K))
+                d.present.append(contentsOf: repeatElement(false, count: W))
+                stamps.append(contentsOf: repeatElement("", count: W))
+            }
+            let cell = p * W + w
+            if d.present[cell] {
+                d.duplicateCount += 1
+                if !LatestSubmission.replaces(submittedAt, stamps[cell]) { return nil }
+            }
+            d.present[cell] = true
+            stamps[cell] = submittedAt
+            if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
+            return (cell, cell * K)
+        }
+
+        /// A number the item's rules reject (not an option, outside min/max): set aside as missing.
+        private mutating func setAside(_ cell: Int, line: Int, participant: String, wave: String, item: String, value: Double) {
+            d.setAsideByCell[cell, default: []].append(SetAsideAnswer(line: line, participant: participant, wave: wave,
+                                                                      instrument: instrument.id, item: item, value: value))
+        }
+
+        /// The roles (`RolePrecedence`: the roster's, else the latest recorded one) and problems.
+        mutating func finish(problems: [StoreProblem]) -> InstrumentData {
+            d.problems = problems
+            for p in d.participants.indices {
+                let id = d.participants[p]
+                d.roles[p] = RolePrecedence.role(roster: roster?.role(of: id), recorded: seen[id].map { latestRole[$0].role } ?? nil)
+            }
+            return d
+        }
+    }
+}
+
+/// `Scoring.scoredValue` of one item for the numbers it meets, remembered: an item's answers
+/// take a handful of values, so the rule (in `Scoring`/`AnswerRules`, its one home) runs once
+/// per distinct value instead of once per cell.
+struct ScoredValueMemo {
+    let item: Item
+    private var seen: [(value: Double, scored: Double?)] = []
+
+    init(item: Item) { self.item = item }
+
+    @inline(__always)
+    mutating func score(_ v: Double) -> Double? {
+        for e in seen where e.value.bitPattern == v.bitPattern { return e.scored }
+        let scored = Scoring.scoredValue(item, .number(v))
+        if seen.count < 16 { seen.append((v, scored)) }
+        return scored
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+
+/// What a columnar reader asks of each store line.
+public struct ColumnRequest: Sendable {
+    /// Per instrument id: the item ids whose numeric answers become columns, in column order.
+    public var columns: [String: [String]]
+    /// Keep the text answers of every line (`ColumnRecord.texts`).
+    public var texts: Bool
+    /// Keep the instrument's version and SHA-256 (`ColumnRecord.version`, `.sha256`).
+    public var versions: Bool
+
+    public init(columns: [String: [String]] = [:], texts: Bool = false, versions: Bool = false) {
+        self.columns = columns; self.texts = texts; self.versions = versions
+    }
+}
+
+/// The fields of one store line that the columnar readers use, read without building a
+/// `ResponseRecord` (no String per answer, no JSON value tree).
+public struct ColumnRecord: Sendable, Equatable {
+    public var participant: String
+    public var role: String?
+    public var wave: String
+    public var instrument: String
+    /// The instrument's version and SHA-256 ("" unless the request keeps them).
+    public var version = ""
+    public var sha256 = ""
+    public var submittedAt: String
+    /// The import batch the line belongs to (`ImportLog`), nil for other lines.
+    public var batch: String?
+    /// The requested columns of this line's instrument, in request order: the number answered,
+    /// or NaN when the answer is missing, not a number, or absent. Empty for other instruments.
+    public var values: [Double]
+    /// Text answers in store order (item id, text), when the request keeps them.
+    public var texts: [ColumnText] = []
+
+    public static func == (a: ColumnRecord, b: ColumnRecord) -> Bool {
+        a.participant == b.participant && a.role == b.role && a.wave == b.wave && a.instrument == b.instrument
+            && a.version == b.version && a.sha256 == b.sha256 && a.submittedAt == b.submittedAt && a.batch == b.batch
+            && a.values.count == b.values.count
+            && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+            && a.texts == b.texts
+    }
+}
+
+public struct ColumnText: Sendable, Equatable {
+    public var item: String
+    public var text: String
+}
+
+/// The fast path of the store's columnar scan: one line straight into a `ColumnRecord`.
+///
+/// It reads with the strict `JSONReader` (one JSON grammar), but accepts only lines whose
+/// meaning is certain: the record keys each at most once, the contract's value types,
+/// `answers` after `instrument`, answer values that are numbers, strings or null, and answer
+/// ids that are distinct. For anything else (invalid JSON, a record error, a repeated key,
+/// an unusual shape) it returns nil and the caller hands the line to the strict decoder
+/// (`ResponseRecord.decode`), which decides validity and gives the located message. So the
+/// strict decoder stays the referee: both agree on every line the fast path accepts
+/// (`ColumnScanTests` checks this on generated and mutated stores).
+///
+/// Written by hand because no library here decodes JSON into columns; one decoder per thread.
+public struct ColumnDecoder: Sendable {
+    public let request: ColumnRequest
+    /// Per instrument: the answer ids of the last line read, in order, with their column.
+    private var orders: [String: KeyOrder] = [:]
+    /// Per instrument: the column of each requested item id.
+    private let columnOf: [String: [String: Int]]
+    /// The instrument of the last line with answers, its columns and answer order (lines of one
+    /// instrument usually follow each other, so the dictionaries above are rarely consulted).
+    private var current: (id: String, columns: [String: Int]?, width: Int, order: KeyOrder)?
+
+    public init(_ request: ColumnRequest) {
+        self.request = request
+        columnOf = request.columns.mapValues { ids in
+            Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// The record keys the fast path knows, as bits of a mask (a repeated one sends the line to
+    /// the strict path).
+    private enum Key: Int {
+        case format, id, study, participant, role, wave, instrument, startedAt, submittedAt, mode, via, answers, declined, batch
+        case other
+        static let required: [Key] = [.format, .id, .study, .participant, .wave, .instrument, .submittedAt, .mode, .answers]
+    }
+
+    private struct Unsure: Error {}
+
+    /// The line's columns, or nil when the strict decoder must read it.
+    public mutating func decode(line bytes: UnsafeRawBufferPointer) -> ColumnRecord? {
+        guard let raw = bytes.baseAddress, bytes.count > 0 else { return nil }
+        var reader = JSONReader(bytes, base: raw.assumingMemoryBound(to: UInt8.self), maxDepth: JSONParser.maxDepth)
+        reader.skipWhitespace()
+        guard reader.i < reader.end, reader.base[reader.i] == UInt8(ascii: "{") else { return nil }
+        var line = LineState()
+        do {
+            try reader.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Key in
+                guard let span = try r.rawString() else { return .other }
+                return Self.key(r, span)
+            }) { (r: inout JSONReader, key: Key) throws(JSONReader.Stop) in
+                if key != .other {
+                    let bit = 1 << key.rawValue
+                    if line.seen & bit != 0 { line.unsure = true }
+                    line.seen |= bit
+                }
+                try read(key, &r, &line)
+            }
+            reader.skipWhitespace()
+            if reader.i < reader.end { return nil }
+        } catch {
+            return nil
+        }
+        if line.unsure { return nil }
+        for k in Key.required where line.seen & (1 << k.rawValue) == 0 { return nil }
+        guard line.formatOK, let participant = line.participant, !participant.isEmpty, let wave = line.wave, !wave.isEmpty,
+              let instrument = line.instrument, let submittedAt = line.submittedAt else { return nil }
+        if let newOrder = line.newOrder {
+            guard Set(newOrder.ids).count == newOrder.ids.count else { return nil }
+            current?.order = newOrder
+        }
+        return ColumnRecord(participant: participant, role: line.role, wave: wave, instrument: instrument,
+                            version: line.version, sha256: line.sha256, submittedAt: submittedAt, batch: line.batch,
+                            values: line.values, texts: line.texts)
+    }
+
+    private struct LineState {
+        var seen = 0
+        var unsure = false
+        var formatOK = false
+        var participant: String?, role: String?, wave: String?, instrument: String?, submittedAt: String?, batch: String?
+        var version = "", sha256 = ""
+        var values: [Double] = []
+        var texts: [ColumnText] = []
+        /// The answer ids of this line when they differ from the cached order.
+        var newOrder: KeyOrder?
+        /// The position of the answer being read.
+        var answerIndex = 0
+    }
+
+    private static func key(_ r: JSONReader, _ span: Range<Int>) -> Key {
+        switch span.count {
+        case 2: return r.bytes(span, equal: "id") ? .id : .other
+        case 3: return r.bytes(span, equal: "via") ? .via : .other
+        case 4:
+            if r.bytes(span, equal: "role") { return .role }
+            if r.bytes(span, equal: "wave") { return .wave }
+            if r.bytes(span, equal: "mode") { return .mode }
+            return .other
+        case 5:
+            if r.bytes(span, equal: "study") { return .study }
+            if r.bytes(span, equal: "batch") { return .batch }
+            return .other
+        case 6: return r.bytes(span, equal: "format") ? .format : .other
+        case 7: return r.bytes(span, equal: "answers") ? .answers : .other
+        case 8: return r.bytes(span, equal: "declined") ? .declined : .other
+        case 10:
+            if r.bytes(span, equal: "instrument") { return .instrument }
+            if r.bytes(span, equal: "started_at") { return .startedAt }
+            return .other
+        case 11: return r.bytes(span, equal: "participant") ? .participant : .other
+        case 12: return r.bytes(span, equal: "submitted_at") ? .submittedAt : .other
+        default: return .other
+        }
+    }
+
+    /// Reads one member's value. Anything outside the certain shapes marks the line unsure
+    /// (the value is still read, so the grammar is checked to the end of the line).
+    private mutating func read(_ key: Key, _ r: inout JSONReader, _ line: inout LineState) throws(JSONReader.Stop) {
+        let c = r.base[r.i]
+        let isString = c == UInt8(ascii: "\"")
+        func text(_ r: inout JSONReader) throws(JSONReader.Stop) -> String? {
+            guard isString else { line.unsure = true; _ = try r.value(); return nil }
+            return try r.string()
+        }
+        func optionalText(_ r: inout JSONReader) throws(JSONReader.Stop) -> String? {
+            if c == UInt8(ascii: "n") { try r.literal("null"); return nil }
+            return try text(&r)
+        }
+        switch key {
+        case .format:
+            guard isString else { line.unsure = true; _ = try r.value(); return }
+            if let span = try r.rawString() { line.formatOK = r.bytes(span, equal: "waves.response/1") }
+        case .participant: line.participant = try text(&r)
+        case .wave: line.wave = try text(&r)
+        case .submittedAt: line.submittedAt = try text(&r)
+        case .batch: line.batch = try text(&r)
+        case .role: line.role = try optionalText(&r)
+        case .id, .study, .mode:
+            if isString { _ = try r.rawString() } else { line.unsure = true; _ = try r.value() }
+        case .startedAt, .via:
+            if isString { _ = try r.rawString() } else if c == UInt8(ascii: "n") { try r.literal("null") } else { line.unsure = true; _ = try r.value() }
+        case .declined:
+            let v = try r.value()
+            switch v {
+            case .null: break
+            case .array(let a) where a.allSatisfy({ $0.stringValue != nil }): break
+            default: line.unsure = true
+            }
+        case .instrument: try readInstrument(&r, &line)
+        case .answers: try readAnswers(&r, &line)
+        case .other:
+            if isString { _ = try r.rawString() } else { _ = try r.value() }
+        }
+    }
+
+    private func readInstrument(_ r: inout JSONReader, _ line: inout LineState) throws(JSONReader.Stop) {
+        guard r.base[r.i] == UInt8(ascii: "{") else { line.unsure = true; _ = try r.value(); return }
+        var seen = 0
+        let keep = request.versions
+        try r.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Int in
+            guard let span = try r.rawString() else { return 3 }
+            if r.bytes(span, equal: "id") { return 0 }
+            if r.bytes(span, equal: "version") { return 1 }
+            if r.bytes(span, equal: "sha256") { return 2 }
+            return 3
+        }) { (r: inout JSONReader, k: Int) throws(JSONReader.Stop) in
+            guard k < 3, seen & (1 << k) == 0, r.base[r.i] == UInt8(ascii: "\"") else {
+                line.unsure = true
+                _ = try r.value()
+                return
+            }
+            seen |= 1 << k
+            if k == 0 { line.instrument = try r.string() }
+            else if keep { let s = try r.string(); if k == 1 { line.version = s } else { line.sha256 = s } }
+            else { _ = try r.rawString() }
+        }
+        if seen & 1 == 0 { line.unsure = true }
+    }
+
+    private mutating func readAnswers(_ r: inout JSONReader, _ line: inout LineState) throws(JSONReader.Stop) {
+        guard r.base[r.i] == UInt8(ascii: "{"), let instrument = line.instrument else {
+            line.unsure = true
+            _ = try r.value()
+            return
+        }
+        if current?.id != instrument {
+            if let c = current { orders[c.id] = c.order }
+            current = (instrument, columnOf[instrument], request.columns[instrument]?.count ?? 0, orders[instrument] ?? KeyOrder())
+        }
+        let columns = current!.columns
+        if columns != nil { line.values = [Double](repeating: .nan, count: current!.width) }
+        let cached = current!.order
+        var fresh: KeyOrder?  // set at the first id that differs from the cached order
+        let keepTexts = request.texts
+        try r.visitMembers(keys: { (r: inout JSONReader, index: Int) throws(JSONReader.Stop) -> Int in
+            if fresh == nil, let column = cached.match(&r, at: index) { return column }
+            if fresh == nil { fresh = cached.prefix(index) }
+            let id = try r.string()
+            let column = columns?[id] ?? -1
+            fresh!.append(id, column: column)
+            return column
+        }) { (r: inout JSONReader, column: Int) throws(JSONReader.Stop) in
+            switch r.base[r.i] {
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let v = try r.number()
+                if column >= 0 { line.values[column] = v }
+            case UInt8(ascii: "n"):
+                try r.literal("null")
+            case UInt8(ascii: "\""):
+                if keepTexts {
+                    let t = try r.string()
+                    line.texts.append(ColumnText(item: "", text: t))
+                    line.texts[line.texts.count - 1].item = fresh?.lastID ?? cached.id(at: line.answerIndex)
+                } else {
+                    _ = try r.rawString()
+                }
+            default:
+                line.unsure = true
+                _ = try r.value()
+            }
+            line.answerIndex += 1
+        }
+        line.newOrder = fresh
+    }
+}
+
+/// The answer ids of one instrument's last line, in order, with their columns (-1: not asked for).
+///
+/// Lines of one instrument list the same ids in the same order, so an id whose raw bytes equal
+/// the cached one at its position is taken without making a String. Ids with escapes or
+/// non-ASCII bytes are never matched in place (their `bytes` are empty).
+struct KeyOrder: Sendable {
+    private(set) var ids: [String] = []
+    private var bytes: [[UInt8]] = []
+    private var columns: [Int] = []
+
+    mutating func append(_ id: String, column: Int) {
+        ids.append(id)
+        columns.append(column)
+        let plain = id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        bytes.append(plain ? Array(id.utf8) : [])
+    }
+
+    func prefix(_ n: Int) -> KeyOrder {
+        var o = KeyOrder()
+        o.ids = Array(ids.prefix(n)); o.bytes = Array(bytes.prefix(n)); o.columns = Array(columns.prefix(n))
+        return o
+    }
+
+    var lastID: String { ids.last ?? "" }
+    func id(at index: Int) -> String { index < ids.count ? ids[index] : "" }
+
+    /// The column of the id at `index` when the name at the reader (its opening quote) is that
+    /// id byte for byte; the reader then stands after the closing quote. Else nil, reader unmoved.
+    @inline(__always)
+    func match(_ r: inout JSONReader, at index: Int) -> Int? {
+        guard index < ids.count else { return nil }
+        let start = r.i + 1
+        let n = bytes[index].count
+        guard n > 0, start + n < r.end, r.base[start + n] == UInt8(ascii: "\"") else { return nil }
+        let same = bytes[index].withUnsafeBufferPointer { memcmp(r.base + start, $0.baseAddress!, n) == 0 }
+        guard same else { return nil }
+        r.i = start + n + 1
+        return columns[index]
+    }
+}

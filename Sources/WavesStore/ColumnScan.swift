@@ -1,0 +1,106 @@
+import Foundation
+import WavesCore
+
+/// One readable store line as the columnar readers see it: read by the fast path
+/// (`ColumnDecoder`) or, when the fast path was not sure of it, by the strict decoder.
+/// Either way it has passed the strict grammar and the record rules.
+public enum StoreRow: Sendable {
+    case columns(ColumnRecord)
+    case record(ResponseRecord)
+
+    public var participant: String {
+        switch self { case .columns(let c): c.participant; case .record(let r): r.participant }
+    }
+    public var role: String? {
+        switch self { case .columns(let c): c.role; case .record(let r): r.role }
+    }
+    public var wave: String {
+        switch self { case .columns(let c): c.wave; case .record(let r): r.wave }
+    }
+    public var instrument: String {
+        switch self { case .columns(let c): c.instrument; case .record(let r): r.instrument.id }
+    }
+    public var submittedAt: String {
+        switch self { case .columns(let c): c.submittedAt; case .record(let r): r.submittedAt }
+    }
+    /// The instrument's version and SHA-256 (for a fast row, "" unless the request kept them).
+    public var instrumentVersion: String {
+        switch self { case .columns(let c): c.version; case .record(let r): r.instrument.version }
+    }
+    public var instrumentHash: String {
+        switch self { case .columns(let c): c.sha256; case .record(let r): r.instrument.sha256 }
+    }
+    public var batch: String? {
+        switch self { case .columns(let c): c.batch; case .record(let r): r.batch }
+    }
+}
+
+extension StoreScan {
+    /// Whether the columnar scan may use its fast path: on, unless `WAVES_SCAN=strict` asks every
+    /// line to go through the strict decoder (to compare the two paths on a real study).
+    static var fastPathEnabled: Bool { ProcessInfo.processInfo.environment["WAVES_SCAN"] != "strict" }
+
+    /// Per thread: the fast decoder and the strict decoder's key cache.
+    struct ColumnState: Sendable {
+        var fast: ColumnDecoder
+        var strict = AnswerKeyCache()
+        let useFast: Bool
+    }
+
+    enum RowOutcome {
+        case blank
+        case row(StoreRow)
+        case problem(String)
+    }
+
+    /// One line: the fast path first, the strict decoder when the fast path is not sure.
+    static func decodeRow(_ line: UnsafeRawBufferPointer, _ state: inout ColumnState) -> RowOutcome {
+        if line.isEmpty { return .blank }
+        if state.useFast, let c = state.fast.decode(line: line) { return .row(.columns(c)) }
+        switch decodeLine(line, cache: &state.strict) {
+        case .blank: return .blank
+        case .record(let r): return .row(.record(r))
+        case .problem(let m): return .problem(m)
+        }
+    }
+
+    /// Calls `body` for each line in store order, decoded on `workers` threads into rows.
+    static func forEachRow(_ log: AppendLog, request: ColumnRequest, workers: Int, blockSize: Int = StoreScan.blockSize,
+                           fast: Bool = StoreScan.fastPathEnabled, _ body: (RowOutcome, Int) throws -> Void) throws {
+        try forEachLine(log, workers: workers, blockSize: blockSize, state: ColumnState(fast: ColumnDecoder(request), useFast: fast),
+                        decode: { line, state in decodeRow(line, &state) }, problem: { .problem($0) }, body)
+    }
+}
+
+extension ResponseStore {
+    /// Reads every line in a streaming pass, as `scan` does, but hands over each good line as a
+    /// `StoreRow`: most lines straight into the columns `request` asks for, without building a
+    /// record (`ColumnDecoder`), the others as strictly decoded records. The same lines count,
+    /// with the same problems, as in `scan` (`ColumnScanTests`).
+    @discardableResult
+    public func scanColumns(_ request: ColumnRequest, workers: Int? = nil, fast: Bool? = nil,
+                            _ body: (StoreRow, Int) throws -> Void) throws -> [StoreProblem] {
+        var problems: [StoreProblem] = []
+        let finished = try ImportLog(store: self).completedBatches()
+        try StoreScan.forEachRow(log, request: request, workers: workers ?? StoreScan.defaultWorkers,
+                                 fast: fast ?? StoreScan.fastPathEnabled) { outcome, lineNo in
+            switch outcome {
+            case .blank: return
+            case .row(let row):
+                if let problem = Self.unfinishedImport(row.batch, finished: finished, line: lineNo) {
+                    problems.append(problem)
+                    return
+                }
+                try body(row, lineNo)
+            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
+            }
+        }
+        return problems
+    }
+
+    /// The problem of a line that belongs to an import that did not finish (`ImportLog`), else nil.
+    static func unfinishedImport(_ batch: String?, finished: Set<String>, line: Int) -> StoreProblem? {
+        guard let batch, !finished.contains(batch) else { return nil }
+        return StoreProblem(line: line, message: "part of import '\(SafeText.line(batch))', which did not finish (it was stopped before its end); ignored, so run the import again")
+    }
+}

@@ -1,0 +1,194 @@
+import XCTest
+@testable import WavesCore
+@testable import WavesStore
+
+/// The columnar fast path (`ColumnDecoder`) against the strict decoder, its referee.
+///
+/// For every line of generated, mutated and hand-made hostile stores: when the fast path
+/// accepts a line, the strict decoder must accept it too and give the same fields and the
+/// same numbers; a line the strict decoder rejects is never accepted by the fast path. The
+/// whole columnar scan (`scanColumns`) must count the same lines, with the same problems and
+/// line numbers, as the record scan, on any number of workers and block size.
+final class ColumnScanTests: XCTestCase {
+    var dir: URL!
+    var store: ResponseStore!
+    let items = (1...40).map { "id\($0 < 10 ? "0" : "")\($0)" }
+    var request: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]], texts: true, versions: true) }
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-columns-\(UUID().uuidString)")
+        store = ResponseStore(url: dir.appendingPathComponent("data/responses.jsonl"))
+        try FileManager.default.createDirectory(at: store.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// The columns the strict record gives for `request` (answer ids are distinct in every
+    /// line the fast path accepts, so the order of writing does not matter).
+    func columns(of r: ResponseRecord, _ request: ColumnRequest) -> ColumnRecord {
+        var values: [Double] = []
+        if let ids = request.columns[r.instrument.id] {
+            values = ids.map { id in r.answer(id)?.number ?? .nan }
+        }
+        let texts = request.texts ? r.answers.compactMap { a in a.value.text.map { ColumnText(item: a.id, text: $0) } } : []
+        return ColumnRecord(participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id,
+                            version: request.versions ? r.instrument.version : "", sha256: request.versions ? r.instrument.sha256 : "",
+                            submittedAt: r.submittedAt, batch: r.batch, values: values, texts: texts)
+    }
+
+    /// Checks every line with one decoder (its key cache carried from line to line, as in a
+    /// scan); returns how many lines the fast path accepted and how many the strict one did.
+    @discardableResult
+    func agree(_ bytes: [UInt8], _ request: ColumnRequest, file: StaticString = #filePath, line: UInt = #line) -> (fast: Int, strict: Int) {
+        var decoder = ColumnDecoder(request)
+        var fast = 0, strict = 0
+        for (n, l) in bytes.split(separator: 0x0A).enumerated() {
+            let text = Array(l)
+            text.withUnsafeBytes { b in
+                let reference = try? ResponseRecord(json: JSONParser.parse(b))
+                if reference != nil { strict += 1 }
+                guard let c = decoder.decode(line: b) else { return }
+                fast += 1
+                guard let reference else {
+                    XCTFail("line \(n + 1): the fast path accepted a line the strict decoder rejects: \(String(decoding: text, as: UTF8.self))", file: file, line: line)
+                    return
+                }
+                XCTAssertEqual(c, columns(of: reference, request), "line \(n + 1): \(String(decoding: text, as: UTF8.self))", file: file, line: line)
+            }
+        }
+        return (fast, strict)
+    }
+
+    func testGeneratedLinesTakeTheFastPath() {
+        let bytes = JSONParserBenchmark.sampleResponseLines(count: 2000, seed: 7)
+        let (fast, strict) = agree(bytes, request)
+        XCTAssertEqual(strict, 2000)
+        XCTAssertEqual(fast, 2000, "every generated line is in the canonical shape")
+    }
+
+    func testMutatedLinesAgreeWithTheStrictDecoder() {
+        let bytes = StoreScanTests.mutatedStore(lines: 3000, seed: 23)
+        let (fast, strict) = agree(bytes, request)
+        XCTAssertGreaterThan(strict, 3000)
+        XCTAssertGreaterThan(fast, 2900, "valid lines go the fast way")
+        XCTAssertLessThanOrEqual(fast, strict)
+    }
+
+    /// Hand-made lines at the edges of the fast path's shape.
+    func testEdgeLines() {
+        var r = ResponseStoreTests.record("P\u{1F600}\\\"x")
+        r.extra = [("prev", .string(String(repeating: "f", count: 64))), ("batch", .string("imp-1")),
+                   ("timings", .object(JSONObject([("id01", .number(1200))]))), ("dont_know", .array([.string("id02")]))]
+        let base = r.jsonLine
+        var lines = [base]
+        func variant(_ a: String, _ b: String) { lines.append(base.replacingOccurrences(of: a, with: b)) }
+        variant("\"id01\":4", "\"id01\":1e308")
+        variant("\"id01\":4", "\"id01\":1e309")
+        variant("\"id01\":4", "\"id01\":-0.0000000000000000000001")
+        variant("\"id01\":4", "\"id01\":-0")
+        variant("\"id01\":4", "\"id01\":12345678901234567890123")
+        variant("\"id01\":4", "\"id01\":4,\"id01\":5")                 // a repeated answer id
+        variant("\"id01\":4", "\"id01\":true")                          // not a number, string or null
+        variant("\"id01\":4", "\"id01\":[4]")
+        variant("\"id01\":4", "\"i\\u0064\":4")                         // an escaped id
+        variant("\"id01\":4", "\"id03\":4,\"id01\":4")                  // another order
+        variant("\"participant\":", "\"participant\" :\"a\",\"participant\":")
+        variant("\"participant\":\"", "\"participant\":\"\",\"x\":\"")
+        variant("\"format\":\"waves.response/1\"", "\"format\":\"waves.response/2\"")
+        variant("\"format\":\"waves.response/1\"", "\"format\":\"waves.respons\\u0065/1\"")
+        variant("\"role\":\"mentee\"", "\"role\":null")
+        variant("\"role\":\"mentee\"", "\"role\":7")
+        variant("\"started_at\":\"2026-03-01T09:58:12Z\"", "\"started_at\":null")
+        variant("\"started_at\":\"2026-03-01T09:58:12Z\"", "\"started_at\":false")
+        variant("\"declined\":[\"id02\"]", "\"declined\":null")
+        variant("\"declined\":[\"id02\"]", "\"declined\":[2]")
+        variant("\"declined\":[\"id02\"]", "\"declined\":{}")
+        variant("\"version\":\"1.0.0\",", "")
+        variant("\"version\":\"1.0.0\"", "\"version\":1")
+        variant("\"id\":\"identity\"", "\"id\":\"identity\",\"id\":\"other\"")
+        variant("\"id\":\"identity\"", "\"name\":\"identity\"")
+        variant("\"wave\":\"w1\"", "\"wave\":\"\"")
+        variant("\"wave\":\"w1\",", "")
+        variant("\"mode\":\"terminal\",", "")
+        variant("\"mode\":\"terminal\"", "\"mode\":null")
+        variant("\"batch\":\"imp-1\"", "\"batch\":\"imp-1\",\"batch\":\"imp-2\"")
+        variant("\"batch\":\"imp-1\"", "\"batch\":3")
+        variant("\"answers\":{", "\"answers\":{},\"answers\":{")
+        variant("\"answers\":{", "\"answers\":[],\"a\":{")
+        variant("{\"format\"", " \t{\"format\"")
+        variant("\"diary\":\"", "\"diary\":\"\\ud83d\\ude00")
+        lines.append(base + " ")
+        lines.append(base + " x")
+        lines.append(String(base.dropLast()))
+        lines.append("[1,2]")
+        lines.append("{}")
+        lines.append(String(repeating: "[", count: 600))
+        // answers before instrument: valid, read by the strict decoder
+        if let a = base.range(of: ",\"answers\":"), let d = base.range(of: ",\"declined\":") {
+            let answers = String(base[a.lowerBound..<d.lowerBound])
+            var moved = base
+            moved.removeSubrange(a.lowerBound..<d.lowerBound)
+            moved = moved.replacingOccurrences(of: "{\"format\"", with: "{" + answers.dropFirst() + ",\"format\"")
+            lines.append(moved)
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let (fast, strict) = agree(bytes, request)
+        XCTAssertGreaterThan(fast, 10)
+        XCTAssertGreaterThan(strict, fast, "unusual but valid lines go to the strict decoder")
+        // The same lines with a request that keeps neither texts nor versions.
+        agree(bytes, ColumnRequest(columns: ["identity": ["id01", "id02"]]))
+    }
+
+    /// Several instruments interleaved, each with its own answer order; one asked for.
+    func testInterleavedInstruments() {
+        var lines: [String] = []
+        for k in 0..<300 {
+            let inst = ["identity", "reflection", "other"][k % 3]
+            let ids = inst == "identity" ? ["id01", "id02", "diary"] : ["r\(k % 5)", "r9", "q"]
+            let answers = ids.enumerated().map { "\"\($1)\":\($0 == 2 ? "\"t\(k)\"" : "\(k % 7)")" }.joined(separator: ",")
+            lines.append("{\"format\":\"waves.response/1\",\"id\":\"x\(k)\",\"study\":\"s\",\"participant\":\"P\(k % 17)\",\"role\":null,\"wave\":\"w\(k % 4)\",\"instrument\":{\"id\":\"\(inst)\",\"version\":\"1\",\"sha256\":\"ab\"},\"submitted_at\":\"2026-01-01T00:00:\(k % 60)Z\",\"mode\":\"plain\",\"answers\":{\(answers)},\"declined\":[]}")
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let (fast, strict) = agree(bytes, ColumnRequest(columns: ["identity": ["id02", "id01"], "reflection": ["r9", "r3"]], texts: true))
+        XCTAssertEqual(strict, 300)
+        XCTAssertEqual(fast, 300)
+    }
+
+    /// What a scan says, line by line: rows as their fields, problems as messages.
+    func scanColumns(workers: Int, blockSize: Int, fast: Bool) throws -> [String] {
+        var out: [String] = []
+        let finished = try ImportLog(store: store).completedBatches()
+        try StoreScan.forEachRow(store.log, request: request, workers: workers, blockSize: blockSize, fast: fast) { o, n in
+            switch o {
+            case .blank: break
+            case .row(let row):
+                if let p = ResponseStore.unfinishedImport(row.batch, finished: finished, line: n) { out.append("\(n) error \(p.message)"); return }
+                switch row {
+                case .columns(let c): out.append("\(n) ok \(c.participant) \(c.wave) \(c.submittedAt) \(c.values.map { $0.isNaN ? "." : "\($0)" })")
+                case .record(let r): out.append("\(n) ok \(columns(of: r, request).participant) \(r.wave) \(r.submittedAt) \(columns(of: r, request).values.map { $0.isNaN ? "." : "\($0)" })")
+                }
+            case .problem(let m): out.append("\(n) error \(m)")
+            }
+        }
+        return out
+    }
+
+    func testScanCountsTheSameLinesAsTheRecordScan() throws {
+        var bytes = StoreScanTests.mutatedStore(lines: 800, seed: 41)
+        bytes += Array("{\"format\":\"waves.resp".utf8)
+        try Data(bytes).write(to: store.url)
+        let strict = try scanColumns(workers: 1, blockSize: StoreScan.blockSize, fast: false)
+        XCTAssertGreaterThan(strict.filter { $0.contains(" ok ") }.count, 800)
+        for workers in [1, 2, 5] {
+            for block in [64, 4096, StoreScan.blockSize] {
+                XCTAssertEqual(try scanColumns(workers: workers, blockSize: block, fast: true), strict, "workers \(workers), block \(block)")
+            }
+        }
+        // The public scans agree on lines and problems.
+        var a: [Int] = [], b: [Int] = []
+        let p1 = try store.scan { _, n in a.append(n) }
+        let p2 = try store.scanColumns(request) { _, n in b.append(n) }
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(p1, p2)
+    }
+}
