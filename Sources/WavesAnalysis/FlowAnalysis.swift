@@ -58,23 +58,50 @@ public struct FlowReport: Encodable, Sendable {
 /// - lost: enrolled participants who did not complete W (first wave) or who completed the
 ///   first wave and not W (later waves), with the reason in `lost_reasons`.
 public enum FlowAnalysis {
-    public static func run(_ data: StudyData) -> FlowReport {
-        let study = data.study
+    /// Builds the flow from the store's index (read here unless given) and the instruments'
+    /// scale scores (`InstrumentData`, loaded here for each instrument with scales that `loaded`
+    /// does not already hold).
+    public static func run(bundle: StudyBundle, index given: StudyIndex? = nil, loaded: [String: InstrumentData] = [:]) throws -> FlowReport {
+        let index = try given ?? StudyIndex.load(bundle)
+        var analysedAt: [String: Set<String>] = [:]
+        for inst in bundle.instruments where !inst.scales.isEmpty {
+            let data = try loaded[inst.id] ?? InstrumentData.load(bundle, instrument: inst)
+            for scale in inst.scales {
+                let scores = data.scores(scale: scale)
+                for p in 0..<scores.rows {
+                    for w in 0..<scores.cols where !scores[p, w].isNaN { analysedAt[data.waves[w].id, default: []].insert(data.participants[p]) }
+                }
+            }
+        }
+        return run(bundle: bundle, index: index, analysedAt: analysedAt)
+    }
+
+    /// The flow from the store's index and, per wave, the participants with a scale score.
+    static func run(bundle: StudyBundle, index: StudyIndex, analysedAt: [String: Set<String>]) -> FlowReport {
+        let study = bundle.study
         let waves = study.waves
         let wOrder = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
         let dir = study.directory
         var notes: [String] = []
 
-        // Submissions per participant and wave.
+        // Counted submissions per participant and wave (records of a wave or instrument the
+        // study does not define count only as the participant's presence).
         var submitted: [String: [String: Set<String>]] = [:]
-        for r in data.records { submitted[r.participant, default: [:]][r.wave, default: []].insert(r.instrument.id) }
+        for (p, id) in index.participants.enumerated() {
+            for (w, wave) in waves.enumerated() {
+                for (i, inst) in bundle.instruments.enumerated() where index.isPresent(p, w, i) {
+                    submitted[id, default: [:]][wave.id, default: []].insert(inst.id)
+                }
+            }
+        }
+        for p in index.unknownRecordParticipants where submitted[p] == nil { submitted[p] = [:] }
         let drafts = readDrafts(study.draftsURL)
         let enrolledList: [String]
-        if let roster = data.bundle.roster {
+        if let roster = bundle.roster {
             enrolledList = roster.participants
         } else {
             var seen = Set<String>(), out: [String] = []
-            for p in data.participants + drafts.map(\.participant) where seen.insert(p).inserted { out.append(p) }
+            for p in submitted.keys.sorted() + drafts.map(\.participant) where seen.insert(p).inserted { out.append(p) }
             enrolledList = out
             notes.append("No roster: enrolled counts everyone with a submission or a draft.")
         }
@@ -99,7 +126,7 @@ public enum FlowAnalysis {
             default: continue
             }
         }
-        for e in data.bundle.roster?.entries ?? [] where e.extra["status"]?.lowercased() == "withdrawn" && withdrawnFrom[e.participant] == nil {
+        for e in bundle.roster?.entries ?? [] where e.extra["status"]?.lowercased() == "withdrawn" && withdrawnFrom[e.participant] == nil {
             let last = (submitted[e.participant] ?? [:]).keys.compactMap { wOrder[$0] }.max()
             withdrawnFrom[e.participant] = last.map { $0 + 1 } ?? 0
         }
@@ -111,25 +138,20 @@ public enum FlowAnalysis {
         var draftAt: [Int: Set<String>] = [:]
         for d in drafts { if let w = wOrder[d.wave] { draftAt[w, default: []].insert(d.participant) } }
 
-        // Scored participants per wave: any scale with a score.
-        var analysedAt: [String: Set<String>] = [:]
-        for inst in data.bundle.instruments where !inst.scales.isEmpty {
-            for row in data.scores(instrument: inst) where row.score != nil { analysedAt[row.wave, default: []].insert(row.participant) }
-        }
         var dupAt: [String: Int] = [:]
-        for d in data.duplicates { dupAt[d.wave, default: 0] += 1 }
+        for d in index.duplicates { dupAt[d.wave, default: 0] += 1 }
 
         let enrolled = Set(enrolledList)
         let firstWave = waves.first?.id
         func completes(_ p: String, _ w: String) -> Bool {
-            let need = Set(data.bundle.instruments(at: w).map(\.id))
+            let need = Set(bundle.instruments(at: w).map(\.id))
             return !need.isEmpty && need.isSubset(of: submitted[p]?[w] ?? [])
         }
         let baseline = Set(enrolledList.filter { p in firstWave.map { completes(p, $0) } ?? false })
 
         let rows = waves.enumerated().map { (wi, wave) -> FlowReport.WaveFlow in
             let w = wave.id
-            let given = Set(data.bundle.instruments(at: w).map(\.id))
+            let given = Set(bundle.instruments(at: w).map(\.id))
             let everyone = enrolled.union(submitted.keys)
             let started = everyone.filter { !(submitted[$0]?[w] ?? []).intersection(given).isEmpty || (draftAt[wi]?.contains($0) ?? false) }
             let completed = everyone.filter { completes($0, w) }

@@ -24,6 +24,8 @@ public struct StudyIndex: Sendable {
     public private(set) var chosenSubmissions = 0
     /// Readable records of a wave or instrument the study does not define.
     public private(set) var unknownRecords = 0
+    /// The participants of those records.
+    public private(set) var unknownRecordParticipants: Set<String> = []
     /// Per study wave: earliest and latest `submitted_at`, and the number of submissions.
     public private(set) var waveFirst: [String?]
     public private(set) var waveLast: [String?]
@@ -103,7 +105,11 @@ public struct StudyIndex: Sendable {
         submissions += 1
         let submittedAt = row.submittedAt
         roleTracker.see(participant: row.participant, role: row.role, submittedAt: submittedAt)
-        guard let w = wIndex[row.wave], let i = iIndex[row.instrument] else { unknownRecords += 1; return }
+        guard let w = wIndex[row.wave], let i = iIndex[row.instrument] else {
+            unknownRecords += 1
+            unknownRecordParticipants.insert(row.participant)
+            return
+        }
         let p = participantIndex(row.participant)
         let cell = (p * W + w) * I + i
         if waveFirst[w].map({ submittedAt.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { waveFirst[w] = submittedAt }

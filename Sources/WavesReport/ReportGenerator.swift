@@ -29,7 +29,7 @@ public enum ReportGenerator {
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
                                  texts: options.includeText ? ReportSummaries.textWaves(index, maxAnswers: options.maxTextAnswers) : nil,
                                  findings: [], notes: notes, setAside: setAside)
-        do { report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, loaded: loaded, adjustment: options.adjustment) } catch {
+        do { report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, index: index, loaded: loaded, adjustment: options.adjustment) } catch {
             report.notes.append("The flow, attrition and results sections could not be built: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
         }
         report.findings = Findings.lines(report)

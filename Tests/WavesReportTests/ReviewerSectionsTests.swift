@@ -36,7 +36,7 @@ final class ReviewerSectionsTests: XCTestCase {
 
     func testFlowEqualsWavesFlow() throws {
         let (_, _, html, _) = try built()
-        let flow = FlowAnalysis.run(try StudyData.load(directory: DemoReportTests.demo))
+        let flow = try FlowAnalysis.run(bundle: try StudyLoader.load(directory: DemoReportTests.demo))
         let sec = try XCTUnwrap(HTMLProbe.section(html, id: "flow"))
         for w in flow.waves {
             XCTAssertEqual(HTMLProbe.cell(sec, table: "flow", row: w.wave, key: "completed"), String(w.completed))

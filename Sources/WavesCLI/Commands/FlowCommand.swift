@@ -19,7 +19,7 @@ struct FlowCommand: ParsableCommand {
         let data = try options.loadData(quiet: json)
         let target = try svg.map { try OutputTarget(URL(fileURLWithPath: $0).standardizedFileURL, mode: fileMode.mode,
                                                    protecting: StudyFiles(study: data.study)) }
-        let flow = FlowAnalysis.run(data)
+        let flow = try FlowAnalysis.run(bundle: data.bundle)
         if let target {
             do { try target.write(FlowDiagram.svg(flow) + "\n", role: "the flow diagram") } catch {
                 throw CLIFailure("cannot write the flow diagram to \(svg!): \((error as? FileIOError)?.reason ?? error.localizedDescription)")

@@ -6,10 +6,8 @@ import WavesStore
 
 /// Builds `ReviewerSections` from the instrument data the report has already loaded.
 enum ReviewerSectionsBuilder {
-    static func build(bundle: StudyBundle, loaded: [String: InstrumentData], adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
-        let store = ResponseStore(url: bundle.study.storeURL)
-        let contents = store.exists ? try store.read() : StoreContents(records: [], problems: [])
-        let flow = FlowAnalysis.run(StudyData(bundle: bundle, contents: contents))
+    static func build(bundle: StudyBundle, index: StudyIndex, loaded: [String: InstrumentData], adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
+        let flow = try FlowAnalysis.run(bundle: bundle, index: index, loaded: loaded)
         var attrition: [(scale: String, label: String, outcome: Outcome<AttritionReport>)] = []
         for inst in bundle.instruments where !inst.scales.isEmpty {
             guard let data = loaded[inst.id] else { continue }
