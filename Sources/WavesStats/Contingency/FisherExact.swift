@@ -28,7 +28,35 @@ public enum FisherExact {
         guard rows.first?.count == 2, rows.count >= 2 else {
             return (nil, "Fisher's test here needs an r x 2 table with at least 2 rows (has \(table.count) x \(first.count))")
         }
-        return (pValue(firstColumn: rows.map { $0[0] }, rowTotals: rows.map { $0[0] + $0[1] }), nil)
+        let x = rows.map { $0[0] }, r = rows.map { $0[0] + $0[1] }
+        if rows.count > 2 {
+            // The bounds' dynamic programme costs about k x c1 x max(r_i) steps: beyond
+            // `maxWork` (a 3 x 2 table of some 10,000 participants) it would run for minutes.
+            let work = Double(rows.count) * Double(x.reduce(0, +) + 1) * Double((r.max() ?? 0) + 1)
+            if work > maxWork {
+                return (nil, "not computed for a \(rows.count) x 2 table of \(r.reduce(0, +)) participants (the exact enumeration is too large; with counts this large a chi-square test of the same table is accurate)")
+            }
+        }
+        return (pValue(firstColumn: x, rowTotals: r), nil)
+    }
+
+    /// The most steps of the r x 2 enumeration's bounds before the test is declined.
+    static let maxWork = 2e8
+
+    /// The 2 x 2 table directly: the first cell x ranges over max(0, c1 - r2)...min(r1, c1)
+    /// with hypergeometric probability C(r1, x) C(r2, c1 - x) / C(N, c1); p sums those at or
+    /// below the observed one (the same rule and tolerance as the general case), in O(N).
+    static func pValue2x2(x1: Int, r1: Int, r2: Int, c1: Int) -> Double {
+        let n = r1 + r2
+        let logTotal = Distributions.logChoose(n, c1)
+        func logP(_ x: Int) -> Double { Distributions.logChoose(r1, x) + Distributions.logChoose(r2, c1 - x) - logTotal }
+        let threshold = logP(x1) + log1p(1e-7)
+        var p = 0.0
+        for x in max(0, c1 - r2)...min(r1, c1) {
+            let l = logP(x)
+            if l <= threshold { p += exp(l) }
+        }
+        return min(1, p)
     }
 
     /// The p-value from the first-column counts and the row totals.
@@ -36,6 +64,7 @@ public enum FisherExact {
         let k = r.count
         let c1 = x.reduce(0, +), n = r.reduce(0, +)
         if c1 == 0 || c1 == n { return 1 }
+        if k == 2 { return pValue2x2(x1: x[0], r1: r[0], r2: r[1], c1: c1) }
         let logTotal = Distributions.logChoose(n, c1)
         let observed = zip(r, x).reduce(0.0) { $0 + Distributions.logChoose($1.0, $1.1) }
         let threshold = observed + log1p(1e-7)

@@ -11,7 +11,12 @@ tables <- list(
   matrix(c(5, 0, 4, 1, 0, 0, 2, 5), 4, byrow = TRUE),
   matrix(c(30, 4, 25, 9, 12, 10, 8, 3, 6, 7), 5, byrow = TRUE),
   matrix(c(60, 20, 55, 25, 70, 10), 3, byrow = TRUE),
-  matrix(c(9, 0, 8, 0), 2, byrow = TRUE))
+  matrix(c(9, 0, 8, 0), 2, byrow = TRUE),
+  # large 2 x 2 tables (a cohort of 100,000; the 2 x 2 case is summed directly in O(N))
+  matrix(c(40000, 9800, 30000, 7900), 2, byrow = TRUE),
+  matrix(c(70000, 1, 21000, 0), 2, byrow = TRUE),
+  matrix(c(50123, 12001, 48990, 12500), 2, byrow = TRUE),
+  matrix(c(120, 3, 2, 115), 2, byrow = TRUE))
 out <- lapply(tables, function(m) list(table = lapply(seq_len(nrow(m)), function(i) m[i, ]),
                                        p = fisher.test(m)$p.value))
 writeLines(toJSON(list(r_version = R.version.string, tables = out), auto_unbox = TRUE, digits = I(15),
