@@ -55,7 +55,8 @@ struct ReportCommand: ParsableCommand {
     /// The joint display of the study's coding (the codebook coded so far, consensus where
     /// present), with exemplar answers only when free text is included; nil without coding.
     static func qualitative(directory: URL, includeText: Bool) -> QualitativeSection? {
-        guard let project = try? CodingProject.load(directory: directory, codebook: nil), !project.coders.isEmpty,
+        // Without a coder's file there is nothing to show: do not read the store for it.
+        guard !CodingLog.coders(studyDirectory: directory).isEmpty, let project = try? CodingProject.load(directory: directory, codebook: nil), !project.coders.isEmpty,
               let (coding, source, _) = try? project.effectiveCoding(), !coding.isEmpty,
               let d = try? JointDisplay.build(data: project.data, codebook: project.codebook, units: project.units, coding: coding, source: source)
         else { return nil }

@@ -13,9 +13,17 @@ public enum ScatterPlot {
         case quartiles
     }
 
+    /// At most this many points are drawn; the axes and the reference line still come from
+    /// every point. Beyond it the drawn points are an evenly spread subset (for a Q-Q plot,
+    /// whose points come sorted, that keeps both tails and the shape), and the description
+    /// says so. A page with 363,000 circles per plot is too large to open.
+    public static let maxDrawn = 3000
+
     public static func svg(id: String, title: String, desc: String, points: [(Double, Double)], xTitle: String, yTitle: String,
                            reference: Reference?) -> String {
         let pts = points.filter { $0.0.isFinite && $0.1.isFinite }
+        var desc = desc
+        if pts.count > maxDrawn { desc += " (\(maxDrawn) of the \(pts.count) points drawn, evenly spread)" }
         let xt = NiceTicks(min: pts.map(\.0).min() ?? 0, max: pts.map(\.0).max() ?? 1)
         let yt = NiceTicks(min: pts.map(\.1).min() ?? 0, max: pts.map(\.1).max() ?? 1)
         let pw = width - left - right, ph = height - top - bottom
@@ -43,7 +51,15 @@ public enum ScatterPlot {
             }
         case nil: break
         }
-        for p in pts { doc.circle(x(p.0), y(p.1), 2.6, fill: Palette.blue, opacity: 0.75) }
+        if pts.count > maxDrawn {
+            let step = Double(pts.count - 1) / Double(maxDrawn - 1)
+            for j in 0..<maxDrawn {
+                let p = pts[min(pts.count - 1, Int((Double(j) * step).rounded()))]
+                doc.circle(x(p.0), y(p.1), 2.6, fill: Palette.blue, opacity: 0.75)
+            }
+        } else {
+            for p in pts { doc.circle(x(p.0), y(p.1), 2.6, fill: Palette.blue, opacity: 0.75) }
+        }
         return doc.markup
     }
 
