@@ -34,7 +34,7 @@ enum StatFileWriter {
                 default: break
                 }
             }
-            for r in row.records { if let r, r.submittedAt > latest { latest = r.submittedAt } }
+            for stamp in plan.stamps(row) where stamp > latest { latest = stamp }
         }
 
         guard let writer = readstat_writer_init() else { throw ExportError.readStat(file: file, operation: "start a writer", message: "out of memory") }
