@@ -6,11 +6,12 @@ import WavesStore
 ///
 /// Fed one record at a time in store order (`add`). For each participant, wave and
 /// instrument it keeps the submission that counts (`LatestSubmission`) as
-/// - its answers in one dense block of Doubles per participant (every table wave x every
-///   item of every table instrument: the dense answer matrix), a finite number being the
-///   answer and a NaN with a payload (`AnswerCode`) meaning absent, declined, don't know or
-///   "see the side table" (free text, and rare combinations such as a number that is also
-///   marked declined, which only the scores read);
+/// - its answers in one dense block per participant (every table wave x every item of every
+///   table instrument: the dense answer matrix, `AnswerPages`, 4 bytes a cell while every
+///   number fits a Float exactly, else 8), a number being the answer and a NaN with a payload
+///   (`AnswerCode`) meaning absent, declined, don't know or "see the side table" (free text,
+///   and rare combinations such as a number that is also marked declined, which only the
+///   scores read);
 /// - its `submitted_at` bytes, role, instrument version and store lines.
 /// Store lines of every submission of a combination submitted more than once are kept for
 /// the duplicate list. No `ResponseRecord` is kept, so memory is the dense matrix plus a few
@@ -38,7 +39,7 @@ struct ExportTable: Sendable {
     private var blockCount = 0
     /// The submission (key index) in each block slot, -1 when none: `slotKey[block * S + slot]`.
     private var slotKey: [Int32] = []
-    private var values: PagedDoubles
+    private var values: AnswerPages
     /// Free-text answers by value index; numbers behind `AnswerCode.declinedNumber` etc.
     private var texts: [Int: String] = [:]
     private var sideNumbers: [Int: Double] = [:]
@@ -84,7 +85,7 @@ struct ExportTable: Sendable {
         for _ in waves { for inst in instruments { offsets.append(size); size += inst.items.count } }
         slotOffset = offsets
         blockSize = size
-        values = PagedDoubles(blockSize: size, fill: AnswerCode.absent.bits)
+        values = AnswerPages(blockSize: size)
         // Table waves and instruments take the first intern numbers, so a key's numbers are its slot.
         waveIDs = waves.map(\.id)
         waveIndex = Dictionary(waves.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
@@ -288,41 +289,5 @@ struct ExportTable: Sendable {
         for k in 0..<keyLine.count where Int(keyWave[k]) < waves.count && Int(keyInstrument[k]) < instruments.count {
             body(k, Int(keyWave[k]), Int(keyInstrument[k]))
         }
-    }
-}
-
-/// What a NaN in the answer columns stands for (its payload); finite values are answers.
-enum AnswerCode: UInt64, Sendable {
-    case absent = 1, declined, dontKnow, text, declinedNumber, dontKnowNumber, sideNumber
-
-    private static let quietNaN: UInt64 = 0x7FF8_0000_0000_0000
-    var bits: UInt64 { Self.quietNaN | rawValue }
-    var value: Double { Double(bitPattern: bits) }
-    /// The code of a NaN written by `value` (absent for any other NaN).
-    init(_ v: Double) { self = AnswerCode(rawValue: v.bitPattern & 0xFF) ?? .absent }
-}
-
-/// Doubles in fixed-size pages of whole blocks, so growing never copies (or doubles) what is held.
-struct PagedDoubles: Sendable {
-    let pageSize: Int
-    private let blockSize: Int
-    private let fill: Double
-    private var pages: [[Double]] = []
-    private var values = 0
-
-    init(blockSize: Int, fill: UInt64) {
-        self.blockSize = blockSize
-        pageSize = max(1, blockSize) * max(1, (1 << 17) / max(1, blockSize))
-        self.fill = Double(bitPattern: fill)
-    }
-
-    mutating func appendBlock() {
-        if values + blockSize > pages.count * pageSize { pages.append(Array(repeating: fill, count: pageSize)) }
-        values += blockSize
-    }
-
-    subscript(index: Int) -> Double {
-        get { pages[index / pageSize][index % pageSize] }
-        set { pages[index / pageSize][index % pageSize] = newValue }
     }
 }

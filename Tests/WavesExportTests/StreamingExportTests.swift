@@ -17,7 +17,8 @@ import XCTest
 /// rules set aside (written as stored); text on a numeric item and a number on a text item;
 /// a record of an unknown instrument, of an unknown wave and of a wave where the instrument is
 /// not given; a finished and an unfinished import batch; an unreadable line; two instruments
-/// and two versions of one. Each export is made both from the streamed store and from a
+/// and two versions of one; numbers that are not exactly a Float (0.1, 23.7, 1e300) and -0.
+/// Each export is made both from the streamed store and from a
 /// loaded `StudyData`.
 final class StreamingExportTests: XCTestCase {
     static let study = Support.testsDir.appendingPathComponent("Fixtures/stream-study", isDirectory: true)
@@ -84,11 +85,11 @@ final class StreamingExportTests: XCTestCase {
         let data = try ExportData.load(directory: Self.study)
         let dir = try Support.tempDir(self)
         let wide = try Exporter.export(data, format: .csvWide, to: dir.appendingPathComponent("w.csv"))
-        XCTAssertEqual([wide.rows, wide.variables], [4, 45])
+        XCTAssertEqual([wide.rows, wide.variables], [5, 45])
         let long = try Exporter.export(data, format: .csvLong, to: dir)
-        XCTAssertEqual([long.rows, long.variables], [9, 20])
+        XCTAssertEqual([long.rows, long.variables], [10, 20])
         let sav = try Exporter.export(data, format: .sav, to: dir.appendingPathComponent("l.sav"))
-        XCTAssertEqual([sav.rows, sav.variables], [8, 19])
+        XCTAssertEqual([sav.rows, sav.variables], [9, 19])
     }
 
     /// The duplicates, the unreadable lines (with the unfinished import) and the instrument
@@ -127,6 +128,68 @@ final class StreamingExportTests: XCTestCase {
             XCTAssertThrowsError(try Exporter.export(loaded, format: format, to: url, options: options)) { loadedError = "\($0)" }
             XCTAssertEqual(streamedError, loadedError)
             XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+        }
+    }
+
+    /// Thousands of participants fill several pages of the answer columns (`AnswerPages`), one
+    /// of which turns to Doubles midway (a 0.1 answer); every cell of the wide CSV is checked
+    /// against the records themselves, the latest of a duplicated pair included.
+    func testManyParticipantsAcrossPagesMatchTheirRecords() throws {
+        let dir = try Support.tempDir(self)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("instruments"), withIntermediateDirectories: true)
+        try """
+        format: waves.study/1
+        id: pages
+        title: Pages
+        roles: [student]
+        waves:
+          - {id: w1, label: W1, time: 0}
+          - {id: w2, label: W2, time: 1}
+        instruments:
+          - path: instruments/n.yaml
+        """.write(to: dir.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let k = 40
+        try (["format: waves.instrument/1", "id: n", "version: 1.0.0", "title: N", "items:"]
+             + (1...k).map { "  - {id: n\($0), type: number, text: N\($0)}" }).joined(separator: "\n")
+            .write(to: dir.appendingPathComponent("instruments/n.yaml"), atomically: true, encoding: .utf8)
+        let bundle = try StudyLoader.load(directory: dir)
+        let inst = bundle.instrument("n")!
+        let ref = InstrumentRef(id: inst.id, version: inst.version, sha256: inst.sha256)
+        let n = 5000
+        func value(_ p: Int, _ w: Int, _ i: Int, late: Bool) -> Double {
+            if p == 2500 && w == 1 && i == 7 { return 0.1 }
+            let code: Int = (p * 7 + w * 13 + i * 3 + (late ? 1 : 0)) % 11
+            return Double(code - 2)
+        }
+        var expected: [String: [Double?]] = [:]
+        var records: [ResponseRecord] = []
+        for p in 0..<n {
+            let id = String(format: "P%05d", p)
+            var row: [Double?] = []
+            for w in 0..<2 {
+                let skip = (p + w) % 9 == 0
+                let duplicated = p % 97 == 0
+                for late in duplicated ? [false, true] : [false] where !skip {
+                    let answers = (1...k).map { (id: "n\($0)", value: Answer.number(value(p, w, $0, late: late))) }
+                    records.append(ResponseRecord(study: "pages", participant: id, role: "student", wave: "w\(w + 1)", instrument: ref,
+                                                  startedAt: nil, submittedAt: "2026-0\(w + 1)-01T0\(late ? 9 : 8):00:00Z", mode: "import", answers: answers))
+                }
+                row += (1...k).map { skip ? nil : value(p, w, $0, late: duplicated) }
+            }
+            expected[id] = row
+        }
+        try ResponseStore(url: bundle.study.storeURL).append(records)
+        let out = dir.appendingPathComponent("wide.csv")
+        let options = ExportOptions(dates: .drop)
+        _ = try Exporter.export(try ExportData.load(directory: dir, options: options), format: .csvWide, to: out, options: options)
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\r\n")
+        XCTAssertEqual(lines.count, n + 1)
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard let want = expected[cells[0]] else { XCTFail("unexpected row \(cells[0])"); continue }
+            XCTAssertEqual(cells.count, 2 + 2 * k)
+            let got = cells.dropFirst(2).map { Double($0) }
+            XCTAssertEqual(got, want, "participant \(cells[0])")
         }
     }
 }

@@ -81,6 +81,8 @@ lines = [
     # A later duplicate of S02 w1 ident that wins, with fewer answers.
     rec("S02", "tutor", "w1", IDENT, "2026-01-09T08:00:00Z", {"a01": 1, "a02": 1, "comment": "corrigé"}, declined=["a03"]),
     rec("S02", None, "w3", DK, "2026-06-01T08:00:00Z", {"q1": 2, "q2": 3, "q3": None}, declined=["q3"]),
+    # Numbers that are not exactly a Float (the answer columns then hold Doubles), -0, a huge one.
+    rec("X3", "student", "w3", IDENT, "2026-06-05T08:00:00Z", {"age": 23.7, "a01": 0.1, "a02": -0.0, "odd": 1e300, "freq": 3}),
 ]
 open(dst + '/data/responses.jsonl', 'w').write('\n'.join(lines) + '\n')
 open(dst + '/data/imports.jsonl', 'w').write(json.dumps({"format": "waves.import/1", "batch": "batch-done", "instrument": "ident", "records": 1, "at": "2026-03-01T08:00:00Z"}) + '\n')
