@@ -33,7 +33,8 @@ extension ExportPlan {
         }
         return ExportPlan(study: data.study, layout: layout, instruments: instruments, waves: waves, variables: vars, rows: rows,
                           dates: dates, pseudonymized: options.deidentification != nil, droppedText: droppedText, versionsInData: versions,
-                          instrumentWaves: given, table: table, tableInstrument: tableInstrument, tableWave: tableWave, shownIDs: shown)
+                          instrumentWaves: given, table: table, tableInstrument: tableInstrument, tableWave: tableWave, shownIDs: shown,
+                          cellSources: cellSources(vars))
     }
 
     /// The instruments of the export: the one asked for, else every instrument given at an exported wave.

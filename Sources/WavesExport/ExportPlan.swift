@@ -48,6 +48,8 @@ struct ExportPlan: Sendable {
     let tableWave: [Int]
     /// The id written for each table participant (its pseudonym when de-identifying), nil: the id itself.
     let shownIDs: [String]?
+    /// `variables[i]`'s cell source (`cellSources(_:)`).
+    let cellSources: [CellSource]
 
     /// Waves of the export at which an instrument is given.
     func waves(of inst: Instrument) -> [Wave] {
@@ -77,9 +79,31 @@ struct ExportPlan: Sendable {
         }
     }
 
-    /// The value of a variable in a row.
-    func cell(_ v: ExportVariable, _ row: ExportRow) -> Cell {
-        switch v.source {
+    /// Where the cells of a variable come from, without its descriptive payload, so that the
+    /// writers' inner loops copy nothing per cell (`cellSources[i]` for `variables[i]`).
+    enum CellSource: Sendable {
+        case participant, wave, role
+        case submitted(slot: Int)
+        case item(slot: Int, column: Int)
+        case score(slot: Int)
+    }
+
+    static func cellSources(_ variables: [ExportVariable]) -> [CellSource] {
+        variables.map { v in
+            switch v.source {
+            case .participant: return .participant
+            case .wave: return .wave
+            case .role: return .role
+            case .submitted(let slot): return .submitted(slot: slot)
+            case .item(let slot, _): return .item(slot: slot, column: v.column)
+            case .score(let slot, _): return .score(slot: slot)
+            }
+        }
+    }
+
+    /// The value of variable `index` in a row.
+    func cell(_ index: Int, _ row: ExportRow) -> Cell {
+        switch cellSources[index] {
         case .participant: return .text(participantID(row))
         case .wave: return row.wave >= 0 ? .text(waves[Int(row.wave)].id) : .missing
         case .role: return row.role.map(Cell.text) ?? .missing
@@ -91,13 +115,14 @@ struct ExportPlan: Sendable {
             case .date: return .text(String(table.stamp(k).prefix { $0 != "T" }))
             case .drop: return .missing
             }
-        case .item(let slot, _):
+        case .item(let slot, let column):
             let (b, w, i) = locate(slot, row)
-            guard table.submission(block: b, wave: w, instrument: i) != nil, v.column >= 0 else { return .missing }
-            return table.cell(at: table.base(block: b, wave: w, instrument: i) + v.column)
-        case .score(let slot, let scale):
+            guard table.submission(block: b, wave: w, instrument: i) != nil, column >= 0 else { return .missing }
+            return table.cell(at: table.base(block: b, wave: w, instrument: i) + column)
+        case .score(let slot):
             let (b, w, i) = locate(slot, row)
-            guard table.submission(block: b, wave: w, instrument: i) != nil, let inst = v.instrument else { return .missing }
+            let v = variables[index]
+            guard table.submission(block: b, wave: w, instrument: i) != nil, let inst = v.instrument, let scale = v.scale else { return .missing }
             let base = table.base(block: b, wave: w, instrument: i), columns = table.columns[i]
             let s = Scoring.score(scale, in: inst) { id in columns[id].flatMap { table.answer(at: base + $0) } }
             return s.score.map(Cell.number) ?? .missing
