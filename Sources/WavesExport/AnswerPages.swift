@@ -25,6 +25,9 @@ enum AnswerCode: UInt64, Sendable {
 /// a cell; the first number that is not (0.1, 1e300, ...) turns that page into Doubles,
 /// converting what it held exactly. Reads always give the Double that was written, and NaN
 /// codes (`AnswerCode`) are kept by their payload in either width.
+///
+/// Written by hand: no dependency here (swift-collections included) has a growable column
+/// that never reallocates what it holds or that chooses its width page by page.
 struct AnswerPages: Sendable {
     let pageSize: Int
     private let blockSize: Int
