@@ -47,10 +47,7 @@ public struct StudyData: Sendable {
     /// Checks wave ids and returns them in study order (all waves when nil or empty).
     public func resolveWaves(_ ids: [String]?) throws -> [Wave] { try bundle.resolveWaves(ids) }
 
-    public func resolveInstrument(_ id: String) throws -> Instrument {
-        guard let i = bundle.instrument(id) else { throw AnalysisError.unknownInstrument(id, available: bundle.instruments.map(\.id)) }
-        return i
-    }
+    public func resolveInstrument(_ id: String) throws -> Instrument { try bundle.resolveInstrument(id) }
 
     /// Records of one instrument (latest submissions).
     public func records(of instrument: Instrument) -> [ResponseRecord] {
@@ -112,4 +109,9 @@ extension StudyBundle {
         }
     }
 
+    /// The instrument with this id, or an error naming the study's instruments.
+    public func resolveInstrument(_ id: String) throws -> Instrument {
+        guard let i = instrument(id) else { throw AnalysisError.unknownInstrument(id, available: instruments.map(\.id)) }
+        return i
+    }
 }

@@ -45,11 +45,13 @@ struct StudyOptions: ParsableArguments {
 
     static func reportStoreNotes(_ data: StudyData) {
         reportStoreNotes(study: data.study, duplicates: data.duplicates.count, problems: data.problems.count)
-        // Records made with a kept instrument version that scores a scale differently from the current file.
-        if let versions = try? InstrumentVersions.build(bundle: data.bundle, records: data.records,
-                                                        archive: InstrumentArchive(store: ResponseStore(url: data.study.storeURL))) {
-            for d in versions.drifts(bundle: data.bundle) { Output.err("warning: " + d.message) }
-        }
+        reportDrifts(try? InstrumentVersions.build(bundle: data.bundle, records: data.records,
+                                                   archive: InstrumentArchive(store: ResponseStore(url: data.study.storeURL))), bundle: data.bundle)
+    }
+
+    /// Records made with a kept instrument version that scores a scale differently from the current file.
+    static func reportDrifts(_ versions: InstrumentVersions?, bundle: StudyBundle) {
+        for d in versions?.drifts(bundle: bundle) ?? [] { Output.err("warning: " + d.message) }
     }
 
     static func reportStoreNotes(study: Study, duplicates: Int, problems: Int) {

@@ -32,7 +32,7 @@ enum CSVExporter {
         fields.reserveCapacity(plan.variables.count)
         for row in plan.rows {
             fields.removeAll(keepingCapacity: true)
-            for v in plan.variables { fields.append(field(plan.cell(v, row))) }
+            for i in 0..<plan.variables.count { fields.append(field(plan.cell(i, row))) }
             out.append(csv.record(fields))
             try out.flushIfLarge()
         }

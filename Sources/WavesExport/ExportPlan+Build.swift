@@ -5,12 +5,26 @@ import WavesStore
 
 extension ExportPlan {
     /// Builds the plan for a study's data.
-    static func build(_ data: StudyData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy) throws -> ExportPlan {
+    static func build(_ data: ExportData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy) throws -> ExportPlan {
         let waves = try data.resolveWaves(options.waves)
         let instruments = try selectInstruments(data, options: options, waves: waves)
-        let (vars, droppedText) = variables(data, instruments: instruments, waves: waves, layout: layout, scores: scores, dates: dates,
+        var (vars, droppedText) = variables(data, instruments: instruments, waves: waves, layout: layout, scores: scores, dates: dates,
                                             includeText: options.includesText, pseudonymized: options.deidentification != nil)
-        let (rows, versions) = try rows(data, instruments: instruments, waves: waves, layout: layout, deidentification: options.deidentification)
+        let table = data.table
+        // Where the plan's instruments and waves sit in the table (`ExportData` holds at least these).
+        let tableInstrument = instruments.map { inst in table.instruments.firstIndex { $0.id == inst.id } ?? -1 }
+        let tableWave = waves.map { w in table.waves.firstIndex { $0.id == w.id } ?? -1 }
+        guard !tableInstrument.contains(-1), !tableWave.contains(-1) else {
+            throw ExportError.cannotWrite(path: data.study.directory.path, reason: "the export's data were read for other instruments or waves")
+        }
+        for i in vars.indices {
+            if case .item(let slot, let item) = vars[i].source {
+                let ti = layout == .long ? tableInstrument[slot] : tableInstrument[slot / waves.count]
+                vars[i].column = table.columns[ti][item.id] ?? -1
+            }
+        }
+        let (rows, shown, versions) = try rows(data, instruments: tableInstrument, waves: tableWave, layout: layout,
+                                               deidentification: options.deidentification)
         let waveIDs = waves.map(\.id)
         var given: [String: [String]] = [:]
         for inst in instruments {
@@ -19,11 +33,12 @@ extension ExportPlan {
         }
         return ExportPlan(study: data.study, layout: layout, instruments: instruments, waves: waves, variables: vars, rows: rows,
                           dates: dates, pseudonymized: options.deidentification != nil, droppedText: droppedText, versionsInData: versions,
-                          instrumentWaves: given)
+                          instrumentWaves: given, table: table, tableInstrument: tableInstrument, tableWave: tableWave, shownIDs: shown,
+                          cellSources: cellSources(vars))
     }
 
     /// The instruments of the export: the one asked for, else every instrument given at an exported wave.
-    static func selectInstruments(_ data: StudyData, options: ExportOptions, waves: [Wave]) throws -> [Instrument] {
+    static func selectInstruments(_ data: ExportData, options: ExportOptions, waves: [Wave]) throws -> [Instrument] {
         if let id = options.instrument { return [try data.resolveInstrument(id)] }
         // Instruments not given at any exported wave have nothing to contribute.
         let selected = Set(waves.map(\.id))
@@ -33,7 +48,7 @@ extension ExportPlan {
     /// The variables in file order (identifiers, then per instrument (and wave, wide) the
     /// submission time, items and scores), with unique names and their SPSS and Stata forms;
     /// and the free-text items left out.
-    static func variables(_ data: StudyData, instruments: [Instrument], waves: [Wave], layout: ExportLayout, scores: Bool,
+    static func variables(_ data: ExportData, instruments: [Instrument], waves: [Wave], layout: ExportLayout, scores: Bool,
                           dates: DatePolicy, includeText: Bool, pseudonymized: Bool) -> ([ExportVariable], [String]) {
 
         // Names: items shared by several instruments, or equal to an identifier column, get the
@@ -124,50 +139,59 @@ extension ExportPlan {
         return (vars, droppedText)
     }
 
-    /// One row per participant and wave (long) or per participant (wide), each with its
-    /// records in the variables' slots, pseudonymised and sorted by pseudonym when asked; and
-    /// the instrument versions found in the records.
-    static func rows(_ data: StudyData, instruments: [Instrument], waves: [Wave], layout: ExportLayout,
-                     deidentification deid: Deidentification?) throws -> ([ExportRow], [String: [InstrumentVersion: Int]]) {
-        let study = data.study
-        let waveIDs = waves.map(\.id)
-        let waveIndex = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
-        let instIndex = Dictionary(uniqueKeysWithValues: instruments.enumerated().map { ($1.id, $0) })
-        let slots = layout == .long ? instruments.count : instruments.count * waves.count
-        var byParticipant: [String: [String: [RecordView?]]] = [:]   // participant -> row key (wave or "") -> slots
-        var versions: [String: [InstrumentVersion: Int]] = [:]
-        for r in data.records {
-            guard let ii = instIndex[r.instrument.id], let wi = waveIndex[r.wave] else { continue }
-            let key = layout == .long ? r.wave : ""
-            let slot = layout == .long ? ii : ii * waves.count + wi
-            var rowSlots = byParticipant[r.participant]?[key] ?? Array(repeating: nil, count: slots)
-            rowSlots[slot] = RecordView(r)
-            byParticipant[r.participant, default: [:]][key] = rowSlots
-            versions[r.instrument.id, default: [:]][InstrumentVersion(version: r.instrument.version, sha256: r.instrument.sha256), default: 0] += 1
+    /// One row per participant and wave (long) or per participant (wide), in participant order
+    /// (or by pseudonym when de-identifying), each with its role (`RolePrecedence` over the
+    /// row's records in slot order); the pseudonyms; and the instrument versions of the records.
+    /// `instruments` and `waves` are the plan's, as table indices.
+    static func rows(_ data: ExportData, instruments: [Int], waves: [Int], layout: ExportLayout,
+                     deidentification deid: Deidentification?) throws -> ([ExportRow], [String]?, [String: [InstrumentVersion: Int]]) {
+        let table = data.table
+        // Slots of a row in the variables' order: instrument (long), instrument x wave (wide).
+        let wideSlots = instruments.flatMap { i in waves.map { w in (w, i) } }
+        func has(_ block: Int, _ slots: [(Int, Int)]) -> Bool { slots.contains { table.submission(block: block, wave: $0.0, instrument: $0.1) != nil } }
+        var participants: [Int32] = []
+        for p in table.participants.indices {
+            let b = Int(table.blockOf[p])
+            if b >= 0, has(b, wideSlots) { participants.append(Int32(p)) }
         }
-        var participants = data.participants.filter { byParticipant[$0] != nil }
-        var shown: [String: String] = [:]
+        var shown: [String]?
         if let deid {
+            var names = Array(repeating: "", count: table.participants.count)
             var owner: [String: String] = [:]
             for p in participants {
-                let ps = deid.pseudonym(for: p, study: study.id)
-                if let other = owner[ps] { throw ExportError.pseudonymCollision(other, p) }
-                owner[ps] = p
-                shown[p] = ps
+                let id = table.participants[Int(p)]
+                let ps = deid.pseudonym(for: id, study: data.study.id)
+                if let other = owner[ps] { throw ExportError.pseudonymCollision(other, id) }
+                owner[ps] = id
+                names[Int(p)] = ps
             }
-            participants.sort { shown[$0, default: $0] < shown[$1, default: $1] }
+            participants.sort { names[Int($0)] < names[Int($1)] }
+            shown = names
+        }
+        func role(_ p: Int32, _ block: Int, _ slots: [(Int, Int)]) -> String? {
+            let recs = slots.compactMap { table.submission(block: block, wave: $0.0, instrument: $0.1) }.map { (role: table.role($0), submittedAt: table.stamp($0)) }
+            return RolePrecedence.role(roster: data.bundle.rosterRole(of: table.participants[Int(p)]), records: recs)
         }
         var rows: [ExportRow] = []
+        rows.reserveCapacity(layout == .long ? participants.count * waves.count : participants.count)
         for p in participants {
-            guard let rowsOfP = byParticipant[p] else { continue }
-            let rosterRole = data.bundle.rosterRole(of: p)
-            let keys = layout == .long ? waveIDs.filter { rowsOfP[$0] != nil } : [""]
-            for k in keys {
-                guard let recs = rowsOfP[k] else { continue }
-                let role = RolePrecedence.role(roster: rosterRole, records: recs.compactMap { $0.map { (role: $0.role, submittedAt: $0.submittedAt) } })
-                rows.append(ExportRow(participant: shown[p] ?? p, wave: layout == .long ? k : nil, role: role, records: recs))
+            let b = Int(table.blockOf[Int(p)])
+            switch layout {
+            case .wide:
+                rows.append(ExportRow(participant: p, wave: -1, role: role(p, b, wideSlots)))
+            case .long:
+                for (k, w) in waves.enumerated() {
+                    let slots = instruments.map { (w, $0) }
+                    if has(b, slots) { rows.append(ExportRow(participant: p, wave: Int32(k), role: role(p, b, slots))) }
+                }
             }
         }
-        return (rows, versions)
+        var versions: [String: [InstrumentVersion: Int]] = [:]
+        let planInstruments = Set(instruments), planWaves = Set(waves)
+        table.forEachTableSubmission { k, w, i in
+            guard planInstruments.contains(i), planWaves.contains(w) else { return }
+            versions[table.instruments[i].id, default: [:]][table.version(of: k), default: 0] += 1
+        }
+        return (rows, shown, versions)
     }
 }

@@ -44,6 +44,8 @@ struct ExportVariable: Sendable {
     /// Names in the SPSS and Stata files (set by the plan).
     var spssName = ""
     var stataName = ""
+    /// An item's column in its instrument's slot of the export table (set by the plan).
+    var column = -1
 
     /// The full label: the wave of a wide column first, and the Waves name first when
     /// the file's own name had to differ from it (so the original stays visible).

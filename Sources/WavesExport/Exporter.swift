@@ -12,6 +12,13 @@ import WavesCore
 public enum Exporter {
     /// Writes `data` in `format` to `url` (for `sav` also the `.sps` and `.R` syntax next to it).
     public static func export(_ data: StudyData, format: ExportFormat, to url: URL, options: ExportOptions = ExportOptions()) throws -> ExportResult {
+        if format == .qdpx || format == .codebookQdc { return try QDPXExporter.export(data, format: format, to: url, options: options) }
+        return try export(ExportData(data, options: options), format: format, to: url, options: options)
+    }
+
+    /// Writes the columns of a streamed store (`ExportData.load`) in `format` to `url`; every
+    /// format but qdpx and codebook-qdc (which read the coded texts of a `StudyData`).
+    public static func export(_ data: ExportData, format: ExportFormat, to url: URL, options: ExportOptions = ExportOptions()) throws -> ExportResult {
         if let l = options.layout, !format.acceptsLayout, l != format.defaultLayout {
             throw ExportError.layoutNotApplicable(format: format.rawValue, layout: l.rawValue)
         }
@@ -55,7 +62,7 @@ public enum Exporter {
             }
             return ExportResult(files: files, rows: plan.rows.count, variables: plan.variables.count, notes: notes)
         case .qdpx, .codebookQdc:
-            return try QDPXExporter.export(data, format: format, to: url, options: options)
+            throw ExportError.cannotWrite(path: url.path, reason: "\(format.rawValue) is written from the loaded study (Exporter.export with StudyData)")
         case .codebook:
             let target = try outputTarget(url, data, options)
             let ext = url.pathExtension.lowercased()
@@ -76,7 +83,7 @@ public enum Exporter {
 
     // MARK: - csv-long
 
-    static func exportCSVLong(_ data: StudyData, to url: URL, options: ExportOptions) throws -> ExportResult {
+    static func exportCSVLong(_ data: ExportData, to url: URL, options: ExportOptions) throws -> ExportResult {
         var isDir: ObjCBool = false
         let intoFolder = (FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue) || url.path.hasSuffix("/")
         var targets: [(String, URL)] = []
@@ -131,12 +138,12 @@ public enum Exporter {
         return out
     }
 
-    static func requireRows(_ plan: ExportPlan, _ data: StudyData, _ options: ExportOptions) throws {
+    static func requireRows(_ plan: ExportPlan, _ data: ExportData, _ options: ExportOptions) throws {
         if plan.rows.isEmpty { throw ExportError.nothingToExport(scopeDescription(data, options)) }
     }
 
-    static func scopeDescription(_ data: StudyData, _ options: ExportOptions) -> String {
-        if data.records.isEmpty { return "data/responses.jsonl holds no responses yet" }
+    static func scopeDescription(_ data: ExportData, _ options: ExportOptions) -> String {
+        if data.isEmpty { return "data/responses.jsonl holds no responses yet" }
         var parts: [String] = []
         if let i = options.instrument { parts.append("for instrument '\(i)'") }
         if let w = options.waves, !w.isEmpty { parts.append("at wave\(w.count == 1 ? "" : "s") \(w.joined(separator: ", "))") }
@@ -145,8 +152,16 @@ public enum Exporter {
 
     /// The checked output file: never one of the study's own files or the key file, never a
     /// link (`StudyFiles`), written with `options.mode`.
+    static func outputTarget(_ url: URL, _ data: ExportData, _ options: ExportOptions) throws -> OutputTarget {
+        try outputTarget(url, study: data.study, options)
+    }
+
     static func outputTarget(_ url: URL, _ data: StudyData, _ options: ExportOptions) throws -> OutputTarget {
-        var protected = StudyFiles(study: data.study)
+        try outputTarget(url, study: data.study, options)
+    }
+
+    static func outputTarget(_ url: URL, study: Study, _ options: ExportOptions) throws -> OutputTarget {
+        var protected = StudyFiles(study: study)
         if let key = options.deidentification?.keyFile { protected.protect(key, as: "the de-identification key file") }
         return try OutputTarget(url, mode: options.mode, protecting: protected)
     }

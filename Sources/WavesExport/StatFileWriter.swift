@@ -27,14 +27,14 @@ enum StatFileWriter {
         var measured = Array(repeating: Measured(), count: plan.variables.count)
         var latest = ""
         for row in plan.rows {
-            for (i, v) in plan.variables.enumerated() {
-                switch plan.cell(v, row) {
+            for i in 0..<plan.variables.count {
+                switch plan.cell(i, row) {
                 case .text(let s): measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count)
                 case .number(let d): if d != d.rounded() { measured[i].allIntegers = false }
                 default: break
                 }
             }
-            for r in row.records { if let r, r.submittedAt > latest { latest = r.submittedAt } }
+            for stamp in plan.stamps(row) where stamp > latest { latest = stamp }
         }
 
         guard let writer = readstat_writer_init() else { throw ExportError.readStat(file: file, operation: "start a writer", message: "out of memory") }
@@ -101,7 +101,7 @@ enum StatFileWriter {
                 column.reserveCapacity(plan.rows.count)
                 for row in plan.rows {
                     var text: String?
-                    switch plan.cell(v, row) {
+                    switch plan.cell(i, row) {
                     case .text(let s): text = s
                     case .number(let d): text = JSONWriter.number(d)
                     default: text = nil
@@ -125,28 +125,29 @@ enum StatFileWriter {
         for h in handles { try check(readstat_validate_variable(writer, h), "check variable \(String(cString: readstat_variable_get_name(h)))") }
 
         // Pass 2: the rows. ReadStat must not be called again after an error.
+        let isString = plan.variables.map(\.isString)
         try withExtendedLifetime(sink) {
             for (r, row) in plan.rows.enumerated() {
                 try check(readstat_begin_row(writer), "start a row")
-                for (i, v) in plan.variables.enumerated() {
+                for i in 0..<plan.variables.count {
                     let h = handles[i]
                     if let column = refs[i] {
                         try check(readstat_insert_string_ref(writer, h, column[r]), "write \(String(cString: readstat_variable_get_name(h)))")
                         continue
                     }
                     let code: readstat_error_t
-                    switch plan.cell(v, row) {
+                    switch plan.cell(i, row) {
                     case .missing:
                         code = readstat_insert_missing_value(writer, h)
                     case .declined:
-                        code = v.isString ? readstat_insert_missing_value(writer, h) : format.insertDeclined(writer, h, v)
+                        code = isString[i] ? readstat_insert_missing_value(writer, h) : format.insertDeclined(writer, h, plan.variables[i])
                     case .dontKnow:
-                        code = v.isString ? readstat_insert_missing_value(writer, h) : format.insertDontKnow(writer, h, v)
+                        code = isString[i] ? readstat_insert_missing_value(writer, h) : format.insertDontKnow(writer, h, plan.variables[i])
                     case .number(let d):
-                        if v.isString { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
+                        if isString[i] { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
                         else { code = readstat_insert_double_value(writer, h, d) }
                     case .text(let s):
-                        if !v.isString { code = readstat_insert_missing_value(writer, h); break }
+                        if !isString[i] { code = readstat_insert_missing_value(writer, h); break }
                         let fitted = format.fit(s)
                         if fitted.cut { cutStrings += 1 }
                         code = readstat_insert_string_value(writer, h, fitted.text)

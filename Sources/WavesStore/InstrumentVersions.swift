@@ -48,18 +48,39 @@ public struct InstrumentVersions: Sendable {
 
     public var entries: [Entry]
 
+    /// What `build` reads of one record: its instrument, version, hash, wave and submission time.
+    public struct Use: Sendable {
+        public var instrument: String
+        public var version: String
+        public var sha256: String
+        public var wave: String
+        public var submittedAt: String
+        public init(instrument: String, version: String, sha256: String, wave: String, submittedAt: String) {
+            self.instrument = instrument; self.version = version; self.sha256 = sha256; self.wave = wave; self.submittedAt = submittedAt
+        }
+        public init(_ r: ResponseRecord) {
+            self.init(instrument: r.instrument.id, version: r.instrument.version, sha256: r.instrument.sha256, wave: r.wave, submittedAt: r.submittedAt)
+        }
+    }
+
     /// Groups `records` by instrument and hash and reads each version from the archive.
     public static func build(bundle: StudyBundle, records: [ResponseRecord], archive: InstrumentArchive) throws -> InstrumentVersions {
+        try build(bundle: bundle, uses: records.lazy.map(Use.init), archive: archive)
+    }
+
+    /// As `build(bundle:records:archive:)`, from what each record contributes (for readers
+    /// that keep no records, such as the streaming exports); `uses` is read once per instrument.
+    public static func build<S: Sequence>(bundle: StudyBundle, uses records: S, archive: InstrumentArchive) throws -> InstrumentVersions where S.Element == Use {
         let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         var entries: [Entry] = []
         for inst in bundle.instruments {
             var byHash: [String: Version] = [:]
             var order: [String] = []
-            for r in records where r.instrument.id == inst.id {
-                let h = r.instrument.sha256
+            for r in records where r.instrument == inst.id {
+                let h = r.sha256
                 if byHash[h] == nil {
                     order.append(h)
-                    byHash[h] = Version(sha256: h, version: r.instrument.version, waves: [], records: 0, firstUsed: r.submittedAt,
+                    byHash[h] = Version(sha256: h, version: r.version, waves: [], records: 0, firstUsed: r.submittedAt,
                                         instrument: .failure(.missing), isCurrent: h == inst.sha256)
                 }
                 byHash[h]!.records += 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WavesAnalysis
+import WavesCore
 import WavesExport
 
 /// `waves export`: the study's data as CSV, SPSS, Stata or a codebook.
@@ -40,6 +41,12 @@ struct ExportCommand: ParsableCommand {
         if !deidentify && keepText { throw ValidationError("--keep-text is used only with --deidentify (without it free text is always exported)") }
     }
 
+    private func warnIfKeyInside(_ study: Study) {
+        if deidentify, let k = keyFile, Deidentification.keyFile(URL(fileURLWithPath: k), isInside: study.directory) {
+            Output.err("warning: the key file \(k) is inside the study folder; keep the key apart from the data (whoever is given the folder could recompute every pseudonym).")
+        }
+    }
+
     func run() throws {
         let fmt = format
         var opts = ExportOptions(instrument: instrument, waves: waves?.ids, scores: scores, layout: layout, dates: dates)
@@ -49,12 +56,20 @@ struct ExportCommand: ParsableCommand {
             opts.deidentification = try Deidentification(keyFile: URL(fileURLWithPath: k), keepText: keepText)
         }
         opts.mode = fileMode.mode
-        let data = try options.loadData()
-        if deidentify, let k = keyFile, Deidentification.keyFile(URL(fileURLWithPath: k), isInside: data.study.directory) {
-            Output.err("warning: the key file \(k) is inside the study folder; keep the key apart from the data (whoever is given the folder could recompute every pseudonym).")
-        }
         let url = URL(fileURLWithPath: out)
-        let result = try Exporter.export(data, format: fmt, to: url, options: opts)
+        let result: ExportResult
+        if fmt == .qdpx || fmt == .codebookQdc {
+            let data = try options.loadData()
+            warnIfKeyInside(data.study)
+            result = try Exporter.export(data, format: fmt, to: url, options: opts)
+        } else {
+            // One streaming pass over the store into columns: memory stays near the dense answer matrix.
+            let data = try ExportData.load(directory: options.directory, options: opts)
+            StudyOptions.reportStoreNotes(study: data.study, duplicates: data.duplicateCount, problems: data.problems.count)
+            StudyOptions.reportDrifts(try? data.instrumentVersions(), bundle: data.bundle)
+            warnIfKeyInside(data.study)
+            result = try Exporter.export(data, format: fmt, to: url, options: opts)
+        }
         let shown = result.files.map { $0.path }
         if fmt == .qdpx || fmt == .codebookQdc {
             Output.out("Wrote \(shown[0]) (REFI-QDA: \(fmt == .qdpx ? "\(result.rows) source(s), " : "")\(result.variables) code(s)).")
