@@ -74,7 +74,12 @@ public enum LongCSVImporter {
 
         /// Reads CSV bytes held in memory (small files and tests).
         public init(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?) throws {
-            try self.init(slices: CSVSlices(bytes, maxBytes: Self.sliceBytes), file: file, bundle: bundle, instrument: instrument, wave: fixedWave)
+            try self.init(csv: bytes, file: file, bundle: bundle, instrument: instrument, wave: fixedWave, sliceBytes: Self.sliceBytes)
+        }
+
+        /// In slices of `sliceBytes` (tests cut small files into many slices).
+        init(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?, sliceBytes: Int) throws {
+            try self.init(slices: CSVSlices(bytes, maxBytes: sliceBytes), file: file, bundle: bundle, instrument: instrument, wave: fixedWave)
         }
 
         /// Reads the CSV file at `path` a slice at a time (the file is never held whole).
@@ -158,11 +163,16 @@ public enum LongCSVImporter {
         @discardableResult
         public func check() throws -> Int {
             var problems = headerProblems
-            var n = 0
-            try forEachRow(problems: &problems, collect: false) { _, _, _, _ in n += 1 }
+            let n = try checkInParallel(problems: &problems)
             if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
             return n
         }
+
+        /// The problem of a row whose participant and wave appeared on an earlier line.
+        func duplicate(_ participant: String, _ wave: String, line: Int, first: Int) -> ImportProblem {
+            ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "\(participant) at \(wave) already appears on line \(first)")
+        }
+
 
         /// The records of every row in file order (call after `check`); `extra` keys are added to each.
         /// The rows are checked again as they are read (the file is read again), so a file changed
@@ -191,11 +201,17 @@ public enum LongCSVImporter {
         /// answers when `collect`).
         func forEachRow(problems: inout [ImportProblem], collect: Bool, _ body: RowBody) throws {
             var seenRows: [String: Int] = [:]
+            func firstLine(_ participant: String, _ wave: String, _ line: Int) -> Int? {
+                let key = participant + "\u{1}" + wave
+                if let first = seenRows[key] { return first }
+                seenRows[key] = line
+                return nil
+            }
             do {
                 try slices.forEach(from: self.body) { slice in
                     if let bad = slice.firstInvalidUTF8() { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
                     try CSVReader.forEachRow(slice.bytes, firstLine: slice.line, atStart: slice.start == 0) { row in
-                        try checkRow(row, seenRows: &seenRows, problems: &problems, collect: collect, body)
+                        try checkRow(row, problems: &problems, collect: collect, firstLine: firstLine, body)
                     }
                     return true
                 }
@@ -204,7 +220,10 @@ public enum LongCSVImporter {
             }
         }
 
-        func checkRow(_ row: CSVReader.RowView, seenRows: inout [String: Int], problems: inout [ImportProblem], collect: Bool, _ body: RowBody) throws {
+        /// Checks one row; `firstLine(participant, wave, line)` says on which earlier line the same
+        /// participant and wave appeared (nil for the first time), which makes the row a duplicate.
+        func checkRow(_ row: CSVReader.RowView, problems: inout [ImportProblem], collect: Bool,
+                      firstLine: (String, String, Int) -> Int?, _ body: RowBody) throws {
             let study = bundle.study
             let line = row.line
             guard row.fields.count == names.count else {
@@ -242,11 +261,9 @@ public enum LongCSVImporter {
             if let r = role, !study.roles.contains(r) {
                 problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "unknown role '\(r)' (study roles: \(study.roles.joined(separator: ", ")))")); return
             }
-            let key = participant + "\u{1}" + wave
-            if let first = seenRows[key] {
-                problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "\(participant) at \(wave) already appears on line \(first)")); return
+            if let first = firstLine(participant, wave, line) {
+                problems.append(duplicate(participant, wave, line: line, first: first)); return
             }
-            seenRows[key] = line
             var answers: [(id: String, value: Answer)] = []
             if collect { answers.reserveCapacity(columns.count) }
             var declined: [String] = []
@@ -321,21 +338,20 @@ public enum LongCSVImporter {
         init(_ item: Item, field: Int) {
             self.item = item; id = item.id; self.field = field; isText = item.type == .text
             allowsDecline = item.allowsDecline; allowsDontKnow = item.allowsDontKnow; showIf = item.showIf
+            let options = (item.responseSet?.options.map(\.value) ?? []).prefix(64)
+            accepted = options.filter { AnswerRules.problem(.number($0), for: item) == nil }.map(\.bitPattern)
         }
 
-        /// Values `AnswerRules` accepted for this item (a likert item has a handful): a cell
-        /// holding one is not checked again. Only acceptance is remembered, at most 16 values.
-        private var accepted: [UInt64] = []
+        /// The item's option values that `AnswerRules` accept, asked once: a cell holding one
+        /// is not asked again (the rows are checked on several threads; this never changes).
+        private let accepted: [UInt64]
 
-        /// Whether `AnswerRules` accept the number `v` for the item (`AnswerRules.problem` is
-        /// nil), asking them once per distinct value.
+        /// Whether `AnswerRules` accept the number `v` for the item (`AnswerRules.problem` is nil).
         @inline(__always)
         func accepts(_ v: Double) -> Bool {
             let key = v.bitPattern
             for a in accepted where a == key { return true }
-            guard AnswerRules.problem(.number(v), for: item) == nil else { return false }
-            if accepted.count < 16 { accepted.append(key) }
-            return true
+            return AnswerRules.problem(.number(v), for: item) == nil
         }
     }
 

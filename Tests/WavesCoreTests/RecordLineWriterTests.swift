@@ -112,3 +112,24 @@ final class RecordLineWriterTests: XCTestCase {
         }
     }
 }
+
+/// `RecordIDs`: the form of `UUID().uuidString.lowercased()` (version 4, variant 10xx), all distinct.
+final class RecordIDsTests: XCTestCase {
+    func testIdsAreLowerCaseVersion4UUIDsAndDistinct() {
+        var ids = RecordIDs()
+        var seen = Set<String>()
+        let hex = Set("0123456789abcdef")
+        for _ in 0..<20_000 {   // more than one pool of random bytes
+            let id = ids.next()
+            XCTAssertEqual(id.count, 36)
+            let parts = id.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(parts.map(\.count), [8, 4, 4, 4, 12], id)
+            XCTAssertTrue(parts.joined().allSatisfy { hex.contains($0) }, id)
+            XCTAssertEqual(parts[2].first, "4", id)
+            XCTAssertTrue("89ab".contains(parts[3].first!), id)
+            XCTAssertEqual(UUID(uuidString: id)?.uuidString.lowercased(), id)
+            seen.insert(id)
+        }
+        XCTAssertEqual(seen.count, 20_000)
+    }
+}

@@ -183,3 +183,41 @@ final class StreamingImportTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: store.url.path)[.size] as? Int, size)
     }
 }
+
+/// The check pass on several threads (`checkInParallel`) finds what the sequential pass finds,
+/// problem for problem and in the same order, duplicates across slices included.
+final class ParallelCheckTests: XCTestCase {
+    func testParallelCheckEqualsSequentialCheck() throws {
+        let mini = try MiniStudy(roster: nil)
+        defer { mini.remove() }
+        let bundle = try mini.bundle()
+        var state: UInt64 = 77
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % n }
+        for round in 0..<12 {
+            var csv = "participant,wave,role,q1,q2,hours\n"
+            for r in 0..<400 {
+                let p = next(10) == 0 ? "P\(next(r + 1))" : "P\(r)"       // some repeat an earlier row
+                let w = ["w1", "w2", "w1", "w9", ""][next(5)]
+                let role = next(15) == 0 ? "boss" : "mentee"
+                let q1 = ["1", "5", "9", "", "x", "declined", " 3 "][next(7)]
+                let q2 = ["2", "", "0x4", "4"][next(4)]
+                let extra = next(40) == 0 ? ",1" : ""
+                csv += "\(p),\(w),\(role),\(q1),\(q2),\(next(100))\(extra)\n"
+                if next(30) == 0 { csv += "\n" }
+            }
+            for sliceBytes in [1, 97, 4000, 1 << 20] {
+                let reader = try LongCSVImporter.Reader(csv: Array(csv.utf8), file: "x.csv", bundle: bundle, instrument: bundle.instruments[0],
+                                                        wave: nil, sliceBytes: sliceBytes)
+                var sequential: [ImportProblem] = []
+                var n = 0
+                try reader.forEachRow(problems: &sequential, collect: false) { _, _, _, _ in n += 1 }
+                for workers in [1, 2, 3] {
+                    var parallel: [ImportProblem] = []
+                    XCTAssertEqual(try reader.checkInParallel(problems: &parallel, workers: workers), n, "round \(round), slices of \(sliceBytes)")
+                    XCTAssertEqual(parallel, sequential, "round \(round), slices of \(sliceBytes), \(workers) workers")
+                }
+                XCTAssertFalse(sequential.isEmpty)
+            }
+        }
+    }
+}
