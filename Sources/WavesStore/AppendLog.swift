@@ -105,8 +105,9 @@ public struct LockedLog {
     }
 
     /// Appends complete lines in one write; a torn last line is closed first; on failure the
-    /// file is cut back to its size before this append. Flushed with `fsync`.
-    public func append(_ lines: [UInt8]) throws {
+    /// file is cut back to its size before this append. Flushed with `fsync` unless not
+    /// `durable` (then the caller calls `sync` before anything counts on the lines).
+    public func append(_ lines: [UInt8], durable: Bool = true) throws {
         let originalSize = try file.size()
         var out = lines
         // A torn last line (a crash mid-write elsewhere) must not swallow this record:
@@ -123,6 +124,9 @@ public struct LockedLog {
             try? file.truncate(to: originalSize)
             throw error
         }
-        try file.sync()
+        if durable { try file.sync() }
     }
+
+    /// Flushes the log to the disk (`fsync`).
+    public func sync() throws { try file.sync() }
 }

@@ -68,27 +68,127 @@ public enum StreamingImport {
         public var repeated: Int
     }
 
-    /// Imports `csv` (checked as UTF-8 by the caller) into `store`; throws `ImportError` with
-    /// every located problem before anything is written.
+    /// Imports CSV bytes held in memory into `store` (tests and small files); see `run(reader:)`.
     public static func run(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave: String?,
                            store: ResponseStore, batch: String = UUID().uuidString.lowercased(),
                            submittedAt: String = Timestamp.now, sliceRecords: Int = 4096) throws -> Outcome {
         let reader = try LongCSVImporter.Reader(csv: bytes, file: file, bundle: bundle, instrument: instrument, wave: wave)
-        try reader.check()
+        return try run(reader: reader, bundle: bundle, instrument: instrument, store: store, batch: batch, submittedAt: submittedAt, sliceRecords: sliceRecords)
+    }
+
+    /// Imports the CSV file at `path` into `store`, reading it a slice at a time.
+    public static func run(path: String, bundle: StudyBundle, instrument: Instrument, wave: String?,
+                           store: ResponseStore, batch: String = UUID().uuidString.lowercased(),
+                           submittedAt: String = Timestamp.now, sliceRecords: Int = 4096) throws -> Outcome {
+        let reader = try LongCSVImporter.Reader(path: path, bundle: bundle, instrument: instrument, wave: wave)
+        return try run(reader: reader, bundle: bundle, instrument: instrument, store: store, batch: batch, submittedAt: submittedAt, sliceRecords: sliceRecords)
+    }
+
+    /// Checks every row (throwing `ImportError` with every located problem before anything is
+    /// written), then appends the records `sliceRecords` at a time under `batch`, flushes the
+    /// store once, and records the batch as finished. The slices are not flushed one by one:
+    /// until the batch is recorded no line of it counts, and the store is flushed before that.
+    static func run(reader: LongCSVImporter.Reader, bundle: StudyBundle, instrument: Instrument,
+                    store: ResponseStore, batch: String, submittedAt: String, sliceRecords: Int) throws -> Outcome {
+        let rows = try reader.check()
         // One pass over the store: which participants already submitted this instrument at which wave.
         var existing = Set<String>()
         try store.scan { r, _ in if r.instrument.id == instrument.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
+        // The instrument version is kept before the first record names it (`InstrumentArchive`).
+        if rows > 0 { try InstrumentArchive(store: store).keep(instrument) }
+        // Slices are written on a second thread (line text, hash chain, write) while this one
+        // reads and checks the next: the two halves of the work run on two cores.
+        let writer = SliceWriter(store: store)
         var slice: [ResponseRecord] = []
         slice.reserveCapacity(sliceRecords)
         var count = 0, repeated = 0
-        try reader.forEachRecord(submittedAt: submittedAt, makeID: { UUID().uuidString.lowercased() }, extra: [("batch", .string(batch))]) { r in
-            if existing.contains(r.participant + "\u{1}" + r.wave) { repeated += 1 }
-            slice.append(r)
-            count += 1
-            if slice.count >= sliceRecords { try store.append(slice, instruments: [instrument]); slice.removeAll(keepingCapacity: true) }
+        var ids = RecordIDs()
+        do {
+            try reader.forEachRecord(submittedAt: submittedAt, makeID: { ids.next() }, extra: [("batch", .string(batch))]) { r in
+                if !existing.isEmpty && existing.contains(r.participant + "\u{1}" + r.wave) { repeated += 1 }
+                slice.append(r)
+                count += 1
+                if slice.count >= sliceRecords {
+                    try writer.submit(slice)
+                    slice = []
+                    slice.reserveCapacity(sliceRecords)
+                }
+            }
+            if !slice.isEmpty { try writer.submit(slice) }
+        } catch {
+            // The batch is never recorded as finished: whatever was written does not count.
+            try? writer.finish()
+            throw error
         }
-        try store.append(slice, instruments: [instrument])
-        if count > 0 { try ImportLog(store: store).complete(batch: batch, instrument: instrument.id, records: count) }
+        try writer.finish()
+        if count > 0 {
+            try store.sync()
+            try ImportLog(store: store).complete(batch: batch, instrument: instrument.id, records: count)
+        }
         return Outcome(records: count, batch: batch, repeated: repeated)
+    }
+}
+
+/// Appends an import's slices to the store on a thread of its own, in order, at most two
+/// slices behind the reader (so memory stays at a few slices); the first failure stops it
+/// and is thrown to the reader at its next `submit` or at `finish`.
+final class SliceWriter: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[ResponseRecord]] = []
+    private var finishing = false, stopped = false
+    private var failure: (any Error)?
+    private let store: ResponseStore
+
+    init(store: ResponseStore) {
+        self.store = store
+        let thread = Thread { [self] in self.loop() }
+        thread.start()
+    }
+
+    /// Queues a slice, waiting while two are already queued.
+    func submit(_ slice: [ResponseRecord]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= 2 && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        queue.append(slice)
+        condition.broadcast()
+    }
+
+    /// Waits until every queued slice is written; throws the first failure.
+    func finish() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        finishing = true
+        condition.broadcast()
+        while !stopped { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !finishing { condition.wait() }
+            if queue.isEmpty {
+                stopped = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let slice = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            do {
+                try store.append(slice, durable: false)
+            } catch {
+                condition.lock()
+                failure = error
+                queue.removeAll()
+                stopped = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+        }
     }
 }

@@ -36,8 +36,9 @@ public struct ImportError: Error, LocalizedError {
 /// problems are reported together. An empty cell is a missing
 /// answer; the word `declined` records "Prefer not to answer" and `dont_know` (or `don't know`)
 /// records "Don't know" where the item's response set offers them.
-/// The rows are read in slices (`CSVSlices`), so neither the rows nor the records of the
-/// whole file are held at once (`LongCSVImport` streams them into the store).
+/// The rows are read in slices (`CSVSlices`) straight from the file, and each row's cells are
+/// byte ranges (`CSVReader.forEachRow`), so neither the file, its rows nor its records are
+/// held at once (`StreamingImport` streams them into the store).
 public enum LongCSVImporter {
     /// Every record of the CSV at once (small files and tests); throws `ImportError` with every problem.
     public static func records(csv text: String, file: String, bundle: StudyBundle, instrument: Instrument,
@@ -52,36 +53,57 @@ public enum LongCSVImporter {
 
     /// The CSV's header understood, and the rows read slice by slice.
     public struct Reader {
-        let bytes: [UInt8]
+        let slices: CSVSlices
         let file: String
         let bundle: StudyBundle
         let instrument: Instrument
         let fixedWave: String?
         let names: [String]
         let pCol: Int, wCol: Int?, rCol: Int?
-        let given: [String: Int]
+        /// The items the rows answer (every item but notes, in order).
+        let columns: [ItemColumn]
+        /// Whether any item has `show_if`: only then are a row's answers kept for the conditions.
+        let conditional: Bool
+        /// The waves at which the study gives this instrument.
+        let givenAt: Set<String>
+        let waveOrder: [String]
         let headerProblems: [ImportProblem]
-        let bodyStart: Int, bodyLine: Int
+        let body: CSVSlices.Position
+        /// CSV bytes per slice (every row of a slice is parsed at once).
+        static let sliceBytes = 1 << 20
 
-        /// Reads and checks the header (the first row); throws when no row can be checked.
+        /// Reads CSV bytes held in memory (small files and tests).
         public init(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?) throws {
-            self.bytes = bytes; self.file = file; self.bundle = bundle; self.instrument = instrument; self.fixedWave = fixedWave
+            try self.init(csv: bytes, file: file, bundle: bundle, instrument: instrument, wave: fixedWave, sliceBytes: Self.sliceBytes)
+        }
+
+        /// In slices of `sliceBytes` (tests cut small files into many slices).
+        init(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?, sliceBytes: Int) throws {
+            try self.init(slices: CSVSlices(bytes, maxBytes: sliceBytes), file: file, bundle: bundle, instrument: instrument, wave: fixedWave)
+        }
+
+        /// Reads the CSV file at `path` a slice at a time (the file is never held whole).
+        public init(path: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?) throws {
+            let opened: OpenFile?
+            do { opened = try OpenFile.openForReading(path, role: "the CSV file", followLink: true) } catch let e as FileIOError { throw StoreError.file(e) }
+            guard let f = opened else { throw StoreError.file(FileIOError(path: path, operation: "open the CSV file", kind: .system(ENOENT))) }
+            try self.init(slices: CSVSlices(file: f, maxBytes: Self.sliceBytes), file: path, bundle: bundle, instrument: instrument, wave: fixedWave)
+        }
+
+        /// Checks that the whole file is UTF-8, then reads and checks the header (the first row);
+        /// throws when no row can be checked.
+        init(slices: CSVSlices, file: String, bundle: StudyBundle, instrument: Instrument, wave fixedWave: String?) throws {
+            self.slices = slices; self.file = file; self.bundle = bundle; self.instrument = instrument; self.fixedWave = fixedWave
             let study = bundle.study
-            // The header is the first row that is not blank; the body starts after it.
-            var header: CSVReader.Row?
-            var start = 0, line = 1
-            do {
-                for slice in CSVSlices(bytes, maxBytes: 1) {
-                    if let first = try CSVReader.parse(slice.text, firstLine: slice.line, atStart: slice.start == 0).first {
-                        header = first; start = slice.end; line = slice.endLine
-                        break
-                    }
-                }
-            } catch let e as CSVReader.SyntaxError {
-                throw ImportError(file: file, problems: [ImportProblem(line: e.line, message: e.message)])
+            try slices.forEach { slice in
+                if let bad = slice.firstInvalidUTF8() { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
+                return true
             }
-            guard let header else { throw ImportError(file: file, problems: [ImportProblem(line: 1, message: "the file is empty (expected a header row participant,wave,role,<items>)")]) }
-            bodyStart = start; bodyLine = line
+            // The header is the first row that is not blank; the body starts after it.
+            guard let (header, start) = try Self.header(slices, file: file) else {
+                throw ImportError(file: file, problems: [ImportProblem(line: 1, message: "the file is empty (expected a header row participant,wave,role,<items>)")])
+            }
+            body = start
             var problems: [ImportProblem] = []
             let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             self.names = names
@@ -100,7 +122,7 @@ public enum LongCSVImporter {
             }
             // Without a usable wave no row can be checked: stop here.
             if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
-            var itemCols: [(Int, Item)] = []
+            var given: [String: Int] = [:]
             var seenNames = Set<String>()
             for (i, n) in names.enumerated() where i != pCol && i != wCol && i != rCol {
                 if !seenNames.insert(n).inserted { problems.append(ImportProblem(line: header.line, column: i + 1, columnName: n, message: "column '\(n)' appears twice")); continue }
@@ -109,11 +131,31 @@ public enum LongCSVImporter {
                     continue
                 }
                 if item.type == .note { problems.append(ImportProblem(line: header.line, column: i + 1, columnName: n, message: "'\(n)' is a note and takes no answer")); continue }
-                itemCols.append((i, item))
+                given[item.id] = i
             }
             // Unknown item columns are reported together with the rows' problems; rows are still checked.
-            given = Dictionary(uniqueKeysWithValues: itemCols.map { ($0.1.id, $0.0) })
             headerProblems = problems
+            columns = instrument.items.filter { $0.type != .note }.map { ItemColumn($0, field: given[$0.id] ?? -1) }
+            conditional = columns.contains { $0.showIf != nil }
+            givenAt = Set(study.waves.map(\.id).filter { w in study.instruments(at: w).contains { $0.path == instrument.path } })
+            waveOrder = study.waves.map(\.id)
+        }
+
+        /// The first row that is not blank, and where the rows after it begin.
+        static func header(_ slices: CSVSlices, file: String) throws -> (CSVReader.Row, CSVSlices.Position)? {
+            var found: (CSVReader.Row, CSVSlices.Position)?
+            do {
+                // Slices of one line each, until a line holds a row.
+                try CSVSlices(slices, maxBytes: 1).forEach { slice in
+                    try CSVReader.forEachRow(slice.bytes, firstLine: slice.line, atStart: slice.start == 0) { row in
+                        if found == nil { found = (CSVReader.Row(line: row.line, fields: row.fields.indices.map { row.string($0) }), slice.next) }
+                    }
+                    return found == nil
+                }
+            } catch let e as CSVReader.SyntaxError {
+                throw ImportError(file: file, problems: [ImportProblem(line: e.line, message: e.message)])
+            }
+            return found
         }
 
         /// Checks every row without keeping any; throws `ImportError` with every problem.
@@ -121,22 +163,33 @@ public enum LongCSVImporter {
         @discardableResult
         public func check() throws -> Int {
             var problems = headerProblems
-            var n = 0
-            try forEachRow(problems: &problems) { _, _, _, _ in n += 1 }
+            let n = try checkInParallel(problems: &problems)
             if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
             return n
         }
 
+        /// The problem of a row whose participant and wave appeared on an earlier line.
+        func duplicate(_ participant: String, _ wave: String, line: Int, first: Int) -> ImportProblem {
+            ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "\(participant) at \(wave) already appears on line \(first)")
+        }
+
+
         /// The records of every row in file order (call after `check`); `extra` keys are added to each.
+        /// The rows are checked again as they are read (the file is read again), so a file changed
+        /// since `check` yields no unchecked record: the call throws instead.
         public func forEachRecord(submittedAt: String, makeID: () -> String, extra: [(key: String, value: JSONValue)],
                                   _ body: (ResponseRecord) throws -> Void) throws {
             var problems: [ImportProblem] = []
+            guard let (header, _) = try Self.header(slices, file: file),
+                  header.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) == names else {
+                throw ImportError(file: file, problems: [ImportProblem(line: 1, message: "the file changed while it was imported")])
+            }
             let ref = InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256)
-            try forEachRow(problems: &problems) { cells, answers, declined, dontKnow in
+            try forEachRow(problems: &problems, collect: true) { cells, answers, declined, dontKnow in
                 var record = ResponseRecord(id: makeID(), study: bundle.study.id, participant: cells.participant, role: cells.role, wave: cells.wave,
                                             instrument: ref, startedAt: nil, submittedAt: submittedAt, mode: RecordMode.import.rawValue,
                                             answers: answers, declined: declined, extra: extra, via: "import")
-                record.dontKnow = dontKnow
+                if !dontKnow.isEmpty { record.dontKnow = dontKnow }
                 try body(record)
             }
             if !problems.isEmpty { throw ImportError(file: file, problems: problems) }
@@ -144,29 +197,41 @@ public enum LongCSVImporter {
 
         typealias RowBody = ((participant: String, wave: String, role: String?), [(id: String, value: Answer)], [String], [String]) throws -> Void
 
-        /// Reads the body slice by slice and checks each row; good rows go to `body`.
-        func forEachRow(problems: inout [ImportProblem], _ body: RowBody) throws {
+        /// Reads the body slice by slice and checks each row; good rows go to `body` (with their
+        /// answers when `collect`).
+        func forEachRow(problems: inout [ImportProblem], collect: Bool, _ body: RowBody) throws {
             var seenRows: [String: Int] = [:]
+            func firstLine(_ participant: String, _ wave: String, _ line: Int) -> Int? {
+                let key = participant + "\u{1}" + wave
+                if let first = seenRows[key] { return first }
+                seenRows[key] = line
+                return nil
+            }
             do {
-                for slice in CSVSlices(bytes, from: bodyStart, line: bodyLine, maxBytes: 1 << 22) {
-                    for row in try CSVReader.parse(slice.text, firstLine: slice.line, atStart: slice.start == 0) {
-                        try checkRow(row, seenRows: &seenRows, problems: &problems, body)
+                try slices.forEach(from: self.body) { slice in
+                    if let bad = slice.firstInvalidUTF8() { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
+                    try CSVReader.forEachRow(slice.bytes, firstLine: slice.line, atStart: slice.start == 0) { row in
+                        try checkRow(row, problems: &problems, collect: collect, firstLine: firstLine, body)
                     }
+                    return true
                 }
             } catch let e as CSVReader.SyntaxError {
                 throw ImportError(file: file, problems: [ImportProblem(line: e.line, message: e.message)])
             }
         }
 
-        func checkRow(_ row: CSVReader.Row, seenRows: inout [String: Int], problems: inout [ImportProblem], _ body: RowBody) throws {
+        /// Checks one row; `firstLine(participant, wave, line)` says on which earlier line the same
+        /// participant and wave appeared (nil for the first time), which makes the row a duplicate.
+        func checkRow(_ row: CSVReader.RowView, problems: inout [ImportProblem], collect: Bool,
+                      firstLine: (String, String, Int) -> Int?, _ body: RowBody) throws {
             let study = bundle.study
             let line = row.line
             guard row.fields.count == names.count else {
                 problems.append(ImportProblem(line: line, message: "expected \(names.count) columns, found \(row.fields.count)")); return
             }
-            let participant = row.fields[pCol].trimmingCharacters(in: .whitespaces)
+            let participant = Cell.trimmed(row, pCol)
             if participant.isEmpty { problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "empty participant id")); return }
-            let wave = wCol.map { row.fields[$0].trimmingCharacters(in: .whitespaces) } ?? fixedWave ?? ""
+            let wave = wCol.map { Cell.trimmed(row, $0) } ?? fixedWave ?? ""
             if study.wave(wave) == nil {
                 problems.append(ImportProblem(line: line, column: wCol.map { $0 + 1 }, columnName: "wave", message: "unknown wave '\(wave)' (study waves: \(study.waves.map(\.id).joined(separator: ", ")))"))
                 return
@@ -174,10 +239,10 @@ public enum LongCSVImporter {
             if let fw = fixedWave, wCol != nil, wave != fw {
                 problems.append(ImportProblem(line: line, column: wCol! + 1, columnName: "wave", message: "wave '\(wave)' differs from --wave \(fw)")); return
             }
-            if !study.instruments(at: wave).contains(where: { $0.path == instrument.path }) {
+            if !givenAt.contains(wave) {
                 problems.append(ImportProblem(line: line, column: wCol.map { $0 + 1 }, columnName: "wave", message: "instrument '\(instrument.id)' is not given at wave '\(wave)' (see study.yaml)")); return
             }
-            let csvRole = rCol.map { row.fields[$0].trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let csvRole = rCol.map { Cell.trimmed(row, $0) }.flatMap { $0.isEmpty ? nil : $0 }
             var role: String?
             if let roster = bundle.roster {
                 guard let rr = roster.role(of: participant) else {
@@ -196,53 +261,146 @@ public enum LongCSVImporter {
             if let r = role, !study.roles.contains(r) {
                 problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "unknown role '\(r)' (study roles: \(study.roles.joined(separator: ", ")))")); return
             }
-            let key = participant + "\u{1}" + wave
-            if let first = seenRows[key] {
-                problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "\(participant) at \(wave) already appears on line \(first)")); return
+            if let first = firstLine(participant, wave, line) {
+                problems.append(duplicate(participant, wave, line: line, first: first)); return
             }
-            seenRows[key] = line
             var answers: [(id: String, value: Answer)] = []
+            if collect { answers.reserveCapacity(columns.count) }
             var declined: [String] = []
             var dontKnow: [String] = []
-            var ctx = ConditionContext(role: role, wave: wave, waveOrder: study.waves.map(\.id))
-            for item in instrument.items where item.type != .note {
-                let cell = given[item.id].map { row.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
-                let colNo = given[item.id].map { $0 + 1 }
-                if let c = item.showIf, !c.evaluate(ctx) {
+            var ctx = ConditionContext(role: role, wave: wave, waveOrder: conditional ? waveOrder : [])
+            for column in columns {
+                let field = column.field
+                let colNo: Int? = field >= 0 ? field + 1 : nil
+                let cell = field >= 0 ? Cell(row, field) : .empty
+                if conditional, let c = column.showIf, !c.evaluate(ctx) {
                     if !cell.isEmpty {
-                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' has a value but is not shown here (show_if: \(item.showIfSource ?? ""))"))
+                        problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' has a value but is not shown here (show_if: \(column.item.showIfSource ?? ""))"))
                     }
                     continue
                 }
                 var value = Answer.missing
-                if cell.isEmpty {
-                } else if cell.lowercased() == "declined" {
-                    if item.allowsDecline { declined.append(item.id) } else {
-                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' does not offer 'Prefer not to answer'"))
+                switch cell {
+                case .empty: break
+                case .declined:
+                    if column.allowsDecline { declined.append(column.id) } else {
+                        problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' does not offer 'Prefer not to answer'"))
                     }
-                } else if ["dont_know", "don't know", "dont know"].contains(cell.lowercased()) {
-                    if item.allowsDontKnow { dontKnow.append(item.id) } else {
-                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: "'\(item.id)' does not offer \"Don't know\""))
+                case .dontKnow:
+                    if column.allowsDontKnow { dontKnow.append(column.id) } else {
+                        problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' does not offer \"Don't know\""))
                     }
-                } else if item.type == .text {
-                    // The same rule as `waves take`: control characters and escape sequences are removed
-                    // (SafeText.stripControls), so no stored answer can act on a terminal later.
-                    value = .text(SafeText.stripControls(row.fields[given[item.id]!]))
-                } else {
-                    switch numberCell(row.fields[given[item.id]!], item: item.id) {
-                    case .success(let v):
-                        value = .number(v)
-                        if let p = AnswerRules.problem(value, for: item) {
-                            problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: p.message(item: item.id)))
+                case .other:
+                    if column.isText {
+                        // The same rule as `waves take`: control characters and escape sequences are removed
+                        // (SafeText.stripControls), so no stored answer can act on a terminal later.
+                        value = .text(SafeText.stripControls(row.string(field)))
+                    } else {
+                        switch number(row, field, item: column.id) {
+                        case .success(let v):
+                            value = .number(v)
+                            if !column.accepts(v), let p = AnswerRules.problem(value, for: column.item) {
+                                problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: p.message(item: column.id)))
+                            }
+                        case .failure(let why):
+                            problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: why.message))
                         }
-                    case .failure(let why):
-                        problems.append(ImportProblem(line: line, column: colNo, columnName: item.id, message: why.message))
                     }
                 }
-                answers.append((item.id, value))
-                ctx.answers[item.id] = value
+                if collect { answers.append((column.id, value)) }
+                if conditional { ctx.answers[column.id] = value }
             }
             try body((participant, wave, role), answers, declined, dontKnow)
+        }
+
+        /// A number cell (see `numberCell`); plain cells are read from their bytes without a `String`.
+        @inline(__always)
+        func number(_ row: CSVReader.RowView, _ k: Int, item: String) -> Result<Double, NotANumber> {
+            if !row.fields[k].escaped {
+                var b = row.raw(k)
+                while let f = b.first, f == 0x20 { b = UnsafeRawBufferPointer(rebasing: b.dropFirst()) }
+                while let l = b.last, l == 0x20 { b = UnsafeRawBufferPointer(rebasing: b.dropLast()) }
+                if let v = try? JSONParser.number(utf8: b) { return .success(v) }
+            }
+            return LongCSVImporter.numberCell(row.string(k), item: item)
+        }
+    }
+
+    /// One item the rows answer, with what each cell needs of it read once (a class, so a
+    /// row's loop over the items copies no `Item`).
+    final class ItemColumn {
+        let item: Item
+        let id: String
+        /// Index of the item's column in a row, -1 when the CSV has none.
+        let field: Int
+        let isText: Bool, allowsDecline: Bool, allowsDontKnow: Bool
+        let showIf: Condition?
+        init(_ item: Item, field: Int) {
+            self.item = item; id = item.id; self.field = field; isText = item.type == .text
+            allowsDecline = item.allowsDecline; allowsDontKnow = item.allowsDontKnow; showIf = item.showIf
+            let options = (item.responseSet?.options.map(\.value) ?? []).prefix(64)
+            accepted = options.filter { AnswerRules.problem(.number($0), for: item) == nil }.map(\.bitPattern)
+        }
+
+        /// The item's option values that `AnswerRules` accept, asked once: a cell holding one
+        /// is not asked again (the rows are checked on several threads; this never changes).
+        private let accepted: [UInt64]
+
+        /// Whether `AnswerRules` accept the number `v` for the item (`AnswerRules.problem` is nil).
+        @inline(__always)
+        func accepts(_ v: Double) -> Bool {
+            let key = v.bitPattern
+            for a in accepted where a == key { return true }
+            return AnswerRules.problem(.number(v), for: item) == nil
+        }
+    }
+
+    /// What a cell holds, as the rows are checked: nothing (only white space), one of the words
+    /// for "Prefer not to answer" or "Don't know" (any case), or something else to read.
+    enum Cell {
+        case empty, declined, dontKnow, other
+
+        /// The cell of field `k`. Cells whose ends are ASCII are trimmed on their bytes (tab and
+        /// space are the only ASCII white space of `CharacterSet.whitespaces`); any other cell
+        /// goes through `String` exactly as before.
+        @inline(__always)
+        init(_ row: CSVReader.RowView, _ k: Int) {
+            if !row.fields[k].escaped, let b = Self.asciiTrimmed(row.raw(k)) {
+                if b.isEmpty { self = .empty; return }
+                if b.count < 8 { self = .other; return }
+                if b.allSatisfy({ $0 < 0x80 }) {
+                    // ASCII lower-casing is exact for ASCII text.
+                    self = Self.word(String(decoding: b.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+                    return
+                }
+            }
+            let text = row.string(k).trimmingCharacters(in: .whitespaces)
+            self = text.isEmpty ? .empty : Self.word(text.lowercased())
+        }
+
+        static func word(_ lower: String) -> Cell {
+            if lower == "declined" { return .declined }
+            if ["dont_know", "don't know", "dont know"].contains(lower) { return .dontKnow }
+            return .other
+        }
+
+        var isEmpty: Bool { if case .empty = self { return true } else { return false } }
+
+        /// Field `k` without surrounding white space (`CharacterSet.whitespaces`).
+        static func trimmed(_ row: CSVReader.RowView, _ k: Int) -> String {
+            if !row.fields[k].escaped, let b = asciiTrimmed(row.raw(k)) { return String(decoding: b, as: UTF8.self) }
+            return row.string(k).trimmingCharacters(in: .whitespaces)
+        }
+
+        /// The bytes without leading and trailing tabs and spaces, or nil when what is left
+        /// begins or ends with a non-ASCII byte (which may be Unicode white space).
+        @inline(__always)
+        static func asciiTrimmed(_ raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+            var s = 0, e = raw.count
+            while s < e, raw[s] == 0x20 || raw[s] == 0x09 { s += 1 }
+            while e > s, raw[e - 1] == 0x20 || raw[e - 1] == 0x09 { e -= 1 }
+            if s < e, raw[s] >= 0x80 || raw[e - 1] >= 0x80 { return nil }
+            return UnsafeRawBufferPointer(rebasing: raw[s..<e])
         }
     }
 
@@ -268,53 +426,3 @@ public enum LongCSVImporter {
     }
 }
 
-/// Cuts CSV bytes into slices of whole rows (each ends at a line end outside quotes, or at the
-/// end of the file), of about `maxBytes` each, with the line each slice starts on counted as
-/// `CSVReader` counts lines (`\n`, `\r\n` or a lone `\r` outside quotes; `\n` inside quotes).
-///
-/// Quotes are followed by parity, which is exact for valid CSV (a quote opens a field or is
-/// doubled inside one); in a malformed file the slice holding the first fault starts on a
-/// true row boundary, so `CSVReader` reports the same fault at the same line as on the whole.
-struct CSVSlices: Sequence, IteratorProtocol {
-    struct Slice {
-        let start: Int, end: Int
-        /// The line the slice starts on, and the line after it.
-        let line: Int, endLine: Int
-        let bytes: ArraySlice<UInt8>
-        /// The slice as text (the file was checked as UTF-8, and a line end never cuts a character).
-        var text: String { String(decoding: bytes, as: UTF8.self) }
-    }
-
-    private let bytes: [UInt8]
-    private var pos: Int
-    private var line: Int
-    private let maxBytes: Int
-
-    init(_ bytes: [UInt8], from start: Int = 0, line: Int = 1, maxBytes: Int) {
-        self.bytes = bytes; pos = start; self.line = line; self.maxBytes = Swift.max(1, maxBytes)
-    }
-
-    mutating func next() -> Slice? {
-        guard pos < bytes.count else { return nil }
-        var i = pos, lines = 0, inQuotes = false
-        var cut = bytes.count, cutLines = -1
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\""): inQuotes.toggle()
-            case 0x0A:
-                lines += 1
-                if !inQuotes && i + 1 - pos >= maxBytes { cut = i + 1; cutLines = lines }
-            case 0x0D where !inQuotes && (i + 1 == bytes.count || bytes[i + 1] != 0x0A):
-                lines += 1
-                if i + 1 - pos >= maxBytes { cut = i + 1; cutLines = lines }
-            default: break
-            }
-            i += 1
-            if cutLines >= 0 { break }
-        }
-        if cutLines < 0 { cutLines = lines }
-        let s = Slice(start: pos, end: cut, line: line, endLine: line + cutLines, bytes: bytes[pos..<cut])
-        pos = cut; line += cutLines
-        return s
-    }
-}

@@ -21,22 +21,31 @@ public struct ResponseStore: Sendable {
     /// Each record gets `prev`, the SHA-256 of the line before it (spec formats.md), computed
     /// under the store's lock from the file's last complete line, so concurrent writers
     /// (take, import, simulate, the kiosk) keep one hash chain (`HashChain.verify`).
-    public func append(_ records: [ResponseRecord]) throws {
+    ///
+    /// With `durable: false` the lines are not flushed here (an import's slices): the caller
+    /// calls `sync()` before anything that counts on them (`ImportLog`).
+    public func append(_ records: [ResponseRecord], durable: Bool = true) throws {
         guard !records.isEmpty else { return }
         do {
             try log.withLockedFile { locked in
                 var prev = try locked.lastLine().map { ContentHash.sha256Hex($0) }
                 var bytes: [UInt8] = []
+                bytes.reserveCapacity(records.count * 1024)
                 for var r in records {
                     r.prev = prev
-                    let line = Array(r.jsonLine.utf8)
-                    prev = ContentHash.sha256Hex(line)
-                    bytes += line
+                    let start = bytes.count
+                    r.writeJSONLine(into: &bytes)
+                    prev = bytes.withUnsafeBytes { ContentHash.sha256Hex(UnsafeRawBufferPointer(rebasing: $0[start...])) }
                     bytes.append(0x0A)
                 }
-                try locked.append(bytes)
+                try locked.append(bytes, durable: durable)
             }
         } catch let e as FileIOError { throw StoreError.file(e) }
+    }
+
+    /// Flushes the store to the disk (`fsync`): after appends that were not `durable`.
+    public func sync() throws {
+        do { try log.withLockedFile { try $0.sync() } } catch let e as FileIOError { throw StoreError.file(e) }
     }
 
     /// Appends bytes that already hold complete lines (each ending in `\n`).

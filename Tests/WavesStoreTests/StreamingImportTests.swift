@@ -28,7 +28,7 @@ final class StreamingImportTests: XCTestCase {
     func sliced(_ text: String, maxBytes: Int) throws -> [CSVReader.Row] {
         let bytes = Array(text.utf8)
         var out: [CSVReader.Row] = []
-        for s in CSVSlices(bytes, maxBytes: maxBytes) { out += try CSVReader.parse(s.text, firstLine: s.line, atStart: s.start == 0) }
+        try CSVSlices(bytes, maxBytes: maxBytes).forEach { s in out += try CSVReader.parse(s.text, firstLine: s.line, atStart: s.start == 0); return true }
         return out
     }
 
@@ -104,5 +104,120 @@ final class StreamingImportTests: XCTestCase {
         XCTAssertEqual(try store.scan { _, _ in }, [])
         let mode = try FileManager.default.attributesOfItem(atPath: ImportLog(store: store).log.url.path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
+    }
+
+    /// Slices read from a file (a buffer at a time) are the slices cut from the same bytes in memory.
+    func testFileSlicesEqualMemorySlices() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-slices-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for seed in 1...30 as ClosedRange<UInt64> {
+            let bytes = Array(randomCSV(seed, rows: 120).utf8)
+            let path = dir.appendingPathComponent("s\(seed).csv").path
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            let file = try XCTUnwrap(try OpenFile.openForReading(path))
+            for m in [1, 3, 64, 700, 1 << 20] {
+                func cuts(_ s: CSVSlices) throws -> [[Int]] {
+                    var out: [[Int]] = []
+                    try s.forEach { sl in
+                        out.append([sl.start, sl.end, sl.line, sl.endLine, sl.newlinesBefore, sl.columnBefore, sl.next.offset])
+                        XCTAssertEqual(Array(sl.bytes), Array(bytes[sl.start..<sl.end]))
+                        return true
+                    }
+                    return out
+                }
+                let memory = try cuts(CSVSlices(bytes, maxBytes: m))
+                XCTAssertEqual(try cuts(CSVSlices(file: file, maxBytes: m)), memory, "seed \(seed), slices of \(m)")
+                XCTAssertEqual(memory.last?[1], bytes.count)
+            }
+        }
+    }
+
+    /// A byte that is not UTF-8 is located in the file as a whole-file check locates it, in any slice.
+    func testInvalidUTF8IsLocatedAcrossSlices() throws {
+        for seed in 1...40 as ClosedRange<UInt64> {
+            var bytes = Array(randomCSV(seed, rows: 60).utf8)
+            var state = seed
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            bytes[Int(state >> 33) % bytes.count] = [0xFF, 0xC3, 0x80, 0xED][Int(seed % 4)]
+            let whole = UTF8Text.firstInvalid(Data(bytes))
+            for m in [1, 5, 50, 1 << 20] {
+                var found: UTF8Text.Invalid?
+                try CSVSlices(bytes, maxBytes: m).forEach { s in found = s.firstInvalidUTF8(); return found == nil }
+                XCTAssertEqual(found, whole, "seed \(seed), slices of \(m)")
+            }
+        }
+    }
+
+    /// The import read from a file writes the same lines as from memory, chained and complete.
+    func testImportFromAFileChainsAndCounts() throws {
+        let mini = try MiniStudy(roster: nil)
+        defer { mini.remove() }
+        let bundle = try mini.bundle()
+        let store = ResponseStore(url: bundle.study.storeURL)
+        var csv = "\u{FEFF}participant , wave,role,q1,q2,hours\r\n"
+        for p in 0..<5000 { csv += "\"P\(p)\", w\(1 + p % 2) ,mentee,\(1 + p % 5),\(p % 7 == 0 ? "" : " 3 "),\(p % 11 == 0 ? "-0" : "\(p)")\r\n" }
+        let path = mini.dir.appendingPathComponent("in.csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let memory = try LongCSVImporter.records(csv: csv, file: path, bundle: bundle, instrument: bundle.instruments[0], wave: nil, submittedAt: "T")
+        let outcome = try StreamingImport.run(path: path, bundle: bundle, instrument: bundle.instruments[0], wave: nil,
+                                              store: store, batch: "b-file", submittedAt: "T", sliceRecords: 777)
+        XCTAssertEqual(outcome.records, 5000)
+        let stored = try store.read()
+        XCTAssertEqual(stored.problems, [])
+        XCTAssertEqual(stored.records.count, 5000)
+        for (a, b) in zip(stored.records.map(\.record), memory) {
+            var a = a
+            a.id = b.id; a.prev = nil; a.extra.removeAll { $0.key == "batch" }
+            XCTAssertEqual(a, b)
+        }
+        let chain = try HashChain.verify(store)
+        XCTAssertTrue(chain.intact, "\(String(describing: chain.firstBreak))")
+        XCTAssertEqual(chain.chained, 4999)
+        // An import whose file has a bad row far down writes nothing.
+        try (csv + "P1,w1,mentee,9,1,1\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let size = try FileManager.default.attributesOfItem(atPath: store.url.path)[.size] as? Int
+        XCTAssertThrowsError(try StreamingImport.run(path: path, bundle: bundle, instrument: bundle.instruments[0], wave: nil, store: store)) { e in
+            XCTAssertEqual((e as? ImportError)?.problems.map(\.line), [5002])
+        }
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: store.url.path)[.size] as? Int, size)
+    }
+}
+
+/// The check pass on several threads (`checkInParallel`) finds what the sequential pass finds,
+/// problem for problem and in the same order, duplicates across slices included.
+final class ParallelCheckTests: XCTestCase {
+    func testParallelCheckEqualsSequentialCheck() throws {
+        let mini = try MiniStudy(roster: nil)
+        defer { mini.remove() }
+        let bundle = try mini.bundle()
+        var state: UInt64 = 77
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % n }
+        for round in 0..<12 {
+            var csv = "participant,wave,role,q1,q2,hours\n"
+            for r in 0..<400 {
+                let p = next(10) == 0 ? "P\(next(r + 1))" : "P\(r)"       // some repeat an earlier row
+                let w = ["w1", "w2", "w1", "w9", ""][next(5)]
+                let role = next(15) == 0 ? "boss" : "mentee"
+                let q1 = ["1", "5", "9", "", "x", "declined", " 3 "][next(7)]
+                let q2 = ["2", "", "0x4", "4"][next(4)]
+                let extra = next(40) == 0 ? ",1" : ""
+                csv += "\(p),\(w),\(role),\(q1),\(q2),\(next(100))\(extra)\n"
+                if next(30) == 0 { csv += "\n" }
+            }
+            for sliceBytes in [1, 97, 4000, 1 << 20] {
+                let reader = try LongCSVImporter.Reader(csv: Array(csv.utf8), file: "x.csv", bundle: bundle, instrument: bundle.instruments[0],
+                                                        wave: nil, sliceBytes: sliceBytes)
+                var sequential: [ImportProblem] = []
+                var n = 0
+                try reader.forEachRow(problems: &sequential, collect: false) { _, _, _, _ in n += 1 }
+                for workers in [1, 2, 3] {
+                    var parallel: [ImportProblem] = []
+                    XCTAssertEqual(try reader.checkInParallel(problems: &parallel, workers: workers), n, "round \(round), slices of \(sliceBytes)")
+                    XCTAssertEqual(parallel, sequential, "round \(round), slices of \(sliceBytes), \(workers) workers")
+                }
+                XCTAssertFalse(sequential.isEmpty)
+            }
+        }
     }
 }

@@ -18,13 +18,12 @@ struct ImportCommand: ParsableCommand {
         guard let inst = bundle.instrument(instrument) else {
             throw CLIFailure("no instrument '\(instrument)' in this study (instruments: \(bundle.instruments.map(\.id).joined(separator: ", ")))")
         }
-        let url = URL(fileURLWithPath: csv)
-        guard let data = try? Data(contentsOf: url) else { throw CLIFailure("cannot read \(csv)") }
-        if let bad = UTF8Text.firstInvalid(data) {
-            throw ImportError(file: csv, problems: [ImportProblem(line: bad.line, message: bad.message)])
-        }
-        let outcome = try StreamingImport.run(csv: Array(data), file: csv, bundle: bundle, instrument: inst, wave: wave,
+        // The file is read a slice at a time (checked as UTF-8 first, then row by row), never whole.
+        let outcome: StreamingImport.Outcome
+        do {
+            outcome = try StreamingImport.run(path: csv, bundle: bundle, instrument: inst, wave: wave,
                                               store: ResponseStore(url: bundle.study.storeURL))
+        } catch StoreError.file(let e) where e.path == csv { throw CLIFailure("cannot read \(csv)") }
         let newDups = outcome.repeated
         Output.out("Imported \(outcome.records) response(s) for '\(inst.id)' into data/responses.jsonl.")
         if newDups > 0 { Output.err("note: \(newDups) of them repeat an earlier submission; both are kept and the latest is used (see `waves validate`).") }

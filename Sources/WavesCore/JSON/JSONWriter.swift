@@ -78,3 +78,66 @@ public enum JSONWriter {
         out += "\""
     }
 }
+
+/// The same text as bytes appended to a buffer, for writers of many lines (the store): no
+/// `String` per value. `string(_:)` and these give identical bytes (tested).
+extension JSONWriter {
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let d): writeNumber(d, into: &out)
+        case .string(let s): writeString(s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(v, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            for (i, m) in o.members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(m.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(m.value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `number(d)` appended as bytes; whole numbers within 2^53 are written digit by digit.
+    public static func writeNumber(_ d: Double, into out: inout [UInt8]) {
+        guard d.isFinite, d == d.rounded(), abs(d) < 9_007_199_254_740_992 else {
+            out.append(contentsOf: number(d).utf8)
+            return
+        }
+        var v = Int64(d)
+        if v == 0 { out.append(UInt8(ascii: "0")); return }
+        if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+        if v < 10 { out.append(UInt8(ascii: "0") + UInt8(v)); return }
+        var digits: (UInt64, UInt64) = (0, 0)   // room for 16 digits
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            while v > 0 { buf[15 - n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[(16 - n)...]))
+        }
+    }
+
+    /// `writeString(s, into:)` appended as bytes.
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        let plain = s.withUTF8 { utf8 -> Bool in
+            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xE2 { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: utf8)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain { return }
+        var text = ""
+        writeString(s, into: &text)
+        out.append(contentsOf: text.utf8)
+    }
+}

@@ -26,22 +26,38 @@ public enum UTF8Text {
 
     /// The first place where `data` is not well-formed UTF-8, or nil when all of it is.
     public static func firstInvalid(_ data: Data) -> Invalid? {
-        data.withUnsafeBytes { raw -> Invalid? in
-            var parser = Unicode.UTF8.ForwardParser()
-            var it = raw.makeIterator()
-            var offset = 0, line = 1, lineStart = 0
-            while true {
-                switch parser.parseScalar(from: &it) {
-                case .valid(let encoded):
-                    if encoded.count == 1, encoded.first == 0x0A { line += 1; lineStart = offset + 1 }
-                    offset += encoded.count
-                case .error:
-                    return Invalid(line: line, byte: offset - lineStart + 1, value: raw[offset])
-                case .emptyInput:
-                    return nil
-                }
+        data.withUnsafeBytes { firstInvalid($0) }
+    }
+
+    /// The first place where `bytes` are not well-formed UTF-8, or nil when all are; the bytes
+    /// begin at byte `byteInLine` of line `line` of their file (a file read in slices).
+    /// Slices of plain ASCII, the usual case, are passed by a word-at-a-time check.
+    public static func firstInvalid(_ raw: UnsafeRawBufferPointer, line firstLine: Int = 1, byteInLine: Int = 1) -> Invalid? {
+        if isASCII(raw) { return nil }
+        var parser = Unicode.UTF8.ForwardParser()
+        var it = raw.makeIterator()
+        var offset = 0, line = firstLine, lineStart = 1 - byteInLine
+        while true {
+            switch parser.parseScalar(from: &it) {
+            case .valid(let encoded):
+                if encoded.count == 1, encoded.first == 0x0A { line += 1; lineStart = offset + 1 }
+                offset += encoded.count
+            case .error:
+                return Invalid(line: line, byte: offset - lineStart + 1, value: raw[offset])
+            case .emptyInput:
+                return nil
             }
         }
+    }
+
+    /// Whether every byte is below 0x80 (then the bytes are UTF-8).
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        let n = raw.count
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= n { acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self); i += 8 }
+        while i < n { acc |= UInt64(raw[i]); i += 1 }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 
     /// Decodes `data`, or throws a `LoadError` located at the first byte that is not UTF-8.

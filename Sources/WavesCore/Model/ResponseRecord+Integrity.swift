@@ -7,10 +7,13 @@ import Foundation
 /// A key of the wrong type reads as absent here; `RecordValidator` reports it.
 extension ResponseRecord {
     /// Sets (or with nil removes) one of the optional keys, keeping the others in order.
+    /// As `JSONObject`'s subscript: the last member with the key is replaced (or removed), a new key goes last.
     mutating func setExtra(_ key: String, _ value: JSONValue?) {
-        var o = JSONObject(extra)
-        o[key] = value
-        extra = o.members.map { ($0.key, $0.value) }
+        if let i = extra.lastIndex(where: { $0.key == key }) {
+            if let v = value { extra[i].value = v } else { extra.remove(at: i) }
+        } else if let v = value {
+            extra.append((key, v))
+        }
     }
 
     /// The value of an optional key, nil when absent.

@@ -14,6 +14,21 @@ public enum ContentHash {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The hex SHA-256 of bytes in memory (no copy): the store's hash chain, line by line.
+    public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        let digest = hasher.finalize()
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out in
+            let hex: StaticString = "0123456789abcdef"
+            var k = 0
+            for b in digest {
+                out[k] = hex.utf8Start[Int(b >> 4)]; out[k + 1] = hex.utf8Start[Int(b & 0x0F)]; k += 2
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     /// The hex SHA-256 of the parts, each written as its UTF-8 length, ":", and its bytes
     /// (netstring-like), so no two different lists of parts hash the same input.
     public static func sha256Hex(joining parts: [String]) -> String {

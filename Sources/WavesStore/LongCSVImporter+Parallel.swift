@@ -1,0 +1,111 @@
+import Foundation
+import WavesCore
+
+/// The check pass of an import on every core: slices are checked side by side, then merged in
+/// file order, where the one order-dependent rule (a participant and wave seen on an earlier
+/// line) is applied. The outcome is the sequential check's, problem for problem (tested).
+extension LongCSVImporter.Reader {
+    /// A checked row, as the merge needs it.
+    struct CheckedRow {
+        var line: Int
+        /// Participant and wave, when the row got as far as the duplicate check.
+        var key: (participant: String, wave: String)?
+        /// The end of this row's problems in its slice's list.
+        var problemsEnd: Int
+    }
+
+    struct CheckedSlice {
+        var rows: [CheckedRow] = []
+        var problems: [ImportProblem] = []
+    }
+
+    /// One slice's bytes, copied so that another thread can check it.
+    struct SliceCopy {
+        var bytes: [UInt8]
+        var line: Int
+        var atStart: Bool
+        var invalid: UTF8Text.Invalid?
+    }
+
+    /// Checks every row, `workers` slices at a time; appends problems in file order and returns
+    /// the number of rows that are not duplicates.
+    func checkInParallel(problems: inout [ImportProblem], workers: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) throws -> Int {
+        var seen: [String: Int] = [:]
+        var n = 0
+        var pending: [SliceCopy] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let job = SliceJob(reader: self, copies: pending)
+            DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+            pending.removeAll()
+            for result in job.collect() {
+                let checked = try result.get()
+                var start = 0
+                for row in checked.rows {
+                    defer { start = row.problemsEnd }
+                    if let key = row.key {
+                        let k = key.participant + "\u{1}" + key.wave
+                        if let first = seen[k] {
+                            problems.append(duplicate(key.participant, key.wave, line: row.line, first: first))
+                            continue
+                        }
+                        seen[k] = row.line
+                        n += 1
+                    }
+                    problems.append(contentsOf: checked.problems[start..<row.problemsEnd])
+                }
+            }
+        }
+        try slices.forEach(from: body) { slice in
+            pending.append(SliceCopy(bytes: Array(slice.bytes), line: slice.line, atStart: slice.start == 0, invalid: slice.firstInvalidUTF8()))
+            if pending.count >= workers { try flush() }
+            return true
+        }
+        try flush()
+        return n
+    }
+
+    /// Checks the rows of one slice, leaving duplicates to the merge.
+    func checkSlice(_ slice: SliceCopy) throws -> CheckedSlice {
+        if let bad = slice.invalid { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
+        var out = CheckedSlice()
+        do {
+            try slice.bytes.withUnsafeBytes { raw in
+                try CSVReader.forEachRow(raw, firstLine: slice.line, atStart: slice.atStart) { row in
+                    var key: (String, String)?
+                    try checkRow(row, problems: &out.problems, collect: false, firstLine: { p, w, _ in key = (p, w); return nil }) { _, _, _, _ in }
+                    out.rows.append(CheckedRow(line: row.line, key: key, problemsEnd: out.problems.count))
+                }
+            }
+        } catch let e as CSVReader.SyntaxError {
+            throw ImportError(file: file, problems: [ImportProblem(line: e.line, message: e.message)])
+        }
+        return out
+    }
+}
+
+/// Slices checked side by side: each thread writes only its own result slot.
+private final class SliceJob: @unchecked Sendable {
+    let reader: LongCSVImporter.Reader
+    let copies: [LongCSVImporter.Reader.SliceCopy]
+    private let results: UnsafeMutableBufferPointer<Result<LongCSVImporter.Reader.CheckedSlice, any Error>>
+
+    init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy]) {
+        self.reader = reader; self.copies = copies
+        results = .allocate(capacity: copies.count)
+    }
+
+    func run(_ i: Int) {
+        (results.baseAddress! + i).initialize(to: Result { try reader.checkSlice(copies[i]) })
+    }
+
+    /// The results in slice order (after every `run`).
+    func collect() -> [Result<LongCSVImporter.Reader.CheckedSlice, any Error>] {
+        Array(results)
+    }
+
+    deinit {
+        _ = results.deinitialize()
+        results.deallocate()
+    }
+}
