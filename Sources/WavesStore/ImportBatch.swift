@@ -93,7 +93,7 @@ public enum StreamingImport {
         let rows = try reader.check()
         // One pass over the store: which participants already submitted this instrument at which wave.
         var existing = Set<String>()
-        try store.scan { r, _ in if r.instrument.id == instrument.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
+        try store.scanColumns(ColumnRequest()) { r, _ in if r.instrument == instrument.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
         // The instrument version is kept before the first record names it (`InstrumentArchive`).
         if rows > 0 { try InstrumentArchive(store: store).keep(instrument) }
         // Slices are written on a second thread (line text, hash chain, write) while this one
