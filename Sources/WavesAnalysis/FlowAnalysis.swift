@@ -141,36 +141,59 @@ public enum FlowAnalysis {
         var dupAt: [String: Int] = [:]
         for d in index.duplicates { dupAt[d.wave, default: 0] += 1 }
 
-        let enrolled = Set(enrolledList)
-        let firstWave = waves.first?.id
-        func completes(_ p: String, _ w: String) -> Bool {
-            let need = Set(bundle.instruments(at: w).map(\.id))
-            return !need.isEmpty && need.isSubset(of: submitted[p]?[w] ?? [])
+        // Everyone counted (the enrolled and everyone with a submission), by number, so the
+        // per-wave counts below are array passes rather than sets of strings (a study of
+        // 100,000 participants made them the slowest part of the report).
+        var number: [String: Int] = [:]
+        var people: [String] = []
+        func add(_ p: String) { if number[p] == nil { number[p] = people.count; people.append(p) } }
+        for p in enrolledList { add(p) }
+        for p in index.participants where submitted[p] != nil { add(p) }
+        for p in submitted.keys.sorted() { add(p) }
+        let N = people.count, W = waves.count
+        let isEnrolled = Set(enrolledList.compactMap { number[$0] })
+        // present[q * W + w]: the instruments of wave w that q submitted, by instrument id.
+        var presentAt = [Set<String>](repeating: [], count: N * W)
+        for (q, p) in people.enumerated() {
+            for (w, wave) in waves.enumerated() { presentAt[q * W + w] = submitted[p]?[wave.id] ?? [] }
         }
-        let baseline = Set(enrolledList.filter { p in firstWave.map { completes(p, $0) } ?? false })
+        func byNumber(_ d: [String: Int]) -> [Int] {
+            var out = [Int](repeating: .max, count: N)
+            for (p, w) in d { if let q = number[p] { out[q] = w } }
+            return out
+        }
+        let withdrawnWave = byNumber(withdrawnFrom), declinedWave = byNumber(declinedFrom), agreedWave = byNumber(agreedFrom)
+        let needAt = waves.map { Set(bundle.instruments(at: $0.id).map(\.id)) }
+        func completes(_ q: Int, _ w: Int) -> Bool { !needAt[w].isEmpty && needAt[w].isSubset(of: presentAt[q * W + w]) }
+        let inBaseline = (0..<N).map { q in isEnrolled.contains(q) && W > 0 && completes(q, 0) }
 
         let rows = waves.enumerated().map { (wi, wave) -> FlowReport.WaveFlow in
             let w = wave.id
-            let given = Set(bundle.instruments(at: w).map(\.id))
-            let everyone = enrolled.union(submitted.keys)
-            let started = everyone.filter { !(submitted[$0]?[w] ?? []).intersection(given).isEmpty || (draftAt[wi]?.contains($0) ?? false) }
-            let completed = everyone.filter { completes($0, w) }
-            let withdrawn = everyone.filter { (withdrawnFrom[$0] ?? .max) <= wi }
-            let consented: Int? = consent == nil ? nil : everyone.filter { (agreedFrom[$0] ?? .max) <= wi && !withdrawn.contains($0) }.count
-            let pool = wi == 0 ? enrolled : baseline
-            let lostSet = pool.subtracting(completed)
+            let drafted = Set((draftAt[wi] ?? []).compactMap { number[$0] })
+            let analysedHere = Set((analysedAt[w] ?? []).compactMap { number[$0] })
+            var started = 0, completed = 0, withdrawn = 0, consented = 0, analysed = 0, lost = 0
             var reasons = FlowReport.LostReasons(withdrawn: 0, declined: 0, incomplete: 0, noResponse: 0)
-            for p in lostSet {
-                if withdrawn.contains(p) { reasons.withdrawn += 1 }
-                else if (declinedFrom[p] ?? .max) <= wi { reasons.declined += 1 }
-                else if started.contains(p) { reasons.incomplete += 1 }
+            for q in 0..<N {
+                let s = !presentAt[q * W + wi].isDisjoint(with: needAt[wi]) || drafted.contains(q)
+                let c = completes(q, wi)
+                let wd = withdrawnWave[q] <= wi
+                if s { started += 1 }
+                if c { completed += 1 }
+                if wd { withdrawn += 1 }
+                if agreedWave[q] <= wi && !wd { consented += 1 }
+                if (s || c) && analysedHere.contains(q) { analysed += 1 }
+                let inPool = wi == 0 ? isEnrolled.contains(q) : inBaseline[q]
+                guard inPool, !c else { continue }
+                lost += 1
+                if wd { reasons.withdrawn += 1 }
+                else if declinedWave[q] <= wi { reasons.declined += 1 }
+                else if s { reasons.incomplete += 1 }
                 else { reasons.noResponse += 1 }
             }
             return FlowReport.WaveFlow(
-                wave: w, enrolled: enrolled.count, invited: invitations == nil ? nil : invitedAt[wi]?.count ?? 0,
-                consented: consented, started: started.count, completed: completed.count,
-                analysed: (analysedAt[w] ?? []).intersection(completed.union(started)).count,
-                withdrawn: withdrawn.count, lost: lostSet.count, lostReasons: reasons, duplicatesSetAside: dupAt[w] ?? 0)
+                wave: w, enrolled: isEnrolled.count, invited: invitations == nil ? nil : invitedAt[wi]?.count ?? 0,
+                consented: consent == nil ? nil : consented, started: started, completed: completed,
+                analysed: analysed, withdrawn: withdrawn, lost: lost, lostReasons: reasons, duplicatesSetAside: dupAt[w] ?? 0)
         }
         return FlowReport(study: study.id, waves: rows, notes: notes, definitions: definitions)
     }
