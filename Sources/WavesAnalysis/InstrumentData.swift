@@ -32,12 +32,19 @@ public struct InstrumentData: Sendable {
 
     /// Streams the store of `bundle` once and collects `instrument`'s answers
     /// (`InstrumentData+Load.swift`).
+    /// An unchanged store is not read again: the columns come from `ColumnCache` when it
+    /// matches the store and the study exactly, and are cached after a scan otherwise.
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
+        let cache = ColumnCache(bundle: bundle, instrument: instrument)
+        if let cached = cache?.read() { return cached }
+        let before = cache?.identities()
         var loader = Loader(bundle: bundle, instrument: instrument)
         // Most lines come straight into columns (`scanColumns`); the rest as strict records.
         let request = ColumnRequest(columns: [instrument.id: loader.d.items.map(\.id)])
         let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request) { row, line in loader.add(row, line: line) }
-        return loader.finish(problems: problems)
+        let d = loader.finish(problems: problems)
+        if let cache, let before { cache.write(d, before: before) }
+        return d
     }
 
     init(instrument: Instrument, waves: [Wave], roster: Roster?) {

@@ -74,6 +74,17 @@ public final class Folder {
         return st.isRegularFile ? .file : .other
     }
 
+    /// What identifies the content of `name` without reading it (device, inode, size,
+    /// modification and status-change times to the nanosecond; a link is not followed), or nil
+    /// when nothing is there. Any write, truncation, replacement or `touch` changes it: the
+    /// status-change time cannot be set from user space.
+    public func identity(of name: String) -> FileIdentity? {
+        guard let st = try? fd.statusAt(name) else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                            modified: [Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec)],
+                            changed: [Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)])
+    }
+
     /// The permission bits of `name` (not following a link), or nil when nothing is there.
     public func permissions(of name: String) -> UInt16? {
         guard let st = try? fd.statusAt(name) else { return nil }
@@ -146,4 +157,21 @@ public final class Folder {
             throw FileIOError(path: url.path, operation: "flush the folder to disk", kind: .system(error.rawValue))
         }
     }
+}
+
+/// A file's identity as `stat` gives it (`Folder.identity(of:)`).
+public struct FileIdentity: Sendable, Equatable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    /// Seconds and nanoseconds.
+    public var modified: [Int64]
+    public var changed: [Int64]
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modified: [Int64], changed: [Int64]) {
+        self.device = device; self.inode = inode; self.size = size; self.modified = modified; self.changed = changed
+    }
+
+    /// The status-change time in seconds.
+    public var changedSeconds: Double { Double(changed[0]) + Double(changed[1]) / 1e9 }
 }

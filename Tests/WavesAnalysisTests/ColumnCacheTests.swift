@@ -1,0 +1,191 @@
+import Foundation
+import Glibc
+import XCTest
+@testable import WavesAnalysis
+import WavesCore
+import WavesStore
+
+/// Issue 14: the column cache under `data/` never serves stale data. Each kind of change to the
+/// store other than none (an append, an edit in place of the same size, a truncation, a
+/// replacement by rename, another file at the path, a `touch`), a change of the import log,
+/// the roster or the instrument, and a damaged cache file all make the next load read the
+/// store again; an unchanged store is served from the cache with exactly the scan's columns.
+final class ColumnCacheTests: XCTestCase {
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("datasets/pmi-demo")
+    var dir: URL!
+    var store: URL { dir.appendingPathComponent("data/responses.jsonl") }
+
+    override func setUpWithError() throws {
+        setenv("WAVES_CACHE_SETTLE", "0", 1)
+        unsetenv("WAVES_CACHE")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-cache-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.demo, to: dir)
+        // Nothing cached from elsewhere.
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("data").path) where f.hasSuffix(".cache") {
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("data/" + f))
+        }
+    }
+
+    override func tearDownWithError() throws {
+        unsetenv("WAVES_CACHE_SETTLE")
+        unsetenv("WAVES_CACHE")
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func bundle() throws -> StudyBundle { try StudyLoader.load(directory: dir) }
+    func instrument(_ b: StudyBundle) -> Instrument { b.instruments.first { $0.id == "identity" }! }
+    func cache(_ b: StudyBundle) -> ColumnCache { ColumnCache(bundle: b, instrument: instrument(b))! }
+
+    /// The columns read from the store with the cache off.
+    func scanned() throws -> InstrumentData {
+        setenv("WAVES_CACHE", "off", 1)
+        defer { unsetenv("WAVES_CACHE") }
+        let b = try bundle()
+        return try InstrumentData.load(b, instrument: instrument(b))
+    }
+
+    func assertSame(_ a: InstrumentData, _ b: InstrumentData, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.participants, b.participants, file: file, line: line)
+        XCTAssertEqual(a.roles, b.roles, file: file, line: line)
+        XCTAssertEqual(a.present, b.present, file: file, line: line)
+        XCTAssertEqual(a.values.count, b.values.count, file: file, line: line)
+        XCTAssertTrue(zip(a.values, b.values).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }, "values", file: file, line: line)
+        XCTAssertEqual(a.duplicateCount, b.duplicateCount, file: file, line: line)
+        XCTAssertEqual(a.problems, b.problems, file: file, line: line)
+        XCTAssertEqual(a.setAside, b.setAside, file: file, line: line)
+    }
+
+    /// Loads once (writing the cache) and checks that the cache is now in use.
+    @discardableResult
+    func primed() throws -> InstrumentData {
+        let b = try bundle()
+        let d = try InstrumentData.load(b, instrument: instrument(b))
+        let cached = try XCTUnwrap(cache(b).read(), "the cache is written after a scan and read back")
+        assertSame(cached, d)
+        return d
+    }
+
+    /// After `change`, the cache is not used and a load equals a fresh scan.
+    func checkInvalidated(_ what: String, file: StaticString = #filePath, line: UInt = #line, _ change: () throws -> Void) throws {
+        try primed()
+        try change()
+        XCTAssertNil(cache(try bundle()).read(), "\(what): the cache must not be used", file: file, line: line)
+        let b = try bundle()
+        assertSame(try InstrumentData.load(b, instrument: instrument(b)), try scanned(), file: file, line: line)
+    }
+
+    func testUnchangedStoreIsServedFromTheCacheWithTheScansColumns() throws {
+        let first = try primed()
+        assertSame(first, try scanned())
+        let name = cache(try bundle()).name
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("data/" + name).path)
+        XCTAssertEqual((attributes[.posixPermissions] as? Int) ?? 0, 0o600, "the cache has the store's mode")
+        XCTAssertTrue(name.hasSuffix(".cache"))
+    }
+
+    func testAppendInvalidates() throws {
+        try checkInvalidated("append") {
+            let line = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").first { $0.contains("\"identity\"") }!
+            let changed = line.replacingOccurrences(of: "\"pi01\":", with: "\"pi01\":1,\"x\":").replacingOccurrences(of: "2026-", with: "2027-")
+            let h = try FileHandle(forWritingTo: store)
+            try h.seekToEnd()
+            try h.write(contentsOf: Data((changed + "\n").utf8))
+            try h.close()
+        }
+    }
+
+    func testEditInPlaceOfTheSameSizeInvalidates() throws {
+        try checkInvalidated("edit in place") {
+            var bytes = try Data(contentsOf: store)
+            let text = String(decoding: bytes, as: UTF8.self)
+            let r = try XCTUnwrap(text.range(of: "\"pi01\":3"))
+            let offset = text.utf8.distance(from: text.startIndex, to: r.upperBound) - 1
+            bytes[offset] = UInt8(ascii: "5")
+            let h = try FileHandle(forUpdating: store)   // same inode, same size
+            try h.seek(toOffset: UInt64(offset))
+            try h.write(contentsOf: bytes[offset...offset])
+            try h.close()
+        }
+    }
+
+    func testTruncationInvalidates() throws {
+        try checkInvalidated("truncation") {
+            let h = try FileHandle(forUpdating: store)
+            try h.truncate(atOffset: 2000)
+            try h.close()
+        }
+    }
+
+    func testReplacementByRenameInvalidates() throws {
+        try checkInvalidated("replacement") {
+            let copy = dir.appendingPathComponent("data/copy.jsonl")
+            try FileManager.default.copyItem(at: store, to: copy)   // the same bytes, another inode
+            XCTAssertEqual(rename(copy.path, store.path), 0)
+        }
+    }
+
+    func testAnotherFileAtThePathInvalidates() throws {
+        try checkInvalidated("another file") {
+            let bytes = try Data(contentsOf: store)
+            try FileManager.default.removeItem(at: store)
+            try Data(bytes.prefix(bytes.count / 2)).write(to: store)
+        }
+    }
+
+    func testTouchInvalidates() throws {
+        try checkInvalidated("touch") {
+            var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+            XCTAssertEqual(utimensat(AT_FDCWD, store.path, &times, 0), 0)
+        }
+    }
+
+    func testImportLogChangeInvalidates() throws {
+        try checkInvalidated("import log") {
+            try Data("{\"format\":\"waves.import/1\",\"batch\":\"b1\"}\n".utf8).write(to: dir.appendingPathComponent("data/imports.jsonl"))
+        }
+    }
+
+    func testRosterChangeInvalidates() throws {
+        try checkInvalidated("roster") {
+            let roster = dir.appendingPathComponent("roster.csv")
+            var text = try String(contentsOf: roster, encoding: .utf8)
+            text = text.replacingOccurrences(of: "mentee", with: "peer-mentor")
+            try Data(text.utf8).write(to: roster)
+        }
+    }
+
+    func testInstrumentChangeInvalidates() throws {
+        try checkInvalidated("instrument") {
+            let file = dir.appendingPathComponent("instruments/identity.yaml")
+            try Data((try String(contentsOf: file, encoding: .utf8) + "\n# edited\n").utf8).write(to: file)
+        }
+    }
+
+    func testDamagedCacheIsIgnored() throws {
+        try primed()
+        let url = dir.appendingPathComponent("data/" + cache(try bundle()).name)
+        let bytes = try Data(contentsOf: url)
+        for cut in [bytes.count - 3, bytes.count / 2, 10] {
+            try Data(bytes.prefix(cut)).write(to: url)
+            XCTAssertNil(cache(try bundle()).read(), "a cache cut at \(cut) bytes is ignored")
+        }
+        try (bytes + Data([0])).write(to: url)
+        XCTAssertNil(cache(try bundle()).read(), "a cache with bytes after its end is ignored")
+        let b = try bundle()
+        assertSame(try InstrumentData.load(b, instrument: instrument(b)), try scanned())
+    }
+
+    func testARecentChangeIsNotCached() throws {
+        setenv("WAVES_CACHE_SETTLE", "100000", 1)
+        let b = try bundle()
+        _ = try InstrumentData.load(b, instrument: instrument(b))
+        XCTAssertNil(cache(b).read(), "a store changed within the settle time is not cached (same clock tick)")
+    }
+
+    func testCacheCanBeTurnedOff() throws {
+        setenv("WAVES_CACHE", "off", 1)
+        let b = try bundle()
+        XCTAssertNil(ColumnCache(bundle: b, instrument: instrument(b)))
+    }
+}
