@@ -29,6 +29,8 @@ public struct InstrumentData: Sendable {
     /// Answers of the kept submissions that their item's rules reject (`AnswerRules`), by cell
     /// (p * waves.count + w); their values are NaN, as if missing.
     var setAsideByCell: [Int: [SetAsideAnswer]] = [:]
+    /// Scale scores already computed (`scores(scale:)`), shared by copies of this value.
+    private let scoreMemo = ScoreMemo()
 
     /// Streams the store of `bundle` once and collects `instrument`'s answers
     /// (`InstrumentData+Load.swift`).
@@ -85,7 +87,17 @@ public struct InstrumentData: Sendable {
     }
 
     /// Scale scores: participants x waves (NaN where absent or below `min_answered`).
+    /// Computed once per scale and kept (the report asks for the same scale's scores in
+    /// several sections; the columns do not change after loading).
     public func scores(scale: Scale) -> Matrix {
+        let key = "\(scale.items)|\(scale.score)|\(scale.minAnswered.bitPattern)"
+        if let m = scoreMemo.get(key) { return m }
+        let m = computeScores(scale: scale)
+        scoreMemo.set(key, m)
+        return m
+    }
+
+    private func computeScores(scale: Scale) -> Matrix {
         let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
         let W = waves.count, K = items.count
         var out = Matrix(rows: participants.count, cols: W, repeating: .nan)
@@ -101,3 +113,12 @@ public struct InstrumentData: Sendable {
     }
 }
 
+
+/// The scale scores of one loaded `InstrumentData`, by scale (its items, rule and minimum).
+final class ScoreMemo: @unchecked Sendable {
+    private var scores: [String: Matrix] = [:]
+    private let lock = NSLock()
+
+    func get(_ key: String) -> Matrix? { lock.lock(); defer { lock.unlock() }; return scores[key] }
+    func set(_ key: String, _ m: Matrix) { lock.lock(); scores[key] = m; lock.unlock() }
+}

@@ -29,6 +29,10 @@ struct Bench: ParsableCommand {
         // Prepared in a child too: this parent stays small, because on Linux a spawned child
         // inherits its parent's peak-memory mark, which would hide the child's own figure.
         Steps.task("prepare")
+        // Every step reads the store unless it says otherwise: the column cache (issue 14) is
+        // measured on its own below, cold and warm.
+        setenv("WAVES_CACHE", "off", 1)
+        ColumnCacheBench.clear()
 
         Report.line("\n[issue 3] store")
         for task in ["json-parse", "store-scan", "store-matrix"] { Steps.task(task) }
@@ -59,6 +63,7 @@ struct Bench: ParsableCommand {
                 line += "; R not measured"
             }
             Report.line(line)
+            ColumnCacheBench.run(rComputing: rRel.flatMap { a in rCh.flatMap { b in rLm.map { a + b + $0 } } })
         }
 
         Report.line("\n[issue 7] exports")
@@ -72,6 +77,9 @@ struct Bench: ParsableCommand {
 
         Report.line("\n[issue 8] report")
         Steps.cli("waves report", ["report", "--out", outDir.appendingPathComponent("report.html").path])
+        unsetenv("WAVES_CACHE")
+        Steps.cli("waves report (column cache warm)", ["report", "--out", outDir.appendingPathComponent("report.html").path])
+        setenv("WAVES_CACHE", "off", 1)
 
         Report.line("\n[issue 16] measurement invariance")
         let cfaCore = Steps.task("cfa-ladder")

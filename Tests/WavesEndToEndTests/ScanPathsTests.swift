@@ -4,6 +4,7 @@ import XCTest
 
 /// Issue 14: every analysis gives identical output whether the store is read through the
 /// columnar fast path (the default) or only through the strict decoder (`WAVES_SCAN=strict`),
+/// or the columns come from the column cache,
 /// on the demo study and on a copy whose store holds lines at the edges of the fast path's
 /// shape: repeated answer ids with a rejected value, other answer orders, escaped ids,
 /// numbers written as 4.0 and 4e0, text in a numeric item, unknown keys, a null role,
@@ -28,8 +29,14 @@ final class ScanPathsTests: XCTestCase {
 
     func compare(study: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         for args in Self.commands {
-            let fast = try WavesProcess.run(args + ["--study", study.path])
-            let strict = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_SCAN": "strict"])
+            // The column cache off, so that each run reads the store its own way.
+            let fast = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_CACHE": "off"])
+            let strict = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_SCAN": "strict", "WAVES_CACHE": "off"])
+            // And with the cache written by a first run and read by a second: the same output.
+            _ = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_CACHE_SETTLE": "0"])
+            let cached = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_CACHE_SETTLE": "0"])
+            XCTAssertEqual(Self.withoutClock(cached.stdout), Self.withoutClock(fast.stdout), "\(args): stdout differs with the cache", file: file, line: line)
+            XCTAssertEqual(cached.stderr, fast.stderr, "\(args): stderr differs with the cache", file: file, line: line)
             XCTAssertEqual(fast.status, strict.status, "\(args)", file: file, line: line)
             // The report names the minute it was made; the rest must be identical.
             XCTAssertEqual(Self.withoutClock(fast.stdout), Self.withoutClock(strict.stdout), "\(args): stdout differs", file: file, line: line)
