@@ -9,27 +9,8 @@ extension JSONReader {
     mutating func string() throws(Stop) -> String {
         i += 1
         let start = i
-        // Eight bytes at a time while none of them needs attention.
-        while i + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            let special = Self.specialBytes(word)
-            if special != 0 {
-                i += special.trailingZeroBitCount >> 3
-                break
-            }
-            i += 8
-        }
-        while i < end {
-            let c = base[i]
-            if c == UInt8(ascii: "\"") {
-                let s = makeString(from: start, to: i)
-                i += 1
-                return s
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return try stringSlow(contentStart: start) }
-            i += 1
-        }
-        throw endInside("a string", at: i)
+        if let span = try plainRun(from: start) { return makeString(from: span.lowerBound, to: span.upperBound) }
+        return try stringSlow(contentStart: start)
     }
 
     /// Reads a string without making a String (`base[i]` is the opening quote), with the same
@@ -39,6 +20,17 @@ extension JSONReader {
     mutating func rawString() throws(Stop) -> Range<Int>? {
         i += 1
         let start = i
+        if let span = try plainRun(from: start) { return span }
+        _ = try stringSlow(contentStart: start)
+        return nil
+    }
+
+    /// Moves over plain ASCII string content from `start` (`i == start`): at the closing quote,
+    /// returns the content's span with `i` after the quote; at a byte that needs attention (a
+    /// backslash, a control character, a non-ASCII byte), returns nil with `i` on it.
+    @inline(__always)
+    mutating func plainRun(from start: Int) throws(Stop) -> Range<Int>? {
+        // Eight bytes at a time while none of them needs attention.
         while i + 8 <= end {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             let special = Self.specialBytes(word)
@@ -54,10 +46,7 @@ extension JSONReader {
                 i += 1
                 return start..<(i - 1)
             }
-            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 {
-                _ = try stringSlow(contentStart: start)
-                return nil
-            }
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
             i += 1
         }
         throw endInside("a string", at: i)
