@@ -15,9 +15,10 @@ import WavesStore
 /// from the store again (and the cache rewritten). It is not written when the store or the
 /// import log changed during the scan or less than `settle` seconds before it was written (a
 /// change in the same clock tick could keep the times), nor for an instrument without a file
-/// hash. Written through `AtomicFile` (whole or not at all) with the store's mode, 0600; a
-/// cache that cannot be read or does not end where it should is ignored. `WAVES_CACHE=off`
-/// turns it off.
+/// hash. Written through `AtomicFile` (whole or not at all) with the store's mode, 0600, and
+/// ending with the SHA-256 of its content; a cache that cannot be read, does not end where
+/// it should or does not match its digest (changed by hand or by a bad disk) is ignored.
+/// `WAVES_CACHE=off` turns it off.
 ///
 /// Written by hand: a flat binary file of the arrays (the dense matrix is copied in and out
 /// as raw Doubles), for which no library here offers anything faster than a bulk read.
@@ -96,7 +97,10 @@ struct ColumnCache {
             setAside[cell, default: []].append(a)
         }
         d.setAsideByCell = setAside
-        guard try r.bytes(Self.trailer.count) == Self.trailer, try r.atEnd() else { throw CacheReader.Bad() }
+        guard try r.bytes(Self.trailer.count) == Self.trailer else { throw CacheReader.Bad() }
+        // The SHA-256 of everything before it: a cache changed by hand or by a bad disk is not used.
+        let digest = Array(r.hasher.hex().utf8)
+        guard try r.bytes(digest.count, hashed: false) == digest, try r.atEnd() else { throw CacheReader.Bad() }
         return d
     }
 
@@ -125,7 +129,7 @@ struct ColumnCache {
                 if let role { try w.string(role) }
             }
             try w.flush()
-            try d.values.withUnsafeBytes { try file.write($0) }
+            try d.values.withUnsafeBytes { try w.direct($0) }
             try w.bytes(d.present.map { $0 ? 1 : 0 })
             try w.int(d.duplicateCount)
             try w.int(d.problems.count)
@@ -137,6 +141,7 @@ struct ColumnCache {
                 try w.string(a.instrument); try w.string(a.item); try w.double(a.value)
             }
             try w.bytes(Self.trailer)
+            try w.digest()
             try w.flush()
             try file.commit()
         } catch {
@@ -149,10 +154,21 @@ struct ColumnCache {
 private struct CacheWriter {
     let file: AtomicFile
     var buffer: [UInt8] = []
+    var hasher = ContentHash.Hasher()
 
     mutating func bytes(_ b: [UInt8]) throws {
+        hasher.update(b)
         buffer += b
         if buffer.count > 1 << 20 { try flush() }
+    }
+    /// Large bytes written straight to the file (the buffer must be flushed first).
+    mutating func direct(_ b: UnsafeRawBufferPointer) throws {
+        hasher.update(b)
+        try file.write(b)
+    }
+    /// The SHA-256 of everything written so far, as 64 hex digits (not itself hashed).
+    mutating func digest() throws {
+        buffer += Array(hasher.hex().utf8)
     }
     mutating func int(_ v: Int) throws { try bytes(withUnsafeBytes(of: Int64(v).littleEndian, Array.init)) }
     mutating func double(_ v: Double) throws { try bytes(withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init)) }
@@ -171,6 +187,7 @@ private struct CacheReader {
     let file: OpenFile
     var buffer: [UInt8] = []
     var at = 0
+    var hasher = ContentHash.Hasher()
 
     init(file: OpenFile) { self.file = file }
 
@@ -187,10 +204,12 @@ private struct CacheReader {
         return true
     }
 
-    mutating func bytes(_ n: Int) throws -> [UInt8] {
+    mutating func bytes(_ n: Int, hashed: Bool = true) throws -> [UInt8] {
         guard n >= 0, n < 1 << 40, try need(n) else { throw Bad() }
         defer { at += n }
-        return Array(buffer[at..<(at + n)])
+        let out = Array(buffer[at..<(at + n)])
+        if hashed { hasher.update(out) }
+        return out
     }
     mutating func int() throws -> Int {
         let b = try bytes(8)
@@ -222,6 +241,7 @@ private struct CacheReader {
             if got == 0 { throw Bad() }
             done += got
         }
+        hasher.update(UnsafeRawBufferPointer(out))
     }
     mutating func atEnd() throws -> Bool { try !need(1) }
 }

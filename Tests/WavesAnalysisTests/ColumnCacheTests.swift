@@ -8,7 +8,7 @@ import WavesStore
 /// Issue 14: the column cache under `data/` never serves stale data. Each kind of change to the
 /// store other than none (an append, an edit in place of the same size, a truncation, a
 /// replacement by rename, another file at the path, a `touch`), a change of the import log,
-/// the roster or the instrument, and a damaged cache file all make the next load read the
+/// the roster or the instrument, and a damaged or altered cache file all make the next load read the
 /// store again; an unchanged store is served from the cache with exactly the scan's columns.
 final class ColumnCacheTests: XCTestCase {
     static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -172,6 +172,15 @@ final class ColumnCacheTests: XCTestCase {
         }
         try (bytes + Data([0])).write(to: url)
         XCTAssertNil(cache(try bundle()).read(), "a cache with bytes after its end is ignored")
+        // One answer changed inside the matrix (the file's size and shape intact): the digest differs.
+        for offset in [bytes.count / 2, bytes.count - 200] {
+            var flipped = bytes
+            flipped[offset] ^= 0x01
+            try flipped.write(to: url)
+            XCTAssertNil(cache(try bundle()).read(), "a cache with a byte changed at \(offset) is ignored")
+        }
+        try bytes.write(to: url)
+        XCTAssertNotNil(cache(try bundle()).read(), "the intact cache is used again")
         let b = try bundle()
         assertSame(try InstrumentData.load(b, instrument: instrument(b)), try scanned())
     }

@@ -39,4 +39,19 @@ public enum ContentHash {
         }
         return sha256Hex(bytes)
     }
+
+    /// SHA-256 fed piece by piece (a file written or read in parts).
+    public struct Hasher {
+        private var hasher = SHA256()
+        public init() {}
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+        public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        /// The hex digest of everything fed so far.
+        public func hex() -> String {
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            var out: [UInt8] = []
+            for b in hasher.finalize() { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0x0F)]) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
 }
