@@ -79,8 +79,11 @@ struct ColumnCache {
 
     private func decode(_ r: inout CacheReader) throws -> InstrumentData {
         var d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: nil)
-        let P = try r.int(), W = try r.int(), K = try r.int()
-        guard P >= 0, W == d.waves.count, K == d.items.count, P < Int(Int32.max) else { throw CacheReader.Bad() }
+        let P = try r.count(), W = try r.int(), K = try r.int()
+        // Nothing is allocated beyond what the file can hold (a damaged count must not ask for
+        // terabytes before the digest is checked).
+        guard W == d.waves.count, K == d.items.count, P.multipliedReportingOverflow(by: max(W * K * 8, 1)).partialValue <= r.fileSize,
+              !P.multipliedReportingOverflow(by: max(W * K * 8, 1)).overflow else { throw CacheReader.Bad() }
         d.participants = try (0..<P).map { _ in try r.string() }
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
         d.values = [Double](repeating: 0, count: P * W * K)
@@ -88,9 +91,9 @@ struct ColumnCache {
         let present = try r.bytes(P * W)
         d.present = present.map { $0 == 1 }
         d.duplicateCount = try r.int()
-        d.problems = try (0..<r.int()).map { _ in StoreProblem(line: try r.int(), message: try r.string()) }
+        d.problems = try (0..<r.count()).map { _ in StoreProblem(line: try r.int(), message: try r.string()) }
         var setAside: [Int: [SetAsideAnswer]] = [:]
-        for _ in 0..<(try r.int()) {
+        for _ in 0..<(try r.count()) {
             let cell = try r.int()
             let a = SetAsideAnswer(line: try r.int(), participant: try r.string(), wave: try r.string(), instrument: try r.string(),
                                    item: try r.string(), value: try r.double())
@@ -189,7 +192,20 @@ private struct CacheReader {
     var at = 0
     var hasher = ContentHash.Hasher()
 
-    init(file: OpenFile) { self.file = file }
+    /// The cache file's size: no count read from it can be larger.
+    let fileSize: Int
+
+    init(file: OpenFile) {
+        self.file = file
+        fileSize = Int((try? file.size()) ?? 0)
+    }
+
+    /// A number of entries: at least 0 and at most the file's size (each entry takes a byte or more).
+    mutating func count() throws -> Int {
+        let n = try int()
+        guard n >= 0, n <= fileSize else { throw Bad() }
+        return n
+    }
 
     /// Ensures `n` bytes are buffered after `at` (false at the end of the file).
     mutating func need(_ n: Int) throws -> Bool {
@@ -205,7 +221,7 @@ private struct CacheReader {
     }
 
     mutating func bytes(_ n: Int, hashed: Bool = true) throws -> [UInt8] {
-        guard n >= 0, n < 1 << 40, try need(n) else { throw Bad() }
+        guard n >= 0, n <= fileSize, try need(n) else { throw Bad() }
         defer { at += n }
         let out = Array(buffer[at..<(at + n)])
         if hashed { hasher.update(out) }

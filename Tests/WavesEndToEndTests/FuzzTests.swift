@@ -45,6 +45,42 @@ final class FuzzTests: XCTestCase {
         for f in failures { XCTFail(f.description) }
     }
 
+    /// Issue 14: the column cache is an input too. Seeded mutations of a written cache (bytes
+    /// flipped, inserted, deleted, cut) never crash an analysis and never change its output:
+    /// the cache is refused and the store read again (and the cache rewritten for the next case).
+    func testMutatedColumnCachesAreNeverUsed() throws {
+        let env = ProcessInfo.processInfo.environment
+        let seed = env["WAVES_FUZZ_SEED"].flatMap { UInt64($0) } ?? FuzzTests.defaultSeed
+        let dir = WavesProcess.tempDir("fuzz-cache")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let study = dir.appendingPathComponent("S")
+        try FileManager.default.copyItem(at: WavesProcess.repoRoot.appendingPathComponent("datasets/pmi-demo"), to: study)
+        let data = study.appendingPathComponent("data")
+        for f in try FileManager.default.contentsOfDirectory(atPath: data.path) where f.hasSuffix(".cache") {
+            try FileManager.default.removeItem(at: data.appendingPathComponent(f))
+        }
+        let args = ["reliability", "--scale", "identity", "--json", "--study", study.path]
+        let cacheEnv = ["WAVES_CACHE_SETTLE": "0"]
+        let reference = try WavesProcess.run(args, env: ["WAVES_CACHE": "off"])
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        _ = try WavesProcess.run(args, env: cacheEnv)
+        let caches = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") }
+        XCTAssertEqual(caches.count, 1, "the first run wrote the identity instrument's cache")
+        guard let name = caches.first else { return }
+        var r = FuzzRandom(seed: seed)
+        for k in 0..<40 {
+            let url = data.appendingPathComponent(name)
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let mutated = FuzzMutator.mutateBytes(bytes, &r)
+            if mutated == bytes { continue }
+            try Data(mutated).write(to: url)
+            let run = try WavesProcess.run(args, env: cacheEnv)
+            XCTAssertEqual(run.status, 0, "case \(k): \(run.stderr)")
+            XCTAssertEqual(run.stdout, reference.stdout, "case \(k): a mutated cache changed the output (seed \(seed))")
+            XCTAssertEqual(run.stderr, reference.stderr, "case \(k)")
+        }
+    }
+
     /// The checks catch what they are for (so the fuzz test can fail).
     func testChecksCatchCrashesHangsBadJSONAndControls() {
         typealias R = FuzzHarness.RunResult
