@@ -75,10 +75,10 @@ extension InstrumentData {
                         if j < lastKeys.count { lastKeys[j] = (a.id, k) } else { lastKeys.append((a.id, k)) }
                     }
                     guard k >= 0 else { continue }
-                    if let v = Scoring.scoredValue(d.items[k], a.value) { d.values[base + k] = v }
-                    else if case .number(let v) = a.value {
-                        setAside(cell, line: line, participant: r.participant, wave: r.wave, item: a.id, value: v)
-                    }
+                    // Only numbers score (text and missing stay NaN), through the same memo as a fast row.
+                    guard case .number(let v) = a.value else { continue }
+                    if let s = memo[k].score(v) { d.values[base + k] = s }
+                    else { setAside(cell, line: line, participant: r.participant, wave: r.wave, item: a.id, value: v) }
                 }
             }
         }
