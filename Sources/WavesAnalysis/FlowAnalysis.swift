@@ -63,48 +63,84 @@ public enum FlowAnalysis {
     /// does not already hold).
     public static func run(bundle: StudyBundle, index given: StudyIndex? = nil, loaded: [String: InstrumentData] = [:]) throws -> FlowReport {
         let index = try given ?? StudyIndex.load(bundle)
-        var analysedAt: [String: Set<String>] = [:]
+        let W = bundle.study.waves.count
+        let wOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        var analysed = Analysed(byIndex: [Bool](repeating: false, count: index.participants.count * W), others: [:])
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try loaded[inst.id] ?? InstrumentData.load(bundle, instrument: inst)
+            let studyWave = data.waves.map { wOrder[$0.id] }
+            let numbers = data.participants.map { index.number(of: $0) }
             for scale in inst.scales {
                 let scores = data.scores(scale: scale)
                 for p in 0..<scores.rows {
-                    for w in 0..<scores.cols where !scores[p, w].isNaN { analysedAt[data.waves[w].id, default: []].insert(data.participants[p]) }
+                    for w in 0..<scores.cols where !scores[p, w].isNaN {
+                        guard let sw = studyWave[w] else { continue }
+                        if let q = numbers[p] { analysed.byIndex[q * W + sw] = true } else { analysed.others[sw, default: []].insert(data.participants[p]) }
+                    }
                 }
             }
         }
-        return run(bundle: bundle, index: index, analysedAt: analysedAt)
+        return run(bundle: bundle, index: index, analysed: analysed)
+    }
+
+    /// Per study wave, who has a scale score: by the index's participant number
+    /// (`byIndex[p * W + w]`), and by name for anyone the index does not list.
+    struct Analysed {
+        var byIndex: [Bool]
+        var others: [Int: Set<String>]
     }
 
     /// The flow from the store's index and, per wave, the participants with a scale score.
-    static func run(bundle: StudyBundle, index: StudyIndex, analysedAt: [String: Set<String>]) -> FlowReport {
+    ///
+    /// Everyone is counted by number: the index's participants keep theirs, and the enrolled,
+    /// drafting or unknown-record participants it does not list are numbered after them, so the
+    /// per-wave counts are array passes (sets of strings made this the slowest part of the
+    /// report at 100,000 participants).
+    static func run(bundle: StudyBundle, index: StudyIndex, analysed: Analysed) -> FlowReport {
         let study = bundle.study
         let waves = study.waves
         let wOrder = Dictionary(uniqueKeysWithValues: waves.enumerated().map { ($1.id, $0) })
         let dir = study.directory
         var notes: [String] = []
+        let P = index.participants.count, W = waves.count, I = bundle.instruments.count
 
-        // Counted submissions per participant and wave (records of a wave or instrument the
-        // study does not define count only as the participant's presence).
-        var submitted: [String: [String: Set<String>]] = [:]
-        for (p, id) in index.participants.enumerated() {
-            for (w, wave) in waves.enumerated() {
-                for (i, inst) in bundle.instruments.enumerated() where index.isPresent(p, w, i) {
-                    submitted[id, default: [:]][wave.id, default: []].insert(inst.id)
-                }
-            }
+        // Counted submissions (records of a wave or instrument the study does not define count
+        // only as the participant's presence): whether any, and the last wave with one.
+        var lastWave = [Int](repeating: -1, count: P)
+        for p in 0..<P {
+            for w in 0..<W where (0..<I).contains(where: { index.isPresent(p, w, $0) }) { lastWave[p] = w }
         }
-        for p in index.unknownRecordParticipants where submitted[p] == nil { submitted[p] = [:] }
+        let unknown = index.unknownRecordParticipants
+        // Who has a submission (any record), as the flow's "submitted" set.
+        func submitted(_ p: Int) -> Bool { lastWave[p] >= 0 || unknown.contains(index.participants[p]) }
+
+        // Numbers: the index's, then the others in order of first mention.
+        var extra: [String: Int] = [:]
+        var extraNames: [String] = []
+        func number(_ id: String) -> Int? { index.number(of: id) ?? extra[id] }
+        func numberAdding(_ id: String) -> Int {
+            if let q = number(id) { return q }
+            extra[id] = P + extraNames.count; extraNames.append(id)
+            return P + extraNames.count - 1
+        }
         let drafts = readDrafts(study.draftsURL)
-        let enrolledList: [String]
+        var enrolled: [Bool] = []
+        func mark(_ q: Int, _ flags: inout [Bool]) { if flags.count <= q { flags += repeatElement(false, count: q + 1 - flags.count) }; flags[q] = true }
+        var included: [Bool] = []
         if let roster = bundle.roster {
-            enrolledList = roster.participants
+            for id in roster.participants { let q = numberAdding(id); mark(q, &enrolled); mark(q, &included) }
         } else {
-            var seen = Set<String>(), out: [String] = []
-            for p in submitted.keys.sorted() + drafts.map(\.participant) where seen.insert(p).inserted { out.append(p) }
-            enrolledList = out
+            for p in 0..<P where submitted(p) { mark(p, &enrolled) }
+            for id in unknown.sorted() { mark(numberAdding(id), &enrolled) }
+            for d in drafts { mark(numberAdding(d.participant), &enrolled) }
             notes.append("No roster: enrolled counts everyone with a submission or a draft.")
         }
+        for p in 0..<P where submitted(p) { mark(p, &included) }
+        for id in unknown.sorted() { mark(numberAdding(id), &included) }
+        for q in 0..<enrolled.count where enrolled[q] { mark(q, &included) }
+        let N = P + extraNames.count
+        enrolled += repeatElement(false, count: N - enrolled.count)
+        included += repeatElement(false, count: N - included.count)
 
         // Invitations and consent (the collection logs): absent files leave their counts null.
         let invitations = readLog(dir.appendingPathComponent("data/invitations.jsonl"), format: "waves.invitation/1", notes: &notes)
@@ -112,77 +148,60 @@ public enum FlowAnalysis {
         let consent = readLog(dir.appendingPathComponent("data/consent.jsonl"), format: "waves.consent/1", notes: &notes)
         if consent == nil { notes.append("consented is null: data/consent.jsonl does not exist (the study records no consent decisions).") }
 
-        // Withdrawal wave index per participant.
-        var withdrawnFrom: [String: Int] = [:]
-        var declinedFrom: [String: Int] = [:]
-        var agreedFrom: [String: Int] = [:]
+        // First wave of each consent decision per participant (counted participants only).
+        var withdrawnWave = [Int](repeating: .max, count: N)
+        var declinedWave = withdrawnWave, agreedWave = withdrawnWave
         for e in consent ?? [] {
-            guard let p = e["participant"]?.stringValue, let w = e["wave"]?.stringValue.flatMap({ wOrder[$0] }),
+            guard let id = e["participant"]?.stringValue, let q = number(id), let w = e["wave"]?.stringValue.flatMap({ wOrder[$0] }),
                   let d = e["decision"]?.stringValue else { continue }
             switch d {
-            case "withdraw": withdrawnFrom[p] = min(withdrawnFrom[p] ?? .max, w)
-            case "decline": declinedFrom[p] = min(declinedFrom[p] ?? .max, w)
-            case "agree": agreedFrom[p] = min(agreedFrom[p] ?? .max, w)
+            case "withdraw": withdrawnWave[q] = min(withdrawnWave[q], w)
+            case "decline": declinedWave[q] = min(declinedWave[q], w)
+            case "agree": agreedWave[q] = min(agreedWave[q], w)
             default: continue
             }
         }
-        for e in bundle.roster?.entries ?? [] where e.extra["status"]?.lowercased() == "withdrawn" && withdrawnFrom[e.participant] == nil {
-            let last = (submitted[e.participant] ?? [:]).keys.compactMap { wOrder[$0] }.max()
-            withdrawnFrom[e.participant] = last.map { $0 + 1 } ?? 0
+        for e in bundle.roster?.entries ?? [] where e.extra["status"]?.lowercased() == "withdrawn" {
+            guard let q = number(e.participant), withdrawnWave[q] == .max else { continue }
+            let last = q < P ? lastWave[q] : -1
+            withdrawnWave[q] = last + 1
         }
         var invitedAt: [Int: Set<String>] = [:]
         for e in invitations ?? [] where e["event"]?.stringValue == "issued" {
             guard let p = e["participant"]?.stringValue, let w = e["wave"]?.stringValue.flatMap({ wOrder[$0] }) else { continue }
             invitedAt[w, default: []].insert(p)
         }
-        var draftAt: [Int: Set<String>] = [:]
-        for d in drafts { if let w = wOrder[d.wave] { draftAt[w, default: []].insert(d.participant) } }
+        var draftAt: [Int: Set<Int>] = [:]
+        for d in drafts { if let w = wOrder[d.wave], let q = number(d.participant) { draftAt[w, default: []].insert(q) } }
 
         var dupAt: [String: Int] = [:]
         for d in index.duplicates { dupAt[d.wave, default: 0] += 1 }
 
-        // Everyone counted (the enrolled and everyone with a submission), by number, so the
-        // per-wave counts below are array passes rather than sets of strings (a study of
-        // 100,000 participants made them the slowest part of the report).
-        var number: [String: Int] = [:]
-        var people: [String] = []
-        func add(_ p: String) { if number[p] == nil { number[p] = people.count; people.append(p) } }
-        for p in enrolledList { add(p) }
-        for p in index.participants where submitted[p] != nil { add(p) }
-        for p in submitted.keys.sorted() { add(p) }
-        let N = people.count, W = waves.count
-        let isEnrolled = Set(enrolledList.compactMap { number[$0] })
-        // present[q * W + w]: the instruments of wave w that q submitted, by instrument id.
-        var presentAt = [Set<String>](repeating: [], count: N * W)
-        for (q, p) in people.enumerated() {
-            for (w, wave) in waves.enumerated() { presentAt[q * W + w] = submitted[p]?[wave.id] ?? [] }
+        // The instruments each wave needs, by the index's instrument number (the first of an id).
+        let needAt = waves.map { w in
+            Set(bundle.instruments(at: w.id).map(\.id)).compactMap { id in bundle.instruments.firstIndex { $0.id == id } }.sorted()
         }
-        func byNumber(_ d: [String: Int]) -> [Int] {
-            var out = [Int](repeating: .max, count: N)
-            for (p, w) in d { if let q = number[p] { out[q] = w } }
-            return out
-        }
-        let withdrawnWave = byNumber(withdrawnFrom), declinedWave = byNumber(declinedFrom), agreedWave = byNumber(agreedFrom)
-        let needAt = waves.map { Set(bundle.instruments(at: $0.id).map(\.id)) }
-        func completes(_ q: Int, _ w: Int) -> Bool { !needAt[w].isEmpty && needAt[w].isSubset(of: presentAt[q * W + w]) }
-        let inBaseline = (0..<N).map { q in isEnrolled.contains(q) && W > 0 && completes(q, 0) }
+        func completes(_ q: Int, _ w: Int) -> Bool { q < P && !needAt[w].isEmpty && needAt[w].allSatisfy { index.isPresent(q, w, $0) } }
+        func startedByRecord(_ q: Int, _ w: Int) -> Bool { q < P && needAt[w].contains { index.isPresent(q, w, $0) } }
+        let inBaseline = (0..<N).map { q in enrolled[q] && W > 0 && completes(q, 0) }
+        let enrolledCount = enrolled.lazy.filter { $0 }.count
 
         let rows = waves.enumerated().map { (wi, wave) -> FlowReport.WaveFlow in
             let w = wave.id
-            let drafted = Set((draftAt[wi] ?? []).compactMap { number[$0] })
-            let analysedHere = Set((analysedAt[w] ?? []).compactMap { number[$0] })
-            var started = 0, completed = 0, withdrawn = 0, consented = 0, analysed = 0, lost = 0
+            let drafted = draftAt[wi] ?? []
+            let analysedOthers = Set((analysed.others[wi] ?? []).compactMap { number($0) })
+            var started = 0, completed = 0, withdrawn = 0, consented = 0, analysedCount = 0, lost = 0
             var reasons = FlowReport.LostReasons(withdrawn: 0, declined: 0, incomplete: 0, noResponse: 0)
-            for q in 0..<N {
-                let s = !presentAt[q * W + wi].isDisjoint(with: needAt[wi]) || drafted.contains(q)
+            for q in 0..<N where included[q] {
+                let s = startedByRecord(q, wi) || drafted.contains(q)
                 let c = completes(q, wi)
                 let wd = withdrawnWave[q] <= wi
                 if s { started += 1 }
                 if c { completed += 1 }
                 if wd { withdrawn += 1 }
                 if agreedWave[q] <= wi && !wd { consented += 1 }
-                if (s || c) && analysedHere.contains(q) { analysed += 1 }
-                let inPool = wi == 0 ? isEnrolled.contains(q) : inBaseline[q]
+                if (s || c) && (q < P ? analysed.byIndex[q * W + wi] : analysedOthers.contains(q)) { analysedCount += 1 }
+                let inPool = wi == 0 ? enrolled[q] : inBaseline[q]
                 guard inPool, !c else { continue }
                 lost += 1
                 if wd { reasons.withdrawn += 1 }
@@ -191,9 +210,9 @@ public enum FlowAnalysis {
                 else { reasons.noResponse += 1 }
             }
             return FlowReport.WaveFlow(
-                wave: w, enrolled: isEnrolled.count, invited: invitations == nil ? nil : invitedAt[wi]?.count ?? 0,
+                wave: w, enrolled: enrolledCount, invited: invitations == nil ? nil : invitedAt[wi]?.count ?? 0,
                 consented: consent == nil ? nil : consented, started: started, completed: completed,
-                analysed: analysed, withdrawn: withdrawn, lost: lost, lostReasons: reasons, duplicatesSetAside: dupAt[w] ?? 0)
+                analysed: analysedCount, withdrawn: withdrawn, lost: lost, lostReasons: reasons, duplicatesSetAside: dupAt[w] ?? 0)
         }
         return FlowReport(study: study.id, waves: rows, notes: notes, definitions: definitions)
     }

@@ -144,6 +144,9 @@ public struct StudyIndex: Sendable {
         for p in participants.indices { roles[p] = roleTracker.role(of: participants[p], roster: bundle.roster) }
     }
 
+    /// The number of a participant in `participants`, nil when the index does not list them.
+    public func number(of participant: String) -> Int? { pIndex[participant] }
+
     /// Whether participant `p` submitted instrument `i` (study order) at wave `w` (study order).
     public func isPresent(_ p: Int, _ w: Int, _ i: Int) -> Bool { present[(p * W + w) * I + i] }
 

@@ -51,6 +51,68 @@ final class FlowFeedbackCommandTests: XCTestCase {
         }
     }
 
+    /// Every kind of participant the flow counts outside the plain case: drafts (one of a
+    /// wave the study does not define, one by someone nowhere else), consent decisions of
+    /// participants off the roster, roster `withdrawn` statuses (after the first wave, after the
+    /// second, after the last, and one with a consent withdrawal, which wins), records of an unknown wave (by a roster participant and by a stranger) and a
+    /// record by a participant off the roster; with the roster and without it. The counts were
+    /// recorded from the earlier implementation (sets of names), which the one by number
+    /// (issue 14) must reproduce exactly.
+    func testEveryKindOfParticipantIsCountedOnce() throws {
+        let study = try demoCopy("flow-kinds")
+        defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
+        let fm = FileManager.default
+        let data = study.appendingPathComponent("data")
+        try fm.createDirectory(at: data.appendingPathComponent("drafts"), withIntermediateDirectories: true)
+        for (p, w) in [("P003", "w2"), ("P050", "w1"), ("ZZZ", "w3"), ("P004", "w9")] {
+            try #"{"format":"waves.draft/1","participant":"\#(p)","wave":"\#(w)"}"#.write(
+                to: data.appendingPathComponent("drafts/\(p)-\(w).json"), atomically: true, encoding: .utf8)
+        }
+        let inv = [("P001", "w1", "issued"), ("P002", "w1", "issued"), ("P002", "w2", "issued"), ("P003", "w2", "revoked"), ("P099", "w3", "issued")]
+            .map { #"{"format":"waves.invitation/1","participant":"\#($0.0)","wave":"\#($0.1)","event":"\#($0.2)","at":"2026-03-01T10:00:00Z","code_hash":"ab"}"# }
+        try (inv.joined(separator: "\n") + "\n").write(to: data.appendingPathComponent("invitations.jsonl"), atomically: true, encoding: .utf8)
+        let consent = [("P001", "w1", "agree"), ("P002", "w1", "agree"), ("P003", "w1", "decline"), ("P002", "w2", "withdraw"),
+                       ("P005", "w3", "withdraw"), ("P006", "w1", "agree"), ("P006", "w2", "withdraw"), ("NOPE", "w1", "agree"), ("P007", "w1", "decline")]
+            .map { #"{"format":"waves.consent/1","participant":"\#($0.0)","wave":"\#($0.1)","consent_sha256":"00","decision":"\#($0.2)","at":"2026-03-01T10:00:00Z"}"# }
+        try (consent.joined(separator: "\n") + "\n").write(to: data.appendingPathComponent("consent.jsonl"), atomically: true, encoding: .utf8)
+        let rosterURL = study.appendingPathComponent("roster.csv")
+        var roster = try String(contentsOf: rosterURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        roster[0] += ",status"
+        for i in 1..<roster.count { roster[i] += ["P004", "P006", "P008", "P016"].contains { roster[i].hasPrefix($0 + ",") } ? ",withdrawn" : "," }
+        try (roster.joined(separator: "\n") + "\n").write(to: rosterURL, atomically: true, encoding: .utf8)
+        let storeURL = data.appendingPathComponent("responses.jsonl")
+        let lines = try String(contentsOf: storeURL, encoding: .utf8).split(separator: "\n").prefix(3)
+        var added = ""
+        for (k, (line, change)) in zip(lines, [("GHOST", "w7"), ("P009", "w8"), ("EXTRA", nil)] as [(String, String?)]).enumerated() {
+            var o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            o["id"] = "x\(k)"; o["participant"] = change.0
+            if let w = change.1 { o["wave"] = w }
+            added += String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self) + "\n"
+        }
+        let h = try FileHandle(forWritingTo: storeURL); try h.seekToEnd(); try h.write(contentsOf: Data(added.utf8)); try h.close()
+
+        func counts(_ flow: [String: Any]) throws -> [[Int]] {
+            try XCTUnwrap(flow["waves"] as? [[String: Any]]).map { w in
+                let r = try XCTUnwrap(w["lost_reasons"] as? [String: Any])
+                return try ["enrolled", "invited", "consented", "started", "completed", "analysed", "withdrawn", "lost"].map { try XCTUnwrap(w[$0] as? Int, $0) }
+                    + ["withdrawn", "declined", "incomplete", "no_response"].map { try XCTUnwrap(r[$0] as? Int, $0) }
+            }
+        }
+        XCTAssertEqual(try counts(try json(["flow", "--study", study.path])), [
+            [40, 2, 3, 41, 40, 41, 0, 0, 0, 0, 0, 0],
+            [40, 1, 1, 35, 35, 35, 3, 5, 2, 0, 0, 3],
+            [40, 1, 1, 31, 31, 31, 5, 9, 3, 0, 0, 6]])
+        // Without a roster: everyone with a submission (of any wave) or a draft is enrolled.
+        let yaml = study.appendingPathComponent("study.yaml")
+        try (try String(contentsOf: yaml, encoding: .utf8)).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("roster:") }.joined(separator: "\n").write(to: yaml, atomically: true, encoding: .utf8)
+        try fm.removeItem(at: rosterURL)
+        XCTAssertEqual(try counts(try json(["flow", "--study", study.path])), [
+            [44, 2, 3, 42, 40, 41, 0, 4, 0, 0, 2, 2],
+            [44, 1, 1, 35, 35, 35, 2, 5, 1, 0, 0, 4],
+            [44, 1, 1, 32, 31, 31, 3, 9, 1, 0, 0, 8]])
+    }
+
     func testLogsAreReadWhenPresent() throws {
         let study = try demoCopy("flow-logs")
         defer { try? FileManager.default.removeItem(at: study.deletingLastPathComponent()) }
