@@ -75,6 +75,13 @@ public enum ResultsAnalysis {
             let data = try loaded[inst.id] ?? InstrumentData.load(bundle, instrument: inst)
             for scale in inst.scales { scales.append(one(data: data, bundle: bundle, instrument: inst, scale: scale)) }
         }
+        return assemble(scales, adjustment: adjustment)
+    }
+
+    /// The report from every scale's analyses (`one`, in study order, which callers may run at
+    /// once): the family's adjustment and the paragraphs.
+    public static func assemble(_ scales: [ResultsReport.Scale], adjustment: MultipleComparisons.Method) -> ResultsReport {
+        var scales = scales
         let adjusted = MultipleComparisons.adjust(scales.map(\.p), method: adjustment)
         for i in scales.indices { scales[i].pAdjusted = adjusted[i] }
         let family = scales.compactMap(\.p).count
@@ -82,7 +89,8 @@ public enum ResultsAnalysis {
         return ResultsReport(adjustment: adjustment.rawValue, family: family, scales: scales)
     }
 
-    static func one(data: InstrumentData, bundle: StudyBundle, instrument inst: Instrument, scale: WavesCore.Scale) -> ResultsReport.Scale {
+    /// One scale's analyses, before the family's adjustment and the paragraph (`assemble`).
+    public static func one(data: InstrumentData, bundle: StudyBundle, instrument inst: Instrument, scale: WavesCore.Scale) -> ResultsReport.Scale {
         let qualified = "\(inst.id).\(scale.id)"
         let waves = bundle.waves(of: inst).map(\.id)
         var r = ResultsReport.Scale(instrument: inst.id, scale: scale.id, label: scale.label, waves: waves, n: 0, means: [],

@@ -4,36 +4,70 @@ import WavesCore
 
 /// Builds and writes the report (`waves report`; also called by the benchmark).
 ///
-/// One streaming pass over the store (`StudyIndex`, WavesAnalysis) gives the overview,
-/// completion and free text; each instrument with scales is then loaded once into columnar form
-/// (`InstrumentData`) and every scale section is computed from it.
+/// Each instrument with scales is loaded once into columnar form (`InstrumentData`, from the
+/// store or its column cache); then one streaming pass over the store (`StudyIndex`,
+/// WavesAnalysis: overview, completion, free text, flow) runs beside the scale sections and
+/// the reviewers' per-scale analyses, all at once on every core (`Parallel`).
 public enum ReportGenerator {
     /// Gathers everything the report shows.
     public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
-        let index = try StudyIndex.load(bundle, collectText: options.includeText)
         var notes: [String] = []
-        var sections: [ScaleSection] = []
-        var setAside: [SetAsideAnswer] = []
         var loaded: [String: InstrumentData] = [:]
-        for inst in bundle.instruments where !inst.scales.isEmpty {
-            let data = try InstrumentData.load(bundle, instrument: inst)
-            loaded[inst.id] = data
-            let scaled = Set(inst.scales.flatMap(\.items))
-            setAside += data.setAside.filter { scaled.contains($0.item) }
-            let builder = ScaleSectionBuilder(bundle: bundle, data: data, options: options)
-            for scale in inst.scales { sections.append(builder.build(scale)) }
+        for inst in bundle.instruments where !inst.scales.isEmpty { loaded[inst.id] = try InstrumentData.load(bundle, instrument: inst) }
+        let jobs = bundle.instruments.flatMap { inst in
+            inst.scales.compactMap { s in loaded[inst.id].map { ReviewerSectionsBuilder.ScaleJob(data: $0, scale: s) } }
         }
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
+
+        // The independent parts at once, on every core: the store's index (its own scan) and,
+        // per scale, its section, its attrition and its results analyses. Each is a pure
+        // function of its inputs, so the report does not depend on which finishes first.
+        let parts = Parallel.map([Part.index] + jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] }) { part -> PartOutput in
+            switch part {
+            case .index: return .index(Result { try StudyIndex.load(bundle, collectText: options.includeText) })
+            case .section(let k): return .section(ScaleSectionBuilder(bundle: bundle, data: jobs[k].data, options: options).build(jobs[k].scale))
+            case .result(let k): return .result(ReviewerSectionsBuilder.result(jobs[k], bundle: bundle))
+            case .attrition(let k): return .attrition(ReviewerSectionsBuilder.attrition(jobs[k], bundle: bundle))
+            }
+        }
+        guard case .index(let indexResult)? = parts.first else { preconditionFailure("the report's first part is the index") }
+        let index = try indexResult.get()
+        var sections: [ScaleSection] = [], results: [ResultsReport.Scale] = [], attrition: [Outcome<AttritionReport>] = []
+        for p in parts.dropFirst() {
+            switch p {
+            case .index: preconditionFailure("one index")
+            case .section(let s): sections.append(s)
+            case .result(let r): results.append(r)
+            case .attrition(let a): attrition.append(a)
+            }
+        }
+        var setAside: [SetAsideAnswer] = []
+        for inst in bundle.instruments where !inst.scales.isEmpty {
+            let scaled = Set(inst.scales.flatMap(\.items))
+            setAside += (loaded[inst.id]?.setAside ?? []).filter { scaled.contains($0.item) }
+        }
         let overview = ReportSummaries.overview(index)
         let completion = ReportSummaries.completion(index, maxListed: options.maxListed)
         var report = StudyReport(options: options, overview: overview, completion: completion, scales: sections,
                                  texts: options.includeText ? ReportSummaries.textWaves(index, maxAnswers: options.maxTextAnswers) : nil,
                                  findings: [], notes: notes, setAside: setAside)
-        do { report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, index: index, loaded: loaded, adjustment: options.adjustment) } catch {
+        do {
+            report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, index: index, loaded: loaded, jobs: jobs, attrition: attrition,
+                                                                 results: results, adjustment: options.adjustment)
+        } catch {
             report.notes.append("The flow, attrition and results sections could not be built: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
         }
         report.findings = Findings.lines(report)
         return report
+    }
+
+    /// The report's independent parts (`build`), longest first.
+    private enum Part: Sendable { case index, section(Int), result(Int), attrition(Int) }
+    private enum PartOutput: Sendable {
+        case index(Result<StudyIndex, Error>)
+        case section(ScaleSection)
+        case result(ResultsReport.Scale)
+        case attrition(Outcome<AttritionReport>)
     }
 
     /// The report as text in the requested format.

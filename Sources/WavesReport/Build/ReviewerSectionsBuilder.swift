@@ -6,17 +6,28 @@ import WavesStore
 
 /// Builds `ReviewerSections` from the instrument data the report has already loaded.
 enum ReviewerSectionsBuilder {
-    static func build(bundle: StudyBundle, index: StudyIndex, loaded: [String: InstrumentData], adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
+    /// One scale of the study, in study order: its instrument's data and the scale.
+    struct ScaleJob: Sendable {
+        let data: InstrumentData
+        let scale: Scale
+        var qualified: String { "\(data.instrument.id).\(scale.id)" }
+    }
+
+    /// One scale's share of the sections (independent of the others, so run at once by the report).
+    static func attrition(_ job: ScaleJob, bundle: StudyBundle) -> Outcome<AttritionReport> {
+        Outcome.run { try AttritionAnalysis.run(data: job.data, bundle: bundle, scale: job.qualified, to: nil) }
+    }
+
+    static func result(_ job: ScaleJob, bundle: StudyBundle) -> ResultsReport.Scale {
+        ResultsAnalysis.one(data: job.data, bundle: bundle, instrument: job.data.instrument, scale: job.scale)
+    }
+
+    /// The sections from the per-scale parts (in study order) and the store's index.
+    static func build(bundle: StudyBundle, index: StudyIndex, loaded: [String: InstrumentData], jobs: [ScaleJob],
+                      attrition: [Outcome<AttritionReport>], results: [ResultsReport.Scale],
+                      adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
         let flow = try FlowAnalysis.run(bundle: bundle, index: index, loaded: loaded)
-        var attrition: [(scale: String, label: String, outcome: Outcome<AttritionReport>)] = []
-        for inst in bundle.instruments where !inst.scales.isEmpty {
-            guard let data = loaded[inst.id] else { continue }
-            for s in inst.scales {
-                let q = "\(inst.id).\(s.id)"
-                attrition.append((q, s.label, Outcome.run { try AttritionAnalysis.run(data: data, bundle: bundle, scale: q, to: nil) }))
-            }
-        }
-        let results = Outcome.run { try ResultsAnalysis.run(bundle: bundle, adjustment: adjustment, loaded: loaded) }
-        return ReviewerSections(flow: flow, attrition: attrition, results: results)
+        return ReviewerSections(flow: flow, attrition: zip(jobs, attrition).map { ($0.qualified, $0.scale.label, $1) },
+                                results: .value(ResultsAnalysis.assemble(results, adjustment: adjustment)))
     }
 }
