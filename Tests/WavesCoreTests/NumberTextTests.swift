@@ -84,4 +84,22 @@ final class NumberTextTests: XCTestCase {
         XCTAssertEqual(NumberText.plain(1e308), "1e+308")
         XCTAssertEqual(Double(NumberText.plain(0.1 + 0.2)), 0.1 + 0.2, "plain text reads back as the same value")
     }
+    /// `fixed` writes with C's snprintf (issue 14: Foundation's formatter was slow when a
+    /// large study's plots are drawn); it must give exactly what `String(format:)` gives, on
+    /// random magnitudes, halfway cases and every number of decimals.
+    func testFixedMatchesStringFormat() {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1e-300, -1e-7, 999_999_999_999.99, 0.045, 1.005, 2.675]
+        for _ in 0..<3000 {
+            let m = Double.random(in: -1...1, using: &rng) * pow(10, Double(Int.random(in: -8...11, using: &rng)))
+            values.append(m)
+        }
+        for v in values {
+            for d in 0...17 {
+                var want = String(format: "%.\(d)f", v)
+                if want.hasPrefix("-"), !want.contains(where: { $0 >= "1" && $0 <= "9" }) { want.removeFirst() }
+                XCTAssertEqual(NumberText.fixed(v, d), want, "\(v) with \(d) decimals")
+            }
+        }
+    }
 }

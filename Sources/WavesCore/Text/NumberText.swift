@@ -29,10 +29,20 @@ public enum NumberText {
         guard let v, v.isFinite else { return missing }
         let d = Swift.min(Swift.max(decimals, 0), 17)
         if abs(v) >= scientificFrom { return scientific(v, d) }
-        let s = String(format: "%.\(d)f", v)
+        let s = printf(v, decimals: d)
         // "-0.00": a negative value that rounds to zero.
         if s.hasPrefix("-"), !s.contains(where: { $0 >= "1" && $0 <= "9" }) { return String(s.dropFirst()) }
         return s
+    }
+
+    /// C's `%.*f` (what `String(format:)` gives), written by `snprintf` into a stack buffer:
+    /// Foundation's formatter was most of the time of drawing a large study's plots.
+    private static func printf(_ v: Double, decimals d: Int) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
+            let n = withVaList([Int32(d), v]) { vsnprintf(buf.baseAddress!, 64, "%.*f", $0) }
+            guard n > 0, n < 64 else { return String(format: "%.\(d)f", v) }
+            return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress!, count: Int(n)), as: UTF8.self)
+        }
     }
 
     /// `v` in scientific form with `decimals` decimals in the mantissa: "1.00e+20", "-3e-12".

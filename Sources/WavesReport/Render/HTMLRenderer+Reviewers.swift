@@ -126,9 +126,11 @@ extension HTMLRenderer {
     }
 
     func diagnostics() -> String {
-        var s = "<section id=\"diagnostics\"><h2>Model diagnostics</h2><p>For each scale's mixed model: conditional residuals against fitted values, and normal Q-Q plots of the residuals and of the participants' random intercepts (points near the dashed line: close to normal).</p>"
-        for sc in report.scales {
-            guard let d = sc.lmm.value?.diagnostics, !d.observations.isEmpty else { continue }
+        let s = "<section id=\"diagnostics\"><h2>Model diagnostics</h2><p>For each scale's mixed model: conditional residuals against fitted values, and normal Q-Q plots of the residuals and of the participants' random intercepts (points near the dashed line: close to normal).</p>"
+        // Each scale's three plots at once (sorting and thinning hundreds of thousands of
+        // residuals per scale at a large study), joined in order.
+        return s + Parallel.map(report.scales) { sc -> String in
+            guard let d = sc.lmm.value?.diagnostics, !d.observations.isEmpty else { return "" }
             let id = SafeText.anchor("diag-\(sc.qualifiedName)")
             let rf = ScatterPlot.svg(id: id + "-rf", title: "\(sc.label): residuals against fitted values",
                                      desc: "\(d.observations.count) observations", points: d.observations.map { ($0.fitted, $0.residual) },
@@ -139,9 +141,8 @@ extension HTMLRenderer {
             let qb = ScatterPlot.svg(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
                                      points: LMMDiagnostics.qq(d.modes.map(\.intercept)).map { ($0.theoretical, $0.sample) },
                                      xTitle: "normal quantile", yTitle: "random intercept", reference: .quartiles)
-            s += "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\" style=\"display:flex;flex-wrap:wrap;gap:8px\">" + rf + qr + qb + "</div>"
-        }
-        return s + "</section>"
+            return "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\" style=\"display:flex;flex-wrap:wrap;gap:8px\">" + rf + qr + qb + "</div>"
+        }.joined() + "</section>"
     }
 
     func qualitative(_ q: QualitativeSection) -> String {
