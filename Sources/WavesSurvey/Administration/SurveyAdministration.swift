@@ -43,16 +43,22 @@ public final class SurveyAdministration {
         // Before the first question: the store and the drafts folder must be usable.
         do { try store.checkUsable() } catch { throw TakeError.cannotStart(error.localizedDescription) }
         do { try drafts.checkUsable() } catch { throw TakeError.cannotStart(error.localizedDescription) }
-        let previous: [ResponseRecord]
+        // This participant's earlier submissions at this wave: instrument and time only, streamed
+        // through the columnar scan, so a session never holds the study's records (at 100,000
+        // participants that was 1.2 GB per session).
+        var previous: [(instrument: String, submittedAt: String)] = []
         do {
-            previous = store.exists ? try store.read().records.map(\.record) : []
+            if store.exists {
+                let participant = plan.participant, wave = plan.wave.id
+                _ = try store.scanColumns(ColumnRequest()) { row, _ in
+                    if row.participant == participant && row.wave == wave { previous.append((row.instrument, row.submittedAt)) }
+                }
+            }
         } catch {
             throw TakeError.cannotStart(error.localizedDescription)
         }
         let study = plan.bundle.study
-        let isComplete: (Instrument) -> Bool = { i in
-            previous.contains { $0.participant == self.plan.participant && $0.wave == self.plan.wave.id && $0.instrument.id == i.id }
-        }
+        let isComplete: (Instrument) -> Bool = { i in previous.contains { $0.instrument == i.id } }
         // Coming back to a wave half done: the instruments already recorded (and not being
         // taken again, which a draft would show) are passed over without a question, so the
         // resume offer or the next instrument comes first. Only when everything planned is
@@ -67,9 +73,7 @@ public final class SurveyAdministration {
             let heading = SurveyHeading(studyTitle: study.title, instrumentNumber: index + 1,
                                         instrumentCount: plan.instruments.count, waveLabel: plan.wave.label)
             if continuing && passOver.contains(instrument.id) { result.keptComplete.append(instrument.id); continue }
-            let done = previous.filter {
-                $0.participant == plan.participant && $0.wave == plan.wave.id && $0.instrument.id == instrument.id
-            }
+            let done = previous.filter { $0.instrument == instrument.id }
             if let last = done.max(by: { $0.submittedAt < $1.submittedAt }), !draftExists(instrument.id) {
                 let q = YesNoQuestion(
                     text: "\(instrument.title) is already complete for \(plan.participant) at \(plan.wave.label) (submitted \(Self.readable(last.submittedAt))). Record another response? The earlier one is kept and the new one will be marked as a duplicate.",
