@@ -53,6 +53,10 @@ public struct StudyIndex: Sendable {
     private var latestStamp: [String] = []
     private var firstLine: [Int32] = []
     private var latestLine: [Int32] = []
+    /// The instrument file (hash and version) of the chosen submission per cell, by number in `versionKeys`.
+    private var chosenVersion: [Int32] = []
+    private var versionKeys: [(sha256: String, version: String)] = []
+    private var versionNumbers: [String: [String: Int32]] = [:]
     /// Store lines of every submission, for cells with more than one.
     private var duplicateLines: [Int: [Int]] = [:]
     private var duplicateOrder: [Int] = []
@@ -97,6 +101,7 @@ public struct StudyIndex: Sendable {
         latestStamp.append(contentsOf: repeatElement("", count: W * I))
         firstLine.append(contentsOf: repeatElement(0, count: W * I))
         latestLine.append(contentsOf: repeatElement(0, count: W * I))
+        chosenVersion.append(contentsOf: repeatElement(-1, count: W * I))
         return p
     }
 
@@ -130,6 +135,7 @@ public struct StudyIndex: Sendable {
         }
         latestStamp[cell] = submittedAt
         latestLine[cell] = Int32(clamping: line)
+        chosenVersion[cell] = versionNumber(sha, row.instrumentVersion)
         if collectText && !textItems[i].isEmpty {
             let answers: [(item: String, text: String)]
             switch row {
@@ -138,6 +144,27 @@ public struct StudyIndex: Sendable {
             }
             texts[cell] = answers.filter { textItems[i].contains($0.item) && !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         }
+    }
+
+    private mutating func versionNumber(_ sha: String, _ version: String) -> Int32 {
+        if let k = versionNumbers[sha]?[version] { return k }
+        let k = Int32(versionKeys.count)
+        versionKeys.append((sha, version))
+        versionNumbers[sha, default: [:]][version] = k
+        return k
+    }
+
+    /// The instrument versions of the submissions that count (the chosen one per participant,
+    /// wave and instrument), as `InstrumentVersions.build` gives them from the latest records
+    /// (`StudyData`), without keeping any record: what `waves flow` warns about.
+    public func instrumentVersions(archive: InstrumentArchive) throws -> InstrumentVersions {
+        let uses = (0..<present.count).lazy.filter { self.present[$0] && self.chosenVersion[$0] >= 0 }.map { cell -> InstrumentVersions.Use in
+            let i = cell % self.I, w = (cell / self.I) % self.W
+            let key = self.versionKeys[Int(self.chosenVersion[cell])]
+            return InstrumentVersions.Use(instrument: self.bundle.instruments[i].id, version: key.version, sha256: key.sha256,
+                                          wave: self.bundle.study.waves[w].id, submittedAt: self.latestStamp[cell])
+        }
+        return try InstrumentVersions.build(bundle: bundle, uses: uses, archive: archive)
     }
 
     mutating func resolveRoles() {

@@ -49,6 +49,13 @@ struct StudyOptions: ParsableArguments {
                                                    archive: InstrumentArchive(store: ResponseStore(url: data.study.storeURL))), bundle: data.bundle)
     }
 
+    /// The notes of `reportStoreNotes(_ data:)` from the index, which keeps no record.
+    static func reportStoreNotes(_ index: StudyIndex) {
+        reportStoreNotes(study: index.bundle.study, duplicates: index.duplicateCount, problems: index.problems.count)
+        reportDrifts(try? index.instrumentVersions(archive: InstrumentArchive(store: ResponseStore(url: index.bundle.study.storeURL))),
+                     bundle: index.bundle)
+    }
+
     /// Records made with a kept instrument version that scores a scale differently from the current file.
     static func reportDrifts(_ versions: InstrumentVersions?, bundle: StudyBundle) {
         for d in versions?.drifts(bundle: bundle) ?? [] { Output.err("warning: " + d.message) }

@@ -134,6 +134,12 @@ final class IntegrityCommandsTests: XCTestCase {
         XCTAssertFalse(v.stderr.contains("scale 'belonging'") && v.stderr.contains("pi01"), "wording changes never warn")
         let s = try WavesProcess.run(["score", "--study", study, "--instrument", "identity"])
         XCTAssertTrue(s.stderr.contains("scores differently from the current file: item pi04: reverse keying off -> on"), s.stderr)
+        // `waves flow` keeps no record: it warns from the index's chosen submissions, the same lines.
+        let f = try WavesProcess.run(["flow", "--study", study])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        func drifts(_ t: String) -> [Substring] { t.split(separator: "\n").filter { $0.hasPrefix("warning: scale") } }
+        XCTAssertFalse(drifts(f.stderr).isEmpty, f.stderr)
+        XCTAssertEqual(drifts(f.stderr), drifts(s.stderr))
     }
 
     func testTakeRecordsTimingsAndQualityFlagsThem() throws {
