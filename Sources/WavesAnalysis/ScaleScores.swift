@@ -14,6 +14,19 @@ public struct ScoreRow: Codable, Sendable, Equatable {
     public var k: Int
 }
 
+extension ScoreRow {
+    /// The rows of one record: one per scale, in the order given.
+    static func rows(of r: ResponseRecord, instrument: Instrument, scales: [Scale], role: String?) -> [ScoreRow] {
+        var map: [String: Answer] = [:]
+        for a in r.answers { map[a.id] = a.value }
+        return scales.map { s in
+            let sc = Scoring.score(s, in: instrument) { map[$0] }
+            return ScoreRow(participant: r.participant, role: role, wave: r.wave, instrument: instrument.id,
+                            scale: s.id, score: sc.score, answered: sc.answered, k: sc.k)
+        }
+    }
+}
+
 extension StudyData {
     /// Scale scores for every record of the instrument (all scales, or one), ordered by
     /// participant (study order), wave (study order) and scale (instrument order).
@@ -24,17 +37,7 @@ extension StudyData {
         let recs = records(of: instrument).sorted {
             (pOrder[$0.participant] ?? .max, wOrder[$0.wave] ?? .max) < (pOrder[$1.participant] ?? .max, wOrder[$1.wave] ?? .max)
         }
-        var out: [ScoreRow] = []
-        for r in recs {
-            var map: [String: Answer] = [:]
-            for a in r.answers { map[a.id] = a.value }
-            for s in scales {
-                let sc = Scoring.score(s, in: instrument) { map[$0] }
-                out.append(ScoreRow(participant: r.participant, role: role(of: r), wave: r.wave, instrument: instrument.id,
-                                    scale: s.id, score: sc.score, answered: sc.answered, k: sc.k))
-            }
-        }
-        return out
+        return recs.flatMap { ScoreRow.rows(of: $0, instrument: instrument, scales: scales, role: role(of: $0)) }
     }
 
     /// Scores of one scale as participant -> wave -> score (present scores only).

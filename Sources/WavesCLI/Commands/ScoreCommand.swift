@@ -26,10 +26,15 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try options.loadData()
-        let insts = try instrument.map { [try data.resolveInstrument($0)] } ?? data.bundle.instruments
-        let rows = insts.flatMap { data.scores(instrument: $0) }
-        let setAside = insts.flatMap { data.setAside(instrument: $0) }
+        // Streamed (`StreamedScores`): the same rows and notes as from `StudyData`, without
+        // holding every record.
+        let bundle = try StudyLoader.load(directory: options.directory)
+        let insts = try instrument.map { [try bundle.resolveInstrument($0)] } ?? bundle.instruments
+        let scores = try StreamedScores.run(bundle: bundle, instruments: insts)
+        StudyOptions.reportStoreNotes(study: bundle.study, duplicates: scores.duplicateCount, problems: scores.problems.count)
+        StudyOptions.reportDrifts(scores.versions, bundle: bundle)
+        let rows = scores.rows
+        let setAside = scores.setAside
         StudyOptions.reportSetAside(setAside)
         if json { try JSONOutput.print(Result(scores: rows, setAside: setAside.count)); return }
         if csv {

@@ -1,0 +1,87 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+/// `waves score` without holding the store: the rows `StudyData.scores(instrument:)` gives,
+/// in the same order, from two streaming passes.
+///
+/// 1. The columnar scan finds, per participant, wave and instrument (any wave, as `StudyData`),
+///    the latest submission (`LatestSubmission`), the order in which the cells first appear
+///    (the order of `StudyData.records`), the instrument file of the latest one, and how many
+///    submissions each cell has (duplicates).
+/// 2. The record scan scores only the latest lines of the asked-for instruments, one record at
+///    a time, and keeps their rows and set-aside answers.
+/// At 100,000 participants `StudyData` held every record (2.9 GB, about a minute); these
+/// passes keep one small entry per cell and the rows.
+public struct StreamedScores: Sendable {
+    public private(set) var rows: [ScoreRow] = []
+    public private(set) var setAside: [SetAsideAnswer] = []
+    /// Cells submitted more than once (`StudyData.duplicates.count`).
+    public private(set) var duplicateCount = 0
+    public private(set) var problems: [StoreProblem] = []
+    /// The instrument versions of the latest submissions, as `StudyData.instrumentVersions()`.
+    public private(set) var versions: InstrumentVersions?
+
+    private struct Cell: Hashable { let participant: Int32; let wave: String; let instrument: String }
+    private struct Latest { var order: Int; var line: Int; var stamp: String; var version: String; var sha: String; var count: Int }
+
+    public static func run(bundle: StudyBundle, instruments: [Instrument]) throws -> StreamedScores {
+        var out = StreamedScores()
+        let store = ResponseStore(url: bundle.study.storeURL)
+        guard store.exists else {
+            out.versions = try? InstrumentVersions.build(bundle: bundle, uses: [InstrumentVersions.Use](), archive: InstrumentArchive(store: store))
+            return out
+        }
+        // Participants: the roster's, then in order of first appearance (`StudyData.participants`).
+        var number: [String: Int32] = [:]
+        var names: [String] = []
+        func participantNumber(_ id: String) -> Int32 {
+            if let n = number[id] { return n }
+            let n = Int32(names.count); number[id] = n; names.append(id); return n
+        }
+        for p in bundle.roster?.participants ?? [] { _ = participantNumber(p) }
+        var cells: [Cell: Latest] = [:]
+        var order: [Cell] = []
+        out.problems = try store.scanColumns(ColumnRequest(versions: true)) { row, line in
+            let cell = Cell(participant: participantNumber(row.participant), wave: row.wave, instrument: row.instrument)
+            if var c = cells[cell] {
+                c.count += 1
+                if LatestSubmission.replaces(row.submittedAt, c.stamp) {
+                    c.line = line; c.stamp = row.submittedAt; c.version = row.instrumentVersion; c.sha = row.instrumentHash
+                }
+                cells[cell] = c
+            } else {
+                cells[cell] = Latest(order: order.count, line: line, stamp: row.submittedAt, version: row.instrumentVersion,
+                                     sha: row.instrumentHash, count: 1)
+                order.append(cell)
+            }
+        }
+        out.duplicateCount = cells.values.lazy.filter { $0.count > 1 }.count
+        out.versions = try? InstrumentVersions.build(bundle: bundle, uses: order.lazy.map { cell -> InstrumentVersions.Use in
+            let c = cells[cell]!
+            return InstrumentVersions.Use(instrument: cell.instrument, version: c.version, sha256: c.sha, wave: cell.wave, submittedAt: c.stamp)
+        }, archive: InstrumentArchive(store: store))
+
+        // The latest lines of the asked-for instruments, and where each row goes.
+        let wanted = Dictionary(instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var latestLines: [Int: Int] = [:]   // line -> cell order
+        for (cell, c) in cells where wanted[cell.instrument] != nil { latestLines[c.line] = c.order }
+        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        struct Scored { var instrument: Int; var participant: Int32; var wave: Int; var order: Int; var rows: [ScoreRow]; var aside: [SetAsideAnswer] }
+        var scored: [Scored] = []
+        scored.reserveCapacity(latestLines.count)
+        _ = try store.scan { r, line in
+            guard let order = latestLines[line], let k = wanted[r.instrument.id] else { return }
+            let inst = instruments[k]
+            let role = RolePrecedence.role(roster: bundle.rosterRole(of: r.participant), recorded: r.role)
+            scored.append(Scored(instrument: k, participant: number[r.participant] ?? .max, wave: waveOrder[r.wave] ?? .max, order: order,
+                                 rows: ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role),
+                                 aside: SetAsideAnswer.find(in: r, line: line, bundle: bundle)))
+        }
+        // Per instrument: rows by participant and wave (ties in the cells' order), set-aside answers in the cells' order.
+        scored.sort { ($0.instrument, $0.participant, $0.wave, $0.order) < ($1.instrument, $1.participant, $1.wave, $1.order) }
+        out.rows = scored.flatMap(\.rows)
+        out.setAside = scored.sorted { ($0.instrument, $0.order) < ($1.instrument, $1.order) }.flatMap(\.aside)
+        return out
+    }
+}
