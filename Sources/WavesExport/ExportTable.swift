@@ -70,6 +70,9 @@ struct ExportTable: Sendable {
     private var roleIndex: [String: Int32] = [:]
     private(set) var versionTable: [InstrumentVersion] = []
     private var versionIndex: [InstrumentVersion: Int32] = [:]
+    /// The participant and version of the previous submission (the next one is usually the same).
+    private var lastParticipant: (id: String, index: Int32)?
+    private var lastVersion: (version: String, sha256: String, index: Int32)?
     /// Per table instrument: the column of the answer at each position of the previous record
     /// (records of one instrument nearly always list their answers in the same order).
     private var lastKeys: [[(key: String, column: Int)]]
@@ -120,7 +123,7 @@ struct ExportTable: Sendable {
         case .columns(let c):
             guard let slot = choose(participant: c.participant, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt,
                                     version: c.version, sha256: c.sha256, role: c.role, line: line) else { return }
-            store(c, block: slot.block, wave: slot.wave, instrument: slot.instrument)
+            store(c, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
         }
     }
 
@@ -128,15 +131,16 @@ struct ExportTable: Sendable {
     mutating func add(_ r: ResponseRecord, line: Int) {
         guard let slot = choose(participant: r.participant, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt,
                                 version: r.instrument.version, sha256: r.instrument.sha256, role: r.role, line: line) else { return }
-        store(r, block: slot.block, wave: slot.wave, instrument: slot.instrument)
+        store(r, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
     }
 
     /// Records one submission's key, line, time, version and role when it is the one that now
     /// counts for its participant, wave and instrument (`LatestSubmission`), and counts it as
     /// a duplicate when the combination was seen before. Returns the table slot whose answers
-    /// it replaces, or nil when it does not count or lies outside the table.
-    private mutating func choose(participant id: String, wave: String, instrument: String, submittedAt: String,
-                                 version ver: String, sha256: String, role name: String?, line: Int) -> (block: Int, wave: Int, instrument: Int)? {
+    /// it now gives (`replacing` those of an earlier submission, else the slot is still empty),
+    /// or nil when it does not count or lies outside the table.
+    private mutating func choose(participant id: String, wave: String, instrument: String, submittedAt: String, version ver: String,
+                                 sha256: String, role name: String?, line: Int) -> (block: Int, wave: Int, instrument: Int, replacing: Bool)? {
         let p = participant(id)
         let w = Self.intern(wave, &waveIDs, &waveIndex)
         let i = Self.intern(instrument, &instrumentIDs, &instrumentIndex)
@@ -155,7 +159,8 @@ struct ExportTable: Sendable {
         } else {
             key = otherKeys[OtherKey(p: p, w: w, i: i)] ?? -1
         }
-        if key >= 0 {
+        let replacing = key >= 0
+        if replacing {
             let k = Int(key)
             duplicateLines[key, default: [Int(keyFirstLine[k])]].append(line)
             guard LatestSubmission.replaces(submittedAt, stamp(k)) else { return nil }
@@ -171,15 +176,23 @@ struct ExportTable: Sendable {
         keyStampStart[k] = stampBytes.count
         keyStampLength[k] = Int32(submittedAt.utf8.count)
         stampBytes.append(contentsOf: submittedAt.utf8)
-        let v = version(InstrumentVersion(version: ver, sha256: sha256))
-        keyVersion[k] = v
+        // Lines in a row nearly always carry the same version: equal strings are cheaper to
+        // compare than to hash.
+        if let last = lastVersion, last.version == ver, last.sha256 == sha256 {
+            keyVersion[k] = last.index
+        } else {
+            let v = version(InstrumentVersion(version: ver, sha256: sha256))
+            keyVersion[k] = v
+            lastVersion = (ver, sha256, v)
+        }
         var role: Int32 = -1
         if let name { role = Self.intern(name, &roleNames, &roleIndex) }
         keyRole[k] = role
-        return inTable ? (Int(blockOf[Int(p)]), Int(w), Int(i)) : nil
+        return inTable ? (Int(blockOf[Int(p)]), Int(w), Int(i), replacing) : nil
     }
 
-    /// Clears a slot's cells (and their side-table entries) before a new submission is written.
+    /// Clears a slot's cells (and their side-table entries) before a later submission is written
+    /// over them (a slot never written is all absent, with no side-table entries).
     private mutating func clear(base: Int, count n: Int) {
         if !texts.isEmpty || !sideNumbers.isEmpty {
             for c in base..<(base + n) { texts[c] = nil; sideNumbers[c] = nil }
@@ -190,10 +203,10 @@ struct ExportTable: Sendable {
     /// `store` for a row of the fast path: its columns are the instrument's items in order
     /// (`columnRequest`), NaN where no number was given; its texts and marks by item id.
     /// Answer ids are distinct in such a row, so the order of writing does not matter.
-    private mutating func store(_ r: ColumnRecord, block: Int, wave: Int, instrument i: Int) {
+    private mutating func store(_ r: ColumnRecord, block: Int, wave: Int, instrument i: Int, replacing: Bool) {
         let base = block * blockSize + slotOffset[wave * instruments.count + i]
         let n = instruments[i].items.count
-        clear(base: base, count: n)
+        if replacing { clear(base: base, count: n) }
         for (c, d) in r.values.prefix(n).enumerated() where !d.isNaN { values[base + c] = d }
         let cols = columns[i]
         for t in r.texts {
@@ -206,10 +219,10 @@ struct ExportTable: Sendable {
     }
 
     /// Writes the answers of the submission that now counts into its slot (clearing the one it replaces).
-    private mutating func store(_ r: ResponseRecord, block: Int, wave: Int, instrument i: Int) {
+    private mutating func store(_ r: ResponseRecord, block: Int, wave: Int, instrument i: Int, replacing: Bool) {
         let base = block * blockSize + slotOffset[wave * instruments.count + i]
         let n = instruments[i].items.count
-        clear(base: base, count: n)
+        if replacing { clear(base: base, count: n) }
         let cols = columns[i]
         for (j, a) in r.answers.enumerated() {
             let c: Int
@@ -248,11 +261,14 @@ struct ExportTable: Sendable {
     }
 
     private mutating func participant(_ id: String) -> Int32 {
-        if let p = participantIndex[id] { return p }
+        // A participant's lines often follow each other (the waves of one import row).
+        if let last = lastParticipant, last.id == id { return last.index }
+        if let p = participantIndex[id] { lastParticipant = (id, p); return p }
         let p = Int32(participants.count)
         participantIndex[id] = p
         participants.append(id)
         blockOf.append(-1)
+        lastParticipant = (id, p)
         return p
     }
 
