@@ -7,8 +7,10 @@ import WavesStore
 /// instrument in columns (`ExportTable`), with the duplicates and unreadable store lines
 /// found on the way, and no record kept (issue 14: exports in bounded memory).
 ///
-/// `load` streams the store once through `ResponseStore.scan`; `init(_:options:)` takes a
-/// study already loaded as `StudyData` and gives the same table. Only the instrument and
+/// `load` streams the store once through the columnar scan (`ResponseStore.scanColumns`: most
+/// lines by its fast path straight into the answers, the others as strictly decoded records);
+/// `init(_:options:)` takes a study already loaded as `StudyData` and gives the same table.
+/// Only the instrument and
 /// waves that `options` asks for are held when they exist (else every one, and the export
 /// then reports the unknown name as before).
 public struct ExportData: Sendable {
@@ -19,10 +21,16 @@ public struct ExportData: Sendable {
 
     /// Loads the study folder and streams its store once.
     public static func load(directory: URL, options: ExportOptions = ExportOptions()) throws -> ExportData {
+        try load(directory: directory, options: options, fastPath: nil)
+    }
+
+    /// `load`, with the columnar scan's fast path on or off (nil: as `WAVES_SCAN` says), so
+    /// tests can compare the two paths.
+    static func load(directory: URL, options: ExportOptions, fastPath: Bool?) throws -> ExportData {
         let bundle = try StudyLoader.load(directory: directory)
         var table = Self.emptyTable(bundle, options)
         let store = ResponseStore(url: bundle.study.storeURL)
-        let problems = try store.scan { r, line in table.add(r, line: line) }
+        let problems = try store.scanColumns(table.columnRequest, fast: fastPath) { row, line in table.add(row, line: line) }
         return ExportData(bundle: bundle, problems: problems, table: table)
     }
 

@@ -4,7 +4,8 @@ import WavesStore
 
 /// The latest submissions an export writes, held in columns instead of records.
 ///
-/// Fed one record at a time in store order (`add`). For each participant, wave and
+/// Fed one row at a time in store order (`add`: a row of the columnar scan, read by its fast
+/// path or as a strictly decoded record; `StudyData`'s records). For each participant, wave and
 /// instrument it keeps the submission that counts (`LatestSubmission`) as
 /// - its answers in one dense block per participant (every table wave x every item of every
 ///   table instrument: the dense answer matrix, `AnswerPages`, 4 bytes a cell while every
@@ -69,6 +70,9 @@ struct ExportTable: Sendable {
     private var roleIndex: [String: Int32] = [:]
     private(set) var versionTable: [InstrumentVersion] = []
     private var versionIndex: [InstrumentVersion: Int32] = [:]
+    /// The participant and version of the previous submission (the next one is usually the same).
+    private var lastParticipant: (id: String, index: Int32)?
+    private var lastVersion: (version: String, sha256: String, index: Int32)?
     /// Per table instrument: the column of the answer at each position of the previous record
     /// (records of one instrument nearly always list their answers in the same order).
     private var lastKeys: [[(key: String, column: Int)]]
@@ -101,11 +105,45 @@ struct ExportTable: Sendable {
 
     // MARK: - Feeding
 
+    /// What a columnar scan must keep of each line for `add(_:line:)`: every item of the
+    /// table's instruments as a column (in item order, so a column is the item's position),
+    /// text answers, instrument versions, and the declined and don't-know marks.
+    var columnRequest: ColumnRequest {
+        var columns: [String: [String]] = [:]
+        for inst in instruments where columns[inst.id] == nil { columns[inst.id] = inst.items.map(\.id) }
+        return ColumnRequest(columns: columns, texts: true, versions: true, marks: true)
+    }
+
+    /// Adds one row of a columnar scan (`ResponseStore.scanColumns` with `columnRequest`) read
+    /// from store line `line`; rows must come in store order. A row the fast path read gives
+    /// the same table as the record the strict decoder makes of its line.
+    mutating func add(_ row: StoreRow, line: Int) {
+        switch row {
+        case .record(let r): add(r, line: line)
+        case .columns(let c):
+            guard let slot = choose(participant: c.participant, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt,
+                                    version: c.version, sha256: c.sha256, role: c.role, line: line) else { return }
+            store(c, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
+        }
+    }
+
     /// Adds one record read from store line `line`; records must come in store order.
     mutating func add(_ r: ResponseRecord, line: Int) {
-        let p = participant(r.participant)
-        let w = Self.intern(r.wave, &waveIDs, &waveIndex)
-        let i = Self.intern(r.instrument.id, &instrumentIDs, &instrumentIndex)
+        guard let slot = choose(participant: r.participant, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt,
+                                version: r.instrument.version, sha256: r.instrument.sha256, role: r.role, line: line) else { return }
+        store(r, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
+    }
+
+    /// Records one submission's key, line, time, version and role when it is the one that now
+    /// counts for its participant, wave and instrument (`LatestSubmission`), and counts it as
+    /// a duplicate when the combination was seen before. Returns the table slot whose answers
+    /// it now gives (`replacing` those of an earlier submission, else the slot is still empty),
+    /// or nil when it does not count or lies outside the table.
+    private mutating func choose(participant id: String, wave: String, instrument: String, submittedAt: String, version ver: String,
+                                 sha256: String, role name: String?, line: Int) -> (block: Int, wave: Int, instrument: Int, replacing: Bool)? {
+        let p = participant(id)
+        let w = Self.intern(wave, &waveIDs, &waveIndex)
+        let i = Self.intern(instrument, &instrumentIDs, &instrumentIndex)
         let inTable = Int(w) < waves.count && Int(i) < instruments.count
         var slot = -1
         var key: Int32
@@ -121,10 +159,11 @@ struct ExportTable: Sendable {
         } else {
             key = otherKeys[OtherKey(p: p, w: w, i: i)] ?? -1
         }
-        if key >= 0 {
+        let replacing = key >= 0
+        if replacing {
             let k = Int(key)
             duplicateLines[key, default: [Int(keyFirstLine[k])]].append(line)
-            guard LatestSubmission.replaces(r.submittedAt, stamp(k)) else { return }
+            guard LatestSubmission.replaces(submittedAt, stamp(k)) else { return nil }
         } else {
             key = Int32(keyLine.count)
             keyParticipant.append(p); keyWave.append(w); keyInstrument.append(i)
@@ -135,24 +174,55 @@ struct ExportTable: Sendable {
         let k = Int(key)
         keyLine[k] = Int32(clamping: line)
         keyStampStart[k] = stampBytes.count
-        keyStampLength[k] = Int32(r.submittedAt.utf8.count)
-        stampBytes.append(contentsOf: r.submittedAt.utf8)
-        let v = version(InstrumentVersion(version: r.instrument.version, sha256: r.instrument.sha256))
-        keyVersion[k] = v
+        keyStampLength[k] = Int32(submittedAt.utf8.count)
+        stampBytes.append(contentsOf: submittedAt.utf8)
+        // Lines in a row nearly always carry the same version: equal strings are cheaper to
+        // compare than to hash.
+        if let last = lastVersion, last.version == ver, last.sha256 == sha256 {
+            keyVersion[k] = last.index
+        } else {
+            let v = version(InstrumentVersion(version: ver, sha256: sha256))
+            keyVersion[k] = v
+            lastVersion = (ver, sha256, v)
+        }
         var role: Int32 = -1
-        if let name = r.role { role = Self.intern(name, &roleNames, &roleIndex) }
+        if let name { role = Self.intern(name, &roleNames, &roleIndex) }
         keyRole[k] = role
-        if inTable { store(r, block: Int(blockOf[Int(p)]), wave: Int(w), instrument: Int(i)) }
+        return inTable ? (Int(blockOf[Int(p)]), Int(w), Int(i), replacing) : nil
     }
 
-    /// Writes the answers of the submission that now counts into its slot (clearing the one it replaces).
-    private mutating func store(_ r: ResponseRecord, block: Int, wave: Int, instrument i: Int) {
-        let base = block * blockSize + slotOffset[wave * instruments.count + i]
-        let n = instruments[i].items.count
+    /// Clears a slot's cells (and their side-table entries) before a later submission is written
+    /// over them (a slot never written is all absent, with no side-table entries).
+    private mutating func clear(base: Int, count n: Int) {
         if !texts.isEmpty || !sideNumbers.isEmpty {
             for c in base..<(base + n) { texts[c] = nil; sideNumbers[c] = nil }
         }
         for c in base..<(base + n) { values[c] = AnswerCode.absent.value }
+    }
+
+    /// `store` for a row of the fast path: its columns are the instrument's items in order
+    /// (`columnRequest`), NaN where no number was given; its texts and marks by item id.
+    /// Answer ids are distinct in such a row, so the order of writing does not matter.
+    private mutating func store(_ r: ColumnRecord, block: Int, wave: Int, instrument i: Int, replacing: Bool) {
+        let base = block * blockSize + slotOffset[wave * instruments.count + i]
+        let n = instruments[i].items.count
+        if replacing { clear(base: base, count: n) }
+        for (c, d) in r.values.prefix(n).enumerated() where !d.isNaN { values[base + c] = d }
+        let cols = columns[i]
+        for t in r.texts {
+            guard let c = cols[t.item] else { continue }
+            values[base + c] = AnswerCode.text.value
+            texts[base + c] = t.text
+        }
+        mark(r.dontKnow, base: base, columns: cols, plain: .dontKnow, withNumber: .dontKnowNumber)
+        mark(r.declined, base: base, columns: cols, plain: .declined, withNumber: .declinedNumber)
+    }
+
+    /// Writes the answers of the submission that now counts into its slot (clearing the one it replaces).
+    private mutating func store(_ r: ResponseRecord, block: Int, wave: Int, instrument i: Int, replacing: Bool) {
+        let base = block * blockSize + slotOffset[wave * instruments.count + i]
+        let n = instruments[i].items.count
+        if replacing { clear(base: base, count: n) }
         let cols = columns[i]
         for (j, a) in r.answers.enumerated() {
             let c: Int
@@ -191,11 +261,14 @@ struct ExportTable: Sendable {
     }
 
     private mutating func participant(_ id: String) -> Int32 {
-        if let p = participantIndex[id] { return p }
+        // A participant's lines often follow each other (the waves of one import row).
+        if let last = lastParticipant, last.id == id { return last.index }
+        if let p = participantIndex[id] { lastParticipant = (id, p); return p }
         let p = Int32(participants.count)
         participantIndex[id] = p
         participants.append(id)
         blockOf.append(-1)
+        lastParticipant = (id, p)
         return p
     }
 

@@ -23,12 +23,19 @@ enum StatFileWriter {
         let url = target.url
         let file = url.lastPathComponent
         var notes: [String] = []
-        // Pass 1: string widths and whether numbers are whole.
+        // Pass 1: string widths (of every value a string variable is written with, numbers on a
+        // text item included) and whether numbers are whole.
         var measured = Array(repeating: Measured(), count: plan.variables.count)
         var latest = ""
+        let isString = plan.variables.map(\.isString)
         for row in plan.rows {
             for i in 0..<plan.variables.count {
-                switch plan.cell(i, row) {
+                let cell = plan.cell(i, row)
+                if isString[i] {
+                    if let s = stringValue(cell) { measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count) }
+                    continue
+                }
+                switch cell {
                 case .text(let s): measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count)
                 case .number(let d): if d != d.rounded() { measured[i].allIntegers = false }
                 default: break
@@ -100,13 +107,7 @@ enum StatFileWriter {
                 var column: [UnsafeMutablePointer<readstat_string_ref_t>] = []
                 column.reserveCapacity(plan.rows.count)
                 for row in plan.rows {
-                    var text: String?
-                    switch plan.cell(i, row) {
-                    case .text(let s): text = s
-                    case .number(let d): text = JSONWriter.number(d)
-                    default: text = nil
-                    }
-                    if let text, !text.isEmpty {
+                    if let text = stringValue(plan.cell(i, row)), !text.isEmpty {
                         guard let r = readstat_add_string_ref(writer, text) else { throw ExportError.readStat(file: file, operation: "store a long text", message: "out of memory") }
                         column.append(r)
                     } else {
@@ -125,7 +126,6 @@ enum StatFileWriter {
         for h in handles { try check(readstat_validate_variable(writer, h), "check variable \(String(cString: readstat_variable_get_name(h)))") }
 
         // Pass 2: the rows. ReadStat must not be called again after an error.
-        let isString = plan.variables.map(\.isString)
         try withExtendedLifetime(sink) {
             for (r, row) in plan.rows.enumerated() {
                 try check(readstat_begin_row(writer), "start a row")
@@ -144,7 +144,7 @@ enum StatFileWriter {
                     case .dontKnow:
                         code = isString[i] ? readstat_insert_missing_value(writer, h) : format.insertDontKnow(writer, h, plan.variables[i])
                     case .number(let d):
-                        if isString[i] { code = readstat_insert_string_value(writer, h, JSONWriter.number(d)) }
+                        if isString[i] { code = readstat_insert_string_value(writer, h, stringValue(.number(d))) }
                         else { code = readstat_insert_double_value(writer, h, d) }
                     case .text(let s):
                         if !isString[i] { code = readstat_insert_missing_value(writer, h); break }
@@ -165,6 +165,16 @@ enum StatFileWriter {
             notes.append("\(cutStrings) text answer(s) longer than \(TextLimits.spssStringWidth) bytes were cut to fit an SPSS string in \(file) (the CSV exports keep them whole).")
         }
         return notes
+    }
+
+    /// The text a cell of a string variable is written as (a number on a text item as JSON
+    /// writes it), nil for a missing one; pass 1 measures the column's width on exactly these.
+    static func stringValue(_ cell: Cell) -> String? {
+        switch cell {
+        case .text(let s): return s
+        case .number(let d): return JSONWriter.number(d)
+        case .missing, .declined, .dontKnow: return nil
+        }
     }
 
     /// Seconds since 1970 for the file header, adjusted so that ReadStat's `localtime`

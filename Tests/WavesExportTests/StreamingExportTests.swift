@@ -1,7 +1,7 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
-import WavesExport
+@testable import WavesExport
 import WavesStore
 import XCTest
 
@@ -18,8 +18,9 @@ import XCTest
 /// a record of an unknown instrument, of an unknown wave and of a wave where the instrument is
 /// not given; a finished and an unfinished import batch; an unreadable line; two instruments
 /// and two versions of one; numbers that are not exactly a Float (0.1, 23.7, 1e300) and -0.
-/// Each export is made both from the streamed store and from a
-/// loaded `StudyData`.
+/// Each export is made from the streamed store (through the columnar scan's fast path, and
+/// with every line through the strict decoder), from a store whose lines take both paths,
+/// and from a loaded `StudyData`.
 final class StreamingExportTests: XCTestCase {
     static let study = Support.testsDir.appendingPathComponent("Fixtures/stream-study", isDirectory: true)
 
@@ -57,24 +58,93 @@ final class StreamingExportTests: XCTestCase {
             Case(format: .sav, options: ExportOptions(deidentification: deidText), out: "deid.sav",
                  golden: ["deid.sav": "stream-deid.sav", "deid.sps": "stream-deid.sps", "deid.R": "stream-deid.R"]),
             Case(format: .dta, options: ExportOptions(), out: "long.dta", golden: ["long.dta": "stream-long.dta"]),
+            // Its string column why_w3 holds only the number 42 (`testDtaWideWithANumberOnATextItem`).
+            Case(format: .dta, options: ExportOptions(scores: true, layout: .wide, dates: .date), out: "wide.dta", golden: ["wide.dta": "stream-wide.dta"]),
             Case(format: .codebook, options: ExportOptions(), out: "codebook.md", golden: ["codebook.md": "stream-codebook.md"]),
             Case(format: .codebook, options: ExportOptions(layout: .wide), out: "codebook.csv", golden: ["codebook.csv": "stream-codebook-wide.csv"]),
         ]
     }
 
+    enum Source: CaseIterable { case fastPath, strictPath, loaded }
+
+    /// Writes every case from `study` read as `source`, and compares each file with its golden copy.
+    func exportEveryCase(from study: URL, _ source: Source, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = try Support.tempDir(self, "\(source)")
+        for c in try Self.cases() {
+            let url = dir.appendingPathComponent(c.out, isDirectory: c.out.hasSuffix("/"))
+            if c.out.hasSuffix("/") { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+            switch source {
+            case .fastPath, .strictPath:
+                let data = try ExportData.load(directory: study, options: c.options, fastPath: source == .fastPath)
+                _ = try Exporter.export(data, format: c.format, to: url, options: c.options)
+            case .loaded:
+                _ = try Exporter.export(try StudyData.load(directory: study), format: c.format, to: url, options: c.options)
+            }
+            for (name, golden) in c.golden.sorted(by: { $0.key < $1.key }) {
+                try Support.assertGolden(dir.appendingPathComponent(name), golden, file: file, line: line)
+            }
+        }
+    }
+
     func testEveryFormatIsByteIdenticalToTheRecordBasedExport() throws {
-        for streamed in [true, false] {
-            let dir = try Support.tempDir(self, streamed ? "streamed" : "loaded")
-            for c in try Self.cases() {
-                let url = dir.appendingPathComponent(c.out, isDirectory: c.out.hasSuffix("/"))
-                if c.out.hasSuffix("/") { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-                if streamed {
-                    _ = try Exporter.export(try ExportData.load(directory: Self.study, options: c.options), format: c.format, to: url, options: c.options)
-                } else {
-                    _ = try Exporter.export(try StudyData.load(directory: Self.study), format: c.format, to: url, options: c.options)
-                }
-                for (file, golden) in c.golden.sorted(by: { $0.key < $1.key }) {
-                    try Support.assertGolden(dir.appendingPathComponent(file), golden)
+        for source in Source.allCases { try exportEveryCase(from: Self.study, source) }
+    }
+
+    /// Rows of both kinds in one table: every other readable line is rewritten so that the
+    /// columnar scan's fast path leaves it to the strict decoder (a record key spelled with an
+    /// escape, which means the same key), so duplicates are decided between a fast row and a
+    /// strict one. The files are still the golden ones.
+    func testLinesOfBothPathsInOneStoreGiveTheSameFiles() throws {
+        let study = try Support.tempDir(self).appendingPathComponent("study", isDirectory: true)
+        try FileManager.default.copyItem(at: Self.study, to: study)
+        let store = study.appendingPathComponent("data/responses.jsonl")
+        let lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let bundle = try StudyLoader.load(directory: study)
+        var decoder = ColumnDecoder(ExportTable(bundle: bundle, instruments: bundle.instruments, waves: bundle.study.waves).columnRequest)
+        var fast = 0, strict = 0
+        var rewritten: [String] = []
+        for (k, line) in lines.enumerated() {
+            var text = String(line)
+            if k % 2 == 1 { text = text.replacingOccurrences(of: "\"participant\":", with: "\"p\\u0061rticipant\":") }
+            if text.hasPrefix("{\"format\"") {
+                let taken = Array(text.utf8).withUnsafeBytes { decoder.decode(line: $0) != nil }
+                if taken { fast += 1 } else { strict += 1 }
+            }
+            rewritten.append(text)
+        }
+        XCTAssertGreaterThan(fast, 5)
+        XCTAssertGreaterThan(strict, 5)
+        try rewritten.joined(separator: "\n").write(to: store, atomically: true, encoding: .utf8)
+        try exportEveryCase(from: study, .fastPath)
+    }
+
+    /// The wide Stata file of this study, whose string column why_w3 holds nothing but the
+    /// number 42 (a number answered on a text item), was refused by ReadStat: the column was
+    /// as wide as its longest text, and it has none. Its width now counts every value written
+    /// in it; the file reads back with every value of the wide SPSS file (which kept the number
+    /// but declared the column one byte wide).
+    func testDtaWideWithANumberOnATextItem() throws {
+        let dir = try Support.tempDir(self)
+        let options = ExportOptions(scores: true, layout: .wide, dates: .date)
+        let dta = dir.appendingPathComponent("wide.dta"), sav = dir.appendingPathComponent("wide.sav")
+        let data = try ExportData.load(directory: Self.study, options: options)
+        let written = try Exporter.export(data, format: .dta, to: dta, options: options)
+        _ = try Exporter.export(data, format: .sav, to: sav, options: options)
+        let d = try StatFileReader.read(dta), s = try StatFileReader.read(sav)
+        XCTAssertEqual(written.rows, 5)
+        XCTAssertEqual([d.rowCount, d.rows.count], [5, 5])
+        XCTAssertEqual(d.variables.map(\.isString), s.variables.map(\.isString))
+        let why = try XCTUnwrap(d.index(of: "why_w3")), participant = try XCTUnwrap(d.index(of: "participant"))
+        XCTAssertEqual(d.rows.map { $0[why] }, [.text(""), .text(""), .text(""), .text("42"), .text("")])
+        XCTAssertEqual(d.rows[3][participant], .text("X1"))
+        XCTAssertEqual(s.variable("why_w3")?.format, "A2")
+        for (i, (a, b)) in zip(d.rows, s.rows).enumerated() {
+            for (j, v) in d.variables.enumerated() {
+                switch (a[j], b[j]) {
+                case (.tagged, .number(let code)):
+                    XCTAssertTrue(s.variables[j].missingRanges.contains { $0.contains(code) }, "\(v.name) row \(i + 1): a Stata missing code is an SPSS missing value")
+                default:
+                    XCTAssertEqual(a[j], b[j], "\(v.name) row \(i + 1)")
                 }
             }
         }
@@ -112,14 +182,12 @@ final class StreamingExportTests: XCTestCase {
         XCTAssertTrue(summary(a).contains("ident 2.0.0 11111111 [\"w2\"] 1 2026-03-03T08:00:00Z"), "\(summary(a))")
     }
 
-    /// The errors are those of the record-based export: an unknown wave or instrument, and the
-    /// Stata string column measured on text cells only (a number on a text item does not fit).
+    /// The errors are those of the record-based export: an unknown wave or instrument.
     func testErrorsAreUnchanged() throws {
         let dir = try Support.tempDir(self)
         let loaded = try StudyData.load(directory: Self.study)
         for (format, options, file) in [(ExportFormat.sav, ExportOptions(waves: ["w7"]), "a.sav"),
-                                        (.csvLong, ExportOptions(instrument: "nope"), "a.csv"),
-                                        (.dta, ExportOptions(scores: true, layout: .wide, dates: .date), "a.dta")] {
+                                        (.csvLong, ExportOptions(instrument: "nope"), "a.csv")] {
             let url = dir.appendingPathComponent(file)
             var streamedError = "", loadedError = ""
             XCTAssertThrowsError(try Exporter.export(try ExportData.load(directory: Self.study, options: options), format: format, to: url, options: options)) {

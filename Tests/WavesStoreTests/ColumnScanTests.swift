@@ -13,7 +13,9 @@ final class ColumnScanTests: XCTestCase {
     var dir: URL!
     var store: ResponseStore!
     let items = (1...40).map { "id\($0 < 10 ? "0" : "")\($0)" }
-    var request: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]], texts: true, versions: true) }
+    /// What the exports ask for (every field); `analysisRequest` is what the analyses ask for.
+    var request: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]], texts: true, versions: true, marks: true) }
+    var analysisRequest: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]]) }
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-columns-\(UUID().uuidString)")
@@ -33,7 +35,8 @@ final class ColumnScanTests: XCTestCase {
         let texts = request.texts ? r.answers.compactMap { a in a.value.text.map { ColumnText(item: a.id, text: $0) } } : []
         return ColumnRecord(participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id,
                             version: request.versions ? r.instrument.version : "", sha256: request.versions ? r.instrument.sha256 : "",
-                            submittedAt: r.submittedAt, batch: r.batch, values: values, texts: texts)
+                            submittedAt: r.submittedAt, batch: r.batch, values: values, texts: texts,
+                            declined: request.marks ? r.declined : [], dontKnow: request.marks ? r.dontKnow : [])
     }
 
     /// Checks every line with one decoder (its key cache carried from line to line, as in a
@@ -72,6 +75,32 @@ final class ColumnScanTests: XCTestCase {
         XCTAssertGreaterThan(strict, 3000)
         XCTAssertGreaterThan(fast, 2900, "valid lines go the fast way")
         XCTAssertLessThanOrEqual(fast, strict)
+        XCTAssertEqual(agree(bytes, analysisRequest).fast, fast, "the marks asked for or not, the same lines go the fast way")
+    }
+
+    /// Generated and mutated lines, most of them given a `dont_know` list (of items, empty,
+    /// null, or of another shape) before or after their `declined` list, which the mutations
+    /// may also have changed: the marks of the fast path are the strict record's.
+    func testDontKnowAndDeclinedOnMutatedLines() {
+        let lines = StoreScanTests.mutatedStore(lines: 2000, seed: 29).split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lists = ["[\"id03\"]", "[\"id07\",\"id01\",\"id07\"]", "[]", "null", "[\"diary\",\"nope\"]", "\"id03\"", "[3]", "{}"]
+        var out: [UInt8] = []
+        for (k, line) in lines.enumerated() {
+            var text = Array(line)
+            let list = Array(lists[k % lists.count].utf8)
+            let declined = Array(",\"declined\":".utf8)
+            if k % 5 != 4, let at = text.firstRange(of: declined) {
+                let mark = Array(",\"dont_know\":".utf8) + list
+                text.insert(contentsOf: mark, at: k % 2 == 0 ? at.lowerBound : text.index(before: text.endIndex))
+            }
+            out += text + [0x0A]
+        }
+        let (fast, strict) = agree(out, request)
+        XCTAssertGreaterThan(strict, 2000)
+        XCTAssertGreaterThan(fast, 1200, "lines whose marks are certain go the fast way")
+        XCTAssertLessThan(fast, strict, "lines whose dont_know is not a list of ids go to the strict decoder")
+        // The analyses, which do not ask for the marks, read the same lines as before.
+        agree(out, analysisRequest)
     }
 
     /// Hand-made lines at the edges of the fast path's shape.
@@ -103,6 +132,26 @@ final class ColumnScanTests: XCTestCase {
         variant("\"declined\":[\"id02\"]", "\"declined\":null")
         variant("\"declined\":[\"id02\"]", "\"declined\":[2]")
         variant("\"declined\":[\"id02\"]", "\"declined\":{}")
+        variant("\"declined\":[\"id02\"]", "\"declined\":[\"id02\",\"id02\",\"diary\",\"\\u0069d01\"]")
+        variant("\"declined\":[\"id02\"]", "\"declined\":[\"id02\"],\"declined\":[]")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":null")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[]")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[\"id02\",\"id01\",\"id02\"]")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[\"id02\"],\"dont_know\":[\"id01\"]")  // the strict decoder takes the last
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[\"id02\",7]")                          // read as ["id02"]; validate reports it
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":\"id02\"")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":{\"id02\":1}")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[\"id\\u0030\\u0032\"]")
+        variant("\"dont_know\":[\"id02\"]", "\"dont_know\":[\"id02\"],\"dont_knew\":[\"id01\"]")
+        // Record keys spelled with escapes or non-ASCII bytes mean the same key to the strict decoder.
+        variant("\"dont_know\":", "\"dont_kno\\u0077\":")
+        variant("\"declined\":", "\"d\\u0065clined\":")
+        variant("\"role\":\"mentee\"", "\"r\\u006fle\":\"mentor\"")
+        variant("\"role\":\"mentee\"", "\"role\":\"mentee\",\"r\\u006fle\":7")
+        variant("\"batch\":\"imp-1\"", "\"b\\u0061tch\":\"imp-2\"")
+        variant("\"started_at\":", "\"st\\u0061rted_at\":5,\"started_at\":")
+        variant("\"submitted_at\":", "\"subm\\u0069tted_at\":\"2030-01-01T00:00:00Z\",\"submitted_at\":")
+        variant("\"mode\":\"terminal\"", "\"mode\":\"terminal\",\"gr\u{F6}\u{DF}e\":1")
         variant("\"version\":\"1.0.0\",", "")
         variant("\"version\":\"1.0.0\"", "\"version\":1")
         variant("\"id\":\"identity\"", "\"id\":\"identity\",\"id\":\"other\"")
@@ -135,8 +184,9 @@ final class ColumnScanTests: XCTestCase {
         let (fast, strict) = agree(bytes, request)
         XCTAssertGreaterThan(fast, 10)
         XCTAssertGreaterThan(strict, fast, "unusual but valid lines go to the strict decoder")
-        // The same lines with a request that keeps neither texts nor versions.
+        // The same lines with a request that keeps neither texts, versions nor marks.
         agree(bytes, ColumnRequest(columns: ["identity": ["id01", "id02"]]))
+        agree(bytes, analysisRequest)
     }
 
     /// Several instruments interleaved, each with its own answer order; one asked for.

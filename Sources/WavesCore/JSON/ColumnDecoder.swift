@@ -8,9 +8,12 @@ public struct ColumnRequest: Sendable {
     public var texts: Bool
     /// Keep the instrument's version and SHA-256 (`ColumnRecord.version`, `.sha256`).
     public var versions: Bool
+    /// Keep the items marked "Prefer not to answer" (`declined`) and "Don't know" (`dont_know`)
+    /// (`ColumnRecord.declined`, `.dontKnow`; the exports ask for them, the analyses do not).
+    public var marks: Bool
 
-    public init(columns: [String: [String]] = [:], texts: Bool = false, versions: Bool = false) {
-        self.columns = columns; self.texts = texts; self.versions = versions
+    public init(columns: [String: [String]] = [:], texts: Bool = false, versions: Bool = false, marks: Bool = false) {
+        self.columns = columns; self.texts = texts; self.versions = versions; self.marks = marks
     }
 }
 
@@ -32,13 +35,17 @@ public struct ColumnRecord: Sendable, Equatable {
     public var values: [Double]
     /// Text answers in store order (item id, text), when the request keeps them.
     public var texts: [ColumnText] = []
+    /// The `declined` and `dont_know` item ids in store order, when the request keeps them
+    /// (as `ResponseRecord.declined` and `.dontKnow` give them); else empty.
+    public var declined: [String] = []
+    public var dontKnow: [String] = []
 
     public static func == (a: ColumnRecord, b: ColumnRecord) -> Bool {
         a.participant == b.participant && a.role == b.role && a.wave == b.wave && a.instrument == b.instrument
             && a.version == b.version && a.sha256 == b.sha256 && a.submittedAt == b.submittedAt && a.batch == b.batch
             && a.values.count == b.values.count
             && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
-            && a.texts == b.texts
+            && a.texts == b.texts && a.declined == b.declined && a.dontKnow == b.dontKnow
     }
 }
 
@@ -50,7 +57,8 @@ public struct ColumnText: Sendable, Equatable {
 /// The fast path of the store's columnar scan: one line straight into a `ColumnRecord`.
 ///
 /// It reads with the strict `JSONReader` (one JSON grammar), but accepts only lines whose
-/// meaning is certain: the record keys each at most once, the contract's value types,
+/// meaning is certain: record keys written as plain ASCII (a key with an escape or a
+/// non-ASCII byte is not matched in place), each at most once, the contract's value types,
 /// `answers` after `instrument`, answer values that are numbers, strings or null, and answer
 /// ids that are distinct. For anything else (invalid JSON, a record error, a repeated key,
 /// an unusual shape) it returns nil and the caller hands the line to the strict decoder
@@ -80,7 +88,11 @@ public struct ColumnDecoder: Sendable {
     /// the strict path).
     private enum Key: Int {
         case format, id, study, participant, role, wave, instrument, startedAt, submittedAt, mode, via, answers, declined, batch
+        /// `dont_know`, known only when the request keeps the marks (else one of the other keys).
+        case dontKnow
         case other
+        /// A key with an escape or a non-ASCII byte: it may spell a record key, so the line is unsure.
+        case escaped
         static let required: [Key] = [.format, .id, .study, .participant, .wave, .instrument, .submittedAt, .mode, .answers]
     }
 
@@ -93,15 +105,18 @@ public struct ColumnDecoder: Sendable {
         reader.skipWhitespace()
         guard reader.i < reader.end, reader.base[reader.i] == UInt8(ascii: "{") else { return nil }
         var line = LineState()
+        let marks = request.marks
         do {
             try reader.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Key in
-                guard let span = try r.rawString() else { return .other }
-                return Self.key(r, span)
+                guard let span = try r.rawString() else { return .escaped }
+                return Self.key(r, span, marks: marks)
             }) { (r: inout JSONReader, key: Key) throws(JSONReader.Stop) in
-                if key != .other {
+                if key.rawValue < Key.other.rawValue {
                     let bit = 1 << key.rawValue
                     if line.seen & bit != 0 { line.unsure = true }
                     line.seen |= bit
+                } else if key == .escaped {
+                    line.unsure = true
                 }
                 try read(key, &r, &line)
             }
@@ -120,7 +135,7 @@ public struct ColumnDecoder: Sendable {
         }
         return ColumnRecord(participant: participant, role: line.role, wave: wave, instrument: instrument,
                             version: line.version, sha256: line.sha256, submittedAt: submittedAt, batch: line.batch,
-                            values: line.values, texts: line.texts)
+                            values: line.values, texts: line.texts, declined: line.declined, dontKnow: line.dontKnow)
     }
 
     private struct LineState {
@@ -131,13 +146,14 @@ public struct ColumnDecoder: Sendable {
         var version = "", sha256 = ""
         var values: [Double] = []
         var texts: [ColumnText] = []
+        var declined: [String] = [], dontKnow: [String] = []
         /// The answer ids of this line when they differ from the cached order.
         var newOrder: KeyOrder?
         /// The position of the answer being read.
         var answerIndex = 0
     }
 
-    private static func key(_ r: JSONReader, _ span: Range<Int>) -> Key {
+    private static func key(_ r: JSONReader, _ span: Range<Int>, marks: Bool) -> Key {
         switch span.count {
         case 2: return r.bytes(span, equal: "id") ? .id : .other
         case 3: return r.bytes(span, equal: "via") ? .via : .other
@@ -153,6 +169,7 @@ public struct ColumnDecoder: Sendable {
         case 6: return r.bytes(span, equal: "format") ? .format : .other
         case 7: return r.bytes(span, equal: "answers") ? .answers : .other
         case 8: return r.bytes(span, equal: "declined") ? .declined : .other
+        case 9: return marks && r.bytes(span, equal: "dont_know") ? .dontKnow : .other
         case 10:
             if r.bytes(span, equal: "instrument") { return .instrument }
             if r.bytes(span, equal: "started_at") { return .startedAt }
@@ -190,15 +207,24 @@ public struct ColumnDecoder: Sendable {
         case .startedAt, .via:
             if isString { _ = try r.rawString() } else if c == UInt8(ascii: "n") { try r.literal("null") } else { line.unsure = true; _ = try r.value() }
         case .declined:
-            let v = try r.value()
-            switch v {
+            // As the strict decoder: null is none; anything but a list of strings, its error.
+            switch try r.value() {
             case .null: break
-            case .array(let a) where a.allSatisfy({ $0.stringValue != nil }): break
+            case .array(let a) where a.allSatisfy({ $0.stringValue != nil }):
+                if request.marks { line.declined = a.map { $0.stringValue! } }
+            default: line.unsure = true
+            }
+        case .dontKnow:
+            // An optional key (`ResponseRecord.dontKnow`): null or a list of strings is certain;
+            // another shape the strict decoder reads as some or none of it, so it decides.
+            switch try r.value() {
+            case .null: break
+            case .array(let a) where a.allSatisfy({ $0.stringValue != nil }): line.dontKnow = a.map { $0.stringValue! }
             default: line.unsure = true
             }
         case .instrument: try readInstrument(&r, &line)
         case .answers: try readAnswers(&r, &line)
-        case .other:
+        case .other, .escaped:
             if isString { _ = try r.rawString() } else { _ = try r.value() }
         }
     }
