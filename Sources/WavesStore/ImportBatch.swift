@@ -85,36 +85,63 @@ public enum StreamingImport {
     }
 
     /// Checks every row (throwing `ImportError` with every located problem before anything is
-    /// written), then appends the records `sliceRecords` at a time under `batch`, flushes the
-    /// store once, and records the batch as finished. The slices are not flushed one by one:
-    /// until the batch is recorded no line of it counts, and the store is flushed before that.
+    /// written), then writes the store lines slice by slice under `batch`, flushes the store
+    /// once, and records the batch as finished. The slices are not flushed one by one: until
+    /// the batch is recorded no line of it counts, and the store is flushed before that.
+    ///
+    /// The CSV is read twice: a file with any problem must leave the store as it was (the store
+    /// is append-only, so lines written before a late problem could never be taken back, and
+    /// `waves validate` would report them for ever). The second pass writes only from slices
+    /// whose bytes are the ones checked (their SHA-256), and checks each row again as it
+    /// writes its line. `sliceRecords` is no longer used (the slices are the CSV's, about 1 MB).
     static func run(reader: LongCSVImporter.Reader, bundle: StudyBundle, instrument: Instrument,
                     store: ResponseStore, batch: String, submittedAt: String, sliceRecords: Int) throws -> Outcome {
-        let rows = try reader.check()
-        // One pass over the store: which participants already submitted this instrument at which wave.
-        var existing = Set<String>()
-        try store.scanColumns(ColumnRequest()) { r, _ in if r.instrument == instrument.id { existing.insert(r.participant + "\u{1}" + r.wave) } }
+        var problems = reader.headerProblems
+        var checked = LongCSVImporter.Reader.CheckOutcome()
+        try reader.checkInParallel(problems: &problems, outcome: &checked)
+        if !problems.isEmpty { throw ImportError(file: reader.file, problems: problems) }
+        let rows = checked.rows
+        // One pass over the store: which rows repeat a submission of this instrument at their wave.
+        var repeatedKeys = Set<String>()
+        try store.scanColumns(ColumnRequest()) { r, _ in
+            if r.instrument == instrument.id {
+                let k = r.participant + "\u{1}" + r.wave
+                if checked.seen[k] != nil { repeatedKeys.insert(k) }
+            }
+        }
+        checked.seen = [:]
         // The instrument version is kept before the first record names it (`InstrumentArchive`).
         if rows > 0 { try InstrumentArchive(store: store).keep(instrument) }
-        // Slices are written on a second thread (line text, hash chain, write) while this one
-        // reads and checks the next: the two halves of the work run on two cores.
+        guard let (header, _) = try LongCSVImporter.Reader.header(reader.slices, file: reader.file),
+              header.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) == reader.names else { throw reader.changed() }
+        let parts = ImportLineParts(reader: reader, submittedAt: submittedAt, batch: batch)
+        // Slices are formatted on every core, then chained and appended on a thread of their
+        // own while the next slices are formatted.
         let writer = SliceWriter(store: store)
-        var slice: [ResponseRecord] = []
-        slice.reserveCapacity(sliceRecords)
-        var count = 0, repeated = 0
-        var ids = RecordIDs()
+        var count = 0
         do {
-            try reader.forEachRecord(submittedAt: submittedAt, makeID: { ids.next() }, extra: [("batch", .string(batch))]) { r in
-                if !existing.isEmpty && existing.contains(r.participant + "\u{1}" + r.wave) { repeated += 1 }
-                slice.append(r)
-                count += 1
-                if slice.count >= sliceRecords {
-                    try writer.submit(slice)
-                    slice = []
-                    slice.reserveCapacity(sliceRecords)
+            var pending: [LongCSVImporter.Reader.SliceCopy] = []
+            var next = 0
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                let digests = (next..<(next + pending.count)).map { $0 < checked.digests.count ? checked.digests[$0] : nil }
+                next += pending.count
+                let job = LineJob(reader: reader, copies: pending, digests: digests, parts: parts, writer: writer)
+                pending.removeAll()
+                DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+                for result in job.collect() {
+                    let lines = try result.get()
+                    count += lines.count
+                    try writer.submit(lines)
                 }
             }
-            if !slice.isEmpty { try writer.submit(slice) }
+            try reader.slices.forEach(from: reader.body) { slice in
+                pending.append(LongCSVImporter.Reader.SliceCopy(slice))
+                if pending.count >= LongCSVImporter.Reader.workers { try flush() }
+                return true
+            }
+            try flush()
+            if next != checked.digests.count || count != rows { throw reader.changed() }
         } catch {
             // The batch is never recorded as finished: whatever was written does not count.
             try? writer.finish()
@@ -125,7 +152,35 @@ public enum StreamingImport {
             try store.sync()
             try ImportLog(store: store).complete(batch: batch, instrument: instrument.id, records: count)
         }
-        return Outcome(records: count, batch: batch, repeated: repeated)
+        return Outcome(records: count, batch: batch, repeated: repeatedKeys.count)
+    }
+}
+
+/// Slices' lines formatted side by side: each thread writes only its own result slot.
+private final class LineJob: @unchecked Sendable {
+    let reader: LongCSVImporter.Reader
+    let copies: [LongCSVImporter.Reader.SliceCopy]
+    let digests: [String?]
+    let parts: ImportLineParts
+    let writer: SliceWriter
+    private let results: UnsafeMutableBufferPointer<Result<ImportLines, any Error>>
+
+    init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy], digests: [String?], parts: ImportLineParts,
+         writer: SliceWriter) {
+        self.reader = reader; self.copies = copies; self.digests = digests; self.parts = parts; self.writer = writer
+        results = .allocate(capacity: copies.count)
+    }
+
+    func run(_ i: Int) {
+        (results.baseAddress! + i).initialize(to: Result { try reader.lines(copies[i], digest: digests[i], parts: parts, into: writer.reuse()) })
+    }
+
+    /// The results in slice order (after every `run`).
+    func collect() -> [Result<ImportLines, any Error>] { Array(results) }
+
+    deinit {
+        _ = results.deinitialize()
+        results.deallocate()
     }
 }
 
@@ -134,7 +189,9 @@ public enum StreamingImport {
 /// and is thrown to the reader at its next `submit` or at `finish`.
 final class SliceWriter: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [[ResponseRecord]] = []
+    private var queue: [ImportLines] = []
+    /// Written slices whose buffers are kept to be filled again (`reuse`).
+    private var spare: [ImportLines] = []
     private var finishing = false, stopped = false
     private var failure: (any Error)?
     private let store: ResponseStore
@@ -146,13 +203,20 @@ final class SliceWriter: @unchecked Sendable {
     }
 
     /// Queues a slice, waiting while two are already queued.
-    func submit(_ slice: [ResponseRecord]) throws {
+    func submit(_ slice: ImportLines) throws {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= 2 && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue.append(slice)
         condition.broadcast()
+    }
+
+    /// An empty slice of lines, with the buffers of one already written when there is one.
+    func reuse() -> ImportLines {
+        condition.lock()
+        defer { condition.unlock() }
+        return spare.popLast() ?? ImportLines()
     }
 
     /// Waits until every queued slice is written; throws the first failure.
@@ -175,11 +239,18 @@ final class SliceWriter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let slice = queue.removeFirst()
+            var slice = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
             do {
-                try store.append(slice, durable: false)
+                try store.appendChained(&slice)
+                // The slice's buffers are used again for a later slice (no fresh pages to fault in).
+                slice.bytes.removeAll(keepingCapacity: true)
+                slice.ends.removeAll(keepingCapacity: true)
+                slice.heads.removeAll(keepingCapacity: true)
+                condition.lock()
+                if spare.count < 4 { spare.append(slice) }
+                condition.unlock()
             } catch {
                 condition.lock()
                 failure = error

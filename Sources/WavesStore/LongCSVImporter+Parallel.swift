@@ -17,6 +17,7 @@ extension LongCSVImporter.Reader {
     struct CheckedSlice {
         var rows: [CheckedRow] = []
         var problems: [ImportProblem] = []
+        var digest = ""
     }
 
     /// One slice's bytes, copied so that another thread can check it.
@@ -25,13 +26,39 @@ extension LongCSVImporter.Reader {
         var line: Int
         var atStart: Bool
         var invalid: UTF8Text.Invalid?
+
+        init(_ slice: CSVSlice) {
+            bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; invalid = slice.firstInvalidUTF8()
+        }
+
+        /// The SHA-256 of the bytes.
+        var digest: String { bytes.withUnsafeBytes { ContentHash.sha256Hex($0) } }
+    }
+
+    /// What the check pass leaves for the write pass.
+    struct CheckOutcome {
+        /// Rows that are not duplicates.
+        var rows = 0
+        /// Participant and wave (`participant + "\u{1}" + wave`) of every row, with its line.
+        var seen: [String: Int] = [:]
+        /// The SHA-256 of each slice's bytes, in order: the write pass writes only from bytes
+        /// that are the ones checked (`Reader.forEachLineSlice`).
+        var digests: [String] = []
     }
 
     /// Checks every row, `workers` slices at a time; appends problems in file order and returns
     /// the number of rows that are not duplicates.
-    func checkInParallel(problems: inout [ImportProblem], workers: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) throws -> Int {
-        var seen: [String: Int] = [:]
-        var n = 0
+    func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers) throws -> Int {
+        var outcome = CheckOutcome()
+        try checkInParallel(problems: &problems, workers: workers, outcome: &outcome)
+        return outcome.rows
+    }
+
+    /// Threads for the import's parallel passes.
+    static var workers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`.
+    func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, outcome: inout CheckOutcome) throws {
         var pending: [SliceCopy] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
@@ -40,40 +67,42 @@ extension LongCSVImporter.Reader {
             pending.removeAll()
             for result in job.collect() {
                 let checked = try result.get()
+                outcome.digests.append(checked.digest)
                 var start = 0
                 for row in checked.rows {
                     defer { start = row.problemsEnd }
                     if let key = row.key {
                         let k = key.participant + "\u{1}" + key.wave
-                        if let first = seen[k] {
+                        if let first = outcome.seen[k] {
                             problems.append(duplicate(key.participant, key.wave, line: row.line, first: first))
                             continue
                         }
-                        seen[k] = row.line
-                        n += 1
+                        outcome.seen[k] = row.line
+                        outcome.rows += 1
                     }
                     problems.append(contentsOf: checked.problems[start..<row.problemsEnd])
                 }
             }
         }
         try slices.forEach(from: body) { slice in
-            pending.append(SliceCopy(bytes: Array(slice.bytes), line: slice.line, atStart: slice.start == 0, invalid: slice.firstInvalidUTF8()))
+            pending.append(SliceCopy(slice))
             if pending.count >= workers { try flush() }
             return true
         }
         try flush()
-        return n
     }
 
     /// Checks the rows of one slice, leaving duplicates to the merge.
     func checkSlice(_ slice: SliceCopy) throws -> CheckedSlice {
         if let bad = slice.invalid { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
         var out = CheckedSlice()
+        out.digest = slice.digest
+        var values = [LongCSVImporter.CellValue](repeating: .missing, count: columns.count)
         do {
             try slice.bytes.withUnsafeBytes { raw in
                 try CSVReader.forEachRow(raw, firstLine: slice.line, atStart: slice.atStart) { row in
                     var key: (String, String)?
-                    try checkRow(row, problems: &out.problems, collect: false, firstLine: { p, w, _ in key = (p, w); return nil }) { _, _, _, _ in }
+                    _ = checkCells(row, problems: &out.problems, values: &values, firstLine: { p, w, _ in key = (p, w); return nil })
                     out.rows.append(CheckedRow(line: row.line, key: key, problemsEnd: out.problems.count))
                 }
             }

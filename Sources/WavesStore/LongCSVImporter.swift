@@ -62,6 +62,8 @@ public enum LongCSVImporter {
         let pCol: Int, wCol: Int?, rCol: Int?
         /// The items the rows answer (every item but notes, in order).
         let columns: [ItemColumn]
+        /// What the fast path needs of each item column, in a plain array (`ColumnFacts`).
+        let facts: [ColumnFacts]
         /// Whether any item has `show_if`: only then are a row's answers kept for the conditions.
         let conditional: Bool
         /// The waves at which the study gives this instrument.
@@ -136,6 +138,7 @@ public enum LongCSVImporter {
             // Unknown item columns are reported together with the rows' problems; rows are still checked.
             headerProblems = problems
             columns = instrument.items.filter { $0.type != .note }.map { ItemColumn($0, field: given[$0.id] ?? -1) }
+            facts = columns.map(ColumnFacts.init)
             conditional = columns.contains { $0.showIf != nil }
             givenAt = Set(study.waves.map(\.id).filter { w in study.instruments(at: w).contains { $0.path == instrument.path } })
             waveOrder = study.waves.map(\.id)
@@ -224,70 +227,143 @@ public enum LongCSVImporter {
         /// participant and wave appeared (nil for the first time), which makes the row a duplicate.
         func checkRow(_ row: CSVReader.RowView, problems: inout [ImportProblem], collect: Bool,
                       firstLine: (String, String, Int) -> Int?, _ body: RowBody) throws {
+            var values = [CellValue](repeating: .missing, count: columns.count)
+            guard let head = checkCells(row, problems: &problems, values: &values, firstLine: firstLine) else { return }
+            var answers: [(id: String, value: Answer)] = []
+            var declined: [String] = []
+            var dontKnow: [String] = []
+            if collect {
+                answers.reserveCapacity(columns.count)
+                for (k, column) in columns.enumerated() {
+                    switch values[k] {
+                    case .hidden: continue
+                    case .missing: answers.append((column.id, .missing))
+                    case .declined: answers.append((column.id, .missing)); declined.append(column.id)
+                    case .dontKnow: answers.append((column.id, .missing)); dontKnow.append(column.id)
+                    case .number(let v): answers.append((column.id, .number(v)))
+                    case .text(let t): answers.append((column.id, .text(t)))
+                    }
+                }
+            }
+            try body((head.participant, head.wave, head.role), answers, declined, dontKnow)
+        }
+
+        /// Checks one row into `values` (one per item column, in order): appends its problems and
+        /// returns its participant, wave and role, or nil for a row that goes no further than
+        /// those (a problem with them, or a duplicate by `firstLine`: see `checkRow`). The one
+        /// place where a row is judged: the check pass, the records and the store lines all
+        /// come from here.
+        func checkCells(_ row: CSVReader.RowView, problems: inout [ImportProblem], values: inout [CellValue],
+                        firstLine: (String, String, Int) -> Int?) -> RowHead? {
             let study = bundle.study
             let line = row.line
             guard row.fields.count == names.count else {
-                problems.append(ImportProblem(line: line, message: "expected \(names.count) columns, found \(row.fields.count)")); return
+                problems.append(ImportProblem(line: line, message: "expected \(names.count) columns, found \(row.fields.count)")); return nil
             }
             let participant = Cell.trimmed(row, pCol)
-            if participant.isEmpty { problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "empty participant id")); return }
+            if participant.isEmpty { problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "empty participant id")); return nil }
             let wave = wCol.map { Cell.trimmed(row, $0) } ?? fixedWave ?? ""
             if study.wave(wave) == nil {
                 problems.append(ImportProblem(line: line, column: wCol.map { $0 + 1 }, columnName: "wave", message: "unknown wave '\(wave)' (study waves: \(study.waves.map(\.id).joined(separator: ", ")))"))
-                return
+                return nil
             }
             if let fw = fixedWave, wCol != nil, wave != fw {
-                problems.append(ImportProblem(line: line, column: wCol! + 1, columnName: "wave", message: "wave '\(wave)' differs from --wave \(fw)")); return
+                problems.append(ImportProblem(line: line, column: wCol! + 1, columnName: "wave", message: "wave '\(wave)' differs from --wave \(fw)")); return nil
             }
             if !givenAt.contains(wave) {
-                problems.append(ImportProblem(line: line, column: wCol.map { $0 + 1 }, columnName: "wave", message: "instrument '\(instrument.id)' is not given at wave '\(wave)' (see study.yaml)")); return
+                problems.append(ImportProblem(line: line, column: wCol.map { $0 + 1 }, columnName: "wave", message: "instrument '\(instrument.id)' is not given at wave '\(wave)' (see study.yaml)")); return nil
             }
             let csvRole = rCol.map { Cell.trimmed(row, $0) }.flatMap { $0.isEmpty ? nil : $0 }
             var role: String?
             if let roster = bundle.roster {
                 guard let rr = roster.role(of: participant) else {
-                    problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "unknown participant '\(participant)' (not in the roster)")); return
+                    problems.append(ImportProblem(line: line, column: pCol + 1, columnName: "participant", message: "unknown participant '\(participant)' (not in the roster)")); return nil
                 }
                 if let c = csvRole, c != rr {
-                    problems.append(ImportProblem(line: line, column: rCol! + 1, columnName: "role", message: "role '\(c)' differs from the roster's '\(rr)' for \(participant)")); return
+                    problems.append(ImportProblem(line: line, column: rCol! + 1, columnName: "role", message: "role '\(c)' differs from the roster's '\(rr)' for \(participant)")); return nil
                 }
                 role = rr
             } else {
                 guard let c = csvRole else {
-                    problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "no role for '\(participant)' (the study has no roster, so the CSV needs a role column)")); return
+                    problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "no role for '\(participant)' (the study has no roster, so the CSV needs a role column)")); return nil
                 }
                 role = c
             }
             if let r = role, !study.roles.contains(r) {
-                problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "unknown role '\(r)' (study roles: \(study.roles.joined(separator: ", ")))")); return
+                problems.append(ImportProblem(line: line, column: rCol.map { $0 + 1 }, columnName: "role", message: "unknown role '\(r)' (study roles: \(study.roles.joined(separator: ", ")))")); return nil
             }
             if let first = firstLine(participant, wave, line) {
-                problems.append(duplicate(participant, wave, line: line, first: first)); return
+                problems.append(duplicate(participant, wave, line: line, first: first)); return nil
             }
-            var answers: [(id: String, value: Answer)] = []
-            if collect { answers.reserveCapacity(columns.count) }
-            var declined: [String] = []
-            var dontKnow: [String] = []
+            if !conditional {
+                // The cells of a plain whole number an item accepts, or empty, are judged here on
+                // their bytes; any other cell (and every cell of an instrument with `show_if`)
+                // by the rule below.
+                let count = columns.count
+                facts.withUnsafeBufferPointer { facts in
+                    row.fields.withUnsafeBufferPointer { fields in
+                        for k in 0..<count {
+                            let f = facts[k]
+                            if f.field >= 0, !f.isText {
+                                let fd = fields[f.field]
+                                if !fd.escaped {
+                                    let n = fd.end - fd.start
+                                    if n == 0 { values[k] = .missing; continue }
+                                    if n <= 2, let v = Self.smallWhole(row.bytes, fd.start, n), f.smallAccepted & (1 << v) != 0 {
+                                        values[k] = .number(Double(v)); continue
+                                    }
+                                }
+                            }
+                            judge(row, k, columns[k], problems: &problems, values: &values, ctx: nil)
+                        }
+                    }
+                }
+                return RowHead(participant: participant, wave: wave, role: role)
+            }
             var ctx = ConditionContext(role: role, wave: wave, waveOrder: conditional ? waveOrder : [])
-            for column in columns {
+            for (k, column) in columns.enumerated() {
+                judge(row, k, column, problems: &problems, values: &values, ctx: &ctx)
+            }
+            return RowHead(participant: participant, wave: wave, role: role)
+        }
+
+        /// A whole number below 64 of one or two digits without a leading zero, else nil.
+        @inline(__always)
+        static func smallWhole(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ n: Int) -> Int? {
+            let a = bytes[start] &- 0x30
+            guard a < 10 else { return nil }
+            if n == 1 { return Int(a) }
+            let b = bytes[start + 1] &- 0x30
+            guard a != 0, b < 10 else { return nil }
+            let v = Int(a) * 10 + Int(b)
+            return v < 64 ? v : nil
+        }
+
+        /// Judges the cell of item column `k` (the rule for every cell): sets `values[k]`,
+        /// appends its problems, and keeps the answer for later conditions in `ctx`.
+        @inline(__always)
+        func judge(_ row: CSVReader.RowView, _ k: Int, _ column: ItemColumn, problems: inout [ImportProblem],
+                   values: inout [CellValue], ctx: UnsafeMutablePointer<ConditionContext>?) {
+                let line = row.line
                 let field = column.field
                 let colNo: Int? = field >= 0 ? field + 1 : nil
                 let cell = field >= 0 ? Cell(row, field) : .empty
-                if conditional, let c = column.showIf, !c.evaluate(ctx) {
+                if let ctx, let c = column.showIf, !c.evaluate(ctx.pointee) {
                     if !cell.isEmpty {
                         problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' has a value but is not shown here (show_if: \(column.item.showIfSource ?? ""))"))
                     }
-                    continue
+                    values[k] = .hidden
+                    return
                 }
-                var value = Answer.missing
+                var value = CellValue.missing
                 switch cell {
                 case .empty: break
                 case .declined:
-                    if column.allowsDecline { declined.append(column.id) } else {
+                    if column.allowsDecline { value = .declined } else {
                         problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' does not offer 'Prefer not to answer'"))
                     }
                 case .dontKnow:
-                    if column.allowsDontKnow { dontKnow.append(column.id) } else {
+                    if column.allowsDontKnow { value = .dontKnow } else {
                         problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: "'\(column.id)' does not offer \"Don't know\""))
                     }
                 case .other:
@@ -299,7 +375,7 @@ public enum LongCSVImporter {
                         switch number(row, field, item: column.id) {
                         case .success(let v):
                             value = .number(v)
-                            if !column.accepts(v), let p = AnswerRules.problem(value, for: column.item) {
+                            if !column.accepts(v), let p = AnswerRules.problem(.number(v), for: column.item) {
                                 problems.append(ImportProblem(line: line, column: colNo, columnName: column.id, message: p.message(item: column.id)))
                             }
                         case .failure(let why):
@@ -307,10 +383,8 @@ public enum LongCSVImporter {
                         }
                     }
                 }
-                if collect { answers.append((column.id, value)) }
-                if conditional { ctx.answers[column.id] = value }
-            }
-            try body((participant, wave, role), answers, declined, dontKnow)
+                values[k] = value
+                if let ctx { ctx.pointee.answers[column.id] = value.answer }
         }
 
         /// A number cell (see `numberCell`); plain cells are read from their bytes without a `String`.
@@ -320,10 +394,48 @@ public enum LongCSVImporter {
                 var b = row.raw(k)
                 while let f = b.first, f == 0x20 { b = UnsafeRawBufferPointer(rebasing: b.dropFirst()) }
                 while let l = b.last, l == 0x20 { b = UnsafeRawBufferPointer(rebasing: b.dropLast()) }
+                // Whole numbers of up to 15 digits without a leading zero (what a survey's
+                // answers nearly always are): exact as Doubles, read as `JSONParser.number` reads them.
+                if b.count <= 15, let f = b.first, f != 0x30 || b.count == 1 {
+                    var v: Int64 = 0
+                    var digits = true
+                    for c in b { if c &- 0x30 < 10 { v = v &* 10 &+ Int64(c &- 0x30) } else { digits = false; break } }
+                    if digits { return .success(Double(v)) }
+                }
                 if let v = try? JSONParser.number(utf8: b) { return .success(v) }
             }
             return LongCSVImporter.numberCell(row.string(k), item: item)
         }
+    }
+
+    /// What a row gives one item, as checked (`Reader.checkCells`).
+    enum CellValue {
+        /// Not shown to this row (`show_if`): not among the record's answers.
+        case hidden
+        /// No answer (an empty cell, or a word the item does not offer, which is a problem).
+        case missing
+        /// "Prefer not to answer" (null, and the item among `declined`).
+        case declined
+        /// "Don't know" (null, and the item among `dont_know`).
+        case dontKnow
+        case number(Double)
+        case text(String)
+
+        /// The answer as a record holds it.
+        var answer: Answer {
+            switch self {
+            case .number(let v): return .number(v)
+            case .text(let t): return .text(t)
+            default: return .missing
+            }
+        }
+    }
+
+    /// A checked row's participant, wave and role (the roster's when the study has one).
+    struct RowHead {
+        var participant: String
+        var wave: String
+        var role: String?
     }
 
     /// One item the rows answer, with what each cell needs of it read once (a class, so a
@@ -352,6 +464,20 @@ public enum LongCSVImporter {
             let key = v.bitPattern
             for a in accepted where a == key { return true }
             return AnswerRules.problem(.number(v), for: item) == nil
+        }
+    }
+
+    /// An item column's field, type and the whole numbers below 64 that `AnswerRules` accept for
+    /// it (bit n for n): plain values, so the rows' fast path reads them without reference counting.
+    struct ColumnFacts {
+        let field: Int
+        let isText: Bool
+        let smallAccepted: UInt64
+        init(_ c: ItemColumn) {
+            field = c.field; isText = c.isText
+            var bits: UInt64 = 0
+            for n in 0..<64 where AnswerRules.problem(.number(Double(n)), for: c.item) == nil { bits |= 1 << UInt64(n) }
+            smallAccepted = bits
         }
     }
 

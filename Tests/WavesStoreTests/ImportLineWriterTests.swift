@@ -1,0 +1,191 @@
+import XCTest
+@testable import WavesCore
+@testable import WavesStore
+
+/// The import writes each store line straight from a row's checked cells (`ImportLines`,
+/// through `RecordLineWriter`). On generated CSVs (numbers in every spelling, empty and blank
+/// cells, declined and don't-know in any case, text with quotes, escapes, controls, Unicode
+/// and line ends, `show_if`, slices of every size), every line the import writes is accepted
+/// by the strict decoder, and decodes to the record the record path (`LongCSVImporter.records`)
+/// makes of the same row; its bytes are that record's `writeJSONLine` with the import's
+/// `id`, `batch` and `prev`; and the chain holds.
+final class ImportLineWriterTests: XCTestCase {
+    static let instrument = """
+    format: waves.instrument/1
+    id: gen
+    version: 1.0.0
+    title: Gen
+    response_sets:
+      a5:
+        options: [{value: 1, label: A}, {value: 2, label: B}, {value: 3, label: C}, {value: 4, label: D}, {value: 5, label: E}]
+        allow_decline: true
+        allow_dont_know: true
+      big: {options: [{value: 0, label: Z}, {value: 70, label: S}, {value: 1000, label: T}]}
+    items:
+      - {id: q1, text: Q1, response: a5}
+      - {id: q2, text: Q2, response: big}
+      - {id: n, type: number, text: N}
+      - {id: t, type: text, text: T}
+      - {id: e_5, text: E, response: a5}
+    """
+
+    static let conditional = """
+    format: waves.instrument/1
+    id: cond
+    version: 2.0.0
+    title: Cond
+    response_sets:
+      a5:
+        options: [{value: 1, label: A}, {value: 2, label: B}, {value: 3, label: C}, {value: 4, label: D}, {value: 5, label: E}]
+        allow_decline: true
+    items:
+      - {id: c1, text: C1, response: a5}
+      - {id: c2, text: C2, response: a5, show_if: "c1 >= 3"}
+      - {id: ct, type: text, text: CT, show_if: "role == 'mentor'"}
+    """
+
+    struct Gen {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % n }
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        mutating func option() -> String {
+            ["1", "2", "3", "4", "5", " 3 ", " 2", "4.0", "5e0", "", " ", "declined", "DECLINED", "dont_know", "Don't know", "dont know"][next(16)]
+        }
+        mutating func number() -> String {
+            ["0", "7", "42", "63", "64", "99", "-1", "-0", "0.5", "1e3", "123456789012345", "1234567890123456789", "2.5e-3", "\t2", "\"17\"", " 8"][next(16)]
+        }
+        mutating func text() -> String {
+            let pieces = ["a", "Z", " ", "\"", "\\", "\n", "\r\n", "\t", "\u{01}", "\u{1B}[31m", "\u{7F}", "é", "ß", "\u{2028}", "\u{2029}",
+                          "€", "日本", "🙂", "\u{202E}", "x\u{301}", ",", "declined, no", "4"]
+            let s = (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined()
+            return s.isEmpty || next(3) == 0 ? quoted(s) : (s.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) }) ? quoted(s) : s)
+        }
+    }
+
+    func study(_ dir: URL) throws -> StudyBundle {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("instruments"), withIntermediateDirectories: true)
+        try Self.instrument.write(to: dir.appendingPathComponent("instruments/gen.yaml"), atomically: true, encoding: .utf8)
+        try Self.conditional.write(to: dir.appendingPathComponent("instruments/cond.yaml"), atomically: true, encoding: .utf8)
+        try "format: waves.study/1\nid: \"g\\u00e9n\"\nroles: [mentee, mentor]\nwaves: [{id: w1}, {id: w2}]\ninstruments:\n  - path: instruments/gen.yaml\n  - path: instruments/cond.yaml\n"
+            .write(to: dir.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        return try StudyLoader.load(directory: dir)
+    }
+
+    /// Imports `csv` into a fresh store and compares every line with the record path.
+    func compare(_ csv: String, bundle: StudyBundle, instrument: Instrument, dir: URL, label: String) throws {
+        let store = ResponseStore(url: bundle.study.storeURL)
+        try? FileManager.default.removeItem(at: store.url)
+        try? FileManager.default.removeItem(at: ImportLog(store: store).log.url)
+        let expected: [ResponseRecord]
+        do {
+            expected = try LongCSVImporter.records(csv: csv, file: "g.csv", bundle: bundle, instrument: instrument, wave: nil, submittedAt: "2026-12-01T10:00:00Z")
+        } catch let e as ImportError {
+            // A CSV with problems: the import reports the same ones and writes nothing.
+            XCTAssertThrowsError(try StreamingImport.run(csv: Array(csv.utf8), file: "g.csv", bundle: bundle, instrument: instrument, wave: nil, store: store)) {
+                XCTAssertEqual(($0 as? ImportError)?.problems, e.problems, label)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: store.url.path), label)
+            return
+        }
+        // A line already in the store: the import's first line chains to it.
+        let first = ResponseRecord(id: "x", study: bundle.study.id, participant: "Q", role: "mentee", wave: "w1",
+                                   instrument: InstrumentRef(id: instrument.id, version: instrument.version, sha256: instrument.sha256),
+                                   startedAt: nil, submittedAt: "T", mode: "import", answers: [], declined: [])
+        let preceded = expected.count % 2 == 0
+        if preceded { try store.append(first) }
+        let outcome = try StreamingImport.run(csv: Array(csv.utf8), file: "g.csv", bundle: bundle, instrument: instrument, wave: nil,
+                                              store: store, batch: "b-\(label)", submittedAt: "2026-12-01T10:00:00Z")
+        XCTAssertEqual(outcome.records, expected.count, label)
+        var lines = try Data(contentsOf: store.url).split(separator: 0x0A).map { Array($0) }
+        if preceded { lines.removeFirst() }
+        XCTAssertEqual(lines.count, expected.count, label)
+        var previous: [UInt8]? = preceded ? Array(first.jsonLine.utf8) : nil
+        for (k, (line, want)) in zip(lines, expected).enumerated() {
+            let decoded = try line.withUnsafeBytes { try ResponseRecord.decode(line: $0) }
+            var want = want
+            want.id = decoded.id
+            want.extra.removeAll { $0.key == "batch" }
+            want.extra.insert(("batch", .string("b-\(label)")), at: 0)
+            want.prev = previous.map { ContentHash.sha256Hex($0) }
+            XCTAssertEqual(decoded, want, "\(label), record \(k)")
+            var bytes: [UInt8] = []
+            want.writeJSONLine(into: &bytes)
+            XCTAssertEqual(String(decoding: line, as: UTF8.self), String(decoding: bytes, as: UTF8.self), "\(label), record \(k)")
+            previous = line
+        }
+        let chain = try HashChain.verify(store)
+        XCTAssertTrue(chain.intact, "\(label): \(String(describing: chain.firstBreak))")
+    }
+
+    func testImportedLinesEqualTheRecordPathAndTheStrictDecoder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-linegen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = try study(dir)
+        var g = Gen(state: 2026)
+        var imported = 0
+        for round in 0..<40 {
+            let cond = round % 4 == 3
+            var csv = cond ? "participant,wave,role,c1,c2,ct\n" : "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
+            let bad = round % 5 == 4   // rounds that may hold a value the items refuse
+            for r in 0..<(1 + g.next(60)) {
+                let p = ["P\(r)", "\"P \(r)\"", " p\(r)é ", "P\\\(r)"][g.next(4)]
+                let w = ["w1", "w2", " w1 "][g.next(3)]
+                let role = ["mentee", "mentor"][g.next(2)]
+                var cells: [String]
+                if cond {
+                    let c1 = ["1", "3", "5", ""][g.next(4)]
+                    let c2 = (Double(c1) ?? 0) >= 3 || bad ? g.option() : ""
+                    cells = [c1, c2.lowercased().contains("know") ? "" : c2, role == "mentor" || bad ? g.text() : ""]
+                } else {
+                    let big = bad ? ["0", "70", "1000", "5", "", "declined"][g.next(6)] : ["0", "70", "1000", ""][g.next(4)]
+                    cells = [g.option(), big, bad ? g.number() : ["0", "7", "42", "-1", "0.5", "1e3", "", "\"17\"", " 8", "-0"][g.next(10)], g.text(), g.option()]
+                }
+                csv += ([p, w, role] + cells).joined(separator: ",") + ["\n", "\r\n"][g.next(2)]
+            }
+            let instrument = bundle.instrument(cond ? "cond" : "gen")!
+            try compare(csv, bundle: bundle, instrument: instrument, dir: dir, label: "round \(round)")
+            do { _ = try LongCSVImporter.records(csv: csv, file: "g.csv", bundle: bundle, instrument: instrument, wave: nil); imported += 1 } catch {
+                if !bad { XCTFail("round \(round): \(error)") }
+            }
+        }
+        XCTAssertGreaterThan(imported, 20, "most rounds import")
+    }
+
+    /// Slices of every size give the same lines (the rows of a slice are written together).
+    func testSliceSizesGiveTheSameLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-lineslice-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = try study(dir)
+        let inst = bundle.instrument("gen")!
+        var csv = "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
+        for r in 0..<300 { csv += "P\(r),w\(1 + r % 2),mentee,\(1 + r % 5),\(r % 3 == 0 ? "70" : ""),\(r),\"t \"\"\(r)\"\"\n\",\(r % 7 == 0 ? "declined" : "2")\n" }
+        var outputs: [[String]] = []
+        for sliceBytes in [1, 100, 5000, 1 << 20] {
+            let store = ResponseStore(url: bundle.study.storeURL)
+            try? FileManager.default.removeItem(at: store.url)
+            let reader = try LongCSVImporter.Reader(csv: Array(csv.utf8), file: "s.csv", bundle: bundle, instrument: inst, wave: nil, sliceBytes: sliceBytes)
+            let outcome = try StreamingImport.run(reader: reader, bundle: bundle, instrument: inst, store: store, batch: "b", submittedAt: "T", sliceRecords: 1)
+            XCTAssertEqual(outcome.records, 300)
+            let records = try store.read()
+            XCTAssertEqual(records.problems, [])
+            outputs.append(records.records.map { var r = $0.record; r.id = ""; r.prev = nil; return r.jsonLine })
+            XCTAssertTrue(try HashChain.verify(store).intact)
+        }
+        for o in outputs.dropFirst() { XCTAssertEqual(o, outputs[0]) }
+    }
+
+    /// The write pass writes only from the bytes the check pass checked.
+    func testAChangedSliceWritesNothingThatCounts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-linechg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = try study(dir)
+        let inst = bundle.instrument("gen")!
+        let reader = try LongCSVImporter.Reader(csv: Array("participant,wave,role,q1\nP1,w1,mentee,1\n".utf8), file: "c.csv", bundle: bundle, instrument: inst, wave: nil)
+        var copy: LongCSVImporter.Reader.SliceCopy?
+        try reader.slices.forEach(from: reader.body) { copy = .init($0); return false }
+        let parts = ImportLineParts(reader: reader, submittedAt: "T", batch: "b")
+        XCTAssertNoThrow(try reader.lines(copy!, digest: copy!.digest, parts: parts))
+        XCTAssertThrowsError(try reader.lines(copy!, digest: String(repeating: "0", count: 64), parts: parts))
+        XCTAssertThrowsError(try reader.lines(copy!, digest: nil, parts: parts))
+    }
+}
