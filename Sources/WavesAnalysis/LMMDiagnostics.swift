@@ -24,7 +24,7 @@ public struct LMMDiagnostics: Sendable {
         observations = subject.indices.map { i in
             Observation(participant: participants[subject[i]], wave: waves[waveOf[i]], fitted: d.fitted[i], residual: d.residuals[i])
         }
-        modes = Array(Set(subject)).sorted().map { g in
+        modes = IntKeys.sortedDistinct(subject).map { g in
             Mode(participant: participants[g], intercept: d.interceptModes[g], slope: d.slopeModes?[g])
         }
     }

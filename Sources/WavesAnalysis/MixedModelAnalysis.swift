@@ -82,8 +82,10 @@ public enum MixedModelAnalysis {
     }
 
     /// The same from already loaded instrument data (the report loads each instrument once).
+    /// `diagnostics: false` leaves out the residuals and modes (`LMMReport.diagnostics`), for
+    /// callers that use only the estimates (the results paragraphs).
     public static func run(data: InstrumentData, bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,
-                           df dfMethod: DFMethod = .satterthwaite) throws -> LMMReport {
+                           df dfMethod: DFMethod = .satterthwaite, diagnostics: Bool = true) throws -> LMMReport {
         let (inst, scale) = try bundle.resolveScale(name)
         guard data.instrument.id == inst.id else { throw AnalysisError.invalidArgument("scale '\(name)' is not on instrument '\(data.instrument.id)'") }
         let scores = data.scores(scale: scale)
@@ -107,8 +109,8 @@ public enum MixedModelAnalysis {
         }
         if noRole > 0 { warnings.append("\(noRole) participant(s) without a known role are left out.") }
         guard !y.isEmpty else { throw AnalysisError.notEnoughData("no '\(scale.id)' scores in the store") }
-        let usedWaves = Array(Set(waveOf)).sorted()
-        let usedRoles = betweenRole ? Array(Set(roleOf)).sorted() : [0]
+        let usedWaves = IntKeys.sortedDistinct(waveOf)
+        let usedRoles = betweenRole ? IntKeys.sortedDistinct(roleOf) : [0]
         if betweenRole && usedRoles.count < bundle.study.roles.count {
             let missing = bundle.study.roles.enumerated().filter { !usedRoles.contains($0.offset) }.map(\.element)
             warnings.append("role(s) \(missing.joined(separator: ", ")) have no scores and are left out of the model.")
@@ -179,8 +181,10 @@ public enum MixedModelAnalysis {
                          random: rnd, loglik: fit.logLik, aic: fit.aic, converged: fit.converged, singular: fit.singular, warnings: warnings,
                          setAside: SetAsideAnswers(data.setAside(scale: scale)),
                          dfMethod: dfMethod, emmeans: emmeans, dfRecommendation: recommendation)
-        report.diagnostics = LMMDiagnostics(fit.diagnostics(y: y, subject: subject, fixed: x, randomSlope: slopeCov),
-                                            subject: subject, waveOf: waveOf, participants: data.participants, waves: waves.map(\.id))
+        if diagnostics {
+            report.diagnostics = LMMDiagnostics(fit.diagnostics(y: y, subject: subject, fixed: x, randomSlope: slopeCov),
+                                                subject: subject, waveOf: waveOf, participants: data.participants, waves: waves.map(\.id))
+        }
         return report
     }
 }

@@ -169,8 +169,11 @@ public enum PsychometricsAnalysis {
         return try reliableChange(data: try InstrumentData.load(bundle, instrument: inst), scale: scale, from: waves[0], to: waves[1], reliability: given)
     }
 
-    /// Reliable change from already loaded instrument data.
-    public static func reliableChange(data: InstrumentData, scale: Scale, from fromWave: Wave, to toWave: Wave, reliability given: Double?) throws -> RCIReport {
+    /// Reliable change from already loaded instrument data. `fromReliability`, the scale's
+    /// reliability at `fromWave` when the caller has already computed it (the report's
+    /// reliability section), is used instead of computing it again.
+    public static func reliableChange(data: InstrumentData, scale: Scale, from fromWave: Wave, to toWave: Wave, reliability given: Double?,
+                                      fromReliability: ReliabilityReport? = nil) throws -> RCIReport {
         let inst = data.instrument
         let waves = [fromWave, toWave]
         let from = fromWave.id
@@ -181,7 +184,8 @@ public enum PsychometricsAnalysis {
             guard g >= 0 && g < 1 else { throw AnalysisError.invalidArgument("--reliability must be at least 0 and below 1 (got \(g))") }
             rel = g; source = "given"
         } else {
-            let rr = try reliability(data: data, scale: scale, wave: waves[0])
+            let known = fromReliability.flatMap { $0.wave == fromWave.id && $0.scale == scale.id && $0.instrument == data.instrument.id ? $0 : nil }
+            let rr = try known ?? reliability(data: data, scale: scale, wave: waves[0])
             guard let a = rr.alpha else {
                 throw AnalysisError.notEnoughData("alpha of '\(scale.id)' at \(from) cannot be computed (\(rr.notes.joined(separator: "; "))); give --reliability VALUE")
             }

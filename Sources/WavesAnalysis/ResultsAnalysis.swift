@@ -112,9 +112,11 @@ public enum ResultsAnalysis {
                 if let ph = c.posthoc.first(where: { $0.a == waves.first && $0.b == waves.last }) { r.dz = ph.dz; r.dzCI = ph.dzCI }
             } catch { r.notes.append("change: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))") }
             do {
-                let probe = try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .linear, betweenRole: false, slopes: false)
+                let probe = try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .linear, betweenRole: false, slopes: false,
+                                                       diagnostics: false)
                 let lm = probe.nParticipants < MixedModelAnalysis.smallSample
-                    ? try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .linear, betweenRole: false, slopes: false, df: .kenwardRoger)
+                    ? try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .linear, betweenRole: false, slopes: false,
+                                                 df: .kenwardRoger, diagnostics: false)
                     : probe
                 if let f = lm.fixed.first(where: { $0.term == "time" }), f.estimate.isFinite, f.se.isFinite, f.t.isFinite {
                     r.slope = .init(estimate: f.estimate, se: f.se, df: f.df, t: f.t, p: f.p, dfMethod: lm.dfMethod.rawValue,

@@ -15,64 +15,89 @@ public struct StudyIndex: Sendable {
     public let bundle: StudyBundle
     /// Participants in roster order, then in order of first appearance in the store
     /// (records of a known wave and instrument only).
-    public private(set) var participants: [String] = []
+    public internal(set) var participants: [String] = []
     /// Role per participant (`RolePrecedence`), nil when unknown.
-    public private(set) var roles: [String?] = []
+    public internal(set) var roles: [String?] = []
     /// Every readable record, counted or not.
-    public private(set) var submissions = 0
+    public internal(set) var submissions = 0
     /// Submissions that count: one per participant, wave and instrument submitted.
-    public private(set) var chosenSubmissions = 0
+    public internal(set) var chosenSubmissions = 0
     /// Readable records of a wave or instrument the study does not define.
-    public private(set) var unknownRecords = 0
+    public internal(set) var unknownRecords = 0
     /// The participants of those records.
-    public private(set) var unknownRecordParticipants: Set<String> = []
+    public internal(set) var unknownRecordParticipants: Set<String> = []
     /// Per study wave: earliest and latest `submitted_at`, and the number of submissions.
-    public private(set) var waveFirst: [String?]
-    public private(set) var waveLast: [String?]
-    public private(set) var waveSubmissions: [Int]
+    public internal(set) var waveFirst: [String?]
+    public internal(set) var waveLast: [String?]
+    public internal(set) var waveSubmissions: [Int]
     /// Per instrument (study order): the instrument versions found in records, by file hash.
-    public private(set) var hashes: [[String: HashUse]]
+    public var hashes: [[String: HashUse]] {
+        versionUses.map { uses in
+            var out: [String: HashUse] = [:]
+            for (k, u) in uses.enumerated() where u.records > 0 {
+                let key = versionKeys[k]
+                out[key.sha256, default: HashUse()].versions.insert(key.version)
+                out[key.sha256]!.waves.formUnion(u.waves.indices.filter { u.waves[$0] })
+                out[key.sha256]!.records += u.records
+            }
+            return out
+        }
+    }
     /// Store lines that could not be read.
-    public private(set) var problems: [StoreProblem] = []
+    public internal(set) var problems: [StoreProblem] = []
 
     /// The records made with one instrument file (by its SHA-256).
-    public struct HashUse: Sendable {
+    public struct HashUse: Sendable, Equatable {
         public var versions: Set<String> = []
         public var waves: Set<Int> = []
         public var records = 0
     }
 
-    private var pIndex: [String: Int] = [:]
+    var pIndex: [String: Int] = [:]
     private let wIndex: [String: Int]
     private let iIndex: [String: Int]
-    private let W: Int, I: Int
-    private let collectText: Bool
+    let W: Int, I: Int
+    let collectText: Bool
     private let textItems: [Set<String>]
     /// present[(p * W + w) * I + i]
-    private var present: [Bool] = []
-    private var latestStamp: [String] = []
-    private var firstLine: [Int32] = []
-    private var latestLine: [Int32] = []
+    var present: [Bool] = []
+    var latestStamp: [String] = []
+    var firstLine: [Int32] = []
+    var latestLine: [Int32] = []
     /// The instrument file (hash and version) of the chosen submission per cell, by number in `versionKeys`.
-    private var chosenVersion: [Int32] = []
-    private var versionKeys: [(sha256: String, version: String)] = []
-    private var versionNumbers: [String: [String: Int32]] = [:]
+    var chosenVersion: [Int32] = []
+    var versionKeys: [(sha256: String, version: String)] = []
+    var versionNumbers: [String: [String: Int32]] = [:]
+    /// The number of the last line's instrument file: lines of one file usually follow each other.
+    var lastVersion: (sha256: String, version: String, number: Int32)?
+    /// Per instrument, per number in `versionKeys`: the waves and the count of its records (`hashes`).
+    var versionUses: [[VersionUse]]
+    struct VersionUse: Sendable {
+        /// Per study wave: whether a record of this file is at that wave.
+        var waves: [Bool]
+        var records = 0
+    }
     /// Store lines of every submission, for cells with more than one.
-    private var duplicateLines: [Int: [Int]] = [:]
-    private var duplicateOrder: [Int] = []
+    var duplicateLines: [Int: [Int]] = [:]
+    var duplicateOrder: [Int] = []
     /// Free-text answers of the chosen submission per cell: (item id, text).
-    private var texts: [Int: [(item: String, text: String)]] = [:]
-    private var roleTracker = RolePrecedence.Tracker()
+    var texts: [Int: [(item: String, text: String)]] = [:]
+    var roleTracker = RolePrecedence.Tracker()
 
     /// Streams the store of `bundle` once.
     public static func load(_ bundle: StudyBundle, collectText: Bool = false) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
+        // An unchanged store is not read again (`IndexCache`, `DerivedCache`).
+        let cache = IndexCache(bundle: bundle, collectText: collectText)
+        if let cached = cache?.read() { return cached }
+        let before = cache?.identities()
         let store = ResponseStore(url: bundle.study.storeURL)
         if store.exists {
             let request = ColumnRequest(texts: collectText, versions: true)
             index.problems = try store.scanColumns(request) { row, line in index.add(row, line: line) }
         }
         index.resolveRoles()
+        if let cache, let before { cache.write(index, before: before) }
         return index
     }
 
@@ -86,7 +111,7 @@ public struct StudyIndex: Sendable {
         waveFirst = Array(repeating: nil, count: W)
         waveLast = Array(repeating: nil, count: W)
         waveSubmissions = Array(repeating: 0, count: W)
-        hashes = Array(repeating: [:], count: I)
+        versionUses = Array(repeating: [], count: I)
         textItems = bundle.instruments.map { Set($0.items.filter { $0.type == .text }.map(\.id)) }
         for e in bundle.roster?.entries ?? [] { _ = participantIndex(e.participant) }
     }
@@ -120,10 +145,13 @@ public struct StudyIndex: Sendable {
         if waveFirst[w].map({ submittedAt.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { waveFirst[w] = submittedAt }
         if waveLast[w].map({ $0.utf8.lexicographicallyPrecedes(submittedAt.utf8) }) ?? true { waveLast[w] = submittedAt }
         waveSubmissions[w] += 1
-        let sha = row.instrumentHash
-        hashes[i][sha, default: HashUse()].versions.insert(row.instrumentVersion)
-        hashes[i][sha]!.waves.insert(w)
-        hashes[i][sha]!.records += 1
+        let version = versionNumber(row.instrumentHash, row.instrumentVersion)
+        let v = Int(version)
+        if versionUses[i].count <= v {
+            versionUses[i] += Array(repeating: VersionUse(waves: Array(repeating: false, count: W)), count: v + 1 - versionUses[i].count)
+        }
+        versionUses[i][v].waves[w] = true
+        versionUses[i][v].records += 1
         if present[cell] {
             if duplicateLines[cell] == nil { duplicateLines[cell] = [Int(firstLine[cell])]; duplicateOrder.append(cell) }
             duplicateLines[cell]!.append(line)
@@ -135,7 +163,7 @@ public struct StudyIndex: Sendable {
         }
         latestStamp[cell] = submittedAt
         latestLine[cell] = Int32(clamping: line)
-        chosenVersion[cell] = versionNumber(sha, row.instrumentVersion)
+        chosenVersion[cell] = version
         if collectText && !textItems[i].isEmpty {
             let answers: [(item: String, text: String)]
             switch row {
@@ -147,10 +175,16 @@ public struct StudyIndex: Sendable {
     }
 
     private mutating func versionNumber(_ sha: String, _ version: String) -> Int32 {
-        if let k = versionNumbers[sha]?[version] { return k }
-        let k = Int32(versionKeys.count)
-        versionKeys.append((sha, version))
-        versionNumbers[sha, default: [:]][version] = k
+        if let last = lastVersion, last.sha256 == sha, last.version == version { return last.number }
+        let k: Int32
+        if let known = versionNumbers[sha]?[version] {
+            k = known
+        } else {
+            k = Int32(versionKeys.count)
+            versionKeys.append((sha, version))
+            versionNumbers[sha, default: [:]][version] = k
+        }
+        lastVersion = (sha, version, k)
         return k
     }
 

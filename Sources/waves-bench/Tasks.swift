@@ -28,6 +28,7 @@ enum Tasks {
                 let (_, secs) = try Measure.time { try ImportBench.prepare() }
                 Report.line("import inputs ready (\(Report.f(secs, 1)) s): 0 s")
             case "cfa-ladder": try FactorBench.run()
+            case "report-parts": try ReportPartsBench.run()
             case "power": PowerBench.runAll()
             case "power-sim": try PowerBench.task(workers: ProcessInfo.processInfo.activeProcessorCount)
             case "power-sim-1": try PowerBench.task(workers: 1)

@@ -5,11 +5,12 @@ import XCTest
 import WavesCore
 import WavesStore
 
-/// Issue 14: the column cache under `data/` never serves stale data. Each kind of change to the
+/// Issue 14: the column cache and the index caches (with and without texts) under `data/`
+/// never serve stale data. Each kind of change to the
 /// store other than none (an append, an edit in place of the same size, a truncation, a
 /// replacement by rename, another file at the path, a `touch`), a change of the import log,
 /// the roster or the instrument, and a damaged or altered cache file all make the next load read the
-/// store again; an unchanged store is served from the cache with exactly the scan's columns.
+/// store again; an unchanged store is served from the cache with exactly the scan's columns and index.
 final class ColumnCacheTests: XCTestCase {
     static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("datasets/pmi-demo")
@@ -56,32 +57,91 @@ final class ColumnCacheTests: XCTestCase {
         XCTAssertEqual(a.setAside, b.setAside, file: file, line: line)
     }
 
-    /// Loads once (writing the cache) and checks that the cache is now in use.
+    func indexCache(_ b: StudyBundle, texts: Bool) -> IndexCache { IndexCache(bundle: b, collectText: texts)! }
+
+    /// The index read from the store with the cache off.
+    func scannedIndex(texts: Bool) throws -> StudyIndex {
+        setenv("WAVES_CACHE", "off", 1)
+        defer { unsetenv("WAVES_CACHE") }
+        return try StudyIndex.load(try bundle(), collectText: texts)
+    }
+
+    /// Every field of two indexes, public and internal.
+    func assertSame(_ a: StudyIndex, _ b: StudyIndex, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.participants, b.participants, file: file, line: line)
+        XCTAssertEqual(a.roles, b.roles, file: file, line: line)
+        XCTAssertEqual([a.submissions, a.chosenSubmissions, a.unknownRecords], [b.submissions, b.chosenSubmissions, b.unknownRecords], file: file, line: line)
+        XCTAssertEqual(a.unknownRecordParticipants, b.unknownRecordParticipants, file: file, line: line)
+        XCTAssertEqual(a.waveFirst, b.waveFirst, file: file, line: line)
+        XCTAssertEqual(a.waveLast, b.waveLast, file: file, line: line)
+        XCTAssertEqual(a.waveSubmissions, b.waveSubmissions, file: file, line: line)
+        XCTAssertEqual(a.hashes, b.hashes, file: file, line: line)
+        XCTAssertEqual(a.problems, b.problems, file: file, line: line)
+        XCTAssertEqual(a.duplicates, b.duplicates, file: file, line: line)
+        XCTAssertEqual(a.present, b.present, file: file, line: line)
+        XCTAssertEqual(a.latestStamp, b.latestStamp, file: file, line: line)
+        XCTAssertEqual(a.firstLine, b.firstLine, file: file, line: line)
+        XCTAssertEqual(a.latestLine, b.latestLine, file: file, line: line)
+        XCTAssertEqual(a.chosenVersion, b.chosenVersion, file: file, line: line)
+        XCTAssertEqual(a.versionKeys.map { "\($0.sha256) \($0.version)" }, b.versionKeys.map { "\($0.sha256) \($0.version)" }, file: file, line: line)
+        XCTAssertEqual(a.texts.keys.sorted(), b.texts.keys.sorted(), file: file, line: line)
+        for (cell, list) in a.texts {
+            XCTAssertEqual(list.map { "\($0.item)=\($0.text)" }, b.texts[cell]?.map { "\($0.item)=\($0.text)" }, file: file, line: line)
+        }
+    }
+
+    /// Loads once (writing the caches) and checks that the caches are now in use.
     @discardableResult
     func primed() throws -> InstrumentData {
         let b = try bundle()
         let d = try InstrumentData.load(b, instrument: instrument(b))
         let cached = try XCTUnwrap(cache(b).read(), "the cache is written after a scan and read back")
         assertSame(cached, d)
+        for texts in [false, true] {
+            let x = try StudyIndex.load(b, collectText: texts)
+            let cachedIndex = try XCTUnwrap(indexCache(b, texts: texts).read(), "the index cache (texts \(texts)) is written and read back")
+            assertSame(cachedIndex, x)
+        }
         return d
     }
 
-    /// After `change`, the cache is not used and a load equals a fresh scan.
+    /// After `change`, no cache is used and a load equals a fresh scan.
     func checkInvalidated(_ what: String, file: StaticString = #filePath, line: UInt = #line, _ change: () throws -> Void) throws {
         try primed()
         try change()
         XCTAssertNil(cache(try bundle()).read(), "\(what): the cache must not be used", file: file, line: line)
+        for texts in [false, true] {
+            XCTAssertNil(indexCache(try bundle(), texts: texts).read(), "\(what): the index cache (texts \(texts)) must not be used", file: file, line: line)
+        }
         let b = try bundle()
         assertSame(try InstrumentData.load(b, instrument: instrument(b)), try scanned(), file: file, line: line)
+        for texts in [false, true] {
+            assertSame(try StudyIndex.load(try bundle(), collectText: texts), try scannedIndex(texts: texts), file: file, line: line)
+        }
     }
 
     func testUnchangedStoreIsServedFromTheCacheWithTheScansColumns() throws {
         let first = try primed()
         assertSame(first, try scanned())
-        let name = cache(try bundle()).name
-        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("data/" + name).path)
-        XCTAssertEqual((attributes[.posixPermissions] as? Int) ?? 0, 0o600, "the cache has the store's mode")
-        XCTAssertTrue(name.hasSuffix(".cache"))
+        let b = try bundle()
+        for texts in [false, true] { assertSame(try StudyIndex.load(b, collectText: texts), try scannedIndex(texts: texts)) }
+        XCTAssertFalse(try StudyIndex.load(b, collectText: true).texts.isEmpty, "the demo's free texts are kept in the cache")
+        let names = [cache(b).name, indexCache(b, texts: false).name, indexCache(b, texts: true).name]
+        XCTAssertEqual(Set(names).count, 3, "each cache has its own file")
+        for name in names {
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("data/" + name).path)
+            XCTAssertEqual((attributes[.posixPermissions] as? Int) ?? 0, 0o600, "the cache has the store's mode")
+            XCTAssertTrue(name.hasSuffix(".cache"))
+        }
+    }
+
+    /// A cache never stands in for a study whose instruments changed order or whose texts differ.
+    func testIndexCacheKeyCoversTextsAndInstruments() throws {
+        try primed()
+        let b = try bundle()
+        XCTAssertNotEqual(indexCache(b, texts: false).frame.key, indexCache(b, texts: true).frame.key)
+        let withoutTexts = try XCTUnwrap(indexCache(b, texts: false).read())
+        XCTAssertTrue(withoutTexts.texts.isEmpty)
     }
 
     func testAppendInvalidates() throws {
@@ -183,18 +243,36 @@ final class ColumnCacheTests: XCTestCase {
         XCTAssertNotNil(cache(try bundle()).read(), "the intact cache is used again")
         let b = try bundle()
         assertSame(try InstrumentData.load(b, instrument: instrument(b)), try scanned())
+        // The index cache: cut, extended, or one byte flipped anywhere in a sample of offsets.
+        let indexURL = dir.appendingPathComponent("data/" + indexCache(b, texts: true).name)
+        let indexBytes = try Data(contentsOf: indexURL)
+        var damaged: [Data] = [indexBytes.prefix(indexBytes.count - 1), indexBytes.prefix(indexBytes.count / 3), indexBytes + Data([0x0A])]
+        for offset in stride(from: 20, to: indexBytes.count, by: max(1, indexBytes.count / 25)) {
+            var flipped = indexBytes
+            flipped[offset] ^= 0x04
+            damaged.append(flipped)
+        }
+        for d in damaged {
+            try d.write(to: indexURL)
+            XCTAssertNil(indexCache(try bundle(), texts: true).read(), "a damaged index cache (\(d.count) bytes) is ignored")
+        }
+        try indexBytes.write(to: indexURL)
+        XCTAssertNotNil(indexCache(try bundle(), texts: true).read(), "the intact index cache is used again")
     }
 
     func testARecentChangeIsNotCached() throws {
         setenv("WAVES_CACHE_SETTLE", "100000", 1)
         let b = try bundle()
         _ = try InstrumentData.load(b, instrument: instrument(b))
+        _ = try StudyIndex.load(b, collectText: true)
         XCTAssertNil(cache(b).read(), "a store changed within the settle time is not cached (same clock tick)")
+        XCTAssertNil(IndexCache(bundle: b, collectText: true)?.read(), "nor is its index")
     }
 
     func testCacheCanBeTurnedOff() throws {
         setenv("WAVES_CACHE", "off", 1)
         let b = try bundle()
         XCTAssertNil(ColumnCache(bundle: b, instrument: instrument(b)))
+        XCTAssertNil(IndexCache(bundle: b, collectText: false))
     }
 }

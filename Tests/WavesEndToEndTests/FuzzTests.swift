@@ -45,10 +45,19 @@ final class FuzzTests: XCTestCase {
         for f in failures { XCTFail(f.description) }
     }
 
-    /// Issue 14: the column cache is an input too. Seeded mutations of a written cache (bytes
-    /// flipped, inserted, deleted, cut) never crash an analysis and never change its output:
-    /// the cache is refused and the store read again (and the cache rewritten for the next case).
+    /// Issue 14: the derived caches are inputs too. Seeded mutations of a written column cache
+    /// and of an index cache (bytes flipped, inserted, deleted, cut) never crash a command and
+    /// never change its output: the cache is refused and the store read again (and the cache
+    /// rewritten for the next case).
     func testMutatedColumnCachesAreNeverUsed() throws {
+        try mutateCache(args: ["reliability", "--scale", "identity", "--json"], prefix: "columns-")
+    }
+
+    func testMutatedIndexCachesAreNeverUsed() throws {
+        try mutateCache(args: ["status", "--json"], prefix: "index")
+    }
+
+    func mutateCache(args commandArgs: [String], prefix: String) throws {
         let env = ProcessInfo.processInfo.environment
         let seed = env["WAVES_FUZZ_SEED"].flatMap { UInt64($0) } ?? FuzzTests.defaultSeed
         let dir = WavesProcess.tempDir("fuzz-cache")
@@ -59,13 +68,13 @@ final class FuzzTests: XCTestCase {
         for f in try FileManager.default.contentsOfDirectory(atPath: data.path) where f.hasSuffix(".cache") {
             try FileManager.default.removeItem(at: data.appendingPathComponent(f))
         }
-        let args = ["reliability", "--scale", "identity", "--json", "--study", study.path]
+        let args = commandArgs + ["--study", study.path]
         let cacheEnv = ["WAVES_CACHE_SETTLE": "0"]
         let reference = try WavesProcess.run(args, env: ["WAVES_CACHE": "off"])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         _ = try WavesProcess.run(args, env: cacheEnv)
-        let caches = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") }
-        XCTAssertEqual(caches.count, 1, "the first run wrote the identity instrument's cache")
+        let caches = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") && $0.hasPrefix(prefix) }
+        XCTAssertEqual(caches.count, 1, "the first run wrote one \(prefix) cache")
         guard let name = caches.first else { return }
         var r = FuzzRandom(seed: seed)
         for k in 0..<40 {

@@ -76,7 +76,10 @@ struct ScaleSectionBuilder {
                                        betweenRole: data.rolesPresent(scores: scores, waves: cols, roles: bundle.study.roles), slopes: false)
         }
         let rci: Outcome<RCIReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
-            try PsychometricsAnalysis.reliableChange(data: data, scale: scale, from: waves.first!, to: waves.last!, reliability: nil)
+            // Alpha at the first wave comes from the reliability section, not computed again
+            // (without a bootstrap its report is exactly what `reliableChange` would compute).
+            try PsychometricsAnalysis.reliableChange(data: data, scale: scale, from: waves.first!, to: waves.last!, reliability: nil,
+                                                     fromReliability: options.bootstrap == 0 ? reliability.value?.first { $0.wave == waves.first!.id } : nil)
         }
         return ScaleSection(instrument: inst.id, instrumentTitle: inst.title, scale: scale.id, label: scale.label, qualifiedName: qualified,
                             items: scale.items, scoreRule: scale.score.rawValue, waves: waves.map(\.id), waveLabels: waves.map(\.label),

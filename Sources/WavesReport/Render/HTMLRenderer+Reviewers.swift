@@ -102,7 +102,7 @@ extension HTMLRenderer {
 
     /// Every post hoc pair's d_z with its interval, and the estimated marginal means of each scale's model.
     func effectSizes() -> String {
-        var s = "<section id=\"effect-sizes\"><h2>Effect sizes and marginal means</h2>"
+        let s = "<section id=\"effect-sizes\"><h2>Effect sizes and marginal means</h2>"
         var t = HTMLTable("effect-sizes", caption: "Paired differences between waves: d_z with its 95% noncentral-t interval (effectsize::cohens_d, paired)",
                           header: ["scale", "waves", "n", "difference", "d_z", "95% CI", "p Holm"])
         var m = HTMLTable("emmeans", caption: "Estimated marginal means of each scale's mixed model (wave × role), with their df method",

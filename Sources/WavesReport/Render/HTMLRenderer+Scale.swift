@@ -135,7 +135,7 @@ extension HTMLRenderer {
     }
 
     func retest(_ sc: ScaleSection) -> String {
-        var s = "<h4>Test–retest agreement</h4>"
+        let s = "<h4>Test–retest agreement</h4>"
         guard let rt = sc.retest.value else { return s + Self.unavailable("Test–retest agreement", sc.retest.reason ?? "") }
         var t = HTMLTable("retest", header: ["waves", "n", "Pearson r", "ICC(A,1)", "95% CI", "ICC(C,1)", "95% CI"])
         for r in rt {

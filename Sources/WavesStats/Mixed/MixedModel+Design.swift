@@ -22,28 +22,17 @@ extension MixedModel {
             for j in 0..<p where !fixed.values[r * p + j].isFinite { ok = false; break }
             if ok { keep.append(r) }
         }
-        var index: [Int: Int] = [:]
-        var subjectIndex = [Int]()
-        subjectIndex.reserveCapacity(keep.count)
-        for r in keep {
-            let s = subject[r]
-            if let i = index[s] {
-                subjectIndex.append(i)
-            } else {
-                index[s] = index.count
-                subjectIndex.append(index.count - 1)
-            }
-        }
+        let (subjectIndex, nSubjects) = IntKeys.firstAppearance(keep.count == y.count ? subject : keep.map { subject[$0] })
         if keep.count == y.count {
             return CompleteData(y: y, x: fixed, slope: slope, subjectIndex: subjectIndex,
-                                nSubjects: index.count, dropped: 0)
+                                nSubjects: nSubjects, dropped: 0)
         }
         var xv: [Double] = []
         xv.reserveCapacity(keep.count * p)
         for r in keep { xv.append(contentsOf: fixed.values[(r * p)..<((r + 1) * p)]) }
         return CompleteData(y: keep.map { y[$0] }, x: Matrix(rows: keep.count, cols: p, values: xv),
                             slope: slope.map { s in keep.map { s[$0] } }, subjectIndex: subjectIndex,
-                            nSubjects: index.count, dropped: y.count - keep.count)
+                            nSubjects: nSubjects, dropped: y.count - keep.count)
     }
 
     /// Ordinary least squares for the start of the REML search; throws when X is rank deficient.

@@ -36,27 +36,28 @@ extension MixedModelResult {
             xb[i] = s
         }
         let subjects = (subject.max() ?? -1) + 1
-        // Per subject: Z'Z (2x2 or 1x1) and Z'r.
-        var zz = [[Double]](repeating: [0, 0, 0], count: subjects)   // sum 1, sum t, sum t^2
-        var zr = [[Double]](repeating: [0, 0], count: subjects)      // sum r, sum t r
+        // Per subject: Z'Z (2x2 or 1x1) and Z'r, in flat arrays (one allocation each, not one per subject).
+        var zz = [Double](repeating: 0, count: subjects * 3)   // sum 1, sum t, sum t^2
+        var zr = [Double](repeating: 0, count: subjects * 2)   // sum r, sum t r
         for i in 0..<y.count {
             let g = subject[i], t = hasSlope ? randomSlope![i] : 0, r = y[i] - xb[i]
-            zz[g][0] += 1; zz[g][1] += t; zz[g][2] += t * t
-            zr[g][0] += r; zr[g][1] += t * r
+            zz[g * 3] += 1; zz[g * 3 + 1] += t; zz[g * 3 + 2] += t * t
+            zr[g * 2] += r; zr[g * 2 + 1] += t * r
         }
         var b0 = [Double](repeating: 0, count: subjects), b1 = [Double](repeating: 0, count: subjects)
         for g in 0..<subjects where s2 > 0 {
+            let n = zz[g * 3], st = zz[g * 3 + 1], stt = zz[g * 3 + 2], sr = zr[g * 2], str = zr[g * 2 + 1]
             if hasSlope {
                 // A = I + D Z'Z / s2; rhs = D Z'r / s2; b = A^-1 rhs.
-                let a11 = 1 + (d11 * zz[g][0] + d12 * zz[g][1]) / s2, a12 = (d11 * zz[g][1] + d12 * zz[g][2]) / s2
-                let a21 = (d12 * zz[g][0] + d22 * zz[g][1]) / s2, a22 = 1 + (d12 * zz[g][1] + d22 * zz[g][2]) / s2
-                let r1 = (d11 * zr[g][0] + d12 * zr[g][1]) / s2, r2 = (d12 * zr[g][0] + d22 * zr[g][1]) / s2
+                let a11 = 1 + (d11 * n + d12 * st) / s2, a12 = (d11 * st + d12 * stt) / s2
+                let a21 = (d12 * n + d22 * st) / s2, a22 = 1 + (d12 * st + d22 * stt) / s2
+                let r1 = (d11 * sr + d12 * str) / s2, r2 = (d12 * sr + d22 * str) / s2
                 let det = a11 * a22 - a12 * a21
                 guard det != 0 else { continue }
                 b0[g] = (a22 * r1 - a12 * r2) / det
                 b1[g] = (a11 * r2 - a21 * r1) / det
             } else {
-                b0[g] = d11 * zr[g][0] / (s2 + d11 * zz[g][0])
+                b0[g] = d11 * sr / (s2 + d11 * n)
             }
         }
         var fitted = xb

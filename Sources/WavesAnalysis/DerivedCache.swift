@@ -1,0 +1,277 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+/// The frame of every derived cache under `data/` (the columns of an instrument, `ColumnCache`;
+/// the store's index, `StudyIndex+Cache.swift`): the one place that decides whether a cache
+/// may be used or written.
+///
+/// A cache file is `WAVES-<KIND>/1`, the SHA-256 of its key (everything it depends on besides
+/// the store: the rules' version, instrument files, `study.yaml`, waves, roster), the
+/// identities (`FileIdentity`: device, inode, size, modification and status-change times to
+/// the nanosecond) of the store and of the import log as they were before and after the scan
+/// that made it, the payload, `END-OF-<KIND>`, and the SHA-256 of everything before it. It is
+/// used only when the key and both identities are equal now and the trailer and digest check,
+/// so any write to the store (an append too), a truncation, a replacement or another file at
+/// its path sends the reader back to the store. It is not written when the store or the import
+/// log changed during the scan or less than `settle` seconds before (a change in the same clock
+/// tick could keep the times), and it is written through `AtomicFile` (whole or not at all)
+/// with mode 0600. `WAVES_CACHE=off` turns every cache off.
+///
+/// Written by hand: flat binary files of arrays (dense matrices copied in and out as raw
+/// Doubles), for which no library here offers anything faster than a bulk read.
+struct DerivedCache {
+    /// Seconds a change must lie in the past before a cache of it is written (2; tests set
+    /// `WAVES_CACHE_SETTLE` to 0 so as not to wait).
+    static var settle: Double { ProcessInfo.processInfo.environment["WAVES_CACHE_SETTLE"].flatMap(Double.init) ?? 2 }
+    static let importsName = "imports.jsonl"
+
+    let folder: Folder
+    let name: String
+    let storeName: String
+    let magic: [UInt8]
+    let trailer: [UInt8]
+    let key: [UInt8]
+
+    /// The cache `name` in the study's data folder, of a kind (its magic and trailer) and a key
+    /// text; nil when caches are off or the folder cannot be opened.
+    init?(bundle: StudyBundle, name: String, kind: String, key: String) {
+        guard ProcessInfo.processInfo.environment["WAVES_CACHE"] != "off" else { return nil }
+        let data = bundle.study.storeURL.deletingLastPathComponent()
+        guard let folder = try? Folder.open(data, role: "the data folder") else { return nil }
+        self.folder = folder
+        self.name = name
+        storeName = bundle.study.storeURL.lastPathComponent
+        magic = Array("WAVES-\(kind)/1\n".utf8)
+        trailer = Array("END-OF-\(kind)\n".utf8)
+        self.key = Array(ContentHash.sha256Hex(Array(key.utf8)).utf8)
+    }
+
+    /// The part of a key every cache shares: `study.yaml`'s bytes, the study's waves, the roster.
+    static func studyKey(_ bundle: StudyBundle) -> String {
+        let studyFile = (try? Data(contentsOf: bundle.study.directory.appendingPathComponent("study.yaml"))) ?? Data()
+        var k = "study \(ContentHash.sha256Hex(Array(studyFile)))\nwaves \(bundle.study.waves.map(\.id))\n"
+        for e in bundle.roster?.entries ?? [] { k += "roster \(e.participant)\t\(e.role)\n" }
+        return k
+    }
+
+    /// The identities of the store and the import log now.
+    func identities() -> [FileIdentity?] { [folder.identity(of: storeName), folder.identity(of: Self.importsName)] }
+
+    /// A reader at the start of the payload, when the cache exists and its magic, key and
+    /// identities match now; nil otherwise. The caller reads the payload, then calls `finish`.
+    func open() -> CacheReader? {
+        guard let file = try? folder.openForReading(name, role: "a cache") else { return nil }
+        var r = CacheReader(file: file)
+        guard let head = try? r.bytes(magic.count), head == magic,
+              let k = try? r.bytes(key.count), k == key else { return nil }
+        for id in identities() {
+            guard let present = try? r.int(), present == (id == nil ? 0 : 1) else { return nil }
+            if let id {
+                guard let stored = try? r.identity(), stored == id else { return nil }
+            }
+        }
+        return r
+    }
+
+    /// Checks the trailer, the digest of everything before it and the end of the file.
+    func finish(_ r: inout CacheReader) throws {
+        guard try r.bytes(trailer.count) == trailer else { throw CacheReader.Bad() }
+        // The SHA-256 of everything before it: a cache changed by hand or by a bad disk is not used.
+        let digest = Array(r.digestSoFar().utf8)
+        guard try r.bytes(digest.count, hashed: false) == digest, try r.atEnd() else { throw CacheReader.Bad() }
+    }
+
+    /// Writes the cache with `payload`, for a store whose identities were `before` at the start
+    /// of the scan; nothing is written when they changed since, or changed too recently.
+    func write(before: [FileIdentity?], _ payload: (inout CacheWriter) throws -> Void) {
+        let after = identities()
+        guard after == before, after[0] != nil else { return }
+        let now = Date().timeIntervalSince1970
+        for id in after { if let id, now - id.changedSeconds < Self.settle { return } }
+        guard let file = try? folder.beginReplacing(name, permissions: 0o600, role: "a cache") else { return }
+        var w = CacheWriter(file: file)
+        do {
+            try w.bytes(magic)
+            try w.bytes(key)
+            for id in after {
+                try w.int(id == nil ? 0 : 1)
+                if let id { try w.identity(id) }
+            }
+            try payload(&w)
+            try w.bytes(trailer)
+            try w.digest()
+            try w.flush()
+            try file.commit()
+        } catch {
+            file.discard()
+        }
+    }
+}
+
+/// Little-endian fields into an `AtomicFile`, through a buffer that is hashed (SHA-256) as it
+/// is written out, so the digest covers every byte before it.
+struct CacheWriter {
+    let file: AtomicFile
+    var buffer: [UInt8] = []
+    var hasher = ContentHash.Hasher()
+
+    init(file: AtomicFile) {
+        self.file = file
+        buffer.reserveCapacity(1 << 20 + 4096)
+    }
+
+    mutating func bytes(_ b: [UInt8]) throws {
+        buffer += b
+        if buffer.count > 1 << 20 { try flush() }
+    }
+    /// Large bytes written straight to the file (after the buffer).
+    mutating func direct(_ b: UnsafeRawBufferPointer) throws {
+        try flush()
+        hasher.update(b)
+        try file.write(b)
+    }
+    /// The SHA-256 of everything written so far, as 64 hex digits (not itself hashed); the last write.
+    mutating func digest() throws {
+        try flush()
+        try file.write(Array(hasher.hex().utf8))
+    }
+    mutating func int(_ v: Int) throws {
+        withUnsafeBytes(of: Int64(v).littleEndian) { buffer.append(contentsOf: $0) }
+        if buffer.count > 1 << 20 { try flush() }
+    }
+    mutating func double(_ v: Double) throws { try int(Int(Int64(bitPattern: v.bitPattern))) }
+    mutating func string(_ s: String) throws {
+        try int(s.utf8.count)
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 20 { try flush() }
+    }
+    /// Int32s as raw little-endian bytes (arrays of line numbers).
+    mutating func int32s(_ v: [Int32]) throws {
+        try flush()
+        try v.map(\.littleEndian).withUnsafeBytes { try direct($0) }
+    }
+    mutating func optionalString(_ s: String?) throws {
+        try int(s == nil ? 0 : 1)
+        if let s { try string(s) }
+    }
+    mutating func problems(_ list: [StoreProblem]) throws {
+        try int(list.count)
+        for p in list { try int(p.line); try string(p.message) }
+    }
+    mutating func identity(_ id: FileIdentity) throws {
+        for v in [Int64(bitPattern: id.device), Int64(bitPattern: id.inode), id.size] + id.modified + id.changed { try int(Int(v)) }
+    }
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        hasher.update(buffer)
+        try file.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reads the fields back; any short read or impossible length throws `Bad`. Bytes are hashed
+/// (SHA-256) in bulk as the buffer moves on, and up to the current field by `digestSoFar`.
+struct CacheReader {
+    struct Bad: Error {}
+    let file: OpenFile
+    var buffer: [UInt8] = []
+    var at = 0
+    /// Bytes of `buffer` before this index are already hashed.
+    private var hashedTo = 0
+    private var hasher = ContentHash.Hasher()
+
+    /// The cache file's size: no count read from it can be larger.
+    let fileSize: Int
+
+    init(file: OpenFile) {
+        self.file = file
+        fileSize = Int((try? file.size()) ?? 0)
+    }
+
+    /// A number of entries: at least 0 and at most the file's size (each entry takes a byte or more).
+    mutating func count() throws -> Int {
+        let n = try int()
+        guard n >= 0, n <= fileSize else { throw Bad() }
+        return n
+    }
+
+    private mutating func hashToAt() {
+        if at > hashedTo {
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[hashedTo..<at])) }
+            hashedTo = at
+        }
+    }
+
+    /// Ensures `n` bytes are buffered after `at` (false at the end of the file).
+    mutating func need(_ n: Int) throws -> Bool {
+        if buffer.count - at >= n { return true }
+        hashToAt()
+        buffer.removeFirst(at); at = 0; hashedTo = 0
+        var chunk = [UInt8](repeating: 0, count: max(n - buffer.count, 1 << 20))
+        while buffer.count < n {
+            let got = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+            if got == 0 { return false }
+            buffer += chunk[0..<got]
+        }
+        return true
+    }
+
+    /// The SHA-256 (hex) of every byte read so far.
+    mutating func digestSoFar() -> String {
+        hashToAt()
+        return hasher.hex()
+    }
+
+    /// `n` raw bytes; with `hashed: false` they are left out of the digest (the digest itself).
+    mutating func bytes(_ n: Int, hashed: Bool = true) throws -> [UInt8] {
+        guard n >= 0, n <= fileSize, try need(n) else { throw Bad() }
+        if !hashed { hashToAt() }
+        defer { at += n; if !hashed { hashedTo = at } }
+        return Array(buffer[at..<(at + n)])
+    }
+    mutating func int() throws -> Int {
+        guard try need(8) else { throw Bad() }
+        defer { at += 8 }
+        return Int(Int64(littleEndian: buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: Int64.self) }))
+    }
+    mutating func double() throws -> Double { Double(bitPattern: UInt64(bitPattern: Int64(try int()))) }
+    mutating func string() throws -> String {
+        let n = try int()
+        guard n >= 0, n < 1 << 24, n <= fileSize, try need(n) else { throw Bad() }
+        defer { at += n }
+        return buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[at..<(at + n)]), as: UTF8.self) }
+    }
+    mutating func int32s(_ n: Int) throws -> [Int32] {
+        guard n >= 0, n <= fileSize / 4 else { throw Bad() }
+        var out = [Int32](repeating: 0, count: n)
+        try out.withUnsafeMutableBytes { try fill($0) }
+        return out.map { Int32(littleEndian: $0) }
+    }
+    mutating func optionalString() throws -> String? { try int() == 1 ? try string() : nil }
+    mutating func problems() throws -> [StoreProblem] {
+        try (0..<count()).map { _ in StoreProblem(line: try int(), message: try string()) }
+    }
+    mutating func identity() throws -> FileIdentity {
+        let v = try (0..<7).map { _ in Int64(try int()) }
+        return FileIdentity(device: UInt64(bitPattern: v[0]), inode: UInt64(bitPattern: v[1]), size: v[2],
+                            modified: [v[3], v[4]], changed: [v[5], v[6]])
+    }
+    /// Fills `out` straight from the file (the dense matrix, without a second copy).
+    mutating func fill(_ out: UnsafeMutableRawBufferPointer) throws {
+        hashToAt()
+        var done = min(buffer.count - at, out.count)
+        if done > 0 {
+            buffer.withUnsafeBytes { src in out.baseAddress!.copyMemory(from: src.baseAddress! + at, byteCount: done) }
+            at += done
+            hashedTo = at
+        }
+        while done < out.count {
+            let got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: out[done...]))
+            if got == 0 { throw Bad() }
+            done += got
+        }
+        hasher.update(UnsafeRawBufferPointer(out))
+    }
+    mutating func atEnd() throws -> Bool { try !need(1) }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import WavesCore
+import WavesStore
+
+/// A derived copy of the store's `StudyIndex` under `data/`, so that the next report, `status`
+/// or `flow` on an unchanged store does not read the store again (issue 14).
+///
+/// Never stale, by the rules of `DerivedCache` (the store's and the import log's identities,
+/// trailer, digest, atomic write with mode 0600, `WAVES_CACHE=off`). Its key holds everything
+/// else the index depends on: `version` (the rules in code: latest submission, roles, what
+/// counts), every instrument's id and file hash in study order (which items are text), the
+/// study file, waves and roster (`DerivedCache.studyKey`), and whether free texts are kept;
+/// with and without texts are two files, so `status` and the report do not replace each
+/// other's. Not used when an instrument has no file hash.
+struct IndexCache {
+    /// Raise when a rule the index depends on changes.
+    static let version = 1
+
+    let frame: DerivedCache
+    let bundle: StudyBundle
+    let collectText: Bool
+
+    init?(bundle: StudyBundle, collectText: Bool) {
+        guard bundle.instruments.allSatisfy({ !$0.sha256.isEmpty }) else { return nil }
+        var k = "version \(Self.version)\ntexts \(collectText)\n"
+        for inst in bundle.instruments { k += "instrument \(inst.id) \(inst.sha256)\n" }
+        k += DerivedCache.studyKey(bundle)
+        guard let frame = DerivedCache(bundle: bundle, name: collectText ? "index-texts.cache" : "index.cache", kind: "INDEX", key: k) else {
+            return nil
+        }
+        self.frame = frame
+        self.bundle = bundle
+        self.collectText = collectText
+    }
+
+    func identities() -> [FileIdentity?] { frame.identities() }
+
+    /// The cache's file name under `data/`.
+    var name: String { frame.name }
+
+    // MARK: Reading
+
+    /// The cached index, when the cache exists, is whole, and matches the store and the study now.
+    func read() -> StudyIndex? {
+        guard var r = frame.open() else { return nil }
+        return try? decode(&r)
+    }
+
+    private func decode(_ r: inout CacheReader) throws -> StudyIndex {
+        var x = StudyIndex(bundle: bundle, collectText: collectText)
+        let W = x.W, I = x.I
+        guard try r.int() == W, try r.int() == I else { throw CacheReader.Bad() }
+        x.submissions = try r.int()
+        x.chosenSubmissions = try r.int()
+        x.unknownRecords = try r.int()
+        x.unknownRecordParticipants = Set(try (0..<r.count()).map { _ in try r.string() })
+        let P = try r.count()
+        // Nothing is allocated beyond what the file can hold before the digest is checked.
+        let (cells, overflow) = P.multipliedReportingOverflow(by: max(W * I, 1))
+        guard !overflow, cells <= r.fileSize else { throw CacheReader.Bad() }
+        x.participants = try (0..<P).map { _ in try r.string() }
+        x.pIndex = Dictionary(x.participants.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        guard x.pIndex.count == P else { throw CacheReader.Bad() }
+        x.roles = try (0..<P).map { _ in try r.optionalString() }
+        x.waveFirst = try (0..<W).map { _ in try r.optionalString() }
+        x.waveLast = try (0..<W).map { _ in try r.optionalString() }
+        x.waveSubmissions = try (0..<W).map { _ in try r.int() }
+        x.versionKeys = try (0..<r.count()).map { _ in (sha256: try r.string(), version: try r.string()) }
+        for (k, key) in x.versionKeys.enumerated() { x.versionNumbers[key.sha256, default: [:]][key.version] = Int32(k) }
+        x.versionUses = try (0..<I).map { _ in
+            try (0..<r.count()).map { _ in
+                StudyIndex.VersionUse(waves: try r.bytes(W).map { $0 == 1 }, records: try r.int())
+            }
+        }
+        x.problems = try r.problems()
+        x.present = try r.bytes(cells).map { $0 == 1 }
+        x.latestStamp = try (0..<cells).map { _ in try r.string() }
+        x.firstLine = try r.int32s(cells)
+        x.latestLine = try r.int32s(cells)
+        x.chosenVersion = try r.int32s(cells)
+        guard x.chosenVersion.allSatisfy({ $0 < Int32(clamping: x.versionKeys.count) }) else { throw CacheReader.Bad() }
+        for _ in 0..<(try r.count()) {
+            let cell = try r.int()
+            guard cell >= 0, cell < cells, x.duplicateLines[cell] == nil else { throw CacheReader.Bad() }
+            x.duplicateOrder.append(cell)
+            x.duplicateLines[cell] = try (0..<r.count()).map { _ in try r.int() }
+        }
+        for _ in 0..<(try r.count()) {
+            let cell = try r.int()
+            guard cell >= 0, cell < cells else { throw CacheReader.Bad() }
+            x.texts[cell] = try (0..<r.count()).map { _ in (item: try r.string(), text: try r.string()) }
+        }
+        try frame.finish(&r)
+        return x
+    }
+
+    // MARK: Writing
+
+    /// Writes the cache of `x`, read from a store whose identities were `before` at the start of the scan.
+    func write(_ x: StudyIndex, before: [FileIdentity?]) {
+        frame.write(before: before) { w in
+            try w.int(x.W); try w.int(x.I)
+            try w.int(x.submissions); try w.int(x.chosenSubmissions); try w.int(x.unknownRecords)
+            let unknown = x.unknownRecordParticipants.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            try w.int(unknown.count)
+            for p in unknown { try w.string(p) }
+            try w.int(x.participants.count)
+            for p in x.participants { try w.string(p) }
+            for role in x.roles { try w.optionalString(role) }
+            for s in x.waveFirst { try w.optionalString(s) }
+            for s in x.waveLast { try w.optionalString(s) }
+            for n in x.waveSubmissions { try w.int(n) }
+            try w.int(x.versionKeys.count)
+            for key in x.versionKeys { try w.string(key.sha256); try w.string(key.version) }
+            for uses in x.versionUses {
+                try w.int(uses.count)
+                for u in uses { try w.bytes(u.waves.map { $0 ? 1 : 0 }); try w.int(u.records) }
+            }
+            try w.problems(x.problems)
+            try w.bytes(x.present.map { $0 ? 1 : 0 })
+            for s in x.latestStamp { try w.string(s) }
+            try w.int32s(x.firstLine)
+            try w.int32s(x.latestLine)
+            try w.int32s(x.chosenVersion)
+            try w.int(x.duplicateOrder.count)
+            for cell in x.duplicateOrder {
+                let lines = x.duplicateLines[cell] ?? []
+                try w.int(cell)
+                try w.int(lines.count)
+                for l in lines { try w.int(l) }
+            }
+            let texts = x.texts.sorted { $0.key < $1.key }
+            try w.int(texts.count)
+            for (cell, list) in texts {
+                try w.int(cell)
+                try w.int(list.count)
+                for t in list { try w.string(t.item); try w.string(t.text) }
+            }
+        }
+    }
+}
