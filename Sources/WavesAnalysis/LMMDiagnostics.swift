@@ -16,14 +16,32 @@ public struct LMMDiagnostics: Sendable {
         public var intercept: Double
         public var slope: Double?
     }
-    public var observations: [Observation]
+    /// Fitted values and conditional residuals, one per observation in model order.
+    public let fitted: [Double]
+    public let residuals: [Double]
+    /// Each observation's participant (in `participants`) and wave (in `waves`): numbers, not
+    /// names, so a report holding five scales' diagnostics of 400,000 observations stays small.
+    private let subjects: [Int32]
+    private let waveNumbers: [Int32]
+    private let participants: [String]
+    private let waves: [String]
     /// One per participant in the model, in study order.
     public var modes: [Mode]
 
-    init(_ d: MixedModelResult.Diagnostics, subject: [Int], waveOf: [Int], participants: [String], waves: [String]) {
-        observations = subject.indices.map { i in
-            Observation(participant: participants[subject[i]], wave: waves[waveOf[i]], fitted: d.fitted[i], residual: d.residuals[i])
+    /// Every observation with its participant and wave by name (made on demand).
+    public var observations: [Observation] {
+        fitted.indices.map { i in
+            Observation(participant: participants[Int(subjects[i])], wave: waves[Int(waveNumbers[i])], fitted: fitted[i], residual: residuals[i])
         }
+    }
+
+    init(_ d: MixedModelResult.Diagnostics, subject: [Int], waveOf: [Int], participants: [String], waves: [String]) {
+        fitted = d.fitted
+        residuals = d.residuals
+        subjects = subject.map { Int32(truncatingIfNeeded: $0) }
+        waveNumbers = waveOf.map { Int32(truncatingIfNeeded: $0) }
+        self.participants = participants
+        self.waves = waves
         modes = IntKeys.sortedDistinct(subject).map { g in
             Mode(participant: participants[g], intercept: d.interceptModes[g], slope: d.slopeModes?[g])
         }

@@ -130,13 +130,13 @@ extension HTMLRenderer {
         // Each scale's three plots at once (sorting and thinning hundreds of thousands of
         // residuals per scale at a large study), joined in order.
         return s + Parallel.map(report.scales) { sc -> String in
-            guard let d = sc.lmm.value?.diagnostics, !d.observations.isEmpty else { return "" }
+            guard let d = sc.lmm.value?.diagnostics, !d.fitted.isEmpty else { return "" }
             let id = SafeText.anchor("diag-\(sc.qualifiedName)")
             let rf = ScatterPlot.svg(id: id + "-rf", title: "\(sc.label): residuals against fitted values",
-                                     desc: "\(d.observations.count) observations", points: d.observations.map { ($0.fitted, $0.residual) },
+                                     desc: "\(d.fitted.count) observations", points: Array(zip(d.fitted, d.residuals)),
                                      xTitle: "fitted value", yTitle: "residual", reference: .horizontal(0))
-            let qr = ScatterPlot.svg(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.observations.count) residuals",
-                                     points: LMMDiagnostics.qq(d.observations.map(\.residual)).map { ($0.theoretical, $0.sample) },
+            let qr = ScatterPlot.svg(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.residuals.count) residuals",
+                                     points: LMMDiagnostics.qq(d.residuals).map { ($0.theoretical, $0.sample) },
                                      xTitle: "normal quantile", yTitle: "residual", reference: .quartiles)
             let qb = ScatterPlot.svg(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
                                      points: LMMDiagnostics.qq(d.modes.map(\.intercept)).map { ($0.theoretical, $0.sample) },

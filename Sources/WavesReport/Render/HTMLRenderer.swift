@@ -13,22 +13,38 @@ struct HTMLRenderer {
         if let g = report.options.generatedAt { body += " · generated \(SafeText.html(g))" }
         body += "</p></header>"
         body += toc()
-        body += findings()
-        body += overview()
-        body += completion()
+        // The sections are pure functions of the report: drawn at once on every core (the
+        // reviewers' part, with its diagnostic plots, is the longest, so it goes first) and
+        // joined in page order, so the page does not depend on which finishes first.
+        let order: [Piece] = [.reviewers] + report.scales.indices.map { .scale($0) } + [.findings, .overview, .completion, .texts, .methods]
+        let drawn = Parallel.map(order) { piece -> String in
+            switch piece {
+            case .findings: return findings()
+            case .overview: return overview()
+            case .completion: return completion()
+            case .scale(let i): return scale(report.scales[i], number: "3.\(i + 1)")
+            case .reviewers: return reviewers()
+            case .texts: return texts()
+            case .methods: return methods()
+            }
+        }
+        var piece: [Piece: String] = [:]
+        for (p, text) in zip(order, drawn) { piece[p] = text }
+        body += piece[.findings]! + piece[.overview]! + piece[.completion]!
         body += "<section id=\"scales\"><h2>3. Scales</h2>"
         if report.scales.isEmpty { body += "<p class=\"note\">No scale sections: no instrument of this study defines a scale.</p>" }
-        for (i, s) in report.scales.enumerated() { body += scale(s, number: "3.\(i + 1)") }
+        for i in report.scales.indices { body += piece[.scale(i)]! }
         body += "</section>"
-        body += reviewers()
-        body += texts()
-        body += methods()
+        body += piece[.reviewers]! + piece[.texts]! + piece[.methods]!
         body += "<footer><p>Made by Waves from the study folder's store. Every number on this page is what the analysis commands "
             + "(<code>waves status</code>, <code>reliability</code>, <code>retest</code>, <code>change</code>, <code>lmm</code>, <code>rci</code>) print for the same data.</p></footer>"
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             + "<meta name=\"generator\" content=\"Waves\">\n<title>\(SafeText.html(o.title)) — Waves report</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n<main>\n"
             + body + "\n</main>\n</body>\n</html>\n"
     }
+
+    /// The page's parts, drawn independently by `render`.
+    private enum Piece: Hashable, Sendable { case findings, overview, completion, scale(Int), reviewers, texts, methods }
 
     func toc() -> String {
         var s = "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>"

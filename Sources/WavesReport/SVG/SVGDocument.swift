@@ -101,7 +101,10 @@ public struct SVGDocument: Sendable {
         guard v.isFinite else { return "0" }
         let r = (Swift.min(Swift.max(v, -coordinateLimit), coordinateLimit) * 10).rounded() / 10
         let s = NumberText.fixed(r, 1)
-        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+        // Byte checks, not `hasSuffix` (Unicode-aware, and a hot path: thousands of points per plot).
+        let u = s.utf8
+        guard u.count >= 2, u.last == UInt8(ascii: "0"), u[u.index(u.endIndex, offsetBy: -2)] == UInt8(ascii: ".") else { return s }
+        return String(s.dropLast(2))
     }
 
     /// A text shortened to about `maxChars` characters with an ellipsis.

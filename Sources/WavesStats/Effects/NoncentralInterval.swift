@@ -13,6 +13,15 @@ public enum NoncentralInterval {
     /// The interval of the noncentrality of a t statistic: ncp bounds with
     /// `P(T <= t | df, ncp) = (1 + level) / 2` (lower) and `(1 - level) / 2` (upper).
     public static func t(_ t: Double, df: Double, level: Double = 0.95) -> StatInterval? {
+        memo.value([0, t.bitPattern, df.bitPattern, level.bitPattern]) { computeT(t, df: df, level: level) }
+    }
+
+    /// The intervals already found in this process, by their exact inputs: each is a pure
+    /// function of them, and the report asks for the same ones twice (a scale's section and
+    /// its results paragraph test the same pairs of waves), each costing hundreds of series.
+    static let memo = PureMemo<StatInterval?>()
+
+    private static func computeT(_ t: Double, df: Double, level: Double) -> StatInterval? {
         guard t.isFinite, df > 0, df.isFinite, level > 0, level < 1 else { return nil }
         let upperQ = (1 + level) / 2, lowerQ = (1 - level) / 2
         // Each evaluation sums a series whose length grows with the noncentrality, so the
@@ -35,6 +44,10 @@ public enum NoncentralInterval {
     /// `P(F <= f | df1, df2, lambda) = (1 + level) / 2` (lower) and `(1 - level) / 2`
     /// (upper), each 0 when even lambda = 0 gives a probability at or below its target.
     public static func f(_ f: Double, df1: Double, df2: Double, level: Double = 0.90) -> StatInterval? {
+        memo.value([1, f.bitPattern, df1.bitPattern, df2.bitPattern, level.bitPattern]) { computeF(f, df1: df1, df2: df2, level: level) }
+    }
+
+    private static func computeF(_ f: Double, df1: Double, df2: Double, level: Double) -> StatInterval? {
         guard f.isFinite, f >= 0, df1 > 0, df2 > 0, df1.isFinite, df2.isFinite, level > 0, level < 1 else { return nil }
         let central = Distributions.fLower(f, df1: df1, df2: df2)
         func root(_ q: Double) -> Double? {
@@ -90,5 +103,28 @@ enum MonotoneRoot {
             }
         }
         return (a + b) / 2
+    }
+}
+
+/// Results of a pure function kept by the bit patterns of its inputs, shared by threads
+/// (a lock around a dictionary; emptied when it holds `capacity` entries, so it stays small).
+final class PureMemo<Value>: @unchecked Sendable {
+    private var values: [[UInt64]: Value] = [:]
+    private let lock = NSLock()
+    private let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    func value(_ key: [UInt64], _ compute: () -> Value) -> Value {
+        lock.lock()
+        if let v = values[key] { lock.unlock(); return v }
+        lock.unlock()
+        // Computed outside the lock: two threads may compute the same value once each, never a different one.
+        let v = compute()
+        lock.lock()
+        if values.count >= capacity { values.removeAll(keepingCapacity: true) }
+        values[key] = v
+        lock.unlock()
+        return v
     }
 }
