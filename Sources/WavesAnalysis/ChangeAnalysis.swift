@@ -111,9 +111,11 @@ public enum ChangeAnalysis {
         var rows: [Double] = []
         var groups: [Int] = []
         var n = 0, excluded = 0, noRole = 0
+        rows.reserveCapacity(data.participants.count * cols.count)
+        var v = [Double](repeating: 0, count: cols.count)   // one participant's scores, reused
         for p in 0..<data.participants.count {
-            let v = cols.map { scores[p, $0] }
-            let have = v.filter { !$0.isNaN }.count
+            var have = 0
+            for (j, c) in cols.enumerated() { v[j] = scores[p, c]; if !v[j].isNaN { have += 1 } }
             if have == 0 { continue }
             if have < v.count { excluded += 1; continue }
             if betweenRole {

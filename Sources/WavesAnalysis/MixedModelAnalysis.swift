@@ -94,6 +94,8 @@ public enum MixedModelAnalysis {
         // Roles present among participants with any score (an empty role cannot be estimated).
         var y: [Double] = [], subject: [Int] = [], waveOf: [Int] = [], roleOf: [Int] = []
         var noRole = 0
+        let most = scores.rows * scores.cols
+        y.reserveCapacity(most); subject.reserveCapacity(most); waveOf.reserveCapacity(most); roleOf.reserveCapacity(most)
         for p in 0..<scores.rows {
             var role = 0
             if betweenRole {

@@ -4,38 +4,51 @@ import WavesCore
 
 /// Builds and writes the report (`waves report`; also called by the benchmark).
 ///
-/// Each instrument with scales is loaded once into columnar form (`InstrumentData`, from the
-/// store or its column cache); then one streaming pass over the store (`StudyIndex`,
-/// WavesAnalysis: overview, completion, free text, flow) runs beside the scale sections and
-/// the reviewers' per-scale analyses, all at once on every core (`Parallel`).
+/// The store's index (`StudyIndex`, WavesAnalysis: overview, completion, free text, flow) and
+/// each instrument with scales in columnar form (`InstrumentData`) are read at once, each from
+/// its cache under `data/` or from one streaming pass over the store; then the scale sections
+/// and the reviewers' per-scale analyses run at once on every core (`Parallel`).
 public enum ReportGenerator {
     /// Gathers everything the report shows.
     public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
         var notes: [String] = []
+        // First the store's index and each instrument's columns, at once (each from its cache
+        // when the store is unchanged, else from its own scan).
+        let scaled = bundle.instruments.filter { !$0.scales.isEmpty }
+        let inputs = Parallel.map([Input.index] + scaled.indices.map { Input.instrument($0) }) { input -> Loaded in
+            switch input {
+            case .index: return .index(Result { try StudyIndex.load(bundle, collectText: options.includeText) })
+            case .instrument(let k): return .instrument(Result { try InstrumentData.load(bundle, instrument: scaled[k]) })
+            }
+        }
         var loaded: [String: InstrumentData] = [:]
-        for inst in bundle.instruments where !inst.scales.isEmpty { loaded[inst.id] = try InstrumentData.load(bundle, instrument: inst) }
+        var indexResult: Result<StudyIndex, Error>?
+        for case (let k, let input) in inputs.enumerated() {
+            switch input {
+            case .index(let r): indexResult = r
+            case .instrument(let r): loaded[scaled[k - 1].id] = try r.get()
+            }
+        }
         let jobs = bundle.instruments.flatMap { inst in
             inst.scales.compactMap { s in loaded[inst.id].map { ReviewerSectionsBuilder.ScaleJob(data: $0, scale: s) } }
         }
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
 
-        // The independent parts at once, on every core: the store's index (its own scan) and,
-        // per scale, its section, its attrition and its results analyses. Each is a pure
-        // function of its inputs, so the report does not depend on which finishes first.
-        let parts = Parallel.map([Part.index] + jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] }) { part -> PartOutput in
+        // Then the independent parts at once, on every core: per scale, its section, its
+        // attrition and its results analyses. Each is a pure function of its inputs, so the
+        // report does not depend on which finishes first.
+        let parts = Parallel.map(jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] }) { part -> PartOutput in
             switch part {
-            case .index: return .index(Result { try StudyIndex.load(bundle, collectText: options.includeText) })
             case .section(let k): return .section(ScaleSectionBuilder(bundle: bundle, data: jobs[k].data, options: options).build(jobs[k].scale))
             case .result(let k): return .result(ReviewerSectionsBuilder.result(jobs[k], bundle: bundle))
             case .attrition(let k): return .attrition(ReviewerSectionsBuilder.attrition(jobs[k], bundle: bundle))
             }
         }
-        guard case .index(let indexResult)? = parts.first else { preconditionFailure("the report's first part is the index") }
+        guard let indexResult else { preconditionFailure("the report's first input is the index") }
         let index = try indexResult.get()
         var sections: [ScaleSection] = [], results: [ResultsReport.Scale] = [], attrition: [Outcome<AttritionReport>] = []
-        for p in parts.dropFirst() {
+        for p in parts {
             switch p {
-            case .index: preconditionFailure("one index")
             case .section(let s): sections.append(s)
             case .result(let r): results.append(r)
             case .attrition(let a): attrition.append(a)
@@ -61,10 +74,16 @@ public enum ReportGenerator {
         return report
     }
 
-    /// The report's independent parts (`build`), longest first.
-    private enum Part: Sendable { case index, section(Int), result(Int), attrition(Int) }
-    private enum PartOutput: Sendable {
+    /// What the report reads first (`build`): the store's index and each instrument's columns.
+    private enum Input: Sendable { case index, instrument(Int) }
+    private enum Loaded: Sendable {
         case index(Result<StudyIndex, Error>)
+        case instrument(Result<InstrumentData, Error>)
+    }
+
+    /// The report's independent parts (`build`), longest first.
+    private enum Part: Sendable { case section(Int), result(Int), attrition(Int) }
+    private enum PartOutput: Sendable {
         case section(ScaleSection)
         case result(ResultsReport.Scale)
         case attrition(Outcome<AttritionReport>)

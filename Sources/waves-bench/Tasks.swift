@@ -29,6 +29,7 @@ enum Tasks {
                 Report.line("import inputs ready (\(Report.f(secs, 1)) s): 0 s")
             case "cfa-ladder": try FactorBench.run()
             case "report-parts": try ReportPartsBench.run()
+            case "column-scan": try columnScan(workers: rest.first.flatMap { Int($0) })
             case "power": PowerBench.runAll()
             case "power-sim": try PowerBench.task(workers: ProcessInfo.processInfo.activeProcessorCount)
             case "power-sim-1": try PowerBench.task(workers: 1)
@@ -73,6 +74,15 @@ enum Tasks {
         }
         Report.line("JSON parse of the store's lines alone (in memory): \(Report.f(size / 1e6 / parseSecs, 1)) MB/s")
         Report.line("store read (parse every record): \(n) records, \(Report.f(size / 1e6 / secs, 1)) MB/s, \(Report.f(Double(n) / secs / 1000, 1))k records/s, \(problems.count) problems (target >= 150 MB/s)")
+    }
+
+    /// Issue 14: the columnar scan alone (40 item columns), on `workers` threads (every core by default).
+    static func columnScan(workers: Int?) throws {
+        let size = Double((try FileManager.default.attributesOfItem(atPath: store.url.path)[.size] as? Int) ?? 0)
+        let request = ColumnRequest(columns: ["bench": (1...40).map { "b\($0 < 10 ? "0" : "")\($0)" }])
+        var rows = 0
+        let (_, secs) = try Measure.time { try store.scanColumns(request, workers: workers) { _, _ in rows += 1 } }
+        Report.line("columnar store scan on \(workers.map(String.init) ?? "every") worker(s): \(rows) records, \(Report.f(size / 1e6 / secs, 1)) MB/s")
     }
 
     /// Issue 3: store -> dense participant x wave x item matrix; peak memory vs the matrix size.
