@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 /// `waves quality`: speeding, long strings, straight-lining and the missing rate per
 /// submission (`DataQuality`; rules, defaults and sources in docs/integrity.md).
@@ -33,11 +34,17 @@ struct QualityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try options.loadData(quiet: json)
-        if let w = wave { _ = try data.resolveWaves([w]) }
+        // Two streaming passes (`DataQuality.Streamed`), with the notes `options.loadData` gives.
+        let bundle = try StudyLoader.load(directory: options.directory)
+        let streamed = try DataQuality.Streamed.index(bundle)
+        if !json {
+            StudyOptions.reportStoreNotes(study: bundle.study, duplicates: streamed.duplicateCount, problems: streamed.problems.count)
+            StudyOptions.reportDrifts(try? streamed.versions(), bundle: bundle)
+        }
+        if let w = wave { _ = try bundle.resolveWaves([w]) }
         var s = DataQuality.Settings()
         s.speedFraction = speedFraction; s.blockMin = blockMin; s.minForMedian = minForMedian
-        let q = DataQuality(data, wave: wave, settings: s)
+        let q = try streamed.quality(wave: wave, settings: s)
         let flagged = q.submissions.filter(\.flagged).count
         if json {
             try JSONOutput.print(Result(rules: .init(speed_fraction: speedFraction, block_min: blockMin, min_for_median: minForMedian),
