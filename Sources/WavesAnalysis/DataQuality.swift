@@ -50,17 +50,17 @@ public struct DataQuality: Sendable {
 
     /// Judges speeding on `submissions` (in the order of `StudyData.records`), whose other
     /// indicators are set (`submission(_:bundle:)`).
-    init(submissions: [Submission], settings: Settings) {
+    init(submissions: consuming [Submission], settings: Settings) {
         self.settings = settings
+        self.submissions = submissions   // taken over, not copied: the medians are set in place
         var durations: [String: [Double]] = [:]
         func key(_ s: Submission) -> String { s.instrument + "\u{1}" + s.wave }
-        for s in submissions { if let d = s.duration_ms { durations[key(s), default: []].append(d) } }
+        for s in self.submissions { if let d = s.duration_ms { durations[key(s), default: []].append(d) } }
         let medians = durations.compactMapValues { $0.count >= settings.minForMedian ? Descriptives.median($0) : nil }
-        self.submissions = submissions.map { s in
-            var s = s
-            s.median_ms = medians[key(s)]
-            s.speeding = s.duration_ms.flatMap { d in s.median_ms.map { d < settings.speedFraction * $0 } } ?? false
-            return s
+        for i in self.submissions.indices {
+            let median = medians[key(self.submissions[i])]
+            self.submissions[i].median_ms = median
+            self.submissions[i].speeding = self.submissions[i].duration_ms.flatMap { d in median.map { d < settings.speedFraction * $0 } } ?? false
         }
     }
 
@@ -106,14 +106,34 @@ public struct DataQuality: Sendable {
         public func quality(wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
             let latest = cells.latestLines
             var next = 0
-            var found: [(cell: Int, submission: Submission)] = []
+            // In store order, with each one's cell; then put in the cells' order in place (one array of submissions).
+            var found: [Submission] = []
+            var cellOf: [Int32] = []
             _ = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
                 while next < latest.count && latest[next].line < line { next += 1 }
                 guard next < latest.count, latest[next].line == line, wave == nil || r.wave == wave else { return }
-                found.append((latest[next].cell, DataQuality.submission(r, bundle: bundle, settings: settings)))
+                found.append(DataQuality.submission(r, bundle: bundle, settings: settings))
+                cellOf.append(Int32(latest[next].cell))
             }
-            found.sort { $0.cell < $1.cell }
-            return DataQuality(submissions: found.map(\.submission), settings: settings)
+            Self.permute(&found, to: found.indices.sorted { cellOf[$0] < cellOf[$1] })
+            return DataQuality(submissions: consume found, settings: settings)
+        }
+
+        /// Reorders `items` in place so that `items[k]` becomes the old `items[order[k]]`
+        /// (`order` a permutation of the indices): by cycles, without a second array of items.
+        static func permute<T>(_ items: inout [T], to order: [Int]) {
+            var placed = [Bool](repeating: false, count: items.count)
+            for start in items.indices where !placed[start] {
+                let first = items[start]
+                var k = start
+                while true {
+                    placed[k] = true
+                    let from = order[k]
+                    if from == start { items[k] = first; break }
+                    items[k] = items[from]
+                    k = from
+                }
+            }
         }
     }
 
