@@ -102,9 +102,21 @@ public struct DataQuality: Sendable {
             try InstrumentVersions.build(bundle: bundle, uses: cells.latestUses, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
         }
 
+        /// The store lines of the submissions that count, each with its place in the order of
+        /// `StudyData.records`: all that pass 2 needs (so the index can be let go before it).
+        public struct Counted: Sendable {
+            let latest: [(line: Int, cell: Int)]
+        }
+        public var counted: Counted { Counted(latest: cells.latestLines) }
+
         /// Pass 2: the indicators of every latest submission (of `wave` when given).
         public func quality(wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
-            let latest = cells.latestLines
+            try Self.quality(bundle: bundle, counted: counted, wave: wave, settings: settings)
+        }
+
+        /// Pass 2 from what pass 1 found.
+        public static func quality(bundle: StudyBundle, counted: Counted, wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
+            let latest = counted.latest
             var next = 0
             // In store order, with each one's cell; then put in the cells' order in place (one array of submissions).
             var found: [Submission] = []

@@ -66,18 +66,24 @@ struct QualityCommand: ParsableCommand {
     }
 
     /// Two streaming passes (`DataQuality.Streamed`), with the notes `options.loadData` gives;
-    /// the index of the store is let go before the output.
+    /// the index of the first pass is let go before the second.
     func quality() throws -> DataQuality {
         let bundle = try StudyLoader.load(directory: options.directory)
+        let counted = try index(bundle)
+        if let w = wave { _ = try bundle.resolveWaves([w]) }
+        var s = DataQuality.Settings()
+        s.speedFraction = speedFraction; s.blockMin = blockMin; s.minForMedian = minForMedian
+        return try DataQuality.Streamed.quality(bundle: bundle, counted: counted, wave: wave, settings: s)
+    }
+
+    /// Pass 1 and its notes on standard error.
+    func index(_ bundle: StudyBundle) throws -> DataQuality.Streamed.Counted {
         let streamed = try DataQuality.Streamed.index(bundle)
         if !json {
             StudyOptions.reportStoreNotes(study: bundle.study, duplicates: streamed.duplicateCount, problems: streamed.problems.count)
             StudyOptions.reportDrifts(try? streamed.versions(), bundle: bundle)
         }
-        if let w = wave { _ = try bundle.resolveWaves([w]) }
-        var s = DataQuality.Settings()
-        s.speedFraction = speedFraction; s.blockMin = blockMin; s.minForMedian = minForMedian
-        return try streamed.quality(wave: wave, settings: s)
+        return streamed.counted
     }
 
     /// The bytes `JSONOutput.print(result)` writes, in pieces (keys sorted: flagged, rules, submissions).
