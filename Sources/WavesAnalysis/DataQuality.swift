@@ -49,7 +49,7 @@ public struct DataQuality: Sendable {
     }
 
     /// Judges speeding on `submissions` (in the order of `StudyData.records`), whose other
-    /// indicators are set (`submission(_:bundle:)`).
+    /// indicators are set (`submission(_:bundle:settings:)`).
     init(submissions: consuming [Submission], settings: Settings) {
         self.settings = settings
         self.submissions = submissions   // taken over, not copied: the medians are set in place
