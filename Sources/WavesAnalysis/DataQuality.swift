@@ -1,6 +1,7 @@
 import Foundation
 import WavesCore
 import WavesStats
+import WavesStore
 
 /// Careless-responding indicators per submission (`waves quality`, spec cli.md "Integrity and
 /// data quality"; rules and sources in docs/integrity.md). Nothing is removed: submissions are
@@ -41,23 +42,110 @@ public struct DataQuality: Sendable {
     public var settings: Settings
     public var submissions: [Submission]
 
-    /// The indicators of every latest submission (of `wave` when given).
+    /// The indicators of every latest submission (of `wave` when given), from the whole store.
     public init(_ data: StudyData, wave: String? = nil, settings: Settings = Settings()) {
+        self.init(submissions: data.records.filter { wave == nil || $0.wave == wave }.map { Self.submission($0, bundle: data.bundle, settings: settings) },
+                  settings: settings)
+    }
+
+    /// Judges speeding on `submissions` (in the order of `StudyData.records`), whose other
+    /// indicators are set (`submission(_:bundle:settings:)`).
+    init(submissions: consuming [Submission], settings: Settings) {
         self.settings = settings
-        let records = data.records.filter { wave == nil || $0.wave == wave }
+        self.submissions = submissions   // taken over, not copied: the medians are set in place
         var durations: [String: [Double]] = [:]
-        func key(_ r: ResponseRecord) -> String { r.instrument.id + "\u{1}" + r.wave }
-        for r in records { if let d = r.durationMs { durations[key(r), default: []].append(d) } }
+        func key(_ s: Submission) -> String { s.instrument + "\u{1}" + s.wave }
+        for s in self.submissions { if let d = s.duration_ms { durations[key(s), default: []].append(d) } }
         let medians = durations.compactMapValues { $0.count >= settings.minForMedian ? Descriptives.median($0) : nil }
-        submissions = records.map { r in
-            let inst = data.bundle.instrument(r.instrument.id)
-            let median = medians[key(r)]
-            let speeding = r.durationMs.flatMap { d in median.map { d < settings.speedFraction * $0 } } ?? false
-            return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
-                              duration_ms: r.durationMs, median_ms: median, speeding: speeding,
-                              longstring: inst.map { Self.longstring(r, $0) } ?? 0,
-                              straightlining: inst.map { Self.straightlines(r, $0, blockMin: settings.blockMin) } ?? false,
-                              missing_rate: Self.missingRate(r))
+        for i in self.submissions.indices {
+            let median = medians[key(self.submissions[i])]
+            self.submissions[i].median_ms = median
+            self.submissions[i].speeding = self.submissions[i].duration_ms.flatMap { d in median.map { d < settings.speedFraction * $0 } } ?? false
+        }
+    }
+
+    /// One submission's indicators, all but speeding (which needs every duration).
+    static func submission(_ r: ResponseRecord, bundle: StudyBundle, settings: Settings) -> Submission {
+        let inst = bundle.instrument(r.instrument.id)
+        return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
+                          duration_ms: r.durationMs, median_ms: nil, speeding: false,
+                          longstring: inst.map { Self.longstring(r, $0) } ?? 0,
+                          straightlining: inst.map { Self.straightlines(r, $0, blockMin: settings.blockMin) } ?? false,
+                          missing_rate: Self.missingRate(r))
+    }
+
+    /// `waves quality` without holding the store, in two streaming passes (as `StreamedScores`):
+    /// `index` finds the submissions that count with the columnar scan (`LatestCells`: one small
+    /// entry per participant, wave and instrument), and `quality` reads the strict records one
+    /// at a time and keeps the indicators of those submissions only. The submissions come in the
+    /// order of `StudyData.records` and with the same values (`StreamedQualityTests`).
+    public struct Streamed: Sendable {
+        public let bundle: StudyBundle
+        private let cells: LatestCells
+        /// Unreadable lines (`StudyData.problems`).
+        public let problems: [StoreProblem]
+
+        /// Pass 1: the submissions that count.
+        public static func index(_ bundle: StudyBundle) throws -> Streamed {
+            var cells = LatestCells()
+            let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(ColumnRequest(versions: true)) { row, line in
+                cells.add(row, line: line)
+            }
+            return Streamed(bundle: bundle, cells: cells, problems: problems)
+        }
+
+        /// Cells submitted more than once (`StudyData.duplicates.count`).
+        public var duplicateCount: Int { cells.duplicateCount }
+
+        /// The instrument versions of the submissions that count, as `InstrumentVersions.build` gives them from `StudyData.records`.
+        public func versions() throws -> InstrumentVersions {
+            try InstrumentVersions.build(bundle: bundle, uses: cells.latestUses, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
+        }
+
+        /// The store lines of the submissions that count, each with its place in the order of
+        /// `StudyData.records`: all that pass 2 needs (so the index can be let go before it).
+        public struct Counted: Sendable {
+            let latest: [(line: Int, cell: Int)]
+        }
+        public var counted: Counted { Counted(latest: cells.latestLines) }
+
+        /// Pass 2: the indicators of every latest submission (of `wave` when given).
+        public func quality(wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
+            try Self.quality(bundle: bundle, counted: counted, wave: wave, settings: settings)
+        }
+
+        /// Pass 2 from what pass 1 found.
+        public static func quality(bundle: StudyBundle, counted: Counted, wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
+            let latest = counted.latest
+            var next = 0
+            // In store order, with each one's cell; then put in the cells' order in place (one array of submissions).
+            var found: [Submission] = []
+            var cellOf: [Int32] = []
+            _ = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
+                while next < latest.count && latest[next].line < line { next += 1 }
+                guard next < latest.count, latest[next].line == line, wave == nil || r.wave == wave else { return }
+                found.append(DataQuality.submission(r, bundle: bundle, settings: settings))
+                cellOf.append(Int32(latest[next].cell))
+            }
+            Self.permute(&found, to: found.indices.sorted { cellOf[$0] < cellOf[$1] })
+            return DataQuality(submissions: consume found, settings: settings)
+        }
+
+        /// Reorders `items` in place so that `items[k]` becomes the old `items[order[k]]`
+        /// (`order` a permutation of the indices): by cycles, without a second array of items.
+        static func permute<T>(_ items: inout [T], to order: [Int]) {
+            var placed = [Bool](repeating: false, count: items.count)
+            for start in items.indices where !placed[start] {
+                let first = items[start]
+                var k = start
+                while true {
+                    placed[k] = true
+                    let from = order[k]
+                    if from == start { items[k] = first; break }
+                    items[k] = items[from]
+                    k = from
+                }
+            }
         }
     }
 

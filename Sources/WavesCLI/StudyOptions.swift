@@ -79,11 +79,16 @@ struct StudyOptions: ParsableArguments {
 /// on a terminal (JSONEncoder escapes C0 itself but leaves DEL, C1 and U+202E raw).
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
+        Output.record(try text(value) + "\n")
+    }
+
+    /// One value as `print` writes it, without the line end (for a command that writes a long
+    /// list piece by piece: the pieces join to the same bytes).
+    static func text<T: Encodable>(_ value: T) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .throw
-        let data = try enc.encode(value)
-        Output.record(escapingControls(String(decoding: data, as: UTF8.self)) + "\n")
+        return escapingControls(String(decoding: try enc.encode(value), as: UTF8.self))
     }
 
     /// Compact JSON text with every control scalar escaped. Outside strings compact JSON holds

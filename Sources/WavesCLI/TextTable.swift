@@ -17,17 +17,27 @@ struct TextTable {
     mutating func add(_ row: [String]) { rows.append(row.map(SafeText.line)) }
 
     func render() -> String {
-        let all = [header] + rows
+        var out: [String] = []
+        Self.render(header: header, rows: rows, rightAligned: rightAligned) { out.append($0) }
+        return out.joined(separator: "\n")
+    }
+
+    /// As `render()`, for more rows than should be held at once: `rows` (cells already through
+    /// `SafeText.line`, as `add` makes them) is read twice, for the widths and then for the
+    /// lines, and each line goes to `emit` (without its line end).
+    static func render<Rows: Sequence>(header: [String], rows: Rows, rightAligned: Set<Int> = [], line emit: (String) -> Void) where Rows.Element == [String] {
         var widths = Array(repeating: 0, count: header.count)
-        for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func measure(_ r: [String]) { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        measure(header)
+        for r in rows { measure(r) }
         func line(_ r: [String]) -> String {
             r.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
                 return rightAligned.contains(i) ? pad + c : c + pad
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-        out += rows.map(line)
-        return out.joined(separator: "\n")
+        emit(line(header))
+        emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for r in rows { emit(line(r)) }
     }
 }

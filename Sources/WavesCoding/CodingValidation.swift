@@ -1,18 +1,38 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+import WavesStore
 
 /// What `waves validate` checks of qualitative coding: every codebook of the study, and every
 /// coder's file (unreadable or torn lines are errors; decisions on answers that are not in the
 /// store, on a codebook the study does not have, or with codes the codebook does not define are
 /// warnings: the lines are kept, never rewritten).
 public enum CodingValidation {
+    /// The checks with the store read whole (`StudyData`).
     public static func check(_ data: StudyData) -> [Problem] {
-        let books = StudyCodebooks.load(studyDirectory: data.study.directory)
-        var problems = books.problems
         let units = Set(((try? data.codingUnits()) ?? []).map(\.id))
-        for coder in CodingLog.coders(studyDirectory: data.study.directory) {
-            guard let log = try? CodingLog(studyDirectory: data.study.directory, coder: coder) else { continue }
+        return check(studyDirectory: data.study.directory, isUnit: units.contains)
+    }
+
+    /// The checks as `waves validate` runs them after its one pass over the store: the coders'
+    /// files name the units they code before the pass, the pass finds which of them are free-text
+    /// answers of the submissions that count, and the checks then read the files again.
+    public static func followUp(studyDirectory: URL) -> StudyValidation.FollowUp {
+        var named = Set<String>()
+        for coder in CodingLog.coders(studyDirectory: studyDirectory) {
+            guard let log = try? CodingLog(studyDirectory: studyDirectory, coder: coder), let contents = try? log.read() else { continue }
+            for (d, _) in contents.decisions { named.insert(d.unit) }
+        }
+        return StudyValidation.FollowUp(textUnits: named) { found in check(studyDirectory: studyDirectory, isUnit: found.contains) }
+    }
+
+    /// The codebooks and every coder's file; `isUnit` tells whether a decision's unit is a
+    /// free-text answer in the store.
+    static func check(studyDirectory: URL, isUnit: (String) -> Bool) -> [Problem] {
+        let books = StudyCodebooks.load(studyDirectory: studyDirectory)
+        var problems = books.problems
+        for coder in CodingLog.coders(studyDirectory: studyDirectory) {
+            guard let log = try? CodingLog(studyDirectory: studyDirectory, coder: coder) else { continue }
             let contents: CodingLogContents
             do { contents = try log.read() } catch {
                 problems.append(Problem(file: log.displayPath, message: error.localizedDescription)); continue
@@ -20,7 +40,7 @@ public enum CodingValidation {
             problems += contents.problems
             var missing = 0, unknownBook: [String: Int] = [:], unknownCodes: [String: Int] = [:]
             for (d, line) in contents.decisions {
-                if !units.contains(d.unit) { missing += 1 }
+                if !isUnit(d.unit) { missing += 1 }
                 if let b = d.coder, b != coder {
                     problems.append(Problem(file: log.displayPath, line: line, message: "the line names coder '\(b)' but is in \(coder)'s file", severity: .warning))
                 }

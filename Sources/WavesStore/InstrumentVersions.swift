@@ -69,42 +69,67 @@ public struct InstrumentVersions: Sendable {
     }
 
     /// As `build(bundle:records:archive:)`, from what each record contributes (for readers
-    /// that keep no records, such as the streaming exports); `uses` is read once per instrument.
+    /// that keep no records, such as the streaming exports).
     public static func build<S: Sequence>(bundle: StudyBundle, uses records: S, archive: InstrumentArchive) throws -> InstrumentVersions where S.Element == Use {
-        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
-        var entries: [Entry] = []
-        for inst in bundle.instruments {
-            var byHash: [String: Version] = [:]
-            var order: [String] = []
-            for r in records where r.instrument == inst.id {
-                let h = r.sha256
-                if byHash[h] == nil {
-                    order.append(h)
-                    byHash[h] = Version(sha256: h, version: r.version, waves: [], records: 0, firstUsed: r.submittedAt,
-                                        instrument: .failure(.missing), isCurrent: h == inst.sha256)
-                }
-                byHash[h]!.records += 1
-                if !byHash[h]!.waves.contains(r.wave) { byHash[h]!.waves.append(r.wave) }
-                if r.submittedAt < byHash[h]!.firstUsed { byHash[h]!.firstUsed = r.submittedAt }
+        var tally = Tally()
+        for r in records { tally.add(r) }
+        return try tally.build(bundle: bundle, archive: archive)
+    }
+
+    /// What `build` gathers of the records, one at a time (for a reader that streams the store
+    /// and keeps no record, such as `waves validate`): per instrument, each file hash in order
+    /// of first use with the version its first record names, its waves, records and earliest
+    /// `submitted_at`.
+    public struct Tally: Sendable {
+        struct Seen: Sendable { var version: String; var waves: [String]; var records: Int; var firstUsed: String }
+        private var hashOrder: [String: [String]] = [:]
+        private var seen: [String: [String: Seen]] = [:]
+
+        public init() {}
+
+        public mutating func add(_ r: Use) {
+            if seen[r.instrument]?[r.sha256] == nil {
+                hashOrder[r.instrument, default: []].append(r.sha256)
+                seen[r.instrument, default: [:]][r.sha256] = Seen(version: r.version, waves: [r.wave], records: 1, firstUsed: r.submittedAt)
+                return
             }
-            var versions = order.map { byHash[$0]! }.sorted { $0.firstUsed < $1.firstUsed }
-            for i in versions.indices {
-                versions[i].waves.sort { (waveOrder[$0] ?? .max, $0) < (waveOrder[$1] ?? .max, $1) }
-                versions[i].instrument = versions[i].isCurrent ? .success(inst) : try archive.load(versions[i].sha256)
+            func count(_ s: inout Seen) {
+                s.records += 1
+                if !s.waves.contains(r.wave) { s.waves.append(r.wave) }
+                if r.submittedAt < s.firstUsed { s.firstUsed = r.submittedAt }
             }
-            if !versions.contains(where: \.isCurrent) {
-                versions.append(Version(sha256: inst.sha256, version: inst.version, waves: [], records: 0, firstUsed: "",
-                                        instrument: .success(inst), isCurrent: true))
-            }
-            var steps: [[InstrumentChange]?] = []
-            for i in versions.indices.dropLast() {
-                if case .success(let a) = versions[i].instrument, case .success(let b) = versions[i + 1].instrument {
-                    steps.append(InstrumentDiff.changes(from: a, to: b))
-                } else { steps.append(nil) }
-            }
-            entries.append(Entry(instrument: inst.id, versions: versions, steps: steps))
+            count(&seen[r.instrument]![r.sha256]!)
         }
-        return InstrumentVersions(entries: entries)
+
+        /// The versions of each instrument of `bundle`, each read from the archive.
+        public func build(bundle: StudyBundle, archive: InstrumentArchive) throws -> InstrumentVersions {
+            let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+            var entries: [Entry] = []
+            for inst in bundle.instruments {
+                let found = seen[inst.id] ?? [:]
+                var versions = (hashOrder[inst.id] ?? []).map { h -> Version in
+                    let s = found[h]!
+                    return Version(sha256: h, version: s.version, waves: s.waves, records: s.records, firstUsed: s.firstUsed,
+                                   instrument: .failure(.missing), isCurrent: h == inst.sha256)
+                }.sorted { $0.firstUsed < $1.firstUsed }
+                for i in versions.indices {
+                    versions[i].waves.sort { (waveOrder[$0] ?? .max, $0) < (waveOrder[$1] ?? .max, $1) }
+                    versions[i].instrument = versions[i].isCurrent ? .success(inst) : try archive.load(versions[i].sha256)
+                }
+                if !versions.contains(where: \.isCurrent) {
+                    versions.append(Version(sha256: inst.sha256, version: inst.version, waves: [], records: 0, firstUsed: "",
+                                            instrument: .success(inst), isCurrent: true))
+                }
+                var steps: [[InstrumentChange]?] = []
+                for i in versions.indices.dropLast() {
+                    if case .success(let a) = versions[i].instrument, case .success(let b) = versions[i + 1].instrument {
+                        steps.append(InstrumentDiff.changes(from: a, to: b))
+                    } else { steps.append(nil) }
+                }
+                entries.append(Entry(instrument: inst.id, versions: versions, steps: steps))
+            }
+            return InstrumentVersions(entries: entries)
+        }
     }
 
     /// Scales whose records were made with a kept version that differs from the current file

@@ -7,6 +7,14 @@ import WavesCore
 /// Repeated problems are grouped so that one cause gives one line: an instrument edited
 /// after N records were made, the same message on many records (one participant missing
 /// from the roster), and more than `namedAnswers` out-of-range answers to one item.
+///
+/// The store is read in one streaming pass (`ResponseStore.scanWithChain`: every line decoded
+/// strictly and hashed on every core, the hash chain walked as `HashChain.verify` walks it),
+/// one record at a time, and no record is kept: each is checked (`RecordValidator`) and grouped
+/// (`IssueGroups`, which keeps per group its count, its line runs and the few members its
+/// message names), counted for the instrument versions (`InstrumentVersions.Tally`) and for
+/// the submissions that count and the duplicates (`LatestCells`); of the free-text answers
+/// only those the follow-up checks ask about are looked for.
 public struct StudyValidation: Sendable {
     /// Messages for standard error, in order (each already located: "file:line: ...").
     public private(set) var messages: [String] = []
@@ -21,11 +29,25 @@ public struct StudyValidation: Sendable {
 
     public var failed: Bool { errors > 0 }
 
+    /// Checks of other parts of the study, run after the store's (codebooks and coders' files,
+    /// `CodingValidation`). They may need to know which of some free-text answers are in the
+    /// store: they name them before the store is read, so the pass keeps only those.
+    public struct FollowUp {
+        /// Free-text answers to look for among the submissions that count, by unit id
+        /// (`CodingDecision.unitID`: `<record id>/<item id>`).
+        public var textUnits: Set<String>
+        /// The problems, in order, given those of `textUnits` that are coding units of the store
+        /// (`CodingDecision.units`: non-blank answers to text items of the submissions that count).
+        public var problems: (_ found: Set<String>) throws -> [Problem]
+        public init(textUnits: Set<String>, problems: @escaping (_ found: Set<String>) throws -> [Problem]) {
+            self.textUnits = textUnits; self.problems = problems
+        }
+    }
+
     /// Validates the study in `folders`; a study definition that does not load is reported, not thrown.
     /// `more` adds checks of other parts of the study (codebooks and coders' files), run after the
     /// store's; their problems are shown in order and counted.
-    public static func run(folders: StudyFolders,
-                           more: (StudyBundle, StoreContents) throws -> [Problem] = { _, _ in [] }) throws -> StudyValidation {
+    public static func run(folders: StudyFolders, more: (StudyBundle) throws -> FollowUp? = { _ in nil }) throws -> StudyValidation {
         var v = StudyValidation()
         let bundle: StudyBundle
         do { bundle = try StudyLoader.load(folders: folders) } catch let e as LoadError {
@@ -38,16 +60,30 @@ public struct StudyValidation: Sendable {
         return v
     }
 
-    mutating func check(_ bundle: StudyBundle, more: (StudyBundle, StoreContents) throws -> [Problem]) throws {
+    mutating func check(_ bundle: StudyBundle, more: (StudyBundle) throws -> FollowUp?) throws {
         messages += bundle.warnings.map(\.description)
         warnings = bundle.warnings.count
-        var records: [StoredRecord] = []
-        let problems = try ResponseStore(url: bundle.study.storeURL).scan { r, line in records.append(StoredRecord(record: r, line: line)) }
+        let followUp = try more(bundle)
+        let wanted = followUp?.textUnits ?? []
+        var groups = IssueGroups()
+        var tally = InstrumentVersions.Tally()
+        var cells = LatestCells()
+        var units: [Int: [String]] = [:]   // cell -> the wanted units of its counted submission
+        let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain { r, line in
+            for issue in RecordValidator.issues(r, bundle: bundle) { groups.add(issue, line: line, record: r, bundle: bundle) }
+            tally.add(InstrumentVersions.Use(r))
+            let (cell, latest) = cells.add(r, line: line)
+            if latest && !wanted.isEmpty {
+                let found = bundle.instrument(r.instrument.id).map { inst in
+                    CodingDecision.units(of: r, instrument: inst).map { CodingDecision.unitID(record: r.id, item: $0.item.id) }.filter(wanted.contains)
+                } ?? []
+                units[cell] = found.isEmpty ? nil : found
+            }
+        }
         messages += problems.map(\.description)
         errors += problems.count
-        // The hash chain (`waves verify`): a break is an error; a round-1 prefix without
-        // `prev` is a note (not counted); a torn last line is already reported above.
-        let chain = try HashChain.verify(ResponseStore(url: bundle.study.storeURL))
+        // The hash chain (`waves verify`, walked in the same pass): a break is an error; a round-1
+        // prefix without `prev` is a note (not counted); a torn last line is already reported above.
         if let b = chain.firstBreak {
             if problems.contains(where: { $0.line == b.line }) {
                 // The unreadable line is already an error; say that the chain breaks there too.
@@ -60,10 +96,6 @@ public struct StudyValidation: Sendable {
         if let start = chain.chainStartsAt {
             messages.append("\(Self.store): note: no hash chain before line \(start) (records written before Waves kept \"prev\")")
         }
-        var groups = IssueGroups()
-        for s in records {
-            for issue in RecordValidator.issues(s.record, bundle: bundle) { groups.add(issue, line: s.line, record: s.record, bundle: bundle) }
-        }
         // Counts are of problems found, not of lines shown (a grouped line stands for several).
         for (severity, text, count) in groups.render() {
             messages.append(text)
@@ -71,38 +103,57 @@ public struct StudyValidation: Sendable {
         }
         // Versions of a scale's instrument that score differently from the current file.
         do {
-            let versions = try InstrumentVersions.build(bundle: bundle, records: records.map(\.record),
-                                                        archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
+            let versions = try tally.build(bundle: bundle, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
             for d in versions.drifts(bundle: bundle) { messages.append("\(Self.store): warning: \(d.message)"); warnings += 1 }
         } catch {
             messages.append("data/instruments: warning: the kept instrument versions cannot be read: \(SafeText.line(error.localizedDescription))"); warnings += 1
         }
-        let contents = StoreContents(records: records, problems: problems)
-        let dups = contents.latest().duplicates
+        let dups = cells.duplicates
         for d in dups { messages.append("\(Self.store): warning: duplicate submission: \(SafeText.line(d.description))"); warnings += 1 }
-        for p in try more(bundle, contents) {
+        for p in try followUp?.problems(Set(units.values.joined())) ?? [] {
             messages.append(SafeText.line(p.description))
             if p.severity == .error { errors += 1 } else { warnings += 1 }
         }
-        let participants = Set(records.map(\.record.participant)).count
         summary.append("study '\(SafeText.line(bundle.study.id))': \(bundle.instruments.count) instrument(s), \(bundle.study.waves.count) wave(s), "
-            + "\(bundle.roster?.entries.count ?? 0) in the roster; store: \(records.count + problems.count) line(s), "
-            + "\(records.count) record(s) from \(participants) participant(s), \(dups.count) duplicate(s)")
+            + "\(bundle.roster?.entries.count ?? 0) in the roster; store: \(cells.records + problems.count) line(s), "
+            + "\(cells.records) record(s) from \(cells.participants.count) participant(s), \(dups.count) duplicate(s)")
         summary.append(errors == 0 ? "OK: no errors, \(warnings) warning(s)" : "\(errors) error(s), \(warnings) warning(s)")
     }
 
     /// "1–3, 7, 9–12", at most `limit` runs, then "…".
     public static func lineList(_ lines: [Int], limit: Int = 8) -> String {
-        var runs: [(Int, Int)] = []
-        for l in lines.sorted() {
-            if let last = runs.last, l == last.1 + 1 { runs[runs.count - 1].1 = l } else if runs.last?.1 != l { runs.append((l, l)) }
+        var runs = LineRuns(limit: limit)
+        for l in lines.sorted() { runs.add(l) }
+        return runs.text
+    }
+}
+
+/// Line numbers given in ascending order (repeats allowed) as runs, "1–3, 7, 9–12": only the
+/// first `limit` runs are kept, and whether more followed.
+struct LineRuns {
+    let limit: Int
+    private var runs: [(Int, Int)] = []
+    private var more = false
+
+    init(limit: Int = 8) { self.limit = limit }
+
+    mutating func add(_ l: Int) {
+        guard !more else { return }
+        if let last = runs.last, l == last.1 + 1 { runs[runs.count - 1].1 = l } else if runs.last?.1 != l {
+            if runs.count == limit { more = true } else { runs.append((l, l)) }
         }
-        let parts = runs.prefix(limit).map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }
-        return parts.joined(separator: ", ") + (runs.count > limit ? ", …" : "")
+    }
+
+    var text: String {
+        runs.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }.joined(separator: ", ") + (more ? ", …" : "")
     }
 }
 
 /// Record issues collected in order of first appearance, grouped by cause.
+///
+/// A group keeps what its message shows, whatever the number of records: its count, its line
+/// runs (`LineRuns`) and its first `keptMembers` members (the one located line, the answers
+/// named one by one, the first ten of a grouped answer line).
 struct IssueGroups {
     enum Key: Hashable {
         case changed(String, String, String)
@@ -118,8 +169,13 @@ struct IssueGroups {
         var issue: RecordIssue
         /// "not in its response set (allowed: 1, 2)" or "outside its range, 0 to 10", for value groups.
         var range: String
+        /// The first `keptMembers` members.
         var members: [Member] = []
+        var count = 0
+        var lines = LineRuns()
     }
+    /// Members kept per group: the most any message names (ten answers; `namedAnswers` lines).
+    static let keptMembers = max(10, StudyValidation.namedAnswers)
     var order: [Key] = []
     var groups: [Key: Group] = [:]
 
@@ -147,7 +203,11 @@ struct IssueGroups {
         case .other: key = .message(issue.severity, issue.message)
         }
         if groups[key] == nil { order.append(key); groups[key] = Group(issue: issue, range: range) }
-        groups[key]!.members.append(Member(line: line, message: issue.message, answer: answer))
+        groups[key]!.count += 1
+        groups[key]!.lines.add(line)
+        if groups[key]!.members.count < Self.keptMembers {
+            groups[key]!.members.append(Member(line: line, message: issue.message, answer: answer))
+        }
     }
 
     /// One message per group (the original located line when the group has one member).
@@ -157,24 +217,24 @@ struct IssueGroups {
             let g = groups[key]!
             let sev = g.issue.severity
             let tag = sev == .warning ? "warning: " : ""
-            let lines = StudyValidation.lineList(g.members.map(\.line))
+            let lines = g.lines.text
             switch key {
             case .changed(let inst, let version, _):
-                guard g.members.count > 1, case .instrumentChanged(_, _, _, let now) = g.issue.kind else { break }
-                return [(sev, "\(store): \(tag)instrument '\(inst)' changed since \(g.members.count) records were made (lines \(lines); "
-                         + "version \(SafeText.line(version)) then, \(SafeText.line(now)) now; file hash differs)", g.members.count)]
+                guard g.count > 1, case .instrumentChanged(_, _, _, let now) = g.issue.kind else { break }
+                return [(sev, "\(store): \(tag)instrument '\(inst)' changed since \(g.count) records were made (lines \(lines); "
+                         + "version \(SafeText.line(version)) then, \(SafeText.line(now)) now; file hash differs)", g.count)]
             case .values(_, let item, _):
-                if g.members.count <= StudyValidation.namedAnswers {
+                if g.count <= StudyValidation.namedAnswers {
                     return g.members.map { (sev, "\(store):\($0.line): \(tag)\($0.message); analyses set it aside as missing", 1) }
                 }
-                let answers = g.members.compactMap(\.answer)
-                let named = answers.prefix(10).map { "line \($0.line) = \(JSONWriter.number($0.value))" }.joined(separator: ", ")
-                let more = answers.count > 10 ? ", … and \(answers.count - 10) more" : ""
-                return [(sev, "\(store): \(tag)\(answers.count) answers to '\(item)' are \(g.range); analyses set them aside as missing: \(named)\(more)", answers.count)]
+                // Every member of a value group has its answer.
+                let named = g.members.compactMap(\.answer).prefix(10).map { "line \($0.line) = \(JSONWriter.number($0.value))" }.joined(separator: ", ")
+                let more = g.count > 10 ? ", … and \(g.count - 10) more" : ""
+                return [(sev, "\(store): \(tag)\(g.count) answers to '\(item)' are \(g.range); analyses set them aside as missing: \(named)\(more)", g.count)]
             case .message: break
             }
-            if g.members.count == 1 { return [(sev, "\(store):\(g.members[0].line): \(tag)\(g.issue.message)", 1)] }
-            return [(sev, "\(store): \(tag)\(g.issue.message) (\(g.members.count) records: lines \(lines))", g.members.count)]
+            if g.count == 1 { return [(sev, "\(store):\(g.members[0].line): \(tag)\(g.issue.message)", 1)] }
+            return [(sev, "\(store): \(tag)\(g.issue.message) (\(g.count) records: lines \(lines))", g.count)]
         }
     }
 }

@@ -54,9 +54,8 @@ extension StudyData {
         var out: [CodingUnit] = []
         for r in recs {
             guard let inst = bundle.instrument(r.instrument.id) else { continue }
-            for it in inst.items where it.type == .text {
+            for (it, s) in CodingDecision.units(of: r, instrument: inst) {
                 if let k = keep, !k.contains("\(inst.id).\(it.id)") { continue }
-                guard case .text(let s)? = r.answer(it.id), !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
                 out.append(CodingUnit(record: r.id, instrument: inst.id, item: it.id, prompt: it.text,
                                       participant: r.participant, role: role(of: r), wave: r.wave, text: s))
             }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import WavesAnalysis
 import WavesCoding
 import WavesCore
 import WavesStore
@@ -14,8 +13,8 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         // Codebooks and coders' files (qualitative coding, docs/coding.md) are checked after the store.
-        let v = try StudyValidation.run(folders: options.folders) { bundle, contents in
-            CodingValidation.check(StudyData(bundle: bundle, contents: contents))
+        let v = try StudyValidation.run(folders: options.folders) { bundle in
+            CodingValidation.followUp(studyDirectory: bundle.study.directory)
         }
         for m in v.messages { Output.err(m) }
         for s in v.summary { Output.out(s) }

@@ -31,6 +31,15 @@ public struct CodingDecision: Sendable, Equatable {
     /// The unit id of an answer: `<record id>/<item id>`.
     public static func unitID(record: String, item: String) -> String { record + "/" + item }
 
+    /// The answers of `record` that are units to code: its non-blank answers to the `type: text`
+    /// items of `instrument`, in item order (`StudyData.codingUnits`, `waves validate`).
+    public static func units(of record: ResponseRecord, instrument: Instrument) -> [(item: Item, text: String)] {
+        instrument.items.compactMap { it in
+            guard it.type == .text, case .text(let s)? = record.answer(it.id), !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return (it, s)
+        }
+    }
+
     /// The record and item of the unit id (split at the last `/`), or nil when it has no `/`.
     public var recordAndItem: (record: String, item: String)? {
         guard let slash = unit.lastIndex(of: "/") else { return nil }

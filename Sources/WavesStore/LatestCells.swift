@@ -1,0 +1,138 @@
+import Foundation
+import WavesCore
+
+/// Which submission counts per participant, wave and instrument, found in one streaming pass
+/// without keeping records: the streaming form of `StoreContents.latestStored()`, with the same
+/// choice (`LatestSubmission`), the same order (cells in order of first appearance, over every
+/// readable record, waves and instruments the study does not define included) and the same
+/// duplicates.
+///
+/// Keeps per cell a few numbers and the latest `submitted_at`; the store lines of every
+/// submission only for cells submitted more than once. `waves validate` and `waves quality`
+/// feed it their store pass (`StoreRow` or records) in store order.
+public struct LatestCells: Sendable {
+    private struct Key: Hashable { let participant: Int32; let wave: Int32; let instrument: Int32 }
+
+    /// Participants in order of first appearance.
+    public private(set) var participants: [String] = []
+    private var participantNumber: [String: Int32] = [:]
+    private var waves: [String] = []
+    private var waveNumber: [String: Int32] = [:]
+    private var instruments: [String] = []
+    private var instrumentNumber: [String: Int32] = [:]
+
+    private var cellNumber: [Key: Int32] = [:]
+    private var keys: [Key] = []
+    private var firstLine: [Int] = []
+    private var latestLine: [Int] = []
+    private var latestStamp: [String] = []
+    /// The instrument file (version, hash) of the latest submission, by number in `files`.
+    private var latestFile: [Int32] = []
+    private var files: [(version: String, sha256: String)] = []
+    private var fileNumber: [String: [String: Int32]] = [:]
+    /// Every line of the cells submitted more than once, in store order.
+    private var repeatedLines: [Int32: [Int]] = [:]
+
+    /// Readable records seen.
+    public private(set) var records = 0
+
+    public init() {}
+
+    /// The number of cells (participant x wave x instrument submitted).
+    public var count: Int { keys.count }
+
+    /// Adds one readable line (in store order): its cell, and whether it is now the cell's
+    /// counted submission.
+    @discardableResult
+    public mutating func add(_ row: StoreRow, line: Int) -> (cell: Int, latest: Bool) {
+        add(participant: row.participant, wave: row.wave, instrument: row.instrument, submittedAt: row.submittedAt,
+            version: row.instrumentVersion, sha256: row.instrumentHash, line: line)
+    }
+
+    /// As `add(_:line:)` for a strictly read record.
+    @discardableResult
+    public mutating func add(_ r: ResponseRecord, line: Int) -> (cell: Int, latest: Bool) {
+        add(participant: r.participant, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt,
+            version: r.instrument.version, sha256: r.instrument.sha256, line: line)
+    }
+
+    private mutating func add(participant: String, wave: String, instrument: String, submittedAt: String,
+                              version: String, sha256: String, line: Int) -> (cell: Int, latest: Bool) {
+        records += 1
+        let key = Key(participant: Self.number(participant, &participantNumber, &participants),
+                      wave: Self.number(wave, &waveNumber, &waves),
+                      instrument: Self.number(instrument, &instrumentNumber, &instruments))
+        if let c = cellNumber[key] {
+            let k = Int(c)
+            if repeatedLines[c] == nil { repeatedLines[c] = [firstLine[k]] }
+            repeatedLines[c]!.append(line)
+            guard LatestSubmission.replaces(submittedAt, latestStamp[k]) else { return (k, false) }
+            latestLine[k] = line
+            latestStamp[k] = submittedAt
+            latestFile[k] = fileNumberOf(version, sha256)
+            return (k, true)
+        }
+        let k = keys.count
+        cellNumber[key] = Int32(k)
+        keys.append(key)
+        firstLine.append(line)
+        latestLine.append(line)
+        latestStamp.append(submittedAt)
+        latestFile.append(fileNumberOf(version, sha256))
+        return (k, true)
+    }
+
+    private static func number(_ s: String, _ numbers: inout [String: Int32], _ names: inout [String]) -> Int32 {
+        if let n = numbers[s] { return n }
+        let n = Int32(names.count)
+        numbers[s] = n
+        names.append(s)
+        return n
+    }
+
+    private mutating func fileNumberOf(_ version: String, _ sha256: String) -> Int32 {
+        if let n = fileNumber[sha256]?[version] { return n }
+        let n = Int32(files.count)
+        files.append((version, sha256))
+        fileNumber[sha256, default: [:]][version] = n
+        return n
+    }
+
+    /// The store line of the counted submission of cell `k` (cells numbered in order of first appearance).
+    public func line(of k: Int) -> Int { latestLine[k] }
+
+    /// The participant, wave and instrument of cell `k`.
+    public func cell(_ k: Int) -> (participant: String, wave: String, instrument: String) {
+        let key = keys[k]
+        return (participants[Int(key.participant)], waves[Int(key.wave)], instruments[Int(key.instrument)])
+    }
+
+    /// The store line of each counted submission with its cell, in store order (a second pass
+    /// over the store meets them in this order).
+    public var latestLines: [(line: Int, cell: Int)] {
+        latestLine.enumerated().map { (line: $1, cell: $0) }.sorted { $0.line < $1.line }
+    }
+
+    /// The number of cells submitted more than once (`StoreContents.latestStored().duplicates.count`).
+    public var duplicateCount: Int { repeatedLines.count }
+
+    /// Cells submitted more than once, in order of first appearance; the chosen line last
+    /// (as `StoreContents.latestStored()` lists them).
+    public var duplicates: [Duplicate] {
+        repeatedLines.keys.sorted().map { c in
+            let k = Int(c), cell = cell(k), chosen = latestLine[k]
+            return Duplicate(participant: cell.participant, wave: cell.wave, instrument: cell.instrument,
+                             lines: repeatedLines[c]!.filter { $0 != chosen } + [chosen])
+        }
+    }
+
+    /// The instrument file of each counted submission, in the cells' order, as
+    /// `InstrumentVersions.build` reads the latest records (`StudyData.records`).
+    public var latestUses: LazyMapSequence<Range<Int>, InstrumentVersions.Use> {
+        (0..<keys.count).lazy.map { k in
+            let key = keys[k], file = files[Int(latestFile[k])]
+            return InstrumentVersions.Use(instrument: instruments[Int(key.instrument)], version: file.version, sha256: file.sha256,
+                                          wave: waves[Int(key.wave)], submittedAt: latestStamp[k])
+        }
+    }
+}
