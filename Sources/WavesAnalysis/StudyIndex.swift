@@ -64,13 +64,18 @@ public struct StudyIndex: Sendable {
     private var texts: [Int: [(item: String, text: String)]] = [:]
     private var roleTracker = RolePrecedence.Tracker()
 
-    /// Streams the store of `bundle` once.
-    public static func load(_ bundle: StudyBundle, collectText: Bool = false) throws -> StudyIndex {
+    /// Streams the store of `bundle` once; `alongside` sees every row the index adds, for a
+    /// reader that needs the same pass (`waves status`: `WaveProgress`).
+    public static func load(_ bundle: StudyBundle, collectText: Bool = false,
+                            alongside: (StoreRow, Int) throws -> Void = { _, _ in }) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
         let store = ResponseStore(url: bundle.study.storeURL)
         if store.exists {
             let request = ColumnRequest(texts: collectText, versions: true)
-            index.problems = try store.scanColumns(request) { row, line in index.add(row, line: line) }
+            index.problems = try store.scanColumns(request) { row, line in
+                index.add(row, line: line)
+                try alongside(row, line)
+            }
         }
         index.resolveRoles()
         return index

@@ -69,25 +69,58 @@ public struct InstrumentVersions: Sendable {
     }
 
     /// As `build(bundle:records:archive:)`, from what each record contributes (for readers
-    /// that keep no records, such as the streaming exports); `uses` is read once per instrument.
+    /// that keep no records, such as the streaming exports); `uses` is read once.
     public static func build<S: Sequence>(bundle: StudyBundle, uses records: S, archive: InstrumentArchive) throws -> InstrumentVersions where S.Element == Use {
-        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
-        var entries: [Entry] = []
-        for inst in bundle.instruments {
+        var tally = Tally()
+        for r in records { tally.add(r) }
+        return try build(bundle: bundle, tally: tally, archive: archive)
+    }
+
+    /// What `build` needs of the records, gathered one record at a time (a streaming reader
+    /// such as `waves instruments diff` adds each line as it comes and keeps no record): per
+    /// instrument and hash, in order of first use, the version the first record names, the
+    /// record count, the waves and the earliest `submitted_at`.
+    public struct Tally: Sendable {
+        private struct Hashes: Sendable {
             var byHash: [String: Version] = [:]
             var order: [String] = []
-            for r in records where r.instrument == inst.id {
+
+            mutating func add(_ r: Use) {
                 let h = r.sha256
                 if byHash[h] == nil {
                     order.append(h)
                     byHash[h] = Version(sha256: h, version: r.version, waves: [], records: 0, firstUsed: r.submittedAt,
-                                        instrument: .failure(.missing), isCurrent: h == inst.sha256)
+                                        instrument: .failure(.missing), isCurrent: false)
                 }
                 byHash[h]!.records += 1
                 if !byHash[h]!.waves.contains(r.wave) { byHash[h]!.waves.append(r.wave) }
                 if r.submittedAt < byHash[h]!.firstUsed { byHash[h]!.firstUsed = r.submittedAt }
             }
-            var versions = order.map { byHash[$0]! }.sorted { $0.firstUsed < $1.firstUsed }
+        }
+        private var byInstrument: [String: Hashes] = [:]
+        public init() {}
+
+        public mutating func add(_ r: Use) {
+            byInstrument[r.instrument, default: Hashes()].add(r)
+        }
+
+        fileprivate func versions(of instrument: Instrument) -> [Version] {
+            guard let t = byInstrument[instrument.id] else { return [] }
+            // Whether a hash is current is the instrument's question, not the record's.
+            return t.order.map { h in
+                var v = t.byHash[h]!
+                v.isCurrent = h == instrument.sha256
+                return v
+            }
+        }
+    }
+
+    /// `build` from a tally of the records.
+    public static func build(bundle: StudyBundle, tally: Tally, archive: InstrumentArchive) throws -> InstrumentVersions {
+        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        var entries: [Entry] = []
+        for inst in bundle.instruments {
+            var versions = tally.versions(of: inst).sorted { $0.firstUsed < $1.firstUsed }
             for i in versions.indices {
                 versions[i].waves.sort { (waveOrder[$0] ?? .max, $0) < (waveOrder[$1] ?? .max, $1) }
                 versions[i].instrument = versions[i].isCurrent ? .success(inst) : try archive.load(versions[i].sha256)
@@ -128,3 +161,4 @@ public struct InstrumentVersions: Sendable {
         return out
     }
 }
+
