@@ -32,7 +32,18 @@ public struct StreamedScores: Sendable {
     /// The instrument versions of the latest submissions, as `StudyData.instrumentVersions()`.
     public private(set) var versions: InstrumentVersions?
 
-    private struct Cell: Hashable { let participant: Int32; let wave: String; let instrument: String }
+    /// Participant, wave and instrument by number (`Names`): no string per cell.
+    private struct Cell: Hashable { let participant: Int32; let wave: Int32; let instrument: Int32 }
+    /// Texts numbered in order of first appearance.
+    private struct Names<Key: Hashable> {
+        var number: [Key: Int32] = [:]
+        var keys: [Key] = []
+        mutating func callAsFunction(_ key: Key) -> Int32 {
+            if let n = number[key] { return n }
+            let n = Int32(keys.count); number[key] = n; keys.append(key); return n
+        }
+    }
+    private struct VersionKey: Hashable { var version: String; var sha256: String }
     /// One scored submission: where its rows go, and where its numbers are in `values`.
     private struct Scored: Sendable {
         var instrument: Int; var participant: Int32; var wave: Int; var order: Int
@@ -47,7 +58,7 @@ public struct StreamedScores: Sendable {
     private var texts: [String] = []
     private var scored: [Scored] = []
     private var values: [Numbers] = []
-    private struct Latest { var order: Int; var line: Int; var stamp: String; var version: String; var sha: String; var count: Int }
+    private struct Latest { var line: Int; var stamp: String; var order: Int32; var version: Int32; var count: Int32 }
 
     public static func run(bundle: StudyBundle, instruments: [Instrument]) throws -> StreamedScores {
         var out = StreamedScores()
@@ -64,32 +75,38 @@ public struct StreamedScores: Sendable {
             let n = Int32(names.count); number[id] = n; names.append(id); return n
         }
         for p in bundle.roster?.participants ?? [] { _ = participantNumber(p) }
+        var waves = Names<String>(), instrumentIDs = Names<String>(), versionKeys = Names<VersionKey>()
         var cells: [Cell: Latest] = [:]
         var order: [Cell] = []
         out.problems = try store.scanColumns(ColumnRequest(versions: true)) { row, line in
-            let cell = Cell(participant: participantNumber(row.participant), wave: row.wave, instrument: row.instrument)
+            let cell = Cell(participant: participantNumber(row.participant), wave: waves(row.wave), instrument: instrumentIDs(row.instrument))
             if var c = cells[cell] {
                 c.count += 1
                 if LatestSubmission.replaces(row.submittedAt, c.stamp) {
-                    c.line = line; c.stamp = row.submittedAt; c.version = row.instrumentVersion; c.sha = row.instrumentHash
+                    c.line = line; c.stamp = row.submittedAt
+                    c.version = versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash))
                 }
                 cells[cell] = c
             } else {
-                cells[cell] = Latest(order: order.count, line: line, stamp: row.submittedAt, version: row.instrumentVersion,
-                                     sha: row.instrumentHash, count: 1)
+                cells[cell] = Latest(line: line, stamp: row.submittedAt, order: Int32(order.count),
+                                     version: versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash)), count: 1)
                 order.append(cell)
             }
         }
         out.duplicateCount = cells.values.lazy.filter { $0.count > 1 }.count
         out.versions = try? InstrumentVersions.build(bundle: bundle, uses: order.lazy.map { cell -> InstrumentVersions.Use in
-            let c = cells[cell]!
-            return InstrumentVersions.Use(instrument: cell.instrument, version: c.version, sha256: c.sha, wave: cell.wave, submittedAt: c.stamp)
+            let c = cells[cell]!, v = versionKeys.keys[Int(c.version)]
+            return InstrumentVersions.Use(instrument: instrumentIDs.keys[Int(cell.instrument)], version: v.version, sha256: v.sha256,
+                                          wave: waves.keys[Int(cell.wave)], submittedAt: c.stamp)
         }, archive: InstrumentArchive(store: store))
 
         // The latest lines of the asked-for instruments, and where each row goes.
         let wanted = Dictionary(instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var latestLines: [Int: Int] = [:]   // line -> cell order
-        for (cell, c) in cells where wanted[cell.instrument] != nil { latestLines[c.line] = c.order }
+        for (cell, c) in cells where wanted[instrumentIDs.keys[Int(cell.instrument)]] != nil { latestLines[c.line] = Int(c.order) }
+        // The second pass needs only the lines: the cells go before it starts.
+        cells = [:]
+        order = []
         let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         var textNumber: [String: Int32] = [:]
         func intern(_ t: String) -> Int32 {
