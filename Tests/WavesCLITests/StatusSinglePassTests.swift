@@ -23,7 +23,8 @@ final class StatusSinglePassTests: XCTestCase {
 
     func compare(file: StaticString = #filePath, line: UInt = #line) throws {
         let options = try StudyOptions.parse(["--study", dir.path])
-        let (index, fed) = try StatusCommand.load(options, quiet: true)
+        let (index, one) = try StatusCommand.load(options, quiet: true)
+        let fed = try XCTUnwrap(one, "the index came from this pass", file: file, line: line)
         let bundle = index.bundle
         let read = try WaveProgress.load(bundle)
         XCTAssertEqual(fed.participants, read.participants, file: file, line: line)

@@ -42,14 +42,17 @@ struct StatusCommand: ParsableCommand {
 extension StatusCommand {
     /// One pass over the store: each row goes to the index and to the wave progress
     /// (`WaveProgress`, the home of "started" and "completed"), which `waves status` read
-    /// in a second pass before.
-    static func load(_ options: StudyOptions, quiet: Bool) throws -> (StudyIndex, WaveProgress) {
+    /// in a second pass before. The progress is nil (and `waveStatus` reads it for itself)
+    /// when the index did not come from this pass: it then saw fewer rows than the index
+    /// counts, as when a derived copy of the index is served instead of the store.
+    static func load(_ options: StudyOptions, quiet: Bool) throws -> (StudyIndex, WaveProgress?) {
         var progress: WaveProgress?
+        var rows = 0
         let index = try options.loadIndex(quiet: quiet) { bundle in
             progress = try WaveProgress(drafts: bundle)
-            return { row, _ in progress!.add(row) }
+            return { row, _ in progress!.add(row); rows += 1 }
         }
-        return (index, progress!)
+        return (index, rows == index.submissions ? progress : nil)
     }
 
     /// Per-wave windows and collection counts from the invitation and consent logs, the store and the drafts.
