@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
         // The CLI's text layer (tables, JSON escaping, notices, argument types, every-scale runs) without the binary.
-        .testTarget(name: "WavesCLITests", dependencies: ["WavesCLI", "WavesAnalysis", "WavesCore"]),
+        .testTarget(name: "WavesCLITests", dependencies: ["WavesCLI", "WavesAnalysis", "WavesCollect", "WavesCore", "WavesStore"]),
         // Runs the built `waves` binary on temporary study folders.
         .testTarget(name: "WavesEndToEndTests", dependencies: ["WavesCore", "WavesStore", "WavesTestSupport"], exclude: ["Fixtures", "Golden"]),
         // waves power: simulated power against exact power (R pwr, noncentral F), generator and fit recovery, determinism.

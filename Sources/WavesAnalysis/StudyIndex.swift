@@ -84,8 +84,12 @@ public struct StudyIndex: Sendable {
     var texts: [Int: [(item: String, text: String)]] = [:]
     var roleTracker = RolePrecedence.Tracker()
 
-    /// Streams the store of `bundle` once.
-    public static func load(_ bundle: StudyBundle, collectText: Bool = false) throws -> StudyIndex {
+    /// Streams the store of `bundle` once; `alongside` sees every row the index adds, for a
+    /// reader that needs the same pass (`waves status`: `WaveProgress`). When the index comes
+    /// from its cache (`IndexCache`: the store is unchanged) there is no pass and `alongside`
+    /// sees no row: such a reader compares the rows it saw with `submissions`.
+    public static func load(_ bundle: StudyBundle, collectText: Bool = false,
+                            alongside: (StoreRow, Int) throws -> Void = { _, _ in }) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
         // An unchanged store is not read again (`IndexCache`, `DerivedCache`).
         let cache = IndexCache(bundle: bundle, collectText: collectText)
@@ -94,7 +98,10 @@ public struct StudyIndex: Sendable {
         let store = ResponseStore(url: bundle.study.storeURL)
         if store.exists {
             let request = ColumnRequest(texts: collectText, versions: true)
-            index.problems = try store.scanColumns(request) { row, line in index.add(row, line: line) }
+            index.problems = try store.scanColumns(request) { row, line in
+                index.add(row, line: line)
+                try alongside(row, line)
+            }
         }
         index.resolveRoles()
         if let cache, let before { cache.write(index, before: before) }

@@ -24,8 +24,11 @@ struct StudyOptions: ParsableArguments {
     }
 
     /// Loads the study and indexes its store in one streaming pass (`StudyIndex`), with the same notes.
-    func loadIndex(quiet: Bool = false) throws -> StudyIndex {
-        let index = try StudyIndex.load(try StudyLoader.load(directory: directory))
+    /// `alongside(bundle)` gives what else should see each row of that pass.
+    func loadIndex(quiet: Bool = false,
+                   alongside: (StudyBundle) throws -> (StoreRow, Int) throws -> Void = { _ in { _, _ in } }) throws -> StudyIndex {
+        let bundle = try StudyLoader.load(directory: directory)
+        let index = try StudyIndex.load(bundle, alongside: try alongside(bundle))
         if !quiet { StudyOptions.reportStoreNotes(study: index.bundle.study, duplicates: index.duplicateCount, problems: index.problems.count) }
         return index
     }
@@ -85,10 +88,50 @@ enum JSONOutput {
     /// One value as `print` writes it, without the line end (for a command that writes a long
     /// list piece by piece: the pieces join to the same bytes).
     static func text<T: Encodable>(_ value: T) throws -> String {
+        escapingControls(String(decoding: try encoder().encode(value), as: UTF8.self))
+    }
+
+    static func encoder() -> JSONEncoder {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         enc.nonConformingFloatEncodingStrategy = .throw
-        return escapingControls(String(decoding: try enc.encode(value), as: UTF8.self))
+        return enc
+    }
+
+    /// Writes the document `print` would write for a value with a long array under one key,
+    /// without holding the array or its text: `shell` is that value with the array empty, so
+    /// its encoding holds `"key":[]` once (a quote inside a string is always escaped, so
+    /// the marker can only be the key itself); the elements that `elements` emits are encoded
+    /// by the same encoder in chunks (compact JSON writes an array as its elements joined by
+    /// commas) and written between the brackets as they come. Same bytes as `print`;
+    /// `JSONStreamTests` holds the two to it. An element that cannot be encoded (NaN) throws
+    /// as `print` does, but after the earlier chunks were written.
+    static func printStreaming<T: Encodable, Element: Encodable>(_ shell: T, arrayKey key: String, of _: Element.Type,
+                                                               chunk: Int = 4096, to write: @escaping (String) -> Void = Output.record,
+                                                               elements: (_ emit: (Element) throws -> Void) throws -> Void) throws {
+        let document = try text(shell)
+        let marker = try text([key: [Int]()]).dropFirst().dropLast()   // "key":[] with the key as the encoder escapes it
+        guard let at = document.range(of: marker), document.range(of: marker, range: at.upperBound..<document.endIndex) == nil else {
+            throw EncodingError.invalidValue(key, .init(codingPath: [], debugDescription: "the array key must occur once, with an empty array"))
+        }
+        let enc = encoder()
+        write(String(document[..<at.lowerBound]) + String(marker.dropLast()))
+        var pending: [Element] = []
+        pending.reserveCapacity(chunk)
+        var first = true
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let array = escapingControls(String(decoding: try enc.encode(pending), as: UTF8.self))   // "[a,b]"
+            write((first ? "" : ",") + String(array.dropFirst().dropLast()))
+            first = false
+            pending.removeAll(keepingCapacity: true)
+        }
+        try elements { e in
+            pending.append(e)
+            if pending.count >= chunk { try flush() }
+        }
+        try flush()
+        write("]" + String(document[at.upperBound...]) + "\n")
     }
 
     /// Compact JSON text with every control scalar escaped. Outside strings compact JSON holds

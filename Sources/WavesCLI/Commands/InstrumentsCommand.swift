@@ -35,10 +35,7 @@ struct InstrumentsDiffCommand: ParsableCommand {
         if let i = instrument, bundle.instrument(i) == nil {
             throw CLIFailure("unknown instrument '\(SafeText.line(i))' (study instruments: \(bundle.instruments.map(\.id).joined(separator: ", ")))")
         }
-        // Every submission counts here (not only the latest per participant): each was made with a version.
-        let store = ResponseStore(url: bundle.study.storeURL)
-        let records = try store.read().records.map(\.record)
-        let versions = try InstrumentVersions.build(bundle: bundle, records: records, archive: InstrumentArchive(store: store))
+        let versions = try Self.versions(bundle)
         let entries = versions.entries.filter { instrument == nil || $0.instrument == instrument }
         if json { try JSONOutput.print(JSONResult(instruments: entries.map(Self.json))); return }
         for (n, e) in entries.enumerated() {
@@ -57,6 +54,19 @@ struct InstrumentsDiffCommand: ParsableCommand {
             }
         }
         Output.out("\nscoring: changes what is stored or how it is scored; wording: what participants read; other: neither.")
+    }
+
+    /// Every submission counts here (not only the latest per participant): each was made with a
+    /// version. The store is streamed through the columnar path (instrument, version, hash, wave
+    /// and time of each line, tallied as they come); no record is kept.
+    static func versions(_ bundle: StudyBundle) throws -> InstrumentVersions {
+        let store = ResponseStore(url: bundle.study.storeURL)
+        var tally = InstrumentVersions.Tally()
+        try store.scanColumns(ColumnRequest(versions: true)) { row, _ in
+            tally.add(InstrumentVersions.Use(instrument: row.instrument, version: row.instrumentVersion, sha256: row.instrumentHash,
+                                             wave: row.wave, submittedAt: row.submittedAt))
+        }
+        return try tally.build(bundle: bundle, archive: InstrumentArchive(store: store))
     }
 
     static func short(_ v: InstrumentVersions.Version) -> String { "\(SafeText.line(v.version)) (\(v.sha256.prefix(12)))" }

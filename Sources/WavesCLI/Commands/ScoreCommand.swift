@@ -25,6 +25,14 @@ struct ScoreCommand: ParsableCommand {
         enum CodingKeys: String, CodingKey { case scores, setAside = "set_aside" }
     }
 
+    /// The `--json` document of `Result(scores: scores.rows, setAside: …)`, written as the rows come.
+    static func writeJSON(_ scores: StreamedScores, chunk: Int = 4096, to write: @escaping (String) -> Void = Output.record) throws {
+        try JSONOutput.printStreaming(Result(scores: [], setAside: scores.setAside.count), arrayKey: "scores", of: ScoreRow.self,
+                                      chunk: chunk, to: write) { emit in
+            try scores.forEachRow(emit)
+        }
+    }
+
     func run() throws {
         // Streamed (`StreamedScores`): the same rows and notes as from `StudyData`, without
         // holding every record.
@@ -33,15 +41,15 @@ struct ScoreCommand: ParsableCommand {
         let scores = try StreamedScores.run(bundle: bundle, instruments: insts)
         StudyOptions.reportStoreNotes(study: bundle.study, duplicates: scores.duplicateCount, problems: scores.problems.count)
         StudyOptions.reportDrifts(scores.versions, bundle: bundle)
-        let rows = scores.rows
         let setAside = scores.setAside
         StudyOptions.reportSetAside(setAside)
-        if json { try JSONOutput.print(Result(scores: rows, setAside: setAside.count)); return }
+        // Rows are written as `scores` hands them over: neither the rows nor their text are held.
+        if json { try Self.writeJSON(scores); return }
         if csv {
             var writer = CSVWriter(header: ["participant", "role", "wave", "instrument", "scale", "score", "answered", "k"],
                                    escapeFormulas: escapeFormulas)
             var text = writer.headerRecord()
-            for r in rows {
+            scores.forEachRow { r in
                 text += writer.record([.text(r.participant), .text(r.role ?? ""), .text(r.wave), .text(r.instrument), .text(r.scale),
                                        r.score.map { .number($0) } ?? .text(""), .number(Double(r.answered)), .number(Double(r.k))])
                 if text.utf8.count > 1 << 16 { Output.record(text); text = "" }
@@ -50,8 +58,9 @@ struct ScoreCommand: ParsableCommand {
             if let line = FormulaNotice.line(file: nil, writer.formulaCells, escaped: escapeFormulas) { Output.err(line) }
             return
         }
-        for inst in insts where !inst.scales.isEmpty {
-            let mine = rows.filter { $0.instrument == inst.id }
+        for (position, inst) in insts.enumerated() where !inst.scales.isEmpty {
+            var mine: [ScoreRow] = []
+            scores.forEachRow(instrumentAt: position) { mine.append($0) }
             Output.out("\(inst.title) (\(inst.id) \(inst.version))")
             var t = TextTable(["participant", "role", "wave"] + inst.scales.map(\.id), rightAligned: Set(3..<(3 + inst.scales.count)))
             var byKey: [String: [String: ScoreRow]] = [:]

@@ -13,9 +13,9 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
-        let index = try options.loadIndex(quiet: json)
+        let (index, progress) = try Self.load(options, quiet: json)
         let data = index.bundle
-        let status = CompletionStatus(index, waves: try Self.waveStatus(data, now: Date()))
+        let status = CompletionStatus(index, waves: try Self.waveStatus(data, progress: progress, now: Date()))
         if json { try JSONOutput.print(status); return }
         Output.out("\(data.study.title) (\(data.study.id)): \(status.participantCount) participant(s), \(index.chosenSubmissions) submission(s)\n")
         Output.out(Self.waveTable(status, data.study))
@@ -40,9 +40,24 @@ struct StatusCommand: ParsableCommand {
 }
 
 extension StatusCommand {
+    /// One pass over the store: each row goes to the index and to the wave progress
+    /// (`WaveProgress`, the home of "started" and "completed"), which `waves status` read
+    /// in a second pass before. The progress is nil (and `waveStatus` reads it for itself)
+    /// when the index did not come from this pass: it then saw fewer rows than the index
+    /// counts, as when a derived copy of the index is served instead of the store.
+    static func load(_ options: StudyOptions, quiet: Bool) throws -> (StudyIndex, WaveProgress?) {
+        var progress: WaveProgress?
+        var rows = 0
+        let index = try options.loadIndex(quiet: quiet) { bundle in
+            progress = try WaveProgress(drafts: bundle)
+            return { row, _ in progress!.add(row); rows += 1 }
+        }
+        return (index, rows == index.submissions ? progress : nil)
+    }
+
     /// Per-wave windows and collection counts from the invitation and consent logs, the store and the drafts.
-    static func waveStatus(_ bundle: StudyBundle, now: Date) throws -> [CompletionStatus.WaveStatus] {
-        try CollectionState.load(bundle).counts(at: now).map { c in
+    static func waveStatus(_ bundle: StudyBundle, progress: WaveProgress? = nil, now: Date) throws -> [CompletionStatus.WaveStatus] {
+        try CollectionState.load(bundle, progress: progress).counts(at: now).map { c in
             let state: String
             switch c.state { case .open: state = "open"; case .notYetOpen: state = "not-yet-open"; case .closed: state = "closed" }
             return CompletionStatus.WaveStatus(wave: c.wave, opens: c.opens, closes: c.closes, open: c.open, state: state,

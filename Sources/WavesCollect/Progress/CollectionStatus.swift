@@ -36,12 +36,13 @@ public struct CollectionState: Sendable {
         self.bundle = bundle; self.progress = progress; self.book = book; self.participation = participation; self.consent = consent
     }
 
-    /// Reads the store, the drafts, the invitation and consent logs, and the consent text.
-    public static func load(_ bundle: StudyBundle) throws -> CollectionState {
+    /// Reads the store, the drafts, the invitation and consent logs, and the consent text;
+    /// with `progress`, the store and drafts as already read (`WaveProgress(drafts:)`).
+    public static func load(_ bundle: StudyBundle, progress: WaveProgress? = nil) throws -> CollectionState {
         let study = bundle.study
         let consent = try ConsentText.load(study)
         let events = try ConsentLog(study: study).read()
-        return CollectionState(bundle: bundle, progress: try WaveProgress.load(bundle),
+        return CollectionState(bundle: bundle, progress: try progress ?? WaveProgress.load(bundle),
                                book: try InvitationLog(study: study).book(),
                                participation: Participation(study: study, roster: bundle.roster, events: events, consentSHA256: consent?.sha256),
                                consent: consent)

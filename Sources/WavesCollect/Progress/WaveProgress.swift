@@ -36,13 +36,23 @@ public struct WaveProgress: Sendable {
     /// `waves status` at 100,000 participants no longer holds every record (1.2 GB, 16 s).
     public static func load(_ bundle: StudyBundle) throws -> WaveProgress {
         let store = ResponseStore(url: bundle.study.storeURL)
-        var progress = WaveProgress(bundle: bundle, drafts: try draftOwners(bundle.study.draftsURL))
+        var progress = try WaveProgress(drafts: bundle)
         if store.exists {
-            _ = try store.scanColumns(ColumnRequest()) { row, _ in
-                progress.add(participant: row.participant, wave: row.wave, instrument: row.instrument)
-            }
+            _ = try store.scanColumns(ColumnRequest()) { row, _ in progress.add(row) }
         }
         return progress
+    }
+
+    /// The drafts folder read, the store not yet: for a reader that streams the store for
+    /// itself and hands each row to `add(_:)` as well (`waves status` reads the store once,
+    /// for `StudyIndex` and for this); then the same as `load`.
+    public init(drafts bundle: StudyBundle) throws {
+        self.init(bundle: bundle, drafts: try Self.draftOwners(bundle.study.draftsURL))
+    }
+
+    /// One readable line of the store (every line counts, as in `load`).
+    public mutating func add(_ row: StoreRow) {
+        add(participant: row.participant, wave: row.wave, instrument: row.instrument)
     }
 
     /// Participant and wave of every readable draft (unreadable ones are left to `waves take`).

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+@testable import WavesCLI
+import WavesCollect
+import WavesCore
+
+/// Issue 14: `waves status` reads the store once, handing each row to `StudyIndex` and to
+/// `WaveProgress` (the one home of "started" and "completed"). The progress fed that way must
+/// be the one `WaveProgress.load` reads for itself, and the wave counts the same, on the demo
+/// and on a store with unknown waves and instruments, participants off the roster,
+/// lines of an unfinished import and a torn last line.
+final class StatusSinglePassTests: XCTestCase {
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("datasets/pmi-demo")
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-status-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.demo, to: dir)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func compare(file: StaticString = #filePath, line: UInt = #line) throws {
+        let options = try StudyOptions.parse(["--study", dir.path])
+        let (index, one) = try StatusCommand.load(options, quiet: true)
+        let fed = try XCTUnwrap(one, "the index came from this pass", file: file, line: line)
+        let bundle = index.bundle
+        let read = try WaveProgress.load(bundle)
+        XCTAssertEqual(fed.participants, read.participants, file: file, line: line)
+        XCTAssertFalse(read.participants.isEmpty, file: file, line: line)
+        let waves = bundle.study.waves.map(\.id) + ["x1", "nowave"]
+        var completed = 0
+        for p in read.participants.sorted() {
+            for w in waves {
+                XCTAssertEqual(fed.submitted(p, wave: w), read.submitted(p, wave: w), "\(p) \(w)", file: file, line: line)
+                XCTAssertEqual(fed.isComplete(p, wave: w), read.isComplete(p, wave: w), "\(p) \(w)", file: file, line: line)
+                XCTAssertEqual(fed.hasStarted(p, wave: w), read.hasStarted(p, wave: w), "\(p) \(w)", file: file, line: line)
+                if read.isComplete(p, wave: w) { completed += 1 }
+            }
+        }
+        XCTAssertGreaterThan(completed, 0, file: file, line: line)
+        let now = Date()
+        XCTAssertEqual(try JSONOutput.text(StatusCommand.waveStatus(bundle, progress: fed, now: now)),
+                       try JSONOutput.text(StatusCommand.waveStatus(bundle, now: now)), file: file, line: line)
+    }
+
+    func testTheDemoProgressIsTheSameInOnePass() throws {
+        try compare()
+    }
+
+    func testAwkwardLinesGiveTheSameProgressInOnePass() throws {
+        let store = dir.appendingPathComponent("data/responses.jsonl")
+        let lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").map(String.init)
+        var extra: [String] = []
+        for (k, l) in lines.enumerated() where k % 6 == 0 {
+            switch (k / 6) % 4 {
+            case 0: extra.append(l.replacingOccurrences(of: #""wave":"w"#, with: #""wave":"x"#))                           // an unknown wave
+            case 1: extra.append(l.replacingOccurrences(of: #""instrument":{"id":""#, with: #""instrument":{"id":"zz"#))   // an unknown instrument
+            case 2: extra.append(l.replacingOccurrences(of: #""participant":"P"#, with: #""participant":"Q"#))            // off the roster
+            default: extra.append(String(l.dropLast()) + #","batch":"unfinished-batch"}"#)                                  // an import that did not finish
+            }
+        }
+        try Data(((lines + extra).joined(separator: "\n") + "\n" + String(lines[1].prefix(70))).utf8).write(to: store)
+        try compare()
+    }
+}
