@@ -5,6 +5,20 @@ import XCTest
 
 /// The CLI's text layer without the binary: tables, JSON escaping, notices and argument types.
 final class TextRenderingTests: XCTestCase {
+    /// The trailing-space trim removes exactly what the regular expression `\s+$` removed before,
+    /// on lines ending in ASCII and Unicode spaces, combining marks, controls and emoji.
+    func testTrailingSpaceTrimEqualsTheRegularExpression() {
+        let pieces = ["a", " ", "  ", "\t", "\u{A0}", "\u{2003}", "\u{3000}", "\u{2028}", "\u{2029}", "\u{0B}", "\u{85}", "\u{301}",
+                      "é", "👩‍⚕️", "^[", "\u{200B}", "\u{FEFF}", "x", "\n", "\r", "\u{0C}", "\u{1680}", "\u{202F}"]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20000 {
+            let line = (0..<Int.random(in: 0...7, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
+            let old = line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            XCTAssertEqual(TextTable.trimmingTrailingSpace(line).unicodeScalars.map(\.value), old.unicodeScalars.map(\.value),
+                           "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     func testTableAlignsNumbersRightAndTextLeft() {
         var t = TextTable(["name", "n"], rightAligned: [1])
         t.add(["alpha", "5"])
