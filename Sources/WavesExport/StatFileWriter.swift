@@ -103,7 +103,7 @@ enum StatFileWriter {
         var refs: [Int: [UnsafeMutablePointer<readstat_string_ref_t>]] = [:]
         if isRef.contains(true) {
             var emptyRef: UnsafeMutablePointer<readstat_string_ref_t>?
-            for (i, v) in plan.variables.enumerated() where isRef[i] {
+            for i in plan.variables.indices where isRef[i] {
                 var column: [UnsafeMutablePointer<readstat_string_ref_t>] = []
                 column.reserveCapacity(plan.rows.count)
                 for row in plan.rows {

@@ -6,7 +6,7 @@ import WavesCore
 /// Either way it has passed the strict grammar and the record rules.
 public enum StoreRow: Sendable {
     case columns(ColumnRecord)
-    case record(ResponseRecord)
+    indirect case record(ResponseRecord)
 
     public var participant: String {
         switch self { case .columns(let c): c.participant; case .record(let r): r.participant }

@@ -39,8 +39,10 @@ enum StoreScan {
     /// The block reader behind every scan: decodes each line with `decode` (each thread with its
     /// own copy of `state`) and calls `body` with the results in store order on the caller's thread.
     ///
-    /// Pipelined: while the caller's `body` consumes one block's results, the next block is
-    /// already being read and decoded, so a consumer's own work overlaps the decoding.
+    /// Pipelined: while the workers decode one block, the caller's thread hands over the results
+    /// of the block before it (to `body`) and reads the next block from the file, so reading,
+    /// decoding and the consumer's own work overlap. Two blocks and two result slabs are kept
+    /// and reused, so memory stays at two blocks and their decoded results whatever the store's size.
     static func forEachLine<State, Result>(_ log: AppendLog, workers: Int, blockSize: Int = StoreScan.blockSize, state: State,
                                            decode: @escaping @Sendable (UnsafeRawBufferPointer, inout State) -> Result,
                                            problem: (String) -> Result,
@@ -49,47 +51,34 @@ enum StoreScan {
         do { opened = try log.openForReading() } catch let e as FileIOError { throw StoreError.file(e) }
         guard let file = opened else { return }
         let job = BlockJob(states: [State](repeating: state, count: max(1, workers)), decode: decode)
-        var buffer = [UInt8](repeating: 0, count: max(1, blockSize))
-        var filled = 0
+        var current = LineBlock(capacity: max(1, blockSize)), next = LineBlock(capacity: max(1, blockSize))
+        var slab = ResultSlab<Result>(), pending = ResultSlab<Result>()
+        var pendingFirstLine = 0
         var lineNo = 0
         var atEnd = false
-        var pending: (results: [Result], firstLine: Int) = ([], 0)
-        func consume() throws {
-            for (k, o) in pending.results.enumerated() { try body(o, pending.firstLine + k) }
-            pending.results = []
+        func load(_ block: LineBlock, carry: UnsafeRawBufferPointer) throws {
+            do { try block.load(file, carry: carry, atEnd: &atEnd) } catch let e as FileIOError { throw StoreError.file(e) }
         }
-        while !atEnd {
-            // Fill the buffer after the carried partial line; grow it when one line fills it.
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let n: Int
+        try load(current, carry: UnsafeRawBufferPointer(start: nil, count: 0))
+        while !current.lines.isEmpty {
+            let group = DispatchGroup()
+            job.start(current, into: slab, group: group)
             do {
-                n = try buffer.withUnsafeMutableBytes { raw in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
-                }
-            } catch let e as FileIOError { throw StoreError.file(e) }
-            if n == 0 { atEnd = true } else { filled += n }
-            let used: Int = try buffer.withUnsafeBytes { raw in
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<filled])
-                let lines = lineRanges(bytes)
-                guard !lines.isEmpty else { return 0 }
-                // Decode this block on the workers while the previous one is consumed here.
-                let group = DispatchGroup()
-                job.start(bytes, lines: lines, group: group)
-                do { try consume() } catch { group.wait(); throw error }
+                try pending.consume(firstLine: pendingFirstLine, body)
+                try load(next, carry: current.tail)
+            } catch {
                 group.wait()
-                pending = (job.takeResults(), lineNo + 1)
-                lineNo += lines.count
-                return lines.last!.upperBound + 1
+                slab.clear()
+                throw error
             }
-            if used > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    if filled > used { memmove(raw.baseAddress!, raw.baseAddress! + used, filled - used) }
-                }
-                filled -= used
-            }
+            group.wait()
+            swap(&slab, &pending)
+            pendingFirstLine = lineNo + 1
+            lineNo += current.lines.count
+            swap(&current, &next)
         }
-        try consume()
-        if filled > 0 { try body(problem(tornMessage), lineNo + 1) }
+        try pending.consume(firstLine: pendingFirstLine, body)
+        if current.filled > 0 { try body(problem(tornMessage), lineNo + 1) }
     }
 
     static let tornMessage = "the last line is incomplete (no line end): a torn write; it is kept as it is and ignored"
@@ -107,29 +96,33 @@ enum StoreScan {
         return out
     }
 
-    /// Decodes the lines in parallel: worker `w` takes the `w`-th contiguous share.
-    static func decodeBlock<State, Result>(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>], states: inout [State],
-                                           _ decodeLine: @escaping @Sendable (UnsafeRawBufferPointer, inout State) -> Result) -> [Result] {
-        let workers = min(states.count, max(1, lines.count / 256))
+    /// Decodes the lines of `block` into `slab` on the workers: each worker takes chunks of
+    /// `chunk` lines in turn until none is left (so a worker slowed by other work on its core
+    /// does not hold up the block), each with its own state.
+    static func decodeBlock<State, Result>(_ block: LineBlock, into slab: ResultSlab<Result>, states: inout [State], chunk: Int = 256,
+                                           _ decodeLine: @escaping @Sendable (UnsafeRawBufferPointer, inout State) -> Result) {
+        let lines = block.lines
+        slab.prepare(count: lines.count)
+        let out = slab.base
+        let bytes = UnsafeRawBufferPointer(block.bytes)
+        let workers = min(states.count, max(1, lines.count / chunk))
         if workers <= 1 {
-            return lines.map { decodeLine(UnsafeRawBufferPointer(rebasing: bytes[$0]), &states[0]) }
-        }
-        var shared: SharedScanState<State, Result>?
-        let out = [Result](unsafeUninitializedCapacity: lines.count) { results, count in
-            let s = SharedScanState(bytes: bytes, lines: lines, results: results, states: states)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = lines.count * w / workers, hi = lines.count * (w + 1) / workers
-                var state = s.state(at: w)
-                for k in lo..<hi {
-                    (s.results.baseAddress! + k).initialize(to: decodeLine(UnsafeRawBufferPointer(rebasing: s.bytes[s.lines[k]]), &state))
-                }
-                s.storeState(state, at: w)
+            for (k, range) in lines.enumerated() {
+                (out + k).initialize(to: decodeLine(UnsafeRawBufferPointer(rebasing: bytes[range]), &states[0]))
             }
-            count = lines.count
-            shared = s
+            return
         }
-        if let shared { states = (0..<states.count).map { shared.state(at: $0) } }
-        return out
+        let shared = SharedScanState(states: states, chunks: (lines.count + chunk - 1) / chunk, bytes: bytes, lines: lines, out: out)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var state = shared.state(at: w)
+            while let c = shared.claim() {
+                for k in c * chunk..<min(shared.lines.count, (c + 1) * chunk) {
+                    (shared.out + k).initialize(to: decodeLine(UnsafeRawBufferPointer(rebasing: shared.bytes[shared.lines[k]]), &state))
+                }
+            }
+            shared.storeState(state, at: w)
+        }
+        states = (0..<states.count).map { shared.state(at: $0) }
     }
 
     /// One line through the strict decoder, with the messages `ResponseStore.scan` has always given.
@@ -147,18 +140,27 @@ enum StoreScan {
     }
 }
 
-/// The block, the result slots and the per-thread states, shared by the decoding threads of
-/// one block. Each thread writes only its own share of `results` and its own state slot, and
-/// the block is read-only while they run, so no two threads touch the same memory.
+/// The per-thread states and the next chunk to take, shared by the decoding threads of one
+/// block. Each thread writes only the result slots of the chunks it claimed and its own state
+/// slot, and the block is read-only while they run, so no two threads touch the same memory.
 private final class SharedScanState<State, Result>: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     let lines: [Range<Int>]
-    let results: UnsafeMutableBufferPointer<Result>
+    let out: UnsafeMutablePointer<Result>
     private var states: [State]
+    private var next = 0
+    private let chunks: Int
     private let lock = NSLock()
 
-    init(bytes: UnsafeRawBufferPointer, lines: [Range<Int>], results: UnsafeMutableBufferPointer<Result>, states: [State]) {
-        self.bytes = bytes; self.lines = lines; self.results = results; self.states = states
+    init(states: [State], chunks: Int, bytes: UnsafeRawBufferPointer, lines: [Range<Int>], out: UnsafeMutablePointer<Result>) {
+        self.states = states; self.chunks = chunks; self.bytes = bytes; self.lines = lines; self.out = out
+    }
+
+    func claim() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < chunks else { return nil }
+        next += 1
+        return next - 1
     }
 
     func state(at w: Int) -> State {
@@ -171,31 +173,107 @@ private final class SharedScanState<State, Result>: @unchecked Sendable {
     }
 }
 
+/// A block of the file: whole lines, plus the start of a line cut by the block's end (the
+/// tail, carried into the next block). Its memory is kept from block to block.
+final class LineBlock: @unchecked Sendable {
+    private(set) var storage: UnsafeMutableRawBufferPointer
+    private(set) var filled = 0
+    /// The complete lines (line end excluded).
+    private(set) var lines: [Range<Int>] = []
+
+    init(capacity: Int) { storage = .allocate(byteCount: capacity, alignment: 16) }
+    deinit { storage.deallocate() }
+
+    /// The bytes read, complete lines and tail.
+    var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(rebasing: storage[0..<filled]) }
+    /// The bytes after the last complete line.
+    var tail: UnsafeRawBufferPointer {
+        let used = lines.last.map { $0.upperBound + 1 } ?? 0
+        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[used..<filled])
+    }
+
+    /// Starts the block with `carry` (the tail of the block before) and reads the file after
+    /// it until the block holds a complete line or the file ends; a line longer than the block
+    /// makes the block grow.
+    func load(_ file: OpenFile, carry: UnsafeRawBufferPointer, atEnd: inout Bool) throws {
+        if carry.count > storage.count { grow(to: carry.count * 2) }
+        if carry.count > 0 { storage.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carry.count) }
+        filled = carry.count
+        lines = []
+        while !atEnd {
+            if filled == storage.count { grow(to: storage.count * 2) }
+            let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...]))
+            if n == 0 { atEnd = true } else { filled += n }
+            lines = StoreScan.lineRanges(UnsafeRawBufferPointer(bytes))
+            if !lines.isEmpty { return }
+        }
+        lines = StoreScan.lineRanges(UnsafeRawBufferPointer(bytes))
+    }
+
+    private func grow(to capacity: Int) {
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        if filled > 0 { bigger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: filled) }
+        storage.deallocate()
+        storage = bigger
+    }
+}
+
+/// One block's decoded results, handed to the consumer by moving each out (no copy, no
+/// retain per field). Its memory is kept from block to block.
+final class ResultSlab<Result>: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<Result>
+    private var capacity = 0
+    private var count = 0
+
+    init() { base = .allocate(capacity: 0) }
+    deinit { clear(); base.deallocate() }
+
+    /// Room for `n` results, to be initialised by the workers (the slab is empty).
+    func prepare(count n: Int) {
+        if n > capacity {
+            base.deallocate()
+            capacity = max(n, capacity * 2)
+            base = .allocate(capacity: capacity)
+        }
+        count = n
+    }
+
+    /// Hands each result to `body` in order, moved out of the slab, and empties it. If `body`
+    /// throws, the results not handed over are destroyed.
+    func consume(firstLine: Int, _ body: (Result, Int) throws -> Void) throws {
+        var k = 0
+        defer {
+            if k < count { (base + k).deinitialize(count: count - k) }
+            count = 0
+        }
+        while k < count {
+            let r = (base + k).move()
+            k += 1
+            try body(r, firstLine + k - 1)
+        }
+    }
+
+    /// Destroys the results not handed over.
+    func clear() {
+        if count > 0 { base.deinitialize(count: count) }
+        count = 0
+    }
+}
+
 /// One block's decoding, run on a background thread while the caller consumes the block
 /// before it. Only one block is decoded at a time, so `states` is never shared; the caller
-/// waits on the group before it touches the buffer or the results again.
+/// waits on the group before it touches the block or the slab again.
 private final class BlockJob<State, Result>: @unchecked Sendable {
     private var states: [State]
     private let decode: @Sendable (UnsafeRawBufferPointer, inout State) -> Result
-    private var results: [Result] = []
 
     init(states: [State], decode: @escaping @Sendable (UnsafeRawBufferPointer, inout State) -> Result) {
         self.states = states; self.decode = decode
     }
 
-    private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var lines: [Range<Int>] = []
-
-    func start(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>], group: DispatchGroup) {
-        self.bytes = bytes
-        self.lines = lines
+    func start(_ block: LineBlock, into slab: ResultSlab<Result>, group: DispatchGroup) {
         DispatchQueue.global().async(group: group) { [self] in
-            results = StoreScan.decodeBlock(self.bytes, lines: self.lines, states: &states, decode)
+            StoreScan.decodeBlock(block, into: slab, states: &states, decode)
         }
-    }
-
-    func takeResults() -> [Result] {
-        defer { results = [] }
-        return results
     }
 }

@@ -44,6 +44,14 @@ enum Measure {
     }
 
     /// Wall time of a closure in this process.
+    /// The process's CPU time so far (user + system, every thread).
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(u.ru_utime) + s(u.ru_stime)
+    }
+
     static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let r = try body()

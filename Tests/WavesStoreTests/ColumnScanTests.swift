@@ -189,6 +189,64 @@ final class ColumnScanTests: XCTestCase {
         agree(bytes, analysisRequest)
     }
 
+    /// The tight `answers` loop (`KeyOrder.fastAnswers`) against the general member walk and the
+    /// strict decoder, on lines whose answers are mutated exactly where the tight loop has to stop:
+    /// white space, every other shape of value, ids out of the cached order, repeated, missing,
+    /// added or misspelt ids, and lines cut inside their answers. For every line both decoders
+    /// (each with its own key cache carried from line to line) give the same result, and every
+    /// line either accepts agrees with the strict decoder. Run with short ids (compared as one
+    /// word) and with long ones (compared byte by byte), keeping texts and not.
+    func testTightAnswersLoopAgreesWithTheGeneralOne() {
+        let values = ["null", "\"text\"", "\"t\\u00e9\"", "\"a\\\"b\"", "\"\"", "-3", "0", "05", "1.5", "-0", "1e2", "1E-2", "true",
+                      "[1]", "{}", "9007199254740993", "-", "1.", ".5", "7 ", " 7", "12345678901234567890123", "1e400"]
+        var state: UInt64 = 0x5DEECE66D
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % max(1, n) }
+        for long in [false, true] {
+            var text = String(decoding: JSONParserBenchmark.sampleResponseLines(count: 1500, seed: 43), as: UTF8.self)
+            let ids = long ? items.map { "an_item_with_a_long_identifier_" + $0 } : items
+            if long { text = text.replacingOccurrences(of: "\"id([0-9][0-9])\"", with: "\"an_item_with_a_long_identifier_id$1\"", options: .regularExpression) }
+            var lines: [String] = []
+            for line in text.split(separator: "\n").map(String.init) {
+                lines.append(line)
+                guard let a = line.range(of: "\"answers\":{"), let z = line[a.upperBound...].firstIndex(of: "}") else { continue }
+                var members = line[a.upperBound..<z].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                let k = next(members.count)
+                switch next(9) {
+                case 0: members[k] = members[k].replacingOccurrences(of: ":", with: [": ", " :", ":\t"][next(3)])
+                case 1: members[k] = String(members[k].prefix { $0 != ":" }) + ":" + values[next(values.count)]
+                case 2: if k + 1 < members.count { members.swapAt(k, k + 1) }
+                case 3: members.insert(members[k], at: next(members.count + 1))
+                case 4: members.remove(at: k)
+                case 5: members.insert("\"a_rather_long_item_identifier\":3", at: next(members.count + 1))
+                case 6: members[k] = members[k].replacingOccurrences(of: "\"id0", with: ["\"id\\u0030", "\"iD0", "\"id0 "][next(3)])
+                case 7:
+                    let cut = line[..<a.upperBound] + members.joined(separator: ",")
+                    lines.append(String(cut.prefix(cut.count - next(12))))
+                    continue
+                default: members[k] += " "
+                }
+                lines.append(line[..<a.upperBound] + members.joined(separator: ",") + line[z...])
+            }
+            let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+            for request in [ColumnRequest(columns: ["identity": ids + ["diary"]], texts: true, versions: true, marks: true),
+                            ColumnRequest(columns: ["identity": Array(ids.reversed().prefix(30))])] {
+                var tight = ColumnDecoder(request, tightAnswers: true), general = ColumnDecoder(request, tightAnswers: false)
+                var accepted = 0
+                for (n, l) in bytes.split(separator: 0x0A).enumerated() {
+                    Array(l).withUnsafeBytes { b in
+                        let t = tight.decode(line: b), g = general.decode(line: b)
+                        XCTAssertEqual(t, g, "long ids \(long), line \(n + 1): \(String(decoding: b, as: UTF8.self))")
+                        if t != nil { accepted += 1 }
+                    }
+                }
+                XCTAssertGreaterThan(accepted, 1500, "the unmutated lines and the harmless mutations go the fast way")
+                let (fast, strict) = agree(bytes, request)
+                XCTAssertEqual(fast, accepted)
+                XCTAssertGreaterThan(strict, fast, "lines with odd answers go to the strict decoder")
+            }
+        }
+    }
+
     /// Several instruments interleaved, each with its own answer order; one asked for.
     func testInterleavedInstruments() {
         var lines: [String] = []

@@ -77,8 +77,13 @@ public struct ColumnDecoder: Sendable {
     /// instrument usually follow each other, so the dictionaries above are rarely consulted).
     private var current: (id: String, columns: [String: Int]?, width: Int, order: KeyOrder)?
 
-    public init(_ request: ColumnRequest) {
+    /// Whether `answers` objects of the usual shape are read by the tight loop
+    /// (`KeyOrder.fastAnswers`); off, every object goes through the general loop (tests compare the two).
+    let tightAnswers: Bool
+
+    public init(_ request: ColumnRequest, tightAnswers: Bool = ProcessInfo.processInfo.environment["WAVES_SCAN_TIGHT"] != "off") {
         self.request = request
+        self.tightAnswers = tightAnswers
         columnOf = request.columns.mapValues { ids in
             Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         }
@@ -109,7 +114,7 @@ public struct ColumnDecoder: Sendable {
         do {
             try reader.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Key in
                 guard let span = try r.rawString() else { return .escaped }
-                return Self.key(r, span, marks: marks)
+                return Self.key(r.base, span, marks: marks)
             }) { (r: inout JSONReader, key: Key) throws(JSONReader.Stop) in
                 if key.rawValue < Key.other.rawValue {
                     let bit = 1 << key.rawValue
@@ -153,7 +158,10 @@ public struct ColumnDecoder: Sendable {
         var answerIndex = 0
     }
 
-    private static func key(_ r: JSONReader, _ span: Range<Int>, marks: Bool) -> Key {
+    /// The record key spelled by the name at `span` (the reader's bytes are passed as a pointer:
+    /// passing the reader itself copied it for every member).
+    private static func key(_ base: UnsafePointer<UInt8>, _ span: Range<Int>, marks: Bool) -> Key {
+        let r = NameBytes(base: base)
         switch span.count {
         case 2: return r.bytes(span, equal: "id") ? .id : .other
         case 3: return r.bytes(span, equal: "via") ? .via : .other
@@ -266,8 +274,19 @@ public struct ColumnDecoder: Sendable {
         let columns = current!.columns
         if columns != nil { line.values = [Double](repeating: .nan, count: current!.width) }
         let cached = current!.order
-        var fresh: KeyOrder?  // set at the first id that differs from the cached order
         let keepTexts = request.texts
+        // The usual line: the cached ids in order, numbers, no white space. Read in one tight
+        // loop; at anything else the loop stops, and the object is read again from its start
+        // by the general loop below (which decides validity and reads texts and new orders).
+        let start = r.i
+        if tightAnswers, let count = line.values.withUnsafeMutableBufferPointer({ cached.fastAnswers(&r, values: $0, texts: &line.texts, keepTexts: keepTexts) }) {
+            line.answerIndex = count
+            return
+        }
+        r.i = start
+        if columns != nil { for k in line.values.indices { line.values[k] = .nan } }
+        line.texts = []
+        var fresh: KeyOrder?  // set at the first id that differs from the cached order
         try r.visitMembers(keys: { (r: inout JSONReader, index: Int) throws(JSONReader.Stop) -> Int in
             if fresh == nil, let column = cached.match(&r, at: index) { return column }
             if fresh == nil { fresh = cached.prefix(index) }
@@ -300,6 +319,15 @@ public struct ColumnDecoder: Sendable {
     }
 }
 
+/// A member name's bytes compared with a known word, in place.
+private struct NameBytes {
+    let base: UnsafePointer<UInt8>
+    @inline(__always)
+    func bytes(_ span: Range<Int>, equal word: StaticString) -> Bool {
+        span.count == word.utf8CodeUnitCount && memcmp(base + span.lowerBound, word.utf8Start, span.count) == 0
+    }
+}
+
 /// The answer ids of one instrument's last line, in order, with their columns (-1: not asked for).
 ///
 /// Lines of one instrument list the same ids in the same order, so an id whose raw bytes equal
@@ -310,17 +338,101 @@ struct KeyOrder: Sendable {
     private var bytes: [[UInt8]] = []
     private var columns: [Int] = []
 
+    /// Per id: `"id":` as the little-endian bytes of one word when it fits in 8 bytes (the
+    /// usual short item id), else 0; and its length (0 when the id is not plain).
+    private var words: [UInt64] = []
+    private var wordLengths: [Int] = []
+
     mutating func append(_ id: String, column: Int) {
         ids.append(id)
         columns.append(column)
         let plain = id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         bytes.append(plain ? Array(id.utf8) : [])
+        let pattern = [UInt8(ascii: "\"")] + id.utf8 + [UInt8(ascii: "\""), UInt8(ascii: ":")]
+        if plain && pattern.count <= 8 {
+            words.append(pattern.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+            wordLengths.append(pattern.count)
+        } else {
+            words.append(0)
+            wordLengths.append(0)
+        }
     }
 
     func prefix(_ n: Int) -> KeyOrder {
         var o = KeyOrder()
         o.ids = Array(ids.prefix(n)); o.bytes = Array(bytes.prefix(n)); o.columns = Array(columns.prefix(n))
+        o.words = Array(words.prefix(n)); o.wordLengths = Array(wordLengths.prefix(n))
         return o
+    }
+
+    /// Reads an `answers` object (the reader on its `{`) of the usual shape in one loop: each
+    /// name the cached id at its position written as `"id":` with no white space (a short id
+    /// compared as one word), each value a number (one digit before `,` or `}` taken at once,
+    /// any other through `JSONReader.number`), `null`, or a string (appended to `texts` with its
+    /// id when `keepTexts`); members separated by `,` alone. Puts each number in its column of `values` and returns
+    /// the number of members, the reader after the `}`. At anything else returns nil, with the
+    /// reader anywhere: the caller reads the object again with the general loop, which then
+    /// decides (so this loop only ever accepts what the general loop accepts, with the same values;
+    /// `ColumnScanTests` compares them on generated and mutated lines).
+    ///
+    /// Written by hand: it is the innermost loop of the store scan (40 answers per line in the
+    /// benchmark study), where the general member walk's white-space and name handling dominated.
+    func fastAnswers(_ r: inout JSONReader, values: UnsafeMutableBufferPointer<Double>, texts: inout [ColumnText], keepTexts: Bool) -> Int? {
+        let base = r.base, end = r.end
+        var j = r.i + 1
+        guard j < end else { return nil }
+        if base[j] == UInt8(ascii: "}") { r.i = j + 1; return 0 }
+        var k = 0
+        while true {
+            guard k < ids.count else { return nil }
+            let n = wordLengths[k]
+            if n > 0 && j + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                let mask: UInt64 = n == 8 ? ~0 : (1 << (8 * UInt64(n))) - 1
+                guard word & mask == words[k] else { return nil }
+                j += n
+            } else {
+                // A long id, or near the line's end: the general loop's own match.
+                r.i = j
+                guard match(&r, at: k) != nil else { return nil }
+                j = r.i
+                guard j < end, base[j] == UInt8(ascii: ":") else { return nil }
+                j += 1
+            }
+            guard j + 1 < end else { return nil }
+            let c = base[j]
+            var value = Double.nan
+            if JSONReader.isDigit(c) && (base[j + 1] == UInt8(ascii: ",") || base[j + 1] == UInt8(ascii: "}")) {
+                value = Double(c &- UInt8(ascii: "0"))
+                j += 1
+            } else if c == UInt8(ascii: "-") || JSONReader.isDigit(c) {
+                r.i = j
+                do { value = try r.number() } catch { return nil }
+                j = r.i
+            } else if c == UInt8(ascii: "n") {
+                guard j + 4 <= end, base[j + 1] == UInt8(ascii: "u"), base[j + 2] == UInt8(ascii: "l"), base[j + 3] == UInt8(ascii: "l") else { return nil }
+                j += 4
+            } else if c == UInt8(ascii: "\"") {
+                r.i = j
+                do {
+                    if keepTexts { texts.append(ColumnText(item: ids[k], text: try r.string())) } else { _ = try r.rawString() }
+                } catch { return nil }
+                j = r.i
+            } else {
+                return nil
+            }
+            let column = columns[k]
+            if column >= 0 && !value.isNaN { values[column] = value }
+            k += 1
+            guard j < end else { return nil }
+            let d = base[j]
+            j += 1
+            if d == UInt8(ascii: ",") { continue }
+            if d == UInt8(ascii: "}") { break }
+            return nil
+        }
+        r.i = j
+        return k
     }
 
     var lastID: String { ids.last ?? "" }
