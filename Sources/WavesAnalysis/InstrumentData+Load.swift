@@ -16,11 +16,13 @@ extension InstrumentData {
         private var seen: [String: Int] = [:]
         private var latestRole: [RolePrecedence.Latest] = []
         private var rowOf: [Int] = []
+        private var lastSeen: (participant: String, slot: Int)?
         private var lastKeys: [(key: String, column: Int)] = []
         private let itemIndex: [String: Int]
-        private let wIndex: [String: Int]
+        /// The study's wave ids, in order (a handful: searched in place, no hashing per line).
+        private let waveIDs: [String]
         private let W: Int, K: Int
-        private var memo: [ScoredValueMemo]
+        private var memo: ScoredValueMemo
         private let roster: Roster?
 
         init(bundle: StudyBundle, instrument: Instrument) {
@@ -28,16 +30,32 @@ extension InstrumentData {
             self.instrument = instrument
             roster = bundle.roster
             itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
-            wIndex = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+            waveIDs = bundle.study.waves.map(\.id)
             W = d.waves.count
             K = d.items.count
             stamps = Array(repeating: "", count: d.participants.count * W)
-            memo = d.items.map { ScoredValueMemo(item: $0) }
+            memo = ScoredValueMemo(items: d.items)
             for (i, p) in d.participants.enumerated() where seen[p] == nil {
                 seen[p] = rowOf.count
                 rowOf.append(i)
                 latestRole.append(RolePrecedence.Latest())
             }
+        }
+
+        /// Reserves room for up to `participants` participants (at most a quarter of the
+        /// machine's memory), so that the columns do not grow by doubling: each doubling copied
+        /// them and touched fresh pages, most of the consuming thread's time at 100,000
+        /// participants. The room is address space only; pages are used as rows are written, so
+        /// the peak memory is that of the columns themselves. Any count is safe: the columns
+        /// still grow past it.
+        mutating func reserve(participants n: Int) {
+            let perParticipant = max(1, W * K * MemoryLayout<Double>.size)
+            let cap = Int(ProcessInfo.processInfo.physicalMemory / 4) / perParticipant
+            let room = min(n, cap)
+            guard room > d.participants.count else { return }
+            d.values.reserveCapacity(room * W * K)
+            d.present.reserveCapacity(room * W)
+            stamps.reserveCapacity(room * W)
         }
 
         mutating func add(_ row: StoreRow, line: Int) {
@@ -50,7 +68,7 @@ extension InstrumentData {
                         for k in 0..<K {
                             let x = v[k]
                             if x.isNaN { out[base + k] = .nan; continue }
-                            if let s = memo[k].score(x) { out[base + k] = s } else {
+                            if let s = memo.score(k, x) { out[base + k] = s } else {
                                 out[base + k] = .nan
                                 if rejected == 0 { rejected = k + 1 }
                             }
@@ -58,7 +76,7 @@ extension InstrumentData {
                     }
                 }
                 if rejected > 0 {
-                    for k in (rejected - 1)..<K where !c.values[k].isNaN && memo[k].score(c.values[k]) == nil {
+                    for k in (rejected - 1)..<K where !c.values[k].isNaN && memo.score(k, c.values[k]) == nil {
                         setAside(cell, line: line, participant: c.participant, wave: c.wave, item: d.items[k].id, value: c.values[k])
                     }
                 }
@@ -77,7 +95,7 @@ extension InstrumentData {
                     guard k >= 0 else { continue }
                     // Only numbers score (text and missing stay NaN), through the same memo as a fast row.
                     guard case .number(let v) = a.value else { continue }
-                    if let s = memo[k].score(v) { d.values[base + k] = s }
+                    if let s = memo.score(k, v) { d.values[base + k] = s }
                     else { setAside(cell, line: line, participant: r.participant, wave: r.wave, item: a.id, value: v) }
                 }
             }
@@ -89,14 +107,17 @@ extension InstrumentData {
         @inline(__always)
         private mutating func place(_ participant: String, role: String?, wave: String, instrument id: String, submittedAt: String) -> (cell: Int, base: Int)? {
             let g: Int
-            if let i = seen[participant] { g = i } else {
+            // A participant's lines often follow each other: the last one is checked first.
+            if let last = lastSeen, last.participant == participant { g = last.slot }
+            else if let i = seen[participant] { g = i } else {
                 g = rowOf.count
                 seen[participant] = g
                 rowOf.append(-1)
                 latestRole.append(RolePrecedence.Latest())
             }
+            lastSeen = (participant, g)
             latestRole[g].see(role: role, submittedAt: submittedAt)
-            guard id == instrument.id, let w = wIndex[wave] else { return nil }
+            guard id == instrument.id, let w = waveIDs.firstIndex(of: wave) else { return nil }
             var p = rowOf[g]
             if p < 0 {
                 p = d.participants.count
@@ -136,20 +157,47 @@ extension InstrumentData {
     }
 }
 
-/// `Scoring.scoredValue` of one item for the numbers it meets, remembered: an item's answers
+/// `Scoring.scoredValue` of each item for the numbers it meets, remembered: an item's answers
 /// take a handful of values, so the rule (in `Scoring`/`AnswerRules`, its one home) runs once
 /// per distinct value instead of once per cell.
+///
+/// The whole numbers 0 to 15 (every option of the usual scales) are scored for every item up
+/// front into one flat table, read without a search; other numbers go through a short list per
+/// item.
 struct ScoredValueMemo {
-    let item: Item
-    private var seen: [(value: Double, scored: Double?)] = []
+    static let small = 16
+    let items: [Item]
+    /// Item k, whole number v: the score at `k * small + v`, and whether the rules accept it.
+    private let table: [Double]
+    private let accepted: [Bool]
+    private var others: [[(value: Double, scored: Double?)]]
 
-    init(item: Item) { self.item = item }
+    init(items: [Item]) {
+        self.items = items
+        var table = [Double](repeating: .nan, count: items.count * Self.small), accepted = [Bool](repeating: false, count: items.count * Self.small)
+        for (k, item) in items.enumerated() {
+            for v in 0..<Self.small {
+                if let s = Scoring.scoredValue(item, .number(Double(v))) { table[k * Self.small + v] = s; accepted[k * Self.small + v] = true }
+            }
+        }
+        self.table = table
+        self.accepted = accepted
+        others = Array(repeating: [], count: items.count)
+    }
 
+    /// The score of number `v` (not NaN) answered to item `k`, nil when the rules reject it.
     @inline(__always)
-    mutating func score(_ v: Double) -> Double? {
-        for e in seen where e.value.bitPattern == v.bitPattern { return e.scored }
-        let scored = Scoring.scoredValue(item, .number(v))
-        if seen.count < 16 { seen.append((v, scored)) }
+    mutating func score(_ k: Int, _ v: Double) -> Double? {
+        if v >= 0 && v < Double(Self.small) {
+            let w = Int(v)
+            if Double(w) == v && (w != 0 || v.sign == .plus) {
+                let at = k * Self.small + w
+                return accepted[at] ? table[at] : nil
+            }
+        }
+        for e in others[k] where e.value.bitPattern == v.bitPattern { return e.scored }
+        let scored = Scoring.scoredValue(items[k], .number(v))
+        if others[k].count < 16 { others[k].append((v, scored)) }
         return scored
     }
 }

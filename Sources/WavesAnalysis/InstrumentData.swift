@@ -41,9 +41,11 @@ public struct InstrumentData: Sendable {
         if let cached = cache?.read() { return cached }
         let before = cache?.identities()
         var loader = Loader(bundle: bundle, instrument: instrument)
+        let store = ResponseStore(url: bundle.study.storeURL)
+        loader.reserve(participants: store.estimatedLineCount())
         // Most lines come straight into columns (`scanColumns`); the rest as strict records.
         let request = ColumnRequest(columns: [instrument.id: loader.d.items.map(\.id)])
-        let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request) { row, line in loader.add(row, line: line) }
+        let problems = try store.scanColumns(request) { row, line in loader.add(row, line: line) }
         let d = loader.finish(problems: problems)
         if let cache, let before { cache.write(d, before: before) }
         return d

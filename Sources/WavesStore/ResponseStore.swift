@@ -103,4 +103,16 @@ public struct ResponseStore: Sendable {
 
     /// Whether anything is at the store's path (a link counts: reading it is then an error).
     public var exists: Bool { log.exists }
+
+    /// About how many lines the store holds: its size over the mean length of the lines in its
+    /// first 64 KB (0 for an empty or missing store). Only a hint for sizing buffers before a
+    /// scan; never a count.
+    public func estimatedLineCount() -> Int {
+        guard let file = try? log.openForReading(), let size = try? file.size(), size > 0 else { return 0 }
+        var sample = [UInt8](repeating: 0, count: Int(min(size, 1 << 16)))
+        let n = (try? sample.withUnsafeMutableBytes { try file.read(into: $0) }) ?? 0
+        let ends = sample.prefix(n).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        guard ends > 0 else { return 1 }
+        return Int((Double(size) * Double(ends) / Double(n)).rounded(.up))
+    }
 }

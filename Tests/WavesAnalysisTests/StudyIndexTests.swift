@@ -13,6 +13,25 @@ final class StudyIndexTests: XCTestCase {
         XCTAssertFalse(LatestSubmission.replaces("2026-03-01T10:00:00.5Z", "2026-03-01T10:00:01Z"))
     }
 
+    /// The in-place byte comparison against the byte-by-byte sequence comparison it replaces,
+    /// on random texts: empty, small (held inline) and long, ASCII, non-ASCII and NUL bytes,
+    /// prefixes of each other, and bridged (non-native) strings.
+    func testLatestSubmissionMatchesTheByteOrderOnRandomTexts() {
+        var rng = SplitMix64(seed: 61)
+        let alphabet: [String] = ["0", "1", "9", ":", "T", "Z", ".", "-", "\u{0}", "\u{7F}", "é", "\u{10FFFF}", "😀", "z"]
+        func text() -> String {
+            let n = Int.random(in: 0...30, using: &rng)
+            return (0..<n).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+        }
+        for _ in 0..<20_000 {
+            var a = text(), b = Bool.random(using: &rng) ? text() : a
+            if Bool.random(using: &rng) { b = String(b.prefix(Int.random(in: 0...b.count, using: &rng))) }
+            if Int.random(in: 0..<10, using: &rng) == 0 { a = String(NSString(string: a)) }
+            XCTAssertEqual(LatestSubmission.replaces(a, b), !a.utf8.lexicographicallyPrecedes(b.utf8), "\(a.debugDescription) vs \(b.debugDescription)")
+            XCTAssertEqual(LatestSubmission.replaces(b, a), !b.utf8.lexicographicallyPrecedes(a.utf8), "\(b.debugDescription) vs \(a.debugDescription)")
+        }
+    }
+
     func testRolePrecedence() {
         var t = RolePrecedence.Tracker()
         t.see(participant: "A", role: "mentor", submittedAt: "2026-03-02T00:00:00Z")

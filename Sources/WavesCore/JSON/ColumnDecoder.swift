@@ -81,7 +81,7 @@ public struct ColumnDecoder: Sendable {
     /// (`KeyOrder.fastAnswers`); off, every object goes through the general loop (tests compare the two).
     let tightAnswers: Bool
 
-    public init(_ request: ColumnRequest, tightAnswers: Bool = ProcessInfo.processInfo.environment["WAVES_SCAN_TIGHT"] != "off") {
+    public init(_ request: ColumnRequest, tightAnswers: Bool = true) {
         self.request = request
         self.tightAnswers = tightAnswers
         columnOf = request.columns.mapValues { ids in
