@@ -50,12 +50,19 @@ public struct LMMDiagnostics: Sendable {
     /// Normal Q-Q points of `values`: (theoretical quantile, sorted value), with the plotting
     /// positions (i - a) / (n + 1 - 2a), a = 3/8 for n <= 10 and 1/2 above, as R `qqnorm` (`ppoints`).
     public static func qq(_ values: [Double]) -> [(theoretical: Double, sample: Double)] {
-        let v = values.filter(\.isFinite).sorted()
-        let n = v.count
-        guard n > 0 else { return [] }
+        let v = qqSample(values)
+        return v.enumerated().map { i, x in (theoretical(i, of: v.count), x) }
+    }
+
+    /// The sample side of `qq`: the finite values, sorted.
+    public static func qqSample(_ values: [Double]) -> [Double] {
+        FloatSort.ascending(values.filter(\.isFinite))
+    }
+
+    /// The theoretical side of `qq`: the normal quantile of the `i`-th (from 0) of `n` plotting
+    /// positions, so a plot can compute only the points it uses.
+    public static func theoretical(_ i: Int, of n: Int) -> Double {
         let a = n <= 10 ? 3.0 / 8.0 : 0.5
-        return v.enumerated().map { i, x in
-            (Distributions.normalQuantile((Double(i + 1) - a) / (Double(n) + 1 - 2 * a)), x)
-        }
+        return Distributions.normalQuantile((Double(i + 1) - a) / (Double(n) + 1 - 2 * a))
     }
 }

@@ -133,14 +133,12 @@ extension HTMLRenderer {
             guard let d = sc.lmm.value?.diagnostics, !d.fitted.isEmpty else { return "" }
             let id = SafeText.anchor("diag-\(sc.qualifiedName)")
             let rf = ScatterPlot.svg(id: id + "-rf", title: "\(sc.label): residuals against fitted values",
-                                     desc: "\(d.fitted.count) observations", points: Array(zip(d.fitted, d.residuals)),
+                                     desc: "\(d.fitted.count) observations", x: d.fitted, y: d.residuals,
                                      xTitle: "fitted value", yTitle: "residual", reference: .horizontal(0))
-            let qr = ScatterPlot.svg(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.residuals.count) residuals",
-                                     points: LMMDiagnostics.qq(d.residuals).map { ($0.theoretical, $0.sample) },
-                                     xTitle: "normal quantile", yTitle: "residual", reference: .quartiles)
-            let qb = ScatterPlot.svg(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
-                                     points: LMMDiagnostics.qq(d.modes.map(\.intercept)).map { ($0.theoretical, $0.sample) },
-                                     xTitle: "normal quantile", yTitle: "random intercept", reference: .quartiles)
+            let qr = ScatterPlot.qq(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.residuals.count) residuals",
+                                    sorted: LMMDiagnostics.qqSample(d.residuals), xTitle: "normal quantile", yTitle: "residual")
+            let qb = ScatterPlot.qq(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
+                                    sorted: LMMDiagnostics.qqSample(d.modes.map(\.intercept)), xTitle: "normal quantile", yTitle: "random intercept")
             return "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\" style=\"display:flex;flex-wrap:wrap;gap:8px\">" + rf + qr + qb + "</div>"
         }.joined() + "</section>"
     }

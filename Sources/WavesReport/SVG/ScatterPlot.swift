@@ -1,5 +1,6 @@
 import Foundation
 import WavesCore
+import WavesAnalysis
 
 /// A scatter plot with numeric axes, for residual diagnostics: residuals against fitted
 /// values (with a zero line) and normal Q-Q plots (with the line through the quartiles, as
@@ -22,10 +23,62 @@ public enum ScatterPlot {
     public static func svg(id: String, title: String, desc: String, points: [(Double, Double)], xTitle: String, yTitle: String,
                            reference: Reference?) -> String {
         let pts = points.filter { $0.0.isFinite && $0.1.isFinite }
+        return draw(id: id, title: title, desc: desc, count: pts.count, x: { pts[$0].0 }, y: { pts[$0].1 }, ascending: false,
+                    xTitle: xTitle, yTitle: yTitle, reference: reference)
+    }
+
+    /// The same plot of the points (`x[i]`, `y[i]`) of two columns, without building the pairs.
+    public static func svg(id: String, title: String, desc: String, x xs: [Double], y ys: [Double], xTitle: String, yTitle: String,
+                           reference: Reference?) -> String {
+        if zip(xs, ys).allSatisfy({ $0.isFinite && $1.isFinite }) {
+            let n = min(xs.count, ys.count)
+            return draw(id: id, title: title, desc: desc, count: n, x: { xs[$0] }, y: { ys[$0] }, ascending: false,
+                        xTitle: xTitle, yTitle: yTitle, reference: reference)
+        }
+        return svg(id: id, title: title, desc: desc, points: Array(zip(xs, ys)), xTitle: xTitle, yTitle: yTitle, reference: reference)
+    }
+
+    /// A normal Q-Q plot (with the quartile line) of `sorted`, the finite sample values in
+    /// ascending order (`LMMDiagnostics.qqSample`): the same plot as `svg` of `LMMDiagnostics.qq`,
+    /// but the theoretical quantiles are computed only for the points the plot uses (the drawn
+    /// ones, the ends and the quartiles), and nothing is sorted again.
+    public static func qq(id: String, title: String, desc: String, sorted: [Double], xTitle: String, yTitle: String) -> String {
+        let n = sorted.count
+        return draw(id: id, title: title, desc: desc, count: n, x: { LMMDiagnostics.theoretical($0, of: n) }, y: { sorted[$0] },
+                    ascending: true, xTitle: xTitle, yTitle: yTitle, reference: .quartiles)
+    }
+
+    /// Draws `n` finite points given by index. `ascending`: both coordinates are nondecreasing
+    /// in the index, so the ends and the quartiles are read in place (the result is the same
+    /// as for the points in any order, which the general path finds by scanning and sorting).
+    static func draw(id: String, title: String, desc: String, count n: Int, x px: (Int) -> Double, y py: (Int) -> Double, ascending: Bool,
+                     xTitle: String, yTitle: String, reference: Reference?) -> String {
         var desc = desc
-        if pts.count > maxDrawn { desc += " (\(maxDrawn) of the \(pts.count) points drawn, evenly spread)" }
-        let xt = NiceTicks(min: pts.map(\.0).min() ?? 0, max: pts.map(\.0).max() ?? 1)
-        let yt = NiceTicks(min: pts.map(\.1).min() ?? 0, max: pts.map(\.1).max() ?? 1)
+        if n > maxDrawn { desc += " (\(maxDrawn) of the \(n) points drawn, evenly spread)" }
+        // As `min()` and `max()` of each coordinate: the first least and the first greatest value.
+        var bounds: (x: (Double, Double), y: (Double, Double))? = nil
+        if n > 0 {
+            if ascending {
+                func firstGreatest(_ v: (Int) -> Double) -> Double {
+                    var i = n - 1
+                    while i > 0 && v(i - 1) == v(n - 1) { i -= 1 }
+                    return v(i)
+                }
+                bounds = ((px(0), firstGreatest(px)), (py(0), firstGreatest(py)))
+            } else {
+                var b = ((px(0), px(0)), (py(0), py(0)))
+                for i in 1..<n {
+                    let x = px(i), y = py(i)
+                    if x < b.0.0 { b.0.0 = x }
+                    if b.0.1 < x { b.0.1 = x }
+                    if y < b.1.0 { b.1.0 = y }
+                    if b.1.1 < y { b.1.1 = y }
+                }
+                bounds = b
+            }
+        }
+        let xt = NiceTicks(min: bounds?.x.0 ?? 0, max: bounds?.x.1 ?? 1)
+        let yt = NiceTicks(min: bounds?.y.0 ?? 0, max: bounds?.y.1 ?? 1)
         let pw = width - left - right, ph = height - top - bottom
         func x(_ v: Double) -> Double { left + (v - xt.lower) / max(xt.upper - xt.lower, 1e-300) * pw }
         func y(_ v: Double) -> Double { top + ph - (v - yt.lower) / max(yt.upper - yt.lower, 1e-300) * ph }
@@ -43,7 +96,9 @@ public enum ScatterPlot {
         case .horizontal(let v)?:
             if v >= yt.lower && v <= yt.upper { doc.line(left, y(v), left + pw, y(v), stroke: Palette.vermillion, dash: "6 3") }
         case .quartiles?:
-            if let (a, b) = quartileLine(pts) {
+            let line = ascending ? quartileLine(count: n, sortedX: px, sortedY: py)
+                                 : quartileLine((0..<n).map { (px($0), py($0)) })
+            if let (a, b) = line {
                 let x0 = xt.lower, x1 = xt.upper
                 let y0 = min(max(a + b * x0, yt.lower), yt.upper), y1 = min(max(a + b * x1, yt.lower), yt.upper)
                 let xs0 = b != 0 ? (y0 - a) / b : x0, xs1 = b != 0 ? (y1 - a) / b : x1
@@ -51,14 +106,14 @@ public enum ScatterPlot {
             }
         case nil: break
         }
-        if pts.count > maxDrawn {
-            let step = Double(pts.count - 1) / Double(maxDrawn - 1)
+        if n > maxDrawn {
+            let step = Double(n - 1) / Double(maxDrawn - 1)
             for j in 0..<maxDrawn {
-                let p = pts[min(pts.count - 1, Int((Double(j) * step).rounded()))]
-                doc.circle(x(p.0), y(p.1), 2.6, fill: Palette.blue, opacity: 0.75)
+                let i = min(n - 1, Int((Double(j) * step).rounded()))
+                doc.circle(x(px(i)), y(py(i)), 2.6, fill: Palette.blue, opacity: 0.75)
             }
         } else {
-            for p in pts { doc.circle(x(p.0), y(p.1), 2.6, fill: Palette.blue, opacity: 0.75) }
+            for i in 0..<n { doc.circle(x(px(i)), y(py(i)), 2.6, fill: Palette.blue, opacity: 0.75) }
         }
         return doc.markup
     }
@@ -66,11 +121,16 @@ public enum ScatterPlot {
     /// Intercept and slope of the line through the first and third quartiles of x and of y
     /// (quantile type 7, as R `qqline`).
     static func quartileLine(_ pts: [(Double, Double)]) -> (Double, Double)? {
-        guard pts.count >= 2 else { return nil }
         let xs = pts.map(\.0).sorted(), ys = pts.map(\.1).sorted()
-        func q(_ v: [Double], _ p: Double) -> Double {
-            let h = Double(v.count - 1) * p, lo = Int(h.rounded(.down)), hi = min(lo + 1, v.count - 1)
-            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        return quartileLine(count: pts.count, sortedX: { xs[$0] }, sortedY: { ys[$0] })
+    }
+
+    /// The same line from each coordinate's values in ascending order, read by index.
+    static func quartileLine(count n: Int, sortedX xs: (Int) -> Double, sortedY ys: (Int) -> Double) -> (Double, Double)? {
+        guard n >= 2 else { return nil }
+        func q(_ v: (Int) -> Double, _ p: Double) -> Double {
+            let h = Double(n - 1) * p, lo = Int(h.rounded(.down)), hi = min(lo + 1, n - 1)
+            return v(lo) + (h - Double(lo)) * (v(hi) - v(lo))
         }
         let dx = q(xs, 0.75) - q(xs, 0.25)
         guard dx != 0 else { return nil }
