@@ -1,5 +1,6 @@
 import XCTest
 @testable import WavesReport
+import WavesCore
 
 final class SVGTests: XCTestCase {
     func testEveryFigureHasTitleAndDescriptionAndEscapesText() {
@@ -71,5 +72,26 @@ final class SVGTests: XCTestCase {
             XCTAssertTrue(numbers.allSatisfy { abs($0) <= SVGDocument.coordinateLimit }, svg)
             XCTAssertNil(svg.firstMatch(of: /[0-9]{16,}/), "a number with 16 or more digits")
         }
+    }
+
+    /// Coordinates are written without printf, exactly as `NumberText.fixed(_, 1)` wrote them
+    /// before (kept here as the reference), on random values of every size, halves, values that
+    /// round to zero from below, and values past the clamp.
+    func testCoordinatesMatchThePrintfForm() {
+        func reference(_ v: Double) -> String {
+            guard v.isFinite else { return "0" }
+            let r = (min(max(v, -SVGDocument.coordinateLimit), SVGDocument.coordinateLimit) * 10).rounded() / 10
+            let s = NumberText.fixed(r, 1)
+            return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+        }
+        var rng = SplitMix64(seed: 79)
+        var values: [Double] = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.95, -0.95, 1e6, -1e6, 2e6, -3e9, .infinity, -.infinity, .nan,
+                                .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 999_999.95, -999_999.95, 12.25, -12.25]
+        for _ in 0..<100_000 {
+            let scale = [1.0, 10, 340, 1e4, 1e6, 1e7][Int.random(in: 0..<6, using: &rng)]
+            values.append(Double.random(in: -scale...scale, using: &rng))
+            values.append(Double(Int.random(in: -20_000...20_000, using: &rng)) / 20)   // exact halves of tenths
+        }
+        for v in values { XCTAssertEqual(SVGDocument.c(v), reference(v), "\(v)") }
     }
 }

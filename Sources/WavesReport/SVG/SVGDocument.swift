@@ -99,12 +99,14 @@ public struct SVGDocument: Sendable {
     /// ("12", "3.5"); clamped to ±`coordinateLimit`; "0" when not finite. Never traps.
     static func c(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
-        let r = (Swift.min(Swift.max(v, -coordinateLimit), coordinateLimit) * 10).rounded() / 10
-        let s = NumberText.fixed(r, 1)
-        // Byte checks, not `hasSuffix` (Unicode-aware, and a hot path: thousands of points per plot).
-        let u = s.utf8
-        guard u.count >= 2, u.last == UInt8(ascii: "0"), u[u.index(u.endIndex, offsetBy: -2)] == UInt8(ascii: ".") else { return s }
-        return String(s.dropLast(2))
+        let tenths = (Swift.min(Swift.max(v, -coordinateLimit), coordinateLimit) * 10).rounded()
+        // The whole number of tenths written out directly: what `NumberText.fixed(tenths / 10, 1)`
+        // gives without its trailing ".0" (the nearest one-decimal text to tenths / 10 is exactly
+        // its tenths, |tenths| <= 10^7; a value that rounds to zero has no sign), without printf:
+        // a plot has thousands of points. `SVGTests` holds it to the printf form it replaced.
+        let t = Int(tenths)
+        let whole = String(t.magnitude / 10), tenth = t.magnitude % 10
+        return (t < 0 ? "-" : "") + (tenth == 0 ? whole : whole + "." + String(tenth))
     }
 
     /// A text shortened to about `maxChars` characters with an ellipsis.
