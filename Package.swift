@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "WavesTestSupport", dependencies: [], path: "Tests/WavesTestSupport"),
         .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesStoreTests", dependencies: ["WavesStore", "WavesCore"]),
-        .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats"], exclude: ["Fixtures"]),
+        .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats", "WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),

@@ -1,4 +1,5 @@
 import XCTest
+import WavesCore
 @testable import WavesStats
 
 /// The radix sort gives exactly what the standard library's stable `sorted()` gives, bit for
@@ -11,7 +12,7 @@ final class FloatSortTests: XCTestCase {
     }
 
     func testMatchesTheStableSortOnRandomInput() {
-        var rng = Random64(state: 67)
+        var rng = SplitMix64(seed: 67)
         let specials: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
                                   .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude, 1, -1]
         for n in [0, 1, 2, 1023, 1024, 1025, 4096, 100_000] {
@@ -33,14 +34,3 @@ final class FloatSortTests: XCTestCase {
     }
 }
 
-/// A seeded generator for these tests (WavesStats' tests do not see WavesCore's).
-private struct Random64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
