@@ -42,6 +42,15 @@ struct CSVSlices {
     /// The same bytes in slices of another size.
     init(_ other: CSVSlices, maxBytes: Int) { source = other.source; self.maxBytes = Swift.max(1, maxBytes) }
 
+    /// The size of the bytes or of the file (nil when the file's size cannot be read): only
+    /// an estimate of what is to come (the file is read as it is, not to this size).
+    var byteCount: Int? {
+        switch source {
+        case .bytes(let bytes): return bytes.count
+        case .file(let file): return (try? file.size()).map { Int($0) }
+        }
+    }
+
     /// Where the slices begin: a byte offset, with its line counts (see `CSVSlice`).
     struct Position { var offset = 0, line = 1, newlines = 0, column = 0 }
 

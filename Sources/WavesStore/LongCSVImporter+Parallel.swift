@@ -70,8 +70,13 @@ extension LongCSVImporter.Reader {
     /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`.
     func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, outcome: inout CheckOutcome) throws {
         var pending: [SliceCopy] = [], spare: [SliceCopy] = []
+        // After the first slices, room for as many rows as the file is likely to hold (from
+        // its size), so the dictionary of rows is not rehashed as it grows on this one thread.
+        let total = slices.byteCount
+        var bytesSeen = 0, reserved = false
         func flush() throws {
             guard !pending.isEmpty else { return }
+            bytesSeen += pending.reduce(0) { $0 + $1.bytes.count }
             let job = SliceJob(reader: self, copies: pending)
             pending.removeAll()
             DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
@@ -85,15 +90,21 @@ extension LongCSVImporter.Reader {
                     defer { start = row.problemsEnd }
                     if let key = row.key {
                         let k = key.participant + "\u{1}" + key.wave
-                        if let first = outcome.seen[k] {
+                        // One lookup for a new row; a duplicate puts the first line back.
+                        if let first = outcome.seen.updateValue(row.line, forKey: k) {
+                            outcome.seen[k] = first
                             problems.append(duplicate(key.participant, key.wave, line: row.line, first: first))
                             continue
                         }
-                        outcome.seen[k] = row.line
                         outcome.rows += 1
                     }
                     problems.append(contentsOf: checked.problems[start..<row.problemsEnd])
                 }
+            }
+            if !reserved, let total, bytesSeen > 0, outcome.seen.count > 0 {
+                reserved = true
+                let expected = Double(outcome.seen.count) * Double(total) / Double(bytesSeen) * 1.05
+                if expected < Double(Int32.max) { outcome.seen.reserveCapacity(Int(expected)) }
             }
         }
         try slices.forEach(from: body) { slice in
