@@ -120,7 +120,7 @@ public enum StreamingImport {
         let writer = SliceWriter(store: store)
         var count = 0
         do {
-            var pending: [LongCSVImporter.Reader.SliceCopy] = []
+            var pending: [LongCSVImporter.Reader.SliceCopy] = [], spare: [LongCSVImporter.Reader.SliceCopy] = []
             var next = 0
             func flush() throws {
                 guard !pending.isEmpty else { return }
@@ -129,14 +129,16 @@ public enum StreamingImport {
                 let job = LineJob(reader: reader, copies: pending, digests: digests, parts: parts, writer: writer)
                 pending.removeAll()
                 DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
-                for result in job.collect() {
+                let results = job.collect()
+                spare = job.takeCopies()
+                for result in results {
                     let lines = try result.get()
                     count += lines.count
                     try writer.submit(lines)
                 }
             }
             try reader.slices.forEach(from: reader.body) { slice in
-                pending.append(LongCSVImporter.Reader.SliceCopy(slice))
+                pending.append(LongCSVImporter.Reader.SliceCopy(slice, reusing: spare.popLast()))
                 if pending.count >= LongCSVImporter.Reader.workers { try flush() }
                 return true
             }
@@ -159,7 +161,7 @@ public enum StreamingImport {
 /// Slices' lines formatted side by side: each thread writes only its own result slot.
 private final class LineJob: @unchecked Sendable {
     let reader: LongCSVImporter.Reader
-    let copies: [LongCSVImporter.Reader.SliceCopy]
+    private(set) var copies: [LongCSVImporter.Reader.SliceCopy]
     let digests: [String?]
     let parts: ImportLineParts
     let writer: SliceWriter
@@ -177,6 +179,12 @@ private final class LineJob: @unchecked Sendable {
 
     /// The results in slice order (after every `run`).
     func collect() -> [Result<ImportLines, any Error>] { Array(results) }
+
+    /// The slices' copies, to be filled again (after every `run`; the job keeps none).
+    func takeCopies() -> [LongCSVImporter.Reader.SliceCopy] {
+        defer { copies = [] }
+        return copies
+    }
 
     deinit {
         _ = results.deinitialize()

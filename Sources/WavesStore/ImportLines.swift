@@ -30,6 +30,13 @@ struct ImportLineParts {
     /// column k's is `keys[keyStarts[k]..<keyStarts[k + 1]]` (without its first byte, the
     /// comma, when it is the first answer).
     let keys: [UInt8], keyStarts: [Int]
+    /// Each item column's answer key after another answer with a whole number below
+    /// `smallLimit` as its value, `,"id":v`, then with null, `,"id":null` (what a survey's
+    /// answers nearly always are: one copy per cell): column k's value v (`smallLimit` for
+    /// null) is `small[smallStarts[k * (smallLimit + 1) + v]..<smallStarts[k * (smallLimit + 1) + v + 1]]`
+    /// (without its first byte, the comma, when it is the first answer).
+    let small: [UInt8], smallStarts: [Int]
+    static let smallLimit = 64
     /// `,"batch":"…"`.
     let batch: [UInt8]
     /// `,"prev":"000…"}` (the digits are filled in later) and the line end.
@@ -52,6 +59,17 @@ struct ImportLineParts {
             starts.append(keys.count)
         }
         self.keys = keys; keyStarts = starts
+        // Column k's key followed by each whole number below 64, as `writeNumber` writes it,
+        // then by null.
+        var small: [UInt8] = [], smallStarts = [0]
+        for k in reader.columns.indices {
+            for v in 0...Self.smallLimit {
+                small.append(contentsOf: keys[starts[k]..<starts[k + 1]])
+                if v < Self.smallLimit { JSONWriter.writeNumber(Double(v), into: &small) } else { RecordLineWriter.null(into: &small) }
+                smallStarts.append(small.count)
+            }
+        }
+        self.small = small; self.smallStarts = smallStarts
         var b: [UInt8] = []
         RecordLineWriter.extra("batch", .string(batchID), into: &b)
         batch = b
@@ -70,7 +88,9 @@ extension LongCSVImporter.Reader {
     func lines(_ slice: SliceCopy, digest: String?, parts: ImportLineParts, into buffers: consuming ImportLines = ImportLines()) throws -> ImportLines {
         guard let digest, slice.digest == digest, slice.invalid == nil else { throw changed() }
         var out = buffers
-        out.bytes.reserveCapacity(slice.bytes.count * 8)
+        // A reused buffer is kept as it is when it is large enough (about 8 store bytes per CSV
+        // byte); otherwise room with a margin, so slightly larger slices do not each reallocate.
+        if out.bytes.capacity < slice.bytes.count * 8 { out.bytes.reserveCapacity(slice.bytes.count * 9) }
         var values = [LongCSVImporter.CellValue](repeating: .missing, count: columns.count)
         var problems: [ImportProblem] = []
         var ids = RecordIDs()
@@ -103,10 +123,27 @@ extension LongCSVImporter.Reader {
         var declined = false, dontKnow = false
         parts.keys.withUnsafeBytes { keys in
             parts.keyStarts.withUnsafeBufferPointer { starts in
+              parts.small.withUnsafeBytes { small in
+                parts.smallStarts.withUnsafeBufferPointer { smallStarts in
                 values.withUnsafeBufferPointer { values in
                     for k in 0..<values.count {
                         let value = values[k]
                         if case .hidden = value { continue }
+                        // The key and a small whole number or null in one copy (the same bytes as below).
+                        var entry = -1
+                        switch value {
+                        case .number(let v): if v >= 0, v < Double(ImportLineParts.smallLimit), let n = Int(exactly: v) { entry = n }
+                        case .missing: entry = ImportLineParts.smallLimit
+                        case .declined: entry = ImportLineParts.smallLimit; declined = true
+                        case .dontKnow: entry = ImportLineParts.smallLimit; dontKnow = true
+                        case .text, .hidden: break
+                        }
+                        if entry >= 0 {
+                            let at = k * (ImportLineParts.smallLimit + 1) + entry
+                            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: small[(smallStarts[at] + (first ? 1 : 0))..<smallStarts[at + 1]]))
+                            first = false
+                            continue
+                        }
                         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: keys[(starts[k] + (first ? 1 : 0))..<starts[k + 1]]))
                         first = false
                         switch value {
@@ -118,6 +155,8 @@ extension LongCSVImporter.Reader {
                         }
                     }
                 }
+                }
+              }
             }
         }
         func ids(_ wanted: LongCSVImporter.CellValue) -> [String] {
@@ -161,14 +200,17 @@ extension ResponseStore {
                 }
                 let ends = lines.ends, heads = lines.heads
                 lines.bytes.withUnsafeMutableBytes { raw in
-                    for i in from..<ends.count {
-                        let end = ends[i]
-                        var p = prev!
-                        let digits = UnsafeMutableRawBufferPointer(rebasing: raw[(end - ImportLines.prevFromEnd)..<(end - 1)])
-                        p.withUTF8 { hex in digits.copyMemory(from: UnsafeRawBufferPointer(hex)) }
-                        var h = heads[i]
-                        h.update(UnsafeRawBufferPointer(digits))
-                        prev = h.hex()
+                    // Each line's digest is written straight into the next line's `prev` digits.
+                    var p = prev!
+                    let digitsAt = { (i: Int) in UnsafeMutableRawBufferPointer(rebasing: raw[(ends[i] - ImportLines.prevFromEnd)..<(ends[i] - 1)]) }
+                    guard from < ends.count else { return }
+                    p.withUTF8 { hex in digitsAt(from).copyMemory(from: UnsafeRawBufferPointer(hex)) }
+                    heads.withUnsafeBufferPointer { heads in
+                        for i in from..<(ends.count - 1) {
+                            var h = heads[i]
+                            h.update(UnsafeRawBufferPointer(digitsAt(i)))
+                            h.hex(into: digitsAt(i + 1))
+                        }
                     }
                 }
                 try locked.append(lines.bytes, durable: false)

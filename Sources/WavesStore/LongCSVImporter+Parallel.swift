@@ -31,6 +31,16 @@ extension LongCSVImporter.Reader {
             bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; invalid = slice.firstInvalidUTF8()
         }
 
+        /// `init(slice)` into the buffer of a copy no longer used (no fresh pages to fault in
+        /// and zero for every slice).
+        init(_ slice: CSVSlice, reusing spare: consuming SliceCopy?) {
+            guard var copy = spare else { self.init(slice); return }
+            copy.bytes.removeAll(keepingCapacity: true)
+            copy.bytes.append(contentsOf: slice.bytes)
+            copy.line = slice.line; copy.atStart = slice.start == 0; copy.invalid = slice.firstInvalidUTF8()
+            self = copy
+        }
+
         /// The SHA-256 of the bytes.
         var digest: String { bytes.withUnsafeBytes { ContentHash.sha256Hex($0) } }
     }
@@ -59,13 +69,20 @@ extension LongCSVImporter.Reader {
 
     /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`.
     func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, outcome: inout CheckOutcome) throws {
-        var pending: [SliceCopy] = []
+        var pending: [SliceCopy] = [], spare: [SliceCopy] = []
+        // After the first slices, room for as many rows as the file is likely to hold (from
+        // its size), so the dictionary of rows is not rehashed as it grows on this one thread.
+        let total = slices.byteCount
+        var bytesSeen = 0, reserved = false
         func flush() throws {
             guard !pending.isEmpty else { return }
+            bytesSeen += pending.reduce(0) { $0 + $1.bytes.count }
             let job = SliceJob(reader: self, copies: pending)
-            DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
             pending.removeAll()
-            for result in job.collect() {
+            DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+            let results = job.collect()
+            spare = job.takeCopies()
+            for result in results {
                 let checked = try result.get()
                 outcome.digests.append(checked.digest)
                 var start = 0
@@ -73,19 +90,25 @@ extension LongCSVImporter.Reader {
                     defer { start = row.problemsEnd }
                     if let key = row.key {
                         let k = key.participant + "\u{1}" + key.wave
-                        if let first = outcome.seen[k] {
+                        // One lookup for a new row; a duplicate puts the first line back.
+                        if let first = outcome.seen.updateValue(row.line, forKey: k) {
+                            outcome.seen[k] = first
                             problems.append(duplicate(key.participant, key.wave, line: row.line, first: first))
                             continue
                         }
-                        outcome.seen[k] = row.line
                         outcome.rows += 1
                     }
                     problems.append(contentsOf: checked.problems[start..<row.problemsEnd])
                 }
             }
+            if !reserved, let total, bytesSeen > 0, outcome.seen.count > 0 {
+                reserved = true
+                let expected = Double(outcome.seen.count) * Double(total) / Double(bytesSeen) * 1.05
+                if expected < Double(Int32.max) { outcome.seen.reserveCapacity(Int(expected)) }
+            }
         }
         try slices.forEach(from: body) { slice in
-            pending.append(SliceCopy(slice))
+            pending.append(SliceCopy(slice, reusing: spare.popLast()))
             if pending.count >= workers { try flush() }
             return true
         }
@@ -116,7 +139,7 @@ extension LongCSVImporter.Reader {
 /// Slices checked side by side: each thread writes only its own result slot.
 private final class SliceJob: @unchecked Sendable {
     let reader: LongCSVImporter.Reader
-    let copies: [LongCSVImporter.Reader.SliceCopy]
+    private(set) var copies: [LongCSVImporter.Reader.SliceCopy]
     private let results: UnsafeMutableBufferPointer<Result<LongCSVImporter.Reader.CheckedSlice, any Error>>
 
     init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy]) {
@@ -131,6 +154,12 @@ private final class SliceJob: @unchecked Sendable {
     /// The results in slice order (after every `run`).
     func collect() -> [Result<LongCSVImporter.Reader.CheckedSlice, any Error>] {
         Array(results)
+    }
+
+    /// The slices' copies, to be filled again (after every `run`; the job keeps none).
+    func takeCopies() -> [LongCSVImporter.Reader.SliceCopy] {
+        defer { copies = [] }
+        return copies
     }
 
     deinit {

@@ -48,10 +48,21 @@ public enum ContentHash {
         public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         /// The hex digest of everything fed so far.
         public func hex() -> String {
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            for b in hasher.finalize() { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0x0F)]) }
-            return String(decoding: out, as: UTF8.self)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out in
+                hex(into: UnsafeMutableRawBufferPointer(out))
+                return String(decoding: out, as: UTF8.self)
+            }
+        }
+
+        /// `hex()` written into the first 64 bytes of `out` (the store's hash chain writes a
+        /// line's digest straight into the next line's `prev`).
+        public func hex(into out: UnsafeMutableRawBufferPointer) {
+            precondition(out.count >= 64)
+            let hex: StaticString = "0123456789abcdef"
+            var k = 0
+            for b in hasher.finalize() {
+                out[k] = hex.utf8Start[Int(b >> 4)]; out[k + 1] = hex.utf8Start[Int(b & 0x0F)]; k += 2
+            }
         }
     }
 }
