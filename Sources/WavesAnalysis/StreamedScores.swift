@@ -143,6 +143,19 @@ public struct StreamedScores: Sendable {
         for s in scored where s.instrument == position { try rows(of: s, body) }
     }
 
+    /// The rows of the instrument at `position`, one submission (participant and wave) at a
+    /// time: its rows, one per scale in scale order; the order of `forEachRow(instrumentAt:)`.
+    /// Lazy and repeatable: a reader can go over them twice (the table of `waves score`:
+    /// widths, then lines) without holding them.
+    public func submissions(instrumentAt position: Int) -> some Sequence<[ScoreRow]> {
+        scored.lazy.filter { $0.instrument == position }.map { s in
+            var out: [ScoreRow] = []
+            out.reserveCapacity(instruments[s.instrument].scales.count)
+            rows(of: s) { out.append($0) }
+            return out
+        }
+    }
+
     private func rows(of s: Scored, _ body: (ScoreRow) throws -> Void) rethrows {
         let inst = instruments[s.instrument]
         let participant = participantNames[Int(s.participant)], wave = texts[Int(s.waveText)]

@@ -14,7 +14,9 @@ import WavesStore
 /// other's. Not used when an instrument has no file hash.
 struct IndexCache {
     /// Raise when a rule the index depends on changes.
-    static let version = 1
+    /// 2: the participant, wave and instrument of records of waves or instruments the study
+    /// does not define (`StudyIndex.forEachSubmission`, for `waves status`).
+    static let version = 2
 
     let frame: DerivedCache
     let bundle: StudyBundle
@@ -54,6 +56,9 @@ struct IndexCache {
         x.chosenSubmissions = try r.int()
         x.unknownRecords = try r.int()
         x.unknownRecordParticipants = Set(try (0..<r.count()).map { _ in try r.string() })
+        x.unknownSubmissions = Set(try (0..<r.count()).map { _ in
+            StudyIndex.Submission(participant: try r.string(), wave: try r.string(), instrument: try r.string())
+        })
         let P = try r.count()
         // Nothing is allocated beyond what the file can hold before the digest is checked.
         let (cells, overflow) = P.multipliedReportingOverflow(by: max(W * I, 1))
@@ -104,6 +109,10 @@ struct IndexCache {
             let unknown = x.unknownRecordParticipants.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             try w.int(unknown.count)
             for p in unknown { try w.string(p) }
+            let unknownSubmissions = x.unknownSubmissions.map { [$0.participant, $0.wave, $0.instrument] }
+                .sorted { $0.joined(separator: "\u{0}").utf8.lexicographicallyPrecedes($1.joined(separator: "\u{0}").utf8) }
+            try w.int(unknownSubmissions.count)
+            for s in unknownSubmissions { for t in s { try w.string(t) } }
             try w.int(x.participants.count)
             for p in x.participants { try w.string(p) }
             for role in x.roles { try w.optionalString(role) }

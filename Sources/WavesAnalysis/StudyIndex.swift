@@ -26,6 +26,9 @@ public struct StudyIndex: Sendable {
     public internal(set) var unknownRecords = 0
     /// The participants of those records.
     public internal(set) var unknownRecordParticipants: Set<String> = []
+    /// The participant, wave and instrument of those records (`forEachSubmission`).
+    var unknownSubmissions: Set<Submission> = []
+    struct Submission: Hashable, Sendable { var participant: String; var wave: String; var instrument: String }
     /// Per study wave: earliest and latest `submitted_at`, and the number of submissions.
     public internal(set) var waveFirst: [String?]
     public internal(set) var waveLast: [String?]
@@ -145,6 +148,7 @@ public struct StudyIndex: Sendable {
         guard let w = wIndex[row.wave], let i = iIndex[row.instrument] else {
             unknownRecords += 1
             unknownRecordParticipants.insert(row.participant)
+            unknownSubmissions.insert(Submission(participant: row.participant, wave: row.wave, instrument: row.instrument))
             return
         }
         let p = participantIndex(row.participant)
@@ -214,6 +218,17 @@ public struct StudyIndex: Sendable {
 
     /// The number of a participant in `participants`, nil when the index does not list them.
     public func number(of participant: String) -> Int? { pIndex[participant] }
+
+    /// Every participant, wave and instrument with a readable record (each once), the waves and
+    /// instruments the study does not define included: what `WaveProgress` reads of the store,
+    /// so that `waves status` served from the index cache need not read the store again.
+    public func forEachSubmission(_ body: (_ participant: String, _ wave: String, _ instrument: String) throws -> Void) rethrows {
+        for cell in present.indices where present[cell] {
+            let i = cell % I, w = (cell / I) % W, p = cell / (I * W)
+            try body(participants[p], bundle.study.waves[w].id, bundle.instruments[i].id)
+        }
+        for s in unknownSubmissions { try body(s.participant, s.wave, s.instrument) }
+    }
 
     /// Whether participant `p` submitted instrument `i` (study order) at wave `w` (study order).
     public func isPresent(_ p: Int, _ w: Int, _ i: Int) -> Bool { present[(p * W + w) * I + i] }

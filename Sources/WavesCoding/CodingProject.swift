@@ -22,17 +22,22 @@ public struct CodingProject: Sendable {
 
     /// The same from a study already loaded.
     public static func make(data: StudyData, codebook: String?, wave: String? = nil, item: String? = nil) throws -> CodingProject {
-        let books = StudyCodebooks.load(studyDirectory: data.study.directory)
+        let (book, warnings) = try Self.codebook(studyDirectory: data.study.directory, named: codebook)
+        let all = try data.codingUnits()
+        let units = (wave == nil && item == nil) ? all : try data.codingUnits(wave: wave, item: item)
+        return CodingProject(data: data, codebook: book, units: units, allUnitIDs: Set(all.map(\.id)), warnings: warnings)
+    }
+
+    /// The study's codebook (`name`, or the only one) and the warnings of loading the codebooks.
+    public static func codebook(studyDirectory: URL, named codebook: String?) throws -> (Codebook, warnings: [Problem]) {
+        let books = StudyCodebooks.load(studyDirectory: studyDirectory)
         let book: Codebook
         do { book = try books.resolve(codebook) } catch let e as LoadError {
             // A codebook that failed to load: show its own errors, not only "no codebook".
             let own = books.problems.filter { $0.severity == .error && (codebook == nil || $0.file.hasSuffix("/\(codebook!).yaml")) }
             throw own.isEmpty ? e : LoadError(own)
         }
-        let all = try data.codingUnits()
-        let units = (wave == nil && item == nil) ? all : try data.codingUnits(wave: wave, item: item)
-        return CodingProject(data: data, codebook: book, units: units, allUnitIDs: Set(all.map(\.id)),
-                             warnings: books.problems.filter { $0.severity == .warning })
+        return (book, books.problems.filter { $0.severity == .warning })
     }
 
     /// Coders with a file in the study (the consensus coder included), by name.
@@ -43,7 +48,13 @@ public struct CodingProject: Sendable {
 
     /// A coder's latest decisions on this codebook, and what is wrong in their file.
     public func record(of coder: String) throws -> CoderRecord {
-        let log = try log(coder)
+        try Self.record(of: coder, studyDirectory: directory, codebook: codebook, allUnitIDs: allUnitIDs)
+    }
+
+    /// A coder's latest decisions on `codebook`, and what is wrong in their file, for a study whose
+    /// units are `allUnitIDs` (a unit coded but not among them is reported).
+    public static func record(of coder: String, studyDirectory directory: URL, codebook: Codebook, allUnitIDs: Set<String>) throws -> CoderRecord {
+        let log = try CodingLog(studyDirectory: directory, coder: coder)
         let contents = try log.read()
         let latest = contents.latest(codebook: codebook.id)
         var problems = contents.problems

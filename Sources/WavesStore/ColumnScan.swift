@@ -30,6 +30,10 @@ public enum StoreRow: Sendable {
     public var instrumentHash: String {
         switch self { case .columns(let c): c.sha256; case .record(let r): r.instrument.sha256 }
     }
+    /// The record's `id` (for a fast row, "" unless the request kept it).
+    public var recordID: String {
+        switch self { case .columns(let c): c.id; case .record(let r): r.id }
+    }
     public var batch: String? {
         switch self { case .columns(let c): c.batch; case .record(let r): r.batch }
     }

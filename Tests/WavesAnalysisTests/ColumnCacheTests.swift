@@ -72,6 +72,7 @@ final class ColumnCacheTests: XCTestCase {
         XCTAssertEqual(a.roles, b.roles, file: file, line: line)
         XCTAssertEqual([a.submissions, a.chosenSubmissions, a.unknownRecords], [b.submissions, b.chosenSubmissions, b.unknownRecords], file: file, line: line)
         XCTAssertEqual(a.unknownRecordParticipants, b.unknownRecordParticipants, file: file, line: line)
+        XCTAssertEqual(a.unknownSubmissions, b.unknownSubmissions, file: file, line: line)
         XCTAssertEqual(a.waveFirst, b.waveFirst, file: file, line: line)
         XCTAssertEqual(a.waveLast, b.waveLast, file: file, line: line)
         XCTAssertEqual(a.waveSubmissions, b.waveSubmissions, file: file, line: line)
@@ -133,6 +134,26 @@ final class ColumnCacheTests: XCTestCase {
             XCTAssertEqual((attributes[.posixPermissions] as? Int) ?? 0, 0o600, "the cache has the store's mode")
             XCTAssertTrue(name.hasSuffix(".cache"))
         }
+    }
+
+    /// Records of waves and instruments the study does not define are kept in the index cache
+    /// with their participant, wave and instrument (what `waves status` reads from it).
+    func testUnknownSubmissionsAreCached() throws {
+        let lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").map(String.init)
+        let extra = [lines[0].replacingOccurrences(of: #""wave":"w"#, with: #""wave":"x"#),
+                     lines[1].replacingOccurrences(of: #""instrument":{"id":""#, with: #""instrument":{"id":"zz"#)]
+        try Data(((lines + extra).joined(separator: "\n") + "\n").utf8).write(to: store)
+        try primed()
+        let b = try bundle()
+        let cached = try XCTUnwrap(indexCache(b, texts: false).read())
+        XCTAssertEqual(cached.unknownSubmissions.count, 2)
+        XCTAssertEqual(Set(cached.unknownSubmissions.map(\.wave)).count, 2, "an unknown wave and a known one")
+        var seen: [String] = []
+        cached.forEachSubmission { seen.append("\($0) \($1) \($2)") }
+        var scannedSeen: [String] = []
+        try scannedIndex(texts: false).forEachSubmission { scannedSeen.append("\($0) \($1) \($2)") }
+        XCTAssertEqual(seen.sorted(), scannedSeen.sorted())
+        XCTAssertEqual(seen.count, cached.chosenSubmissions + 2)
     }
 
     /// A cache never stands in for a study whose instruments changed order or whose texts differ.

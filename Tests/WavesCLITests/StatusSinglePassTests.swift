@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import WavesAnalysis
 @testable import WavesCLI
 import WavesCollect
 import WavesCore
@@ -49,7 +50,45 @@ final class StatusSinglePassTests: XCTestCase {
         try compare()
     }
 
+    /// Served from the index cache (no pass over the store), the progress comes from the
+    /// index (`StudyIndex.forEachSubmission`) and is the one `WaveProgress.load` reads, on the
+    /// demo and with the awkward lines; the text of `waves status` is the same.
+    func testFromTheIndexCacheTheProgressIsTheSame() throws {
+        setenv("WAVES_CACHE_SETTLE", "0", 1)
+        let cacheSetting = ProcessInfo.processInfo.environment["WAVES_CACHE"]
+        unsetenv("WAVES_CACHE")
+        defer {
+            unsetenv("WAVES_CACHE_SETTLE")
+            if let c = cacheSetting { setenv("WAVES_CACHE", c, 1) }
+        }
+        for awkward in [false, true] {
+            if awkward { try addAwkwardLines() }
+            let options = try StudyOptions.parse(["--study", dir.path])
+            let (first, _) = try StatusCommand.load(options, quiet: true)
+            XCTAssertNotNil(IndexCache(bundle: first.bundle, collectText: false)?.read(), "the first load wrote the index cache")
+            let (index, fromCache) = try StatusCommand.load(options, quiet: true)
+            let progress = try XCTUnwrap(fromCache, "built from the index")
+            let read = try WaveProgress.load(index.bundle)
+            XCTAssertEqual(progress.participants, read.participants)
+            for p in read.participants.sorted() {
+                for w in index.bundle.study.waves.map(\.id) + ["x1", "nowave"] {
+                    XCTAssertEqual(progress.submitted(p, wave: w), read.submitted(p, wave: w), "\(p) \(w)")
+                    XCTAssertEqual(progress.hasStarted(p, wave: w), read.hasStarted(p, wave: w), "\(p) \(w)")
+                    XCTAssertEqual(progress.isComplete(p, wave: w), read.isComplete(p, wave: w), "\(p) \(w)")
+                }
+            }
+            let now = Date()
+            XCTAssertEqual(try JSONOutput.text(StatusCommand.waveStatus(index.bundle, progress: progress, now: now)),
+                           try JSONOutput.text(StatusCommand.waveStatus(index.bundle, now: now)))
+        }
+    }
+
     func testAwkwardLinesGiveTheSameProgressInOnePass() throws {
+        try addAwkwardLines()
+        try compare()
+    }
+
+    func addAwkwardLines() throws {
         let store = dir.appendingPathComponent("data/responses.jsonl")
         let lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").map(String.init)
         var extra: [String] = []
@@ -62,6 +101,5 @@ final class StatusSinglePassTests: XCTestCase {
             }
         }
         try Data(((lines + extra).joined(separator: "\n") + "\n" + String(lines[1].prefix(70))).utf8).write(to: store)
-        try compare()
     }
 }

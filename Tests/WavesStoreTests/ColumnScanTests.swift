@@ -14,7 +14,7 @@ final class ColumnScanTests: XCTestCase {
     var store: ResponseStore!
     let items = (1...40).map { "id\($0 < 10 ? "0" : "")\($0)" }
     /// What the exports ask for (every field); `analysisRequest` is what the analyses ask for.
-    var request: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]], texts: true, versions: true, marks: true) }
+    var request: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]], texts: true, versions: true, marks: true, ids: true) }
     var analysisRequest: ColumnRequest { ColumnRequest(columns: ["identity": items + ["diary", "absent"]]) }
 
     override func setUpWithError() throws {
@@ -33,7 +33,7 @@ final class ColumnScanTests: XCTestCase {
             values = ids.map { id in r.answer(id)?.number ?? .nan }
         }
         let texts = request.texts ? r.answers.compactMap { a in a.value.text.map { ColumnText(item: a.id, text: $0) } } : []
-        return ColumnRecord(participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id,
+        return ColumnRecord(id: request.ids ? r.id : "", participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id,
                             version: request.versions ? r.instrument.version : "", sha256: request.versions ? r.instrument.sha256 : "",
                             submittedAt: r.submittedAt, batch: r.batch, values: values, texts: texts,
                             declined: request.marks ? r.declined : [], dontKnow: request.marks ? r.dontKnow : [])

@@ -59,9 +59,13 @@ struct ExportCommand: ParsableCommand {
         let url = URL(fileURLWithPath: out)
         let result: ExportResult
         if fmt == .qdpx || fmt == .codebookQdc {
-            let data = try options.loadData()
+            // One streaming pass over the store for the free texts and record ids
+            // (`StreamedCodingUnits`; codebook-qdc needs only the notes): no record is kept.
+            let data = try StreamedCodingUnits.load(directory: options.directory, units: fmt == .qdpx)
+            StudyOptions.reportStoreNotes(study: data.study, duplicates: data.duplicateCount, problems: data.problems.count)
+            StudyOptions.reportDrifts(data.versions, bundle: data.bundle)
             warnIfKeyInside(data.study)
-            result = try Exporter.export(data, format: fmt, to: url, options: opts)
+            result = try QDPXExporter.export(data, format: fmt, to: url, options: opts)
         } else {
             // One streaming pass over the store into columns: memory stays near the dense answer matrix.
             let data = try ExportData.load(directory: options.directory, options: opts)

@@ -42,9 +42,11 @@ struct StatusCommand: ParsableCommand {
 extension StatusCommand {
     /// One pass over the store: each row goes to the index and to the wave progress
     /// (`WaveProgress`, the home of "started" and "completed"), which `waves status` read
-    /// in a second pass before. The progress is nil (and `waveStatus` reads it for itself)
-    /// when the index did not come from this pass: it then saw fewer rows than the index
-    /// counts, as when a derived copy of the index is served instead of the store.
+    /// in a second pass before. When the index comes from its cache (`IndexCache`: the store
+    /// is unchanged) there is no pass: the progress then takes the store's submissions from
+    /// the index (`StudyIndex.forEachSubmission`), so the store is not read at all. The
+    /// progress is nil (and `waveStatus` reads it for itself) only when a pass saw some rows
+    /// but not as many as the index counts.
     static func load(_ options: StudyOptions, quiet: Bool) throws -> (StudyIndex, WaveProgress?) {
         var progress: WaveProgress?
         var rows = 0
@@ -52,7 +54,10 @@ extension StatusCommand {
             progress = try WaveProgress(drafts: bundle)
             return { row, _ in progress!.add(row); rows += 1 }
         }
-        return (index, rows == index.submissions ? progress : nil)
+        if rows == index.submissions { return (index, progress) }
+        guard rows == 0, var fromIndex = progress else { return (index, nil) }
+        index.forEachSubmission { fromIndex.add(participant: $0, wave: $1, instrument: $2) }
+        return (index, fromIndex)
     }
 
     /// Per-wave windows and collection counts from the invitation and consent logs, the store and the drafts.

@@ -27,7 +27,9 @@ public struct WaveProgress: Sendable {
         for d in drafts { drafted.insert(Key(participant: d.participant, wave: d.wave)) }
     }
 
-    private mutating func add(participant: String, wave: String, instrument: String) {
+    /// One submission (as `add(_:)` for a store row): for a reader that has the store's
+    /// submissions already (`waves status` from the index cache, `StudyIndex.forEachSubmission`).
+    public mutating func add(participant: String, wave: String, instrument: String) {
         submitted[Key(participant: participant, wave: wave), default: []].insert(instrument)
     }
 

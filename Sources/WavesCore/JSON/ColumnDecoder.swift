@@ -11,15 +11,19 @@ public struct ColumnRequest: Sendable {
     /// Keep the items marked "Prefer not to answer" (`declined`) and "Don't know" (`dont_know`)
     /// (`ColumnRecord.declined`, `.dontKnow`; the exports ask for them, the analyses do not).
     public var marks: Bool
+    /// Keep the record's `id` (`ColumnRecord.id`; the coding units are named by it).
+    public var ids: Bool
 
-    public init(columns: [String: [String]] = [:], texts: Bool = false, versions: Bool = false, marks: Bool = false) {
-        self.columns = columns; self.texts = texts; self.versions = versions; self.marks = marks
+    public init(columns: [String: [String]] = [:], texts: Bool = false, versions: Bool = false, marks: Bool = false, ids: Bool = false) {
+        self.columns = columns; self.texts = texts; self.versions = versions; self.marks = marks; self.ids = ids
     }
 }
 
 /// The fields of one store line that the columnar readers use, read without building a
 /// `ResponseRecord` (no String per answer, no JSON value tree).
 public struct ColumnRecord: Sendable, Equatable {
+    /// The record's `id` ("" unless the request keeps it).
+    public var id = ""
     public var participant: String
     public var role: String?
     public var wave: String
@@ -41,7 +45,7 @@ public struct ColumnRecord: Sendable, Equatable {
     public var dontKnow: [String] = []
 
     public static func == (a: ColumnRecord, b: ColumnRecord) -> Bool {
-        a.participant == b.participant && a.role == b.role && a.wave == b.wave && a.instrument == b.instrument
+        a.id == b.id && a.participant == b.participant && a.role == b.role && a.wave == b.wave && a.instrument == b.instrument
             && a.version == b.version && a.sha256 == b.sha256 && a.submittedAt == b.submittedAt && a.batch == b.batch
             && a.values.count == b.values.count
             && zip(a.values, b.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
@@ -138,7 +142,7 @@ public struct ColumnDecoder: Sendable {
             guard Set(newOrder.ids).count == newOrder.ids.count else { return nil }
             current?.order = newOrder
         }
-        return ColumnRecord(participant: participant, role: line.role, wave: wave, instrument: instrument,
+        return ColumnRecord(id: line.id, participant: participant, role: line.role, wave: wave, instrument: instrument,
                             version: line.version, sha256: line.sha256, submittedAt: submittedAt, batch: line.batch,
                             values: line.values, texts: line.texts, declined: line.declined, dontKnow: line.dontKnow)
     }
@@ -149,6 +153,7 @@ public struct ColumnDecoder: Sendable {
         var formatOK = false
         var participant: String?, role: String?, wave: String?, instrument: String?, submittedAt: String?, batch: String?
         var version = "", sha256 = ""
+        var id = ""
         var values: [Double] = []
         var texts: [ColumnText] = []
         var declined: [String] = [], dontKnow: [String] = []
@@ -210,6 +215,8 @@ public struct ColumnDecoder: Sendable {
         case .submittedAt: line.submittedAt = try text(&r)
         case .batch: line.batch = try text(&r)
         case .role: line.role = try optionalText(&r)
+        case .id where request.ids:
+            line.id = try text(&r) ?? ""
         case .id, .study, .mode:
             if isString { _ = try r.rawString() } else { line.unsure = true; _ = try r.value() }
         case .startedAt, .via:

@@ -20,14 +20,51 @@ public enum QDPXExporter {
         do { project = try CodingProject.make(data: data, codebook: options.codebook) } catch let e as LoadError {
             throw ExportError.nothingToExport(e.problems.map(\.description).joined(separator: "; "))
         }
+        let source = Source(bundle: data.bundle, codebook: project.codebook, units: project.units, coders: project.coders,
+                            record: project.record(of:), latestSubmittedAt: { data.records.map(\.submittedAt).max() },
+                            submittedAt: { id in data.records.first { $0.id == id }?.submittedAt })
+        return try write(source, format: format, to: url, target: target, options: options)
+    }
+
+    /// The same files from one streaming pass over the store (`StreamedCodingUnits`: the units
+    /// and the submission times, no record kept; for codebook-qdc it may be loaded without units).
+    public static func export(_ data: StreamedCodingUnits, format: ExportFormat, to url: URL, options: ExportOptions) throws -> ExportResult {
+        let target = try Exporter.outputTarget(url, study: data.study, options)
+        let book: WavesCore.Codebook
+        do { book = try CodingProject.codebook(studyDirectory: data.study.directory, named: options.codebook).0 } catch let e as LoadError {
+            throw ExportError.nothingToExport(e.problems.map(\.description).joined(separator: "; "))
+        }
+        let directory = data.study.directory, allUnitIDs = Set(data.units.map(\.id))
+        let source = Source(bundle: data.bundle, codebook: book, units: data.units, coders: CodingLog.coders(studyDirectory: directory),
+                            record: { try CodingProject.record(of: $0, studyDirectory: directory, codebook: book, allUnitIDs: allUnitIDs) },
+                            latestSubmittedAt: { data.latestSubmittedAt }, submittedAt: data.submittedAt(record:))
+        return try write(source, format: format, to: url, target: target, options: options)
+    }
+
+    /// What the export reads, from a loaded study (`CodingProject`) or a streamed one.
+    struct Source {
+        var bundle: StudyBundle
+        var codebook: WavesCore.Codebook
+        /// Every unit of the study, in study order.
+        var units: [CodingUnit]
+        var coders: [String]
+        var record: (String) throws -> CoderRecord
+        /// The latest `submitted_at` of the counted submissions.
+        var latestSubmittedAt: () -> String?
+        /// The `submitted_at` of the first counted record with this id.
+        var submittedAt: (String) -> String?
+    }
+
+    static func write(_ source: Source, format: ExportFormat, to url: URL, target: OutputTarget, options: ExportOptions) throws -> ExportResult {
+        let study = source.bundle.study
         if format == .codebookQdc {
-            try Exporter.writeText(codebookXML(project.codebook, study: data.study.id), to: target)
-            return ExportResult(files: [url], rows: 0, variables: project.codebook.flat.count)
+            try Exporter.writeText(codebookXML(source.codebook, study: study.id), to: target)
+            return ExportResult(files: [url], rows: 0, variables: source.codebook.flat.count)
         }
         if options.deidentification != nil && !options.includesText {
             throw ExportError.cannotWrite(path: url.path, reason: "a qdpx project is the answers' text; with --deidentify add --keep-text (participant ids become pseudonyms, the text itself is not changed)")
         }
-        let (xml, sources, notes) = try projectXML(project, options: options)
+        let (xml, sources, notes) = try projectXML(source, options: options)
         let archive = try Archive(data: Data(), accessMode: .create)
         let stamp = Date(timeIntervalSince1970: 1_767_225_600)   // fixed entry dates: the same export gives the same bytes
         func add(_ path: String, _ bytes: Data) throws {
@@ -42,7 +79,7 @@ public enum QDPXExporter {
         defer { sink.discard() }
         zipped.withUnsafeBytes { sink.append($0) }
         try sink.commit()
-        return ExportResult(files: [url], rows: sources.count, variables: project.codebook.flat.count, notes: notes)
+        return ExportResult(files: [url], rows: sources.count, variables: source.codebook.flat.count, notes: notes)
     }
 
     static func codebookXML(_ book: WavesCore.Codebook, study: String) -> String {
@@ -54,13 +91,13 @@ public enum QDPXExporter {
     }
 
     /// The project XML and the source files (name, text).
-    static func projectXML(_ p: CodingProject, options: ExportOptions) throws -> (String, [(String, String)], [String]) {
-        let study = p.data.study
+    static func projectXML(_ p: Source, options: ExportOptions) throws -> (String, [(String, String)], [String]) {
+        let study = p.bundle.study
         let book = p.codebook
         let keepTimes = options.effectiveDates == .keep
         var units = p.units
-        if let ws = options.waves, !ws.isEmpty { _ = try p.data.resolveWaves(ws); units = units.filter { ws.contains($0.wave) } }
-        if let i = options.instrument { _ = try p.data.resolveInstrument(i); units = units.filter { $0.instrument == i } }
+        if let ws = options.waves, !ws.isEmpty { _ = try p.bundle.resolveWaves(ws); units = units.filter { ws.contains($0.wave) } }
+        if let i = options.instrument { _ = try p.bundle.resolveInstrument(i); units = units.filter { $0.instrument == i } }
         guard !units.isEmpty else { throw ExportError.nothingToExport("the store holds no free-text answers in this scope") }
         func who(_ participant: String) -> String {
             options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
@@ -71,12 +108,12 @@ public enum QDPXExporter {
         var records: [String: CoderRecord] = [:]
         var notes: [String] = []
         for c in coders {
-            let r = try p.record(of: c)
+            let r = try p.record(c)
             records[c] = r
             if !r.unknownCodes.isEmpty { notes.append("\(c): code(s) \(r.unknownCodes.keys.sorted().joined(separator: ", ")) are not in codebook \(book.id) and are left out.") }
         }
         let userGUID = Dictionary(uniqueKeysWithValues: coders.map { ($0, QDAXML.guid(study: study.id, kind: "user", key: $0)) })
-        let latest = keepTimes ? p.data.records.map(\.submittedAt).max() : nil
+        let latest = keepTimes ? p.latestSubmittedAt() : nil
         var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         x += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
         x += "\(QDAXML.attr("creationDateTime", QDAXML.dateTime(latest)))>\n"
@@ -107,7 +144,7 @@ public enum QDPXExporter {
             let text = SafeText.stripControls(u.text)
             let file = "\(sg).txt"
             files.append((file, text))
-            let created = keepTimes ? QDAXML.dateTime(p.data.records.first { $0.id == u.record }?.submittedAt) : nil
+            let created = keepTimes ? QDAXML.dateTime(p.submittedAt(u.record)) : nil
             x += "    <TextSource\(QDAXML.attr("guid", sg))\(QDAXML.attr("name", "\(who(u.participant)) \(u.wave) \(u.item)"))"
             x += "\(QDAXML.attr("plainTextPath", "internal://\(file)"))\(QDAXML.attr("creationDateTime", created))>\n"
             let desc = "Participant \(who(u.participant)) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)"
