@@ -199,15 +199,14 @@ final class LineBlock: @unchecked Sendable {
         if carry.count > storage.count { grow(to: carry.count * 2) }
         if carry.count > 0 { storage.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carry.count) }
         filled = carry.count
+        // The carry is a line's start without its end, so the block has no line until a read.
         lines = []
-        while !atEnd {
+        while !atEnd && lines.isEmpty {
             if filled == storage.count { grow(to: storage.count * 2) }
             let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...]))
             if n == 0 { atEnd = true } else { filled += n }
             lines = StoreScan.lineRanges(UnsafeRawBufferPointer(bytes))
-            if !lines.isEmpty { return }
         }
-        lines = StoreScan.lineRanges(UnsafeRawBufferPointer(bytes))
     }
 
     private func grow(to capacity: Int) {
