@@ -146,6 +146,12 @@ struct CacheWriter {
         buffer.append(contentsOf: s.utf8)
         if buffer.count > 1 << 20 { try flush() }
     }
+    /// A string given as its UTF-8 bytes (`PackedStrings`), written as `string(_:)` writes it.
+    mutating func string(bytes u: UnsafeBufferPointer<UInt8>) throws {
+        try int(u.count)
+        buffer.append(contentsOf: u)
+        if buffer.count > 1 << 20 { try flush() }
+    }
     /// Int32s as raw little-endian bytes (arrays of line numbers).
     mutating func int32s(_ v: [Int32]) throws {
         try flush()
@@ -241,6 +247,13 @@ struct CacheReader {
         guard n >= 0, n < 1 << 24, n <= fileSize, try need(n) else { throw Bad() }
         defer { at += n }
         return buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[at..<(at + n)]), as: UTF8.self) }
+    }
+    /// A string as `string()` reads it, stored as string `i` of `packed` without a `String`.
+    mutating func string(into packed: inout PackedStrings, at i: Int) throws {
+        let n = try int()
+        guard n >= 0, n < 1 << 24, n <= fileSize, try need(n) else { throw Bad() }
+        defer { at += n }
+        buffer.withUnsafeBufferPointer { packed.set(i, UnsafeBufferPointer(rebasing: $0[at..<(at + n)])) }
     }
     mutating func int32s(_ n: Int) throws -> [Int32] {
         guard n >= 0, n <= fileSize / 4 else { throw Bad() }

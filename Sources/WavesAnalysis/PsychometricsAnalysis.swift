@@ -94,6 +94,9 @@ public struct RCIReport: Encodable, Sendable {
     public var reliability: Double
     public var reliabilitySource: String
     @NullCodable public var sDiff: Double?
+    /// One row per participant with a score at both waves; empty when the caller asked for
+    /// the summary alone (`reliableChange(participantRows: false)`: the report, which shows
+    /// the counts, not 100,000 rows per scale held until it is written).
     public var participants: [Row]
     public var summary: Summary
     public var notes: [String]
@@ -171,9 +174,10 @@ public enum PsychometricsAnalysis {
 
     /// Reliable change from already loaded instrument data. `fromReliability`, the scale's
     /// reliability at `fromWave` when the caller has already computed it (the report's
-    /// reliability section), is used instead of computing it again.
+    /// reliability section), is used instead of computing it again. `participantRows: false`
+    /// leaves `participants` empty (the numbers are the same).
     public static func reliableChange(data: InstrumentData, scale: Scale, from fromWave: Wave, to toWave: Wave, reliability given: Double?,
-                                      fromReliability: ReliabilityReport? = nil) throws -> RCIReport {
+                                      fromReliability: ReliabilityReport? = nil, participantRows: Bool = true) throws -> RCIReport {
         let inst = data.instrument
         let waves = [fromWave, toWave]
         let from = fromWave.id
@@ -201,7 +205,7 @@ public enum PsychometricsAnalysis {
         for p in 0..<s.rows where !s[p, a].isNaN && !s[p, b].isNaN { who.append(p) }
         let r = ReliableChange.compute(x1: who.map { s[$0, a] }, x2: who.map { s[$0, b] }, reliability: rel)
         notes += r.reasons
-        let rows = r.pairs.map { pr in
+        let rows = !participantRows ? [] : r.pairs.map { pr in
             RCIReport.Row(participant: data.participants[who[pr.index]], role: data.roles[who[pr.index]], x1: pr.x1, x2: pr.x2,
                           rc: pr.rc, category: pr.category?.rawValue)
         }

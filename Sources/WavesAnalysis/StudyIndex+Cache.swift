@@ -79,7 +79,9 @@ struct IndexCache {
         }
         x.problems = try r.problems()
         x.present = try r.bytes(cells).map { $0 == 1 }
-        x.latestStamp = try (0..<cells).map { _ in try r.string() }
+        x.latestStamp = PackedStrings(repeatingEmpty: cells)
+        x.latestStamp.reserve(cells, bytesEach: 20)
+        for k in 0..<cells { try r.string(into: &x.latestStamp, at: k) }
         x.firstLine = try r.int32s(cells)
         x.latestLine = try r.int32s(cells)
         x.chosenVersion = try r.int32s(cells)
@@ -127,7 +129,7 @@ struct IndexCache {
             }
             try w.problems(x.problems)
             try w.bytes(x.present.map { $0 ? 1 : 0 })
-            for s in x.latestStamp { try w.string(s) }
+            for k in 0..<x.latestStamp.count { try x.latestStamp.withUTF8(k) { try w.string(bytes: $0) } }
             try w.int32s(x.firstLine)
             try w.int32s(x.latestLine)
             try w.int32s(x.chosenVersion)

@@ -64,7 +64,8 @@ public struct StudyIndex: Sendable {
     private let textItems: [Set<String>]
     /// present[(p * W + w) * I + i]
     var present: [Bool] = []
-    var latestStamp: [String] = []
+    /// The latest `submitted_at` per cell ("" where none; `PackedStrings`: no object per stamp).
+    var latestStamp = PackedStrings()
     var firstLine: [Int32] = []
     var latestLine: [Int32] = []
     /// The instrument file (hash and version) of the chosen submission per cell, by number in `versionKeys`.
@@ -133,7 +134,7 @@ public struct StudyIndex: Sendable {
         participants.append(id)
         roles.append(nil)
         present.append(contentsOf: repeatElement(false, count: W * I))
-        latestStamp.append(contentsOf: repeatElement("", count: W * I))
+        latestStamp.appendEmpty(W * I)
         firstLine.append(contentsOf: repeatElement(0, count: W * I))
         latestLine.append(contentsOf: repeatElement(0, count: W * I))
         chosenVersion.append(contentsOf: repeatElement(-1, count: W * I))
@@ -166,7 +167,7 @@ public struct StudyIndex: Sendable {
         if present[cell] {
             if duplicateLines[cell] == nil { duplicateLines[cell] = [Int(firstLine[cell])]; duplicateOrder.append(cell) }
             duplicateLines[cell]!.append(line)
-            guard LatestSubmission.replaces(submittedAt, latestStamp[cell]) else { return }
+            guard LatestSubmission.replaces(submittedAt, latestStamp, cell) else { return }
         } else {
             present[cell] = true
             chosenSubmissions += 1

@@ -25,7 +25,7 @@ public struct LatestCells: Sendable {
     private var keys: [Key] = []
     private var firstLine: [Int] = []
     private var latestLine: [Int] = []
-    private var latestStamp: [String] = []
+    private var latestStamp = PackedStrings()
     /// The instrument file (version, hash) of the latest submission, by number in `files`.
     private var latestFile: [Int32] = []
     private var files: [(version: String, sha256: String)] = []
@@ -66,7 +66,7 @@ public struct LatestCells: Sendable {
             let k = Int(c)
             if repeatedLines[c] == nil { repeatedLines[c] = [firstLine[k]] }
             repeatedLines[c]!.append(line)
-            guard LatestSubmission.replaces(submittedAt, latestStamp[k]) else { return (k, false) }
+            guard LatestSubmission.replaces(submittedAt, latestStamp, k) else { return (k, false) }
             latestLine[k] = line
             latestStamp[k] = submittedAt
             latestFile[k] = fileNumberOf(version, sha256)

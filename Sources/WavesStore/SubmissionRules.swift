@@ -14,14 +14,28 @@ public enum LatestSubmission {
         // The bytes compared in place when both strings have them contiguous (as native strings
         // do): the generic sequence comparison was a visible share of a store scan.
         let inPlace: Bool?? = candidate.utf8.withContiguousStorageIfAvailable { a in
-            current.utf8.withContiguousStorageIfAvailable { b -> Bool in
-                let n = min(a.count, b.count)
-                let order = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                return order != 0 ? order > 0 : a.count >= b.count
-            }
+            current.utf8.withContiguousStorageIfAvailable { b in replaces(a, b) }
         }
         if let known = inPlace ?? nil { return known }
         return !candidate.utf8.lexicographicallyPrecedes(current.utf8)
+    }
+
+    /// The same rule for a latest time stamp kept in `PackedStrings`.
+    @inline(__always)
+    public static func replaces(_ candidate: String, _ stamps: PackedStrings, _ i: Int) -> Bool {
+        stamps.withUTF8(i) { b in
+            let inPlace: Bool? = candidate.utf8.withContiguousStorageIfAvailable { a in replaces(a, b) }
+            return inPlace ?? !candidate.utf8.lexicographicallyPrecedes(b)
+        }
+    }
+
+    /// The rule on the two time stamps' UTF-8 bytes: the candidate replaces unless it sorts
+    /// strictly before (byte order; a later submission with the same time replaces).
+    @inline(__always)
+    static func replaces(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = min(a.count, b.count)
+        let order = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+        return order != 0 ? order > 0 : a.count >= b.count
     }
 }
 

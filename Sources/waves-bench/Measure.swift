@@ -43,7 +43,6 @@ enum Measure {
         return Outcome(seconds: secs, peakMB: Double(usage.ru_maxrss) / 1024, output: out, status: exit)
     }
 
-    /// Wall time of a closure in this process.
     /// The process's CPU time so far (user + system, every thread).
     static func cpuSeconds() -> Double {
         var u = rusage()
@@ -52,6 +51,28 @@ enum Measure {
         return s(u.ru_utime) + s(u.ru_stime)
     }
 
+    /// The process's resident memory now, in MB (`/proc/self/statm`; 0 where it cannot be read).
+    static func residentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+
+    /// The process's peak resident memory since the last `resetPeak` (VmHWM of `/proc/self/status`), in MB.
+    static func peakResidentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+        return kb / 1024
+    }
+
+    /// Sets the peak resident memory back to the current one (Linux `clear_refs`, value 5).
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// Wall time of a closure in this process.
     static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let r = try body()

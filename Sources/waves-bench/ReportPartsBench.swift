@@ -10,12 +10,17 @@ enum ReportPartsBench {
     static func run() throws {
         let bundle = try StudyLoader.load(directory: BenchStudy.directory)
         let inst = bundle.instruments[0]
+        // Each part's wall time, the peak resident memory during it and the resident memory
+        // after it (the index and the data are kept, as the report keeps them).
         func t<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+            Measure.resetPeak()
             let (r, secs) = try Measure.time(body)
-            Report.line("  \(label): \(Report.f(secs, 3)) s")
+            Report.line("  \(label): \(Report.f(secs, 3)) s, peak \(Report.f(Measure.peakResidentMB(), 0)) MB, then \(Report.f(Measure.residentMB(), 0)) MB")
             return r
         }
-        _ = try t("study index (one scan of the store)") { try StudyIndex.load(bundle, collectText: true) }
+        Report.line("  start: resident \(Report.f(Measure.residentMB(), 0)) MB")
+        let index = try t("study index (one scan of the store)") { try StudyIndex.load(bundle, collectText: true) }
+        defer { withExtendedLifetime(index) {} }
         let data = try t("instrument data") { try InstrumentData.load(bundle, instrument: inst) }
         let scale = inst.scales[0]
         let q = "\(inst.id).\(scale.id)"

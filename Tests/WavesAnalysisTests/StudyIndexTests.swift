@@ -32,6 +32,32 @@ final class StudyIndexTests: XCTestCase {
         }
     }
 
+    /// `PackedStrings` (the index's latest time stamps) against an array of strings under random
+    /// appends and replacements, and the rule read from it against the rule on the strings.
+    func testPackedStringsHoldWhatAnArrayHolds() {
+        var rng = SplitMix64(seed: 62)
+        let alphabet: [String] = ["0", "2", ":", "T", "Z", "\u{0}", "é", "😀"]
+        func text() -> String { (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined() }
+        var packed = PackedStrings(repeatingEmpty: 3), plain = ["", "", ""]
+        for _ in 0..<5_000 {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: let t = text(); packed.append(t); plain.append(t)
+            case 1: packed.appendEmpty(2); plain += ["", ""]
+            default:
+                let i = Int.random(in: 0..<plain.count, using: &rng), t = text()
+                XCTAssertEqual(LatestSubmission.replaces(t, packed, i), LatestSubmission.replaces(t, plain[i]), "\(t.debugDescription) vs \(plain[i].debugDescription)")
+                packed[i] = t; plain[i] = t
+            }
+        }
+        XCTAssertEqual(packed.count, plain.count)
+        XCTAssertEqual((0..<packed.count).map { packed[$0] }, plain)
+        var other = PackedStrings()
+        for t in plain { other.append(t) }
+        XCTAssertEqual(other, packed, "equal contents are equal, however they were written")
+        other[0] = plain[0] + "x"
+        XCTAssertNotEqual(other, packed)
+    }
+
     func testRolePrecedence() {
         var t = RolePrecedence.Tracker()
         t.see(participant: "A", role: "mentor", submittedAt: "2026-03-02T00:00:00Z")

@@ -50,7 +50,7 @@ final class DemoReportTests: XCTestCase {
         let svgs = html.components(separatedBy: "<svg ").dropFirst()
         // Updated for issue 15: + 1 flow diagram and 3 diagnostic plots per scale with a mixed model.
         XCTAssertEqual(svgs.count, 1 + 2 * scaleCount + report.scales.filter { $0.rci.value != nil }.count
-                       + 1 + 3 * report.scales.filter { $0.lmm.value?.diagnostics != nil }.count)
+                       + 1 + 3 * report.scales.filter { $0.diagnostics != nil }.count)
         for s in svgs {
             XCTAssertTrue(s.contains("role=\"img\"") && s.contains("aria-labelledby=") && s.contains("<title id=") && s.contains("<desc id="))
         }

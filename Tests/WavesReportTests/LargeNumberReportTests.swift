@@ -28,7 +28,7 @@ final class LargeNumberReportTests: XCTestCase {
         // The huge means are in the tables in scientific form, and both charts are drawn.
         XCTAssertTrue(md.contains("e+307") || md.contains("e+19"), md)
         // Updated for issue 15: + the flow diagram and 3 diagnostic plots per scale with a mixed model.
-        let diagnostics = 3 * report.scales.filter { $0.lmm.value?.diagnostics != nil }.count
+        let diagnostics = 3 * report.scales.filter { $0.diagnostics != nil }.count
         XCTAssertEqual(html.components(separatedBy: "<svg class=\"chart\"").count - 1, 3 + 1 + diagnostics, "completion, means, trajectories, flow, diagnostics")
         XCTAssertFalse(html.contains(">nan<") || html.contains(">inf<"))
         XCTAssertFalse(report.findings.contains { $0.contains("alpha from –") }, "\(report.findings)")

@@ -71,21 +71,30 @@ struct ScaleSectionBuilder {
             try ChangeAnalysis.run(data: data, bundle: bundle, scale: qualified, waves: waves.map(\.id),
                                    betweenRole: data.rolesCompare(scores: scores, waves: cols, roles: bundle.study.roles))
         }
-        let lmm: Outcome<LMMReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
+        var lmm: Outcome<LMMReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try MixedModelAnalysis.run(data: data, bundle: bundle, scale: qualified, time: .categorical,
                                        betweenRole: data.rolesPresent(scores: scores, waves: cols, roles: bundle.study.roles), slopes: false)
+        }
+        // The residuals become the points the diagnostics plots draw, and are not kept.
+        var diagnostics: ScaleDiagnostics?
+        if case .value(var model) = lmm, let d = model.diagnostics {
+            diagnostics = ScaleDiagnostics(d)
+            model.diagnostics = nil
+            lmm = .value(model)
         }
         let rci: Outcome<RCIReport> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             // Alpha at the first wave comes from the reliability section, not computed again
             // (without a bootstrap its report is exactly what `reliableChange` would compute).
+            // The report shows the counts: the per-participant rows are left out (`waves rci` lists them).
             try PsychometricsAnalysis.reliableChange(data: data, scale: scale, from: waves.first!, to: waves.last!, reliability: nil,
-                                                     fromReliability: options.bootstrap == 0 ? reliability.value?.first { $0.wave == waves.first!.id } : nil)
+                                                     fromReliability: options.bootstrap == 0 ? reliability.value?.first { $0.wave == waves.first!.id } : nil,
+                                                     participantRows: false)
         }
         return ScaleSection(instrument: inst.id, instrumentTitle: inst.title, scale: scale.id, label: scale.label, qualifiedName: qualified,
                             items: scale.items, scoreRule: scale.score.rawValue, waves: waves.map(\.id), waveLabels: waves.map(\.label),
                             scoreRange: scoreRange(scale), means: means, sds: sds, seriesNames: shownNames,
                             trajectories: trajectories, trajectoriesTotal: total,
-                            reliability: reliability, retest: retest, change: change, lmm: lmm, rci: rci)
+                            reliability: reliability, retest: retest, change: change, lmm: lmm, rci: rci, diagnostics: diagnostics)
     }
 
     /// Consecutive pairs of waves, and first with last when there are more than two.

@@ -31,7 +31,36 @@ public struct ScaleSection: Sendable {
     public var change: Outcome<ChangeReport>
     public var lmm: Outcome<LMMReport>
     public var rci: Outcome<RCIReport>
+    /// The mixed model's residual diagnostics as drawn (nil when the model has none); the
+    /// model in `lmm` is kept without them (`ScaleDiagnostics`).
+    public var diagnostics: ScaleDiagnostics?
 
     /// An id for anchors: `scale-INSTRUMENT-SCALE`.
     public var anchor: String { SafeText.anchor("scale-\(instrument)-\(scale)") }
+}
+
+/// A scale's mixed-model diagnostics as the report draws them (`HTMLRenderer.diagnostics`):
+/// residuals against fitted values, and normal Q-Q plots of the residuals and of the random
+/// intercepts, each reduced to `ScatterPlot.Points` when the section is built. The report so
+/// does not hold every scale's residuals (400,000 per scale at the benchmark study, 4 million
+/// at a million participants) until it is written.
+public struct ScaleDiagnostics: Sendable {
+    /// The numbers of observations (fitted values), residuals and participants (random intercepts).
+    public let observations: Int
+    public let residuals: Int
+    public let participants: Int
+    let residualsAgainstFitted: ScatterPlot.Points
+    let residualsQQ: ScatterPlot.Points
+    let interceptsQQ: ScatterPlot.Points
+
+    /// Nil when the model has no observation to plot.
+    init?(_ d: LMMDiagnostics) {
+        guard !d.fitted.isEmpty else { return nil }
+        observations = d.fitted.count
+        residuals = d.residuals.count
+        participants = d.modes.count
+        residualsAgainstFitted = ScatterPlot.points(x: d.fitted, y: d.residuals, reference: .horizontal(0))
+        residualsQQ = ScatterPlot.qqPoints(sorted: LMMDiagnostics.qqSample(d.residuals))
+        interceptsQQ = ScatterPlot.qqPoints(sorted: LMMDiagnostics.qqSample(d.modes.map(\.intercept)))
+    }
 }

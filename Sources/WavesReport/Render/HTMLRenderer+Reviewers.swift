@@ -127,18 +127,16 @@ extension HTMLRenderer {
 
     func diagnostics() -> String {
         let s = "<section id=\"diagnostics\"><h2>Model diagnostics</h2><p>For each scale's mixed model: conditional residuals against fitted values, and normal Q-Q plots of the residuals and of the participants' random intercepts (points near the dashed line: close to normal).</p>"
-        // Each scale's three plots at once (sorting and thinning hundreds of thousands of
-        // residuals per scale at a large study), joined in order.
-        return s + Parallel.map(report.scales) { sc -> String in
-            guard let d = sc.lmm.value?.diagnostics, !d.fitted.isEmpty else { return "" }
+        // The plots' points were reduced when each section was built (`ScaleDiagnostics`).
+        return s + report.scales.map { sc -> String in
+            guard let d = sc.diagnostics else { return "" }
             let id = SafeText.anchor("diag-\(sc.qualifiedName)")
-            let rf = ScatterPlot.svg(id: id + "-rf", title: "\(sc.label): residuals against fitted values",
-                                     desc: "\(d.fitted.count) observations", x: d.fitted, y: d.residuals,
-                                     xTitle: "fitted value", yTitle: "residual", reference: .horizontal(0))
-            let qr = ScatterPlot.qq(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.residuals.count) residuals",
-                                    sorted: LMMDiagnostics.qqSample(d.residuals), xTitle: "normal quantile", yTitle: "residual")
-            let qb = ScatterPlot.qq(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.modes.count) participants",
-                                    sorted: LMMDiagnostics.qqSample(d.modes.map(\.intercept)), xTitle: "normal quantile", yTitle: "random intercept")
+            let rf = ScatterPlot.render(id: id + "-rf", title: "\(sc.label): residuals against fitted values", desc: "\(d.observations) observations",
+                                        d.residualsAgainstFitted, xTitle: "fitted value", yTitle: "residual")
+            let qr = ScatterPlot.render(id: id + "-qr", title: "\(sc.label): normal Q-Q of residuals", desc: "\(d.residuals) residuals",
+                                        d.residualsQQ, xTitle: "normal quantile", yTitle: "residual")
+            let qb = ScatterPlot.render(id: id + "-qb", title: "\(sc.label): normal Q-Q of random intercepts", desc: "\(d.participants) participants",
+                                        d.interceptsQQ, xTitle: "normal quantile", yTitle: "random intercept")
             return "<h3>\(SafeText.html(sc.label))</h3><div class=\"diagnostics\" style=\"display:flex;flex-wrap:wrap;gap:8px\">" + rf + qr + qb + "</div>"
         }.joined() + "</section>"
     }

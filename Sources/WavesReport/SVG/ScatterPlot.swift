@@ -30,12 +30,7 @@ public enum ScatterPlot {
     /// The same plot of the points (`x[i]`, `y[i]`) of two columns, without building the pairs.
     public static func svg(id: String, title: String, desc: String, x xs: [Double], y ys: [Double], xTitle: String, yTitle: String,
                            reference: Reference?) -> String {
-        if zip(xs, ys).allSatisfy({ $0.isFinite && $1.isFinite }) {
-            let n = min(xs.count, ys.count)
-            return draw(id: id, title: title, desc: desc, count: n, x: { xs[$0] }, y: { ys[$0] }, ascending: false,
-                        xTitle: xTitle, yTitle: yTitle, reference: reference)
-        }
-        return svg(id: id, title: title, desc: desc, points: Array(zip(xs, ys)), xTitle: xTitle, yTitle: yTitle, reference: reference)
+        render(id: id, title: title, desc: desc, points(x: xs, y: ys, reference: reference), xTitle: xTitle, yTitle: yTitle)
     }
 
     /// A normal Q-Q plot (with the quartile line) of `sorted`, the finite sample values in
@@ -43,18 +38,50 @@ public enum ScatterPlot {
     /// but the theoretical quantiles are computed only for the points the plot uses (the drawn
     /// ones, the ends and the quartiles), and nothing is sorted again.
     public static func qq(id: String, title: String, desc: String, sorted: [Double], xTitle: String, yTitle: String) -> String {
-        let n = sorted.count
-        return draw(id: id, title: title, desc: desc, count: n, x: { LMMDiagnostics.theoretical($0, of: n) }, y: { sorted[$0] },
-                    ascending: true, xTitle: xTitle, yTitle: yTitle, reference: .quartiles)
+        render(id: id, title: title, desc: desc, qqPoints(sorted: sorted), xTitle: xTitle, yTitle: yTitle)
     }
 
-    /// Draws `n` finite points given by index. `ascending`: both coordinates are nondecreasing
-    /// in the index, so the ends and the quartiles are read in place (the result is the same
-    /// as for the points in any order, which the general path finds by scanning and sorting).
+    /// The `Points` of `svg(x:y:)`: the finite pairs of the two columns.
+    static func points(x xs: [Double], y ys: [Double], reference: Reference?) -> Points {
+        if zip(xs, ys).allSatisfy({ $0.isFinite && $1.isFinite }) {
+            return points(count: min(xs.count, ys.count), x: { xs[$0] }, y: { ys[$0] }, ascending: false, reference: reference)
+        }
+        let pts = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }
+        return points(count: pts.count, x: { pts[$0].0 }, y: { pts[$0].1 }, ascending: false, reference: reference)
+    }
+
+    /// The `Points` of `qq`.
+    static func qqPoints(sorted: [Double]) -> Points {
+        let n = sorted.count
+        return points(count: n, x: { LMMDiagnostics.theoretical($0, of: n) }, y: { sorted[$0] }, ascending: true, reference: .quartiles)
+    }
+
+    /// What a scatter plot draws, reduced from all its points: their number, the bounds of each
+    /// coordinate, the reference line, and at most `maxDrawn` points to draw. The report keeps
+    /// this instead of the 400,000 residuals of each scale's model (`ScaleDiagnostics`).
+    public struct Points: Sendable {
+        /// The number of finite points the plot was made from.
+        public let count: Int
+        /// As `min()` and `max()` of each coordinate (nil without points).
+        let bounds: (x: (Double, Double), y: (Double, Double))?
+        let reference: Reference?
+        /// Intercept and slope of the quartile line (`Reference.quartiles`).
+        let line: (Double, Double)?
+        /// The points drawn, evenly spread over all of them beyond `maxDrawn`.
+        let drawn: [(Double, Double)]
+    }
+
+    /// Draws `n` finite points given by index (`points`, then `render`).
     static func draw(id: String, title: String, desc: String, count n: Int, x px: (Int) -> Double, y py: (Int) -> Double, ascending: Bool,
                      xTitle: String, yTitle: String, reference: Reference?) -> String {
-        var desc = desc
-        if n > maxDrawn { desc += " (\(maxDrawn) of the \(n) points drawn, evenly spread)" }
+        render(id: id, title: title, desc: desc, points(count: n, x: px, y: py, ascending: ascending, reference: reference),
+               xTitle: xTitle, yTitle: yTitle)
+    }
+
+    /// The `Points` of `n` finite points given by index. `ascending`: both coordinates are
+    /// nondecreasing in the index, so the ends and the quartiles are read in place (the result
+    /// is the same as for the points in any order, which the general path finds by scanning and sorting).
+    static func points(count n: Int, x px: (Int) -> Double, y py: (Int) -> Double, ascending: Bool, reference: Reference?) -> Points {
         // As `min()` and `max()` of each coordinate: the first least and the first greatest value.
         var bounds: (x: (Double, Double), y: (Double, Double))? = nil
         if n > 0 {
@@ -77,6 +104,29 @@ public enum ScatterPlot {
                 bounds = b
             }
         }
+        var line: (Double, Double)? = nil
+        if case .quartiles? = reference {
+            line = ascending ? quartileLine(count: n, sortedX: px, sortedY: py) : quartileLine((0..<n).map { (px($0), py($0)) })
+        }
+        var drawn: [(Double, Double)] = []
+        if n > maxDrawn {
+            let step = Double(n - 1) / Double(maxDrawn - 1)
+            drawn.reserveCapacity(maxDrawn)
+            for j in 0..<maxDrawn {
+                let i = min(n - 1, Int((Double(j) * step).rounded()))
+                drawn.append((px(i), py(i)))
+            }
+        } else {
+            drawn = (0..<n).map { (px($0), py($0)) }
+        }
+        return Points(count: n, bounds: bounds, reference: reference, line: line, drawn: drawn)
+    }
+
+    /// The SVG of a plot's `Points`.
+    static func render(id: String, title: String, desc: String, _ p: Points, xTitle: String, yTitle: String) -> String {
+        var desc = desc
+        if p.count > maxDrawn { desc += " (\(maxDrawn) of the \(p.count) points drawn, evenly spread)" }
+        let bounds = p.bounds
         let xt = NiceTicks(min: bounds?.x.0 ?? 0, max: bounds?.x.1 ?? 1)
         let yt = NiceTicks(min: bounds?.y.0 ?? 0, max: bounds?.y.1 ?? 1)
         let pw = width - left - right, ph = height - top - bottom
@@ -92,13 +142,11 @@ public enum ScatterPlot {
         doc.line(left, top, left, top + ph, stroke: "#555555")
         doc.text(left + pw / 2, height - 8, xTitle, anchor: .middle, size: 11)
         doc.text(14, top + ph / 2, yTitle, anchor: .middle, size: 11, rotate: -90)
-        switch reference {
+        switch p.reference {
         case .horizontal(let v)?:
             if v >= yt.lower && v <= yt.upper { doc.line(left, y(v), left + pw, y(v), stroke: Palette.vermillion, dash: "6 3") }
         case .quartiles?:
-            let line = ascending ? quartileLine(count: n, sortedX: px, sortedY: py)
-                                 : quartileLine((0..<n).map { (px($0), py($0)) })
-            if let (a, b) = line {
+            if let (a, b) = p.line {
                 let x0 = xt.lower, x1 = xt.upper
                 let y0 = min(max(a + b * x0, yt.lower), yt.upper), y1 = min(max(a + b * x1, yt.lower), yt.upper)
                 let xs0 = b != 0 ? (y0 - a) / b : x0, xs1 = b != 0 ? (y1 - a) / b : x1
@@ -106,15 +154,7 @@ public enum ScatterPlot {
             }
         case nil: break
         }
-        if n > maxDrawn {
-            let step = Double(n - 1) / Double(maxDrawn - 1)
-            for j in 0..<maxDrawn {
-                let i = min(n - 1, Int((Double(j) * step).rounded()))
-                doc.circle(x(px(i)), y(py(i)), 2.6, fill: Palette.blue, opacity: 0.75)
-            }
-        } else {
-            for i in 0..<n { doc.circle(x(px(i)), y(py(i)), 2.6, fill: Palette.blue, opacity: 0.75) }
-        }
+        for (px, py) in p.drawn { doc.circle(x(px), y(py), 2.6, fill: Palette.blue, opacity: 0.75) }
         return doc.markup
     }
 
