@@ -32,11 +32,11 @@ public enum Noncentral {
         let logLambda = log(lambda)
         let logAbsNcp = log(abs(ncp)), sign = ncp < 0 ? -1.0 : 1.0
         var sum = 0.0
-        sumOutward(lambda: lambda, x: x, a: [0.5, 1], b: df / 2) { j, beta in
+        sumOutward(lambda: lambda, x: x, a: (0.5, 1), b: df / 2) { j, beta0, beta1 in
             let jd = Double(j)
             let p = exp(-lambda + jd * logLambda - Distributions.logGamma(jd + 1))
             let q = sign * exp(logAbsNcp - lambda + jd * logLambda - 0.5 * log(2.0) - Distributions.logGamma(jd + 1.5))
-            sum += p * beta[0] + q * beta[1]
+            sum += p * beta0 + q * beta1
             return p + abs(q)
         }
         return Distributions.normalLower(-ncp) + sum / 2
@@ -55,9 +55,9 @@ public enum Noncentral {
         let x = df1 * f / (df1 * f + df2)
         let mu = ncp / 2, logMu = log(mu)
         var sum = 0.0
-        sumOutward(lambda: mu, x: x, a: [df1 / 2], b: df2 / 2) { j, beta in
+        sumOutward(lambda: mu, x: x, a: (df1 / 2, nil), b: df2 / 2) { j, beta, _ in
             let w = exp(-mu + Double(j) * logMu - Distributions.logGamma(Double(j) + 1))
-            sum += w * beta[0]
+            sum += w * beta
             return w
         }
         return min(1, max(0, sum))
@@ -95,30 +95,33 @@ public enum Noncentral {
         return min(max(total, 0), 1)
     }
 
-    /// Calls `term(j, [I_x(a_i + j, b)])` for j = mode, mode - 1, ..., 0 and then mode + 1,
-    /// mode + 2, ... where mode = floor(lambda), stopping each direction when the weight
-    /// `term` returns is below 1e-17 (the Poisson weights fall off on both sides of the
+    /// Calls `term(j, I_x(a.0 + j, b), I_x(a.1 + j, b))` for j = mode, mode - 1, ..., 0 and
+    /// then mode + 1, mode + 2, ... where mode = floor(lambda), stopping each direction when the
+    /// weight `term` returns is below 1e-17 (the Poisson weights fall off on both sides of the
     /// mode; beyond it at least geometrically with ratio lambda / (j + 1), which bounds the
-    /// mass left out).
+    /// mass left out). Without a second sequence (`a.1` nil) its value is 0.
     ///
     /// GSL gives I_x at the mode; the other terms follow by the recurrences of AS 243,
     /// `I_x(a + 1, b) = I_x(a, b) - g(a)` and `g(a + 1) = g(a) x (a + b) / (a + 1)` with
     /// `g(a) = x^a (1 - x)^b Gamma(a + b) / (Gamma(a + 1) Gamma(b))`, so one evaluation
-    /// costs two incomplete beta functions per sequence instead of one per term.
-    private static func sumOutward(lambda: Double, x: Double, a: [Double], b: Double,
-                                   _ term: (Int, [Double]) -> Double) {
+    /// costs two incomplete beta functions per sequence instead of one per term. The two
+    /// sequences are a pair, not an array: an array per term was a visible share of the
+    /// report's effect-size intervals.
+    private static func sumOutward(lambda: Double, x: Double, a: (Double, Double?), b: Double,
+                                   _ term: (Int, Double, Double) -> Double) {
         let mode = Int(lambda.rounded(.down))
-        var down = a.map { BetaRecurrence(x: x, a0: $0, b: b, j: mode) }
-        var up = down
-        if term(mode, down.map(\.value)) < 1e-17 { return }
+        var down0 = BetaRecurrence(x: x, a0: a.0, b: b, j: mode)
+        var down1 = a.1.map { BetaRecurrence(x: x, a0: $0, b: b, j: mode) }
+        var up0 = down0, up1 = down1
+        if term(mode, down0.value, down1?.value ?? 0) < 1e-17 { return }
         for j in stride(from: mode - 1, through: 0, by: -1) {
-            for i in down.indices { down[i].down() }
-            if term(j, down.map(\.value)) < 1e-17 { break }
+            down0.down(); down1?.down()
+            if term(j, down0.value, down1?.value ?? 0) < 1e-17 { break }
         }
         var j = mode + 1
         while j < mode + 1_000_000 {
-            for i in up.indices { up[i].up() }
-            let w = term(j, up.map(\.value))
+            up0.up(); up1?.up()
+            let w = term(j, up0.value, up1?.value ?? 0)
             let ratio = lambda / Double(j + 1)
             if w < 1e-17 * (1 - ratio) || w == 0 { break }
             j += 1
