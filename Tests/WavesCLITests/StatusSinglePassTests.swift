@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import WavesAnalysis
 @testable import WavesCLI
-import WavesCollect
+@testable import WavesCollect
+import WavesStore
 import WavesCore
 
 /// Issue 14: `waves status` reads the store once, handing each row to `StudyIndex` and to
@@ -44,6 +45,47 @@ final class StatusSinglePassTests: XCTestCase {
         let now = Date()
         XCTAssertEqual(try JSONOutput.text(StatusCommand.waveStatus(bundle, progress: fed, now: now)),
                        try JSONOutput.text(StatusCommand.waveStatus(bundle, now: now)), file: file, line: line)
+    }
+
+    /// `WaveProgress` keeps the instruments submitted as bits. Against the rule computed here
+    /// from the records (started: a submission or a draft; completed: every instrument given
+    /// at the wave), with every instrument on a bit, with only the first (the others by name,
+    /// the path of a study beyond 63 instruments) and with none; submissions of an instrument
+    /// and a wave the study does not define included.
+    func testProgressFollowsTheRuleFromTheRecords() throws {
+        let bundle = try StudyLoader.load(directory: dir)
+        var subs: [[String]: Set<String>] = [:]
+        var adds: [(String, String, String)] = []
+        for r in try ResponseStore(url: bundle.study.storeURL).read().records.map(\.record) {
+            adds.append((r.participant, r.wave, r.instrument.id))
+        }
+        let someone = try XCTUnwrap(adds.first?.0), firstWave = try XCTUnwrap(bundle.study.waves.first?.id)
+        let givenFirst = bundle.instruments(at: firstWave).map(\.id)
+        XCTAssertGreaterThan(givenFirst.count, 1, "the first wave gives several instruments, so one of them is a partial wave")
+        adds += [("off-roster", firstWave, "not-in-study"), (someone, "nowave", "x"), (someone, firstWave, "not-in-study"),
+                 ("partial", firstWave, givenFirst[0]), ("partial-last", firstWave, givenFirst[givenFirst.count - 1])]
+        for (p, w, i) in adds { subs[[p, w], default: []].insert(i) }
+        let drafts = [("draft-only", firstWave), (someone, bundle.study.waves.last!.id)]
+        XCTAssertGreaterThan(bundle.instruments.count, 1, "the demo has several instruments, so one bit leaves some without")
+        for bits in [63, 1, 0] {
+            var progress = WaveProgress(bundle: bundle, drafts: drafts, bits: bits)
+            for (p, w, i) in adds { progress.add(participant: p, wave: w, instrument: i) }
+            let people = Set(adds.map(\.0)).union(drafts.map(\.0))
+            XCTAssertEqual(progress.participants, people, "bits \(bits)")
+            var completed = 0
+            for p in people.sorted() {
+                for w in bundle.study.waves.map(\.id) + ["nowave"] {
+                    let got = subs[[p, w]], need = Set(bundle.instruments(at: w).map(\.id))
+                    let started = got != nil || drafts.contains { $0 == (p, w) }
+                    let complete = !need.isEmpty && need.isSubset(of: got ?? [])
+                    XCTAssertEqual(progress.submitted(p, wave: w), got ?? [], "bits \(bits) \(p) \(w)")
+                    XCTAssertEqual(progress.hasStarted(p, wave: w), started, "bits \(bits) \(p) \(w)")
+                    XCTAssertEqual(progress.isComplete(p, wave: w), complete, "bits \(bits) \(p) \(w)")
+                    if complete { completed += 1 }
+                }
+            }
+            XCTAssertGreaterThan(completed, 0)
+        }
     }
 
     func testTheDemoProgressIsTheSameInOnePass() throws {

@@ -7,6 +7,11 @@ final class SafeTextTests: XCTestCase {
         XCTAssertEqual(SafeText.terminal("a\u{1B}[2Jb\u{07}c\r\nd\te"), "a^[[2Jb^Gc\nd e")
         XCTAssertEqual(SafeText.terminal("x\u{9B}1m\u{7F}\u{202E}y"), "x<U+009B>1m^?<U+202E>y")
         XCTAssertEqual(SafeText.terminal("one\ntwo", keepNewlines: false), "one two")
+        // A text whose only controls are kept newlines is returned as it is; any other control
+        // among many lines is still shown.
+        XCTAssertEqual(SafeText.terminal("a\n\nb ✓\n"), "a\n\nb ✓\n")
+        XCTAssertEqual(SafeText.terminal("a\nb\n\u{1B}c\n"), "a\nb\n^[c\n")
+        XCTAssertEqual(SafeText.terminal("a\nb\u{2066}\n", keepNewlines: false), "a b<U+2066> ")
         XCTAssertEqual(SafeText.line("PI \u{1B}]0;PWNED\u{07}\u{1B}[2J"), "PI ^[]0;PWNED^G^[[2J")
     }
 

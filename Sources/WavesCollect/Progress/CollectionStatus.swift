@@ -67,8 +67,9 @@ public struct CollectionState: Sendable {
                                          open: state == .open, state: state, invited: book.invited[w.id]?.count ?? 0,
                                          consented: consent == nil ? nil : 0, started: 0, completed: 0, withdrawn: 0, declined: 0)
             for p in people {
-                if progress.hasStarted(p, wave: w.id) { c.started += 1 }
-                if progress.isComplete(p, wave: w.id) { c.completed += 1 }
+                let (started, completed) = progress.progress(p, wave: w.id)
+                if started { c.started += 1 }
+                if completed { c.completed += 1 }
                 switch participation.exclusion(p, at: w.id) {
                 case .rosterWithdrawn?, .withdrew?: c.withdrawn += 1
                 case .declined?: c.declined += 1

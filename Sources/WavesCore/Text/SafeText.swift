@@ -33,7 +33,9 @@ public enum SafeText {
     /// Text for a terminal: controls shown visibly (`^[`, `^G`, `^?`, `<U+009B>`), never interpreted.
     /// Newlines are kept when `keepNewlines` is true, otherwise they become spaces.
     public static func terminal(_ text: String, keepNewlines: Bool = true) -> String {
-        if !text.unicodeScalars.contains(where: isControl) { return text }
+        // Unchanged when the only controls are kept newlines (a whole table of many lines),
+        // which the loop below would copy scalar by scalar to the same text.
+        if !text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0.value == 0x0A) }) { return text }
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
             switch u.value {
