@@ -56,6 +56,7 @@ extension StatusCommand {
         }
         if rows == index.submissions { return (index, progress) }
         guard rows == 0, var fromIndex = progress else { return (index, nil) }
+        fromIndex.reserve(submissions: index.submissions)
         index.forEachSubmission { fromIndex.add(participant: $0, wave: $1, instrument: $2) }
         return (index, fromIndex)
     }

@@ -52,6 +52,10 @@ public struct WaveProgress: Sendable {
         for d in drafts { drafted.insert(Key(participant: d.participant, wave: d.wave)) }
     }
 
+    /// Room for `submissions` more submissions (one key each at most), so a reader that knows
+    /// how many it will add does not grow the table step by step.
+    public mutating func reserve(submissions: Int) { submitted.reserveCapacity(submitted.count + submissions) }
+
     /// One submission (as `add(_:)` for a store row): for a reader that has the store's
     /// submissions already (`waves status` from the index cache, `StudyIndex.forEachSubmission`).
     public mutating func add(participant: String, wave: String, instrument: String) {
