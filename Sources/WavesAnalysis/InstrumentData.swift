@@ -100,34 +100,54 @@ public struct InstrumentData: Sendable {
     /// several sections; the columns do not change after loading).
     public func scores(scale: Scale) -> Matrix {
         let key = "\(scale.items)|\(scale.score)|\(scale.minAnswered.bitPattern)"
-        if let m = scoreMemo.get(key) { return m }
-        let m = computeScores(scale: scale)
-        scoreMemo.set(key, m)
-        return m
+        return scoreMemo.value(key) { computeScores(scale: scale) }
     }
 
     private func computeScores(scale: Scale) -> Matrix {
         let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
-        let W = waves.count, K = items.count
-        var out = Matrix(rows: participants.count, cols: W, repeating: .nan)
-        for p in 0..<participants.count {
-            for w in 0..<W where present[p * W + w] {
-                let base = (p * W + w) * K
-                var sum = 0.0, n = 0
-                for c in cols { let v = values[base + c]; if !v.isNaN { sum += v; n += 1 } }
-                if let s = Scoring.combine(sum: sum, answered: n, scale: scale) { out[p, w] = s }
+        let W = waves.count, K = items.count, cells = participants.count * W
+        // Cell p * W + w of the answers is row p, column w of the scores (both row-major).
+        var out = [Double](repeating: .nan, count: cells)
+        values.withUnsafeBufferPointer { v in
+            present.withUnsafeBufferPointer { isPresent in
+                out.withUnsafeMutableBufferPointer { o in
+                    for cell in 0..<cells where isPresent[cell] {
+                        let base = cell * K
+                        var sum = 0.0, n = 0
+                        for c in cols { let x = v[base + c]; if !x.isNaN { sum += x; n += 1 } }
+                        if let s = Scoring.combine(sum: sum, answered: n, scale: scale) { o[cell] = s }
+                    }
+                }
             }
         }
-        return out
+        return Matrix(rows: participants.count, cols: W, values: out)
     }
 }
 
 
 /// The scale scores of one loaded `InstrumentData`, by scale (its items, rule and minimum).
+///
+/// Each is computed once: a thread asking for scores another thread is computing waits for
+/// them (the report starts a scale's section, results and attrition at once, and each asks
+/// for the same scores first), while different scales are computed side by side.
 final class ScoreMemo: @unchecked Sendable {
-    private var scores: [String: Matrix] = [:]
+    private final class Entry: @unchecked Sendable {
+        let lock = NSLock()
+        var matrix: Matrix?
+    }
+    private var entries: [String: Entry] = [:]
     private let lock = NSLock()
 
-    func get(_ key: String) -> Matrix? { lock.lock(); defer { lock.unlock() }; return scores[key] }
-    func set(_ key: String, _ m: Matrix) { lock.lock(); scores[key] = m; lock.unlock() }
+    func value(_ key: String, _ compute: () -> Matrix) -> Matrix {
+        lock.lock()
+        let entry = entries[key] ?? Entry()
+        entries[key] = entry
+        lock.unlock()
+        entry.lock.lock()
+        defer { entry.lock.unlock() }
+        if let m = entry.matrix { return m }
+        let m = compute()
+        entry.matrix = m
+        return m
+    }
 }

@@ -148,8 +148,20 @@ public enum MixedModelAnalysis {
                 }
             }
         }
-        var x = Matrix(rows: y.count, cols: terms.count)
-        for i in 0..<y.count { for (c, f) in columns.enumerated() { x[i, c] = f(waveOf[i], roleOf[i]) } }
+        // A row depends only on (wave, role): each distinct row is made once and copied.
+        let p = terms.count, roleCount = max(1, bundle.study.roles.count), waveCount = scores.cols
+        var rowOf = [Double](repeating: 0, count: waveCount * roleCount * p)
+        for w in 0..<waveCount { for r in 0..<roleCount { for (c, f) in columns.enumerated() { rowOf[(w * roleCount + r) * p + c] = f(w, r) } } }
+        let design = [Double](unsafeUninitializedCapacity: y.count * p) { out, count in
+            rowOf.withUnsafeBufferPointer { table in
+                for i in 0..<y.count {
+                    let from = (waveOf[i] * roleCount + roleOf[i]) * p
+                    for c in 0..<p { out[i * p + c] = table[from + c] }
+                }
+            }
+            count = y.count * p
+        }
+        let x = Matrix(rows: y.count, cols: p, values: design)
         let slopeCov: [Double]? = slopes ? waveOf.map { waves[$0].time } : nil
         let fit = try MixedModel.fit(y: y, subject: subject, fixed: x, terms: terms, randomSlope: slopeCov,
                                      degreesOfFreedom: dfMethod)
