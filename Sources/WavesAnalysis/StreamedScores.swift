@@ -138,13 +138,9 @@ public struct StreamedScores: Sendable {
         for s in scored { try rows(of: s, body) }
     }
 
-    /// The rows of the instrument at `position` in the list `run` was given, in order.
-    public func forEachRow(instrumentAt position: Int, _ body: (ScoreRow) throws -> Void) rethrows {
-        for s in scored where s.instrument == position { try rows(of: s, body) }
-    }
-
-    /// The rows of the instrument at `position`, one submission (participant and wave) at a
-    /// time: its rows, one per scale in scale order; the order of `forEachRow(instrumentAt:)`.
+    /// The rows of the instrument at `position` in the list `run` was given, one submission
+    /// (participant and wave) at a time: its rows, one per scale in scale order (the order of
+    /// `forEachRow` within the instrument).
     /// Lazy and repeatable: a reader can go over them twice (the table of `waves score`:
     /// widths, then lines) without holding them.
     public func submissions(instrumentAt position: Int) -> some Sequence<[ScoreRow]> {

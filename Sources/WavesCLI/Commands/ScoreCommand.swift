@@ -64,57 +64,27 @@ struct ScoreCommand: ParsableCommand {
             let right = Set(3..<(3 + inst.scales.count))
             // A first pass for the counts; then `TextTable.render` reads the submissions twice
             // (widths, then lines), so neither the rows nor their text are held (1.18 GB at
-            // 100,000 participants when the table held them). One submission is one line: its
-            // participant and wave are its own unless an id holds U+0001, the separator of the
-            // grouping key `grouped` uses, which is then kept as it was.
-            var administrations = 0, missing = 0, separator = false
+            // 100,000 participants when the table held them). One submission is one line, also
+            // when an id holds U+0001 (the old table grouped rows by participant and wave joined
+            // with it, and kept that grouping for such ids).
+            var administrations = 0, missing = 0
             for rows in scores.submissions(instrumentAt: position) {
                 administrations += 1
                 missing += rows.lazy.filter { $0.score == nil }.count
-                if rows[0].participant.utf8.contains(1) || rows[0].wave.utf8.contains(1) { separator = true }
             }
-            if separator {
-                let (table, count) = Self.grouped(scores, instrumentAt: position, inst, header: header, rightAligned: right)
-                Output.out(table)
-                administrations = count
-            } else {
-                // A scale id listed twice shows the last of its rows, as the grouping by scale id did.
-                let column = inst.scales.map { s in inst.scales.lastIndex { $0.id == s.id }! }
-                let lines = scores.submissions(instrumentAt: position).lazy.map { rows in
-                    ([rows[0].participant, rows[0].role ?? "–", rows[0].wave] + column.map { NumberText.fixed(rows[$0].score, 2) }).map(SafeText.line)
-                }
-                var text = ""
-                TextTable.render(header: header.map(SafeText.line), rows: lines, rightAligned: right) { line in
-                    text += line
-                    text += "\n"
-                    if text.utf8.count >= 1 << 16 { Output.out(text, terminator: ""); text = "" }
-                }
-                Output.out(text, terminator: "")
+            // A scale id listed twice shows the last of its rows, as the grouping by scale id did.
+            let column = inst.scales.map { s in inst.scales.lastIndex { $0.id == s.id }! }
+            let lines = scores.submissions(instrumentAt: position).lazy.map { rows in
+                ([rows[0].participant, rows[0].role ?? "–", rows[0].wave] + column.map { NumberText.fixed(rows[$0].score, 2) }).map(SafeText.line)
             }
+            var text = ""
+            TextTable.render(header: header.map(SafeText.line), rows: lines, rightAligned: right) { line in
+                text += line
+                text += "\n"
+                if text.utf8.count >= 1 << 16 { Output.out(text, terminator: ""); text = "" }
+            }
+            Output.out(text, terminator: "")
             Output.out("\(administrations) administration(s); \(missing) score(s) missing because fewer than min_answered items were answered.\n")
         }
     }
-
-    /// The table of one instrument with the rows grouped by participant and wave (joined with
-    /// U+0001), all held: how the table was made before it streamed, kept for ids that hold
-    /// the separator. Returns the table and its number of lines.
-    static func grouped(_ scores: StreamedScores, instrumentAt position: Int, _ inst: Instrument,
-                        header: [String], rightAligned: Set<Int>) -> (String, Int) {
-        var mine: [ScoreRow] = []
-        scores.forEachRow(instrumentAt: position) { mine.append($0) }
-        var t = TextTable(header, rightAligned: rightAligned)
-        var byKey: [String: [String: ScoreRow]] = [:]
-        var order: [String] = []
-        for r in mine {
-            let k = r.participant + "\u{1}" + r.wave
-            if byKey[k] == nil { order.append(k) }
-            byKey[k, default: [:]][r.scale] = r
-        }
-        for k in order {
-            guard let cells = byKey[k], let any = cells.values.first else { continue }
-            t.add([any.participant, any.role ?? "–", any.wave] + inst.scales.map { NumberText.fixed(cells[$0.id]?.score, 2) })
-        }
-        return (t.render(), order.count)
-    }
 }
-
