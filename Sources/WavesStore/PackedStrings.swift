@@ -10,9 +10,13 @@ import Foundation
 /// because no package here packs strings; it is an array of bytes and an array of spans.
 public struct PackedStrings: Sendable, Equatable {
     private var bytes: [UInt8] = []
-    /// Per string: its first byte in `bytes` (high 40 bits) and its length (low 24 bits).
+    /// Per string: its first byte in `bytes` (high 40 bits) and its length (low 24 bits); a
+    /// length of all ones means the string is in `long` (a store line can hold a time stamp of
+    /// any length, and no input may stop Waves).
     private var spans: [UInt64] = []
+    private var long: [Int: String] = [:]
     private static let lengthBits: UInt64 = 24
+    private static let inLong: UInt64 = 1 << lengthBits - 1
 
     public init() {}
 
@@ -45,9 +49,13 @@ public struct PackedStrings: Sendable, Equatable {
 
     /// Stores the bytes `u` as string `i`.
     public mutating func set(_ i: Int, _ u: UnsafeBufferPointer<UInt8>) {
-        // Strings of 16 MB and more do not fit a span; a time stamp never comes near.
-        precondition(u.count < 1 << Self.lengthBits, "a packed string is shorter than 16 MB")
         let start = bytes.count
+        if UInt64(u.count) >= Self.inLong || UInt64(start) >= 1 << (64 - Self.lengthBits) {
+            long[i] = String(decoding: u, as: UTF8.self)
+            spans[i] = Self.inLong
+            return
+        }
+        if !long.isEmpty { long[i] = nil }
         bytes.append(contentsOf: u)
         spans[i] = UInt64(start) << Self.lengthBits | UInt64(u.count)
     }
@@ -55,9 +63,10 @@ public struct PackedStrings: Sendable, Equatable {
     /// Calls `body` with the bytes of string `i`, in place.
     @inline(__always)
     public func withUTF8<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let span = spans[i]
-        let start = Int(span >> Self.lengthBits), length = Int(span & (1 << Self.lengthBits - 1))
-        return try bytes.withUnsafeBufferPointer { all in try body(UnsafeBufferPointer(rebasing: all[start..<(start + length)])) }
+        let span = spans[i], length = span & Self.inLong
+        if length == Self.inLong, var s = long[i] { return try s.withUTF8(body) }
+        let start = Int(span >> Self.lengthBits)
+        return try bytes.withUnsafeBufferPointer { all in try body(UnsafeBufferPointer(rebasing: all[start..<(start + Int(length))])) }
     }
 
     public static func == (a: PackedStrings, b: PackedStrings) -> Bool {

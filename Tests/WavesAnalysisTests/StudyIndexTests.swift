@@ -56,6 +56,16 @@ final class StudyIndexTests: XCTestCase {
         XCTAssertEqual(other, packed, "equal contents are equal, however they were written")
         other[0] = plain[0] + "x"
         XCTAssertNotEqual(other, packed)
+        // A string of 16 MB or more (a hostile store line's time stamp) is kept whole, replaced
+        // and read back like the others.
+        let huge = String(repeating: "9", count: 1 << 24)
+        other[1] = huge
+        XCTAssertEqual(other[1], huge)
+        XCTAssertTrue(LatestSubmission.replaces(huge + "0", other, 1))
+        XCTAssertFalse(LatestSubmission.replaces("0", other, 1))
+        other[1] = plain[1]
+        XCTAssertEqual(other[1], plain[1])
+        XCTAssertEqual((2..<plain.count).map { other[$0] }, Array(plain[2...]))
     }
 
     func testRolePrecedence() {
