@@ -6,8 +6,8 @@ import WavesCore
 ///
 /// The store's index (`StudyIndex`, WavesAnalysis: overview, completion, free text, flow) and
 /// each instrument with scales in columnar form (`InstrumentData`) are read at once, each from
-/// its cache under `data/` or from one streaming pass over the store; then the scale sections
-/// and the reviewers' per-scale analyses run at once on every core (`Parallel`).
+/// its cache under `data/` or from one streaming pass over the store; then the scale sections,
+/// the reviewers' per-scale analyses and the participant flow run at once on every core (`Parallel`).
 public enum ReportGenerator {
     /// Gathers everything the report shows.
     public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
@@ -34,24 +34,28 @@ public enum ReportGenerator {
         }
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
 
+        guard let indexResult else { preconditionFailure("the report's first input is the index") }
+        let instruments = loaded
         // Then the independent parts at once, on every core: per scale, its section, its
-        // attrition and its results analyses. Each is a pure function of its inputs, so the
-        // report does not depend on which finishes first.
-        let parts = Parallel.map(jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] }) { part -> PartOutput in
+        // attrition and its results analyses, and last the participant flow. Each is a pure
+        // function of its inputs, so the report does not depend on which finishes first.
+        let parts = Parallel.map(jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] } + [.flow]) { part -> PartOutput in
             switch part {
             case .section(let k): return .section(ScaleSectionBuilder(bundle: bundle, data: jobs[k].data, options: options).build(jobs[k].scale))
             case .result(let k): return .result(ReviewerSectionsBuilder.result(jobs[k], bundle: bundle))
             case .attrition(let k): return .attrition(ReviewerSectionsBuilder.attrition(jobs[k], bundle: bundle))
+            case .flow: return .flow(Result { try FlowAnalysis.run(bundle: bundle, index: try indexResult.get(), loaded: instruments) })
             }
         }
-        guard let indexResult else { preconditionFailure("the report's first input is the index") }
         let index = try indexResult.get()
         var sections: [ScaleSection] = [], results: [ResultsReport.Scale] = [], attrition: [Outcome<AttritionReport>] = []
+        var flow: Result<FlowReport, Error>?
         for p in parts {
             switch p {
             case .section(let s): sections.append(s)
             case .result(let r): results.append(r)
             case .attrition(let a): attrition.append(a)
+            case .flow(let f): flow = f
             }
         }
         var setAside: [SetAsideAnswer] = []
@@ -65,7 +69,8 @@ public enum ReportGenerator {
                                  texts: options.includeText ? ReportSummaries.textWaves(index, maxAnswers: options.maxTextAnswers) : nil,
                                  findings: [], notes: notes, setAside: setAside)
         do {
-            report.reviewers = try ReviewerSectionsBuilder.build(bundle: bundle, index: index, loaded: loaded, jobs: jobs, attrition: attrition,
+            guard let flow else { preconditionFailure("the report's last part is the flow") }
+            report.reviewers = try ReviewerSectionsBuilder.build(flow: flow.get(), jobs: jobs, attrition: attrition,
                                                                  results: results, adjustment: options.adjustment)
         } catch {
             report.notes.append("The flow, attrition and results sections could not be built: \((error as? LocalizedError)?.errorDescription ?? String(describing: error))")
@@ -82,11 +87,12 @@ public enum ReportGenerator {
     }
 
     /// The report's independent parts (`build`), longest first.
-    private enum Part: Sendable { case section(Int), result(Int), attrition(Int) }
+    private enum Part: Sendable { case section(Int), result(Int), attrition(Int), flow }
     private enum PartOutput: Sendable {
         case section(ScaleSection)
         case result(ResultsReport.Scale)
         case attrition(Outcome<AttritionReport>)
+        case flow(Result<FlowReport, Error>)
     }
 
     /// The report as text in the requested format.

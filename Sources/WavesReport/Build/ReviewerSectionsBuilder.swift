@@ -22,12 +22,12 @@ enum ReviewerSectionsBuilder {
         ResultsAnalysis.one(data: job.data, bundle: bundle, instrument: job.data.instrument, scale: job.scale)
     }
 
-    /// The sections from the per-scale parts (in study order) and the store's index.
-    static func build(bundle: StudyBundle, index: StudyIndex, loaded: [String: InstrumentData], jobs: [ScaleJob],
+    /// The sections from the per-scale parts (in study order) and the participant flow
+    /// (`FlowAnalysis.run` on the store's index and the loaded instruments, another part).
+    static func build(flow: FlowReport, jobs: [ScaleJob],
                       attrition: [Outcome<AttritionReport>], results: [ResultsReport.Scale],
-                      adjustment: MultipleComparisons.Method = .holm) throws -> ReviewerSections {
-        let flow = try FlowAnalysis.run(bundle: bundle, index: index, loaded: loaded)
-        return ReviewerSections(flow: flow, attrition: zip(jobs, attrition).map { ($0.qualified, $0.scale.label, $1) },
+                      adjustment: MultipleComparisons.Method = .holm) -> ReviewerSections {
+        ReviewerSections(flow: flow, attrition: zip(jobs, attrition).map { ($0.qualified, $0.scale.label, $1) },
                                 results: .value(ResultsAnalysis.assemble(results, adjustment: adjustment)))
     }
 }
