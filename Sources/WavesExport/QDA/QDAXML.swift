@@ -21,9 +21,15 @@ enum QDAXML {
     }
 
     /// The timestamp when it is a valid `xsd:dateTime` as Waves writes them, else nil.
-    static func dateTime(_ s: String?) -> String? {
-        guard let s, ISO8601DateFormatter().date(from: s) != nil else { return nil }
-        return s
+    static func dateTime(_ s: String?) -> String? { DateTimeCheck()(s) }
+
+    /// `dateTime` with one formatter for a whole export (making one costs more than parsing).
+    final class DateTimeCheck {
+        private let formatter = ISO8601DateFormatter()
+        func callAsFunction(_ s: String?) -> String? {
+            guard let s, formatter.date(from: s) != nil else { return nil }
+            return s
+        }
     }
 
     /// One attribute (` name="value"`), or nothing for nil.
