@@ -120,6 +120,29 @@ final class QDPXStreamingTests: XCTestCase {
         }
     }
 
+    /// The direct check of the usual timestamp shape agrees with `ISO8601DateFormatter` on
+    /// valid, out-of-range and odd-shaped timestamps (the formatter still decides the odd ones).
+    func testDateTimeCheckAgreesWithTheFormatter() {
+        let check = QDAXML.DateTimeCheck(), formatter = ISO8601DateFormatter()
+        var cases = ["2027-01-05T09:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T10:00:00Z", "2027-02-30T10:00:00Z",
+                     "2027-13-01T10:00:00Z", "2027-00-10T10:00:00Z", "2027-04-31T10:00:00Z", "2027-01-05T24:00:00Z",
+                     "2027-01-05T23:60:00Z", "2027-01-05T23:59:60Z", "2027-01-05T09:00:00+02:00", "2027-01-05T09:00:00.5Z",
+                     "2027-01-05 09:00:00Z", "2027-01-05T09:00:00", "2027-1-05T09:00:00Z", "1899-12-31T00:00:00Z",
+                     "3000-01-01T00:00:00Z", "２０２７-01-05T09:00:00Z", "", "not a date", "2027-01-05T09:00:0AZ"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let y = Int.random(in: 1890...3010, using: &rng), m = Int.random(in: 0...13, using: &rng), d = Int.random(in: 0...32, using: &rng)
+            cases.append(String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, Int.random(in: 0...24, using: &rng),
+                                Int.random(in: 0...60, using: &rng), Int.random(in: 0...60, using: &rng)))
+        }
+        for c in cases {
+            XCTAssertEqual(check(c), formatter.date(from: c) != nil ? c : nil, c)
+            if QDAXML.DateTimeCheck.plainlyValid(c) { XCTAssertNotNil(formatter.date(from: c), c) }
+        }
+        XCTAssertTrue(QDAXML.DateTimeCheck.plainlyValid("2027-01-05T09:00:00Z"))
+        XCTAssertNil(check(nil))
+    }
+
     // MARK: - The zip
 
     /// The entries of a zip in directory order, each extracted and its CRC-32 checked.
