@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import WavesCore
 
 /// A buffered export file, written through `AtomicFile` (temporary name, exact mode, fsync,
@@ -23,6 +24,25 @@ final class FileSink {
     func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
 
     func append(_ bytes: UnsafeRawBufferPointer) { buffer.append(contentsOf: bytes) }
+
+    func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
+
+    /// Replaces bytes already written at `offset` (a zip entry's header once its sizes are
+    /// known): the buffer is flushed first, then the bytes are written in place with `pwrite`.
+    func overwrite(at offset: UInt64, _ bytes: [UInt8]) throws {
+        try flush()
+        guard let file else { throw ExportError.cannotWrite(path: finalPath, reason: "the file is not open") }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(file.descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                failure = String(cString: strerror(errno))
+                throw ExportError.cannotWrite(path: finalPath, reason: failure ?? "write failed")
+            }
+            done += n
+        }
+    }
 
     /// Writes the buffer out once it holds more than 1 MiB.
     func flushIfLarge() throws { if buffer.count > 1 << 20 { try flush() } }

@@ -2,13 +2,16 @@ import Foundation
 import XCTest
 import WavesAnalysis
 import WavesCore
+import ZIPFoundation
 @testable import WavesExport
 
 /// The REFI-QDA exports from one streaming pass (`StreamedCodingUnits`, what `waves export`
 /// uses) against the same exports from the whole loaded study (`StudyData`): the same units,
 /// notes and bytes, on the demo and on a copy whose store has awkward lines (a later
 /// duplicate, a wave the study does not define, lines only the strict decoder reads, a
-/// record id used twice, blank texts).
+/// record id used twice, blank texts). And the zip itself (`ZipStreamWriter`, which writes the
+/// entries straight to the export's file): read back entry by entry, the same bytes as the
+/// old in-memory ZIPFoundation writer, ZIP64 past 65,535 entries, a broken zip detected.
 final class QDPXStreamingTests: XCTestCase {
     /// A copy of the demo with awkward lines appended to its store.
     func awkwardStudy() throws -> URL {
@@ -115,5 +118,188 @@ final class QDPXStreamingTests: XCTestCase {
             XCTAssertEqual(loadedError, streamedError)
             XCTAssertFalse(loadedError.isEmpty)
         }
+    }
+
+    /// The direct check of the usual timestamp shape agrees with `ISO8601DateFormatter` on
+    /// valid, out-of-range and odd-shaped timestamps (the formatter still decides the odd ones).
+    func testDateTimeCheckAgreesWithTheFormatter() {
+        let check = QDAXML.DateTimeCheck(), formatter = ISO8601DateFormatter()
+        var cases = ["2027-01-05T09:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T10:00:00Z", "2027-02-30T10:00:00Z",
+                     "2027-13-01T10:00:00Z", "2027-00-10T10:00:00Z", "2027-04-31T10:00:00Z", "2027-01-05T24:00:00Z",
+                     "2027-01-05T23:60:00Z", "2027-01-05T23:59:60Z", "2027-01-05T09:00:00+02:00", "2027-01-05T09:00:00.5Z",
+                     "2027-01-05 09:00:00Z", "2027-01-05T09:00:00", "2027-1-05T09:00:00Z", "1899-12-31T00:00:00Z",
+                     "3000-01-01T00:00:00Z", "２０２７-01-05T09:00:00Z", "", "not a date", "2027-01-05T09:00:0AZ"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let y = Int.random(in: 1890...3010, using: &rng), m = Int.random(in: 0...13, using: &rng), d = Int.random(in: 0...32, using: &rng)
+            cases.append(String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, Int.random(in: 0...24, using: &rng),
+                                Int.random(in: 0...60, using: &rng), Int.random(in: 0...60, using: &rng)))
+        }
+        for c in cases {
+            XCTAssertEqual(check(c), formatter.date(from: c) != nil ? c : nil, c)
+            if QDAXML.DateTimeCheck.plainlyValid(c) { XCTAssertNotNil(formatter.date(from: c), c) }
+        }
+        XCTAssertTrue(QDAXML.DateTimeCheck.plainlyValid("2027-01-05T09:00:00Z"))
+        XCTAssertNil(check(nil))
+    }
+
+    // MARK: - The zip
+
+    /// The entries of a zip in directory order, each extracted and its CRC-32 checked.
+    func entries(_ url: URL) throws -> [(path: String, data: Data)] {
+        let archive = try Archive(url: url, accessMode: .read)
+        var out: [(String, Data)] = []
+        for entry in archive {
+            var data = Data()
+            // This `extract` computes the CRC-32 but does not compare it: compared here.
+            let crc = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            guard crc == entry.checksum else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: entry.path]) }
+            out.append((entry.path, data))
+        }
+        return out
+    }
+
+    /// The writer QDPXExporter used before the streaming one (ZIPFoundation in memory, fixed dates).
+    func oldWriter(_ entries: [(path: String, data: Data)]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        let stamp = Date(timeIntervalSince1970: 1_767_225_600)
+        for (path, bytes) in entries {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: stamp,
+                                 compressionMethod: .deflate) { pos, size in bytes.subdata(in: Int(pos)..<Int(pos) + size) }
+        }
+        return try XCTUnwrap(archive.data)
+    }
+
+    /// `entries` through `ZipStreamWriter` into `url` (the first one streamed, as project.qde is).
+    func streamedZip(_ entries: [(path: String, data: Data)], to url: URL) throws {
+        let sink = FileSink()
+        try sink.open(OutputTarget(unchecked: url))
+        let zip = ZipStreamWriter(sink: sink, modificationDate: Date(timeIntervalSince1970: 1_767_225_600))
+        for (n, (path, bytes)) in entries.enumerated() {
+            if n == 0 {
+                try zip.add(path, size: UInt64(bytes.count)) { pos, size in bytes.subdata(in: Int(pos)..<Int(pos) + size) }
+            } else {
+                try zip.add(path, bytes)
+            }
+        }
+        try zip.finish()
+        try sink.commit()
+    }
+
+    /// The demo's qdpx holds the entries the old binary wrote (names, order, sizes, SHA-256 of
+    /// each entry's content, dates), listed from its output by Python's zipfile.
+    func testDemoEntriesAreTheOldExportsEntries() throws {
+        let dir = try Support.tempDir(self)
+        let url = dir.appendingPathComponent("demo.qdpx")
+        _ = try Exporter.export(try Support.load(Support.demoStudy), format: .qdpx, to: url, options: ExportOptions())
+        let archive = try Archive(url: url, accessMode: .read)
+        var lines: [String] = []
+        for entry in archive {
+            var data = Data()
+            _ = try archive.extract(entry) { data.append($0) }
+            let hash = ContentHash.sha256Hex(data)
+            var t = time_t(entry.fileAttributes[.modificationDate].map { ($0 as! Date).timeIntervalSince1970 } ?? 0)
+            var tm = tm()
+            gmtime_r(&t, &tm)
+            let date = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+            lines.append("\(entry.path)\t\(data.count)\t\(hash)\t\(date)")
+        }
+        let listing = dir.appendingPathComponent("entries.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: listing, atomically: true, encoding: .utf8)
+        try Support.assertGolden(listing, "demo-qdpx-entries.txt")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["demo.qdpx", "entries.txt"],
+                       "no scratch or temporary file is left beside the export")
+    }
+
+    /// Each export's zip is byte for byte what the old writer makes of the same entries.
+    func testZipIsTheOldWritersBytes() throws {
+        let key = try Deidentification(keyFile: Support.testKey, keepText: true)
+        var scoped = ExportOptions(); scoped.waves = ["w2"]
+        for study in [Support.demoStudy, try awkwardStudy()] {
+            for (n, options) in [ExportOptions(), scoped, ExportOptions(deidentification: key)].enumerated() {
+                let url = try Support.tempDir(self, "zip-\(n)").appendingPathComponent("p.qdpx")
+                _ = try QDPXExporter.export(try StreamedCodingUnits.load(directory: study), format: .qdpx, to: url, options: options)
+                let read = try entries(url)
+                XCTAssertEqual(read.first?.path, "project.qde")
+                XCTAssertGreaterThan(read.count, 10)
+                XCTAssertEqual(try Data(contentsOf: url), try oldWriter(read), "\(study.lastPathComponent) options \(n)")
+            }
+        }
+    }
+
+    /// Entries of every size around the deflate buffer (16 KiB) and an empty one: the same bytes
+    /// as the old writer, and read back equal.
+    func testStreamedZipOfAwkwardSizes() throws {
+        var rng = SystemRandomNumberGenerator()
+        var list: [(path: String, data: Data)] = []
+        for (i, size) in [40_000, 0, 1, 16_383, 16_384, 16_385, 32_768, 100_000, 7].enumerated() {
+            let bytes = (0..<size).map { j in i % 2 == 0 ? UInt8(truncatingIfNeeded: j % 251) : UInt8.random(in: 0...255, using: &rng) }
+            list.append(("dir/é-\(i).bin", Data(bytes)))
+        }
+        let url = try Support.tempDir(self).appendingPathComponent("a.zip")
+        try streamedZip(list, to: url)
+        XCTAssertEqual(try Data(contentsOf: url), try oldWriter(list))
+        let read = try entries(url)
+        XCTAssertEqual(read.map(\.path), list.map(\.path))
+        XCTAssertEqual(read.map(\.data), list.map(\.data))
+    }
+
+    /// Past 65,535 entries the end of the zip is ZIP64 (as ZIPFoundation writes it): every entry
+    /// reads back, in order, from ZIPFoundation and from Python's zipfile.
+    func testManyEntriesAreZip64() throws {
+        let n = 66_000
+        var list: [(path: String, data: Data)] = [("project.qde", Data(String(repeating: "<Source/>\n", count: 5_000).utf8))]
+        for i in 0..<n { list.append(("sources/\(i).txt", Data("answer \(i)".utf8))) }
+        let url = try Support.tempDir(self).appendingPathComponent("many.zip")
+        try streamedZip(list, to: url)
+        let bytes = try Data(contentsOf: url)
+        // The classic end record says "see ZIP64" (0xFFFF entries); the ZIP64 record has the count.
+        let eocd = bytes.count - 22
+        XCTAssertEqual(bytes[eocd..<eocd + 4], Data([0x50, 0x4b, 0x05, 0x06]))
+        XCTAssertEqual(bytes[eocd + 8..<eocd + 12], Data([0xff, 0xff, 0xff, 0xff]))
+        let locator = eocd - 20, record = locator - 56
+        XCTAssertEqual(bytes[locator..<locator + 4], Data([0x50, 0x4b, 0x06, 0x07]))
+        XCTAssertEqual(bytes[record..<record + 4], Data([0x50, 0x4b, 0x06, 0x06]))
+        let count = bytes[record + 32..<record + 40].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        XCTAssertEqual(count, UInt64(n + 1))
+        let read = try entries(url)
+        XCTAssertEqual(read.count, n + 1)
+        XCTAssertTrue(zip(read, list).allSatisfy { $0.path == $1.path && $0.data == $1.data })
+        if let python = Support.which("python3") {
+            let run = try Support.run(python, ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; "
+                + "names = z.namelist(); print(len(names), names[0], names[-1], z.read(names[-1]).decode())", url.path],
+                                      in: url.deletingLastPathComponent())
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "\(n + 1) project.qde sources/\(n - 1).txt answer \(n - 1)")
+        }
+    }
+
+    /// The read-back check has teeth: a wrong CRC-32 or a changed data byte is an error.
+    func testBrokenZipIsDetected() throws {
+        let list: [(path: String, data: Data)] = [("project.qde", Data(String(repeating: "x", count: 1000).utf8)),
+                                                  ("sources/a.txt", Data("A reflective answer.".utf8))]
+        let url = try Support.tempDir(self).appendingPathComponent("ok.zip")
+        try streamedZip(list, to: url)
+        XCTAssertNoThrow(try entries(url))
+        let good = try Data(contentsOf: url)
+        // The second entry's CRC-32 in the central directory and its local header.
+        var crc = good
+        let name = Data("sources/a.txt".utf8)
+        var searchFrom = crc.startIndex
+        while let r = crc.range(of: name, in: searchFrom..<crc.endIndex) {
+            let header = r.lowerBound - (crc[r.lowerBound - 46..<r.lowerBound - 42] == Data([0x50, 0x4b, 0x01, 0x02]) ? 46 : 30)
+            let field = header + (header == r.lowerBound - 46 ? 16 : 14)
+            crc[field] ^= 0x01
+            searchFrom = r.upperBound
+        }
+        XCTAssertNotEqual(crc, good)
+        let bad = url.deletingLastPathComponent().appendingPathComponent("crc.zip")
+        try crc.write(to: bad)
+        XCTAssertThrowsError(try entries(bad))
+        // A data byte of the first entry (just after its 41-byte header).
+        var data = good
+        data[41 + 3] ^= 0x20
+        try data.write(to: bad)
+        XCTAssertThrowsError(try entries(bad))
     }
 }

@@ -21,9 +21,39 @@ enum QDAXML {
     }
 
     /// The timestamp when it is a valid `xsd:dateTime` as Waves writes them, else nil.
-    static func dateTime(_ s: String?) -> String? {
-        guard let s, ISO8601DateFormatter().date(from: s) != nil else { return nil }
-        return s
+    static func dateTime(_ s: String?) -> String? { DateTimeCheck()(s) }
+
+    /// `dateTime` for a whole export. The usual shape, `YYYY-MM-DDThh:mm:ssZ` with every field
+    /// in its plain range (which the formatter always accepts), is checked directly: parsing
+    /// with `ISO8601DateFormatter` clones an ICU formatter per call (56% of a 100,000-participant
+    /// qdpx export's CPU). Anything else is still the formatter's to decide.
+    final class DateTimeCheck {
+        private let formatter = ISO8601DateFormatter()
+        func callAsFunction(_ s: String?) -> String? {
+            guard let s else { return nil }
+            if Self.plainlyValid(s) { return s }
+            return formatter.date(from: s) != nil ? s : nil
+        }
+
+        static func plainlyValid(_ s: String) -> Bool {
+            let b = Array(s.utf8)
+            guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+                  b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return false }
+            func number(_ at: Int, _ n: Int) -> Int? {
+                var v = 0
+                for i in at..<at + n {
+                    guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+                    v = v * 10 + Int(b[i] - UInt8(ascii: "0"))
+                }
+                return v
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return false }
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            return (1900...2999).contains(year) && (1...12).contains(month) && day >= 1 && day <= days[month - 1]
+                && hour <= 23 && minute <= 59 && second <= 59
+        }
     }
 
     /// One attribute (` name="value"`), or nothing for nil.

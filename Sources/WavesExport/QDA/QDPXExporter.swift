@@ -20,9 +20,12 @@ public enum QDPXExporter {
         do { project = try CodingProject.make(data: data, codebook: options.codebook) } catch let e as LoadError {
             throw ExportError.nothingToExport(e.problems.map(\.description).joined(separator: "; "))
         }
+        // The first counted record with each id, found once (a search per unit was O(units x records)).
+        var submitted: [String: String] = [:]
+        if format == .qdpx { for r in data.records where submitted[r.id] == nil { submitted[r.id] = r.submittedAt } }
         let source = Source(bundle: data.bundle, codebook: project.codebook, units: project.units, coders: project.coders,
                             record: project.record(of:), latestSubmittedAt: { data.records.map(\.submittedAt).max() },
-                            submittedAt: { id in data.records.first { $0.id == id }?.submittedAt })
+                            submittedAt: { submitted[$0] })
         return try write(source, format: format, to: url, target: target, options: options)
     }
 
@@ -64,22 +67,26 @@ public enum QDPXExporter {
         if options.deidentification != nil && !options.includesText {
             throw ExportError.cannotWrite(path: url.path, reason: "a qdpx project is the answers' text; with --deidentify add --keep-text (participant ids become pseudonyms, the text itself is not changed)")
         }
-        let (xml, sources, notes) = try projectXML(source, options: options)
-        let archive = try Archive(data: Data(), accessMode: .create)
-        let stamp = Date(timeIntervalSince1970: 1_767_225_600)   // fixed entry dates: the same export gives the same bytes
-        func add(_ path: String, _ bytes: Data) throws {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: stamp,
-                                 compressionMethod: .deflate) { pos, size in bytes.subdata(in: Int(pos)..<Int(pos) + size) }
-        }
-        try add("project.qde", Data(xml.utf8))
-        for (name, text) in sources { try add("sources/\(name)", Data(text.utf8)) }
-        guard let zipped = archive.data else { throw ExportError.cannotWrite(path: url.path, reason: "the zip archive could not be made") }
+        let project = try Project(source, options: options)
         let sink = FileSink()
         try sink.open(target)
         defer { sink.discard() }
-        zipped.withUnsafeBytes { sink.append($0) }
+        let stamp = Date(timeIntervalSince1970: 1_767_225_600)   // fixed entry dates: the same export gives the same bytes
+        let archive = ZipStreamWriter(sink: sink, modificationDate: stamp)
+        // project.qde first: its XML goes in pieces to an unlinked scratch file beside the
+        // export (its size must be known before its zip header), then is compressed from there.
+        let scratch = try ScratchFile(folder: url.deletingLastPathComponent(), for: url.path)
+        try project.writeXML(to: scratch)
+        try scratch.flush()
+        try archive.add("project.qde", size: scratch.size) { pos, size in try scratch.read(at: pos, count: size) }
+        scratch.close()
+        // Then one text file per answer, each compressed and written as it is made.
+        for (u, sg) in zip(project.units, project.sourceGUIDs) {
+            try archive.add("sources/\(sg).txt", Data(SafeText.stripControls(u.text).utf8))
+        }
+        try archive.finish()
         try sink.commit()
-        return ExportResult(files: [url], rows: sources.count, variables: source.codebook.flat.count, notes: notes)
+        return ExportResult(files: [url], rows: project.units.count, variables: source.codebook.flat.count, notes: project.notes)
     }
 
     static func codebookXML(_ book: WavesCore.Codebook, study: String) -> String {
@@ -90,84 +97,106 @@ public enum QDPXExporter {
         return out + "  </Codes>\n</CodeBook>\n"
     }
 
-    /// The project XML and the source files (name, text).
-    static func projectXML(_ p: Source, options: ExportOptions) throws -> (String, [(String, String)], [String]) {
-        let study = p.bundle.study
-        let book = p.codebook
-        let keepTimes = options.effectiveDates == .keep
-        var units = p.units
-        if let ws = options.waves, !ws.isEmpty { _ = try p.bundle.resolveWaves(ws); units = units.filter { ws.contains($0.wave) } }
-        if let i = options.instrument { _ = try p.bundle.resolveInstrument(i); units = units.filter { $0.instrument == i } }
-        guard !units.isEmpty else { throw ExportError.nothingToExport("the store holds no free-text answers in this scope") }
-        func who(_ participant: String) -> String {
-            options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
-        }
-        var guids: [String: String] = [:]
-        for f in book.flat { guids[f.code.id] = QDAXML.guid(study: study.id, kind: "code", key: "\(book.id)/\(f.code.id)") }
-        let coders = p.coders
+    /// One qdpx project: the units in scope, the coders' records and notes, checked before the
+    /// output is opened; `writeXML` writes project.qde in pieces (no whole-document string).
+    struct Project {
+        var source: Source
+        var options: ExportOptions
+        var units: [CodingUnit]
+        /// The guid of each unit's source (its file is `sources/<guid>.txt`), made once.
+        var sourceGUIDs: [String]
         var records: [String: CoderRecord] = [:]
         var notes: [String] = []
-        for c in coders {
-            let r = try p.record(c)
-            records[c] = r
-            if !r.unknownCodes.isEmpty { notes.append("\(c): code(s) \(r.unknownCodes.keys.sorted().joined(separator: ", ")) are not in codebook \(book.id) and are left out.") }
-        }
-        let userGUID = Dictionary(uniqueKeysWithValues: coders.map { ($0, QDAXML.guid(study: study.id, kind: "user", key: $0)) })
-        let latest = keepTimes ? p.latestSubmittedAt() : nil
-        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-        x += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
-        x += "\(QDAXML.attr("creationDateTime", QDAXML.dateTime(latest)))>\n"
-        if !coders.isEmpty {
-            x += "  <Users>\n"
-            for c in coders { x += "    <User\(QDAXML.attr("guid", userGUID[c]))\(QDAXML.attr("name", c))/>\n" }
-            x += "  </Users>\n"
-        }
-        x += "  <CodeBook>\n    <Codes>\n"
-        QDAXML.codes(book.codes, book: book, guids: guids, indent: "      ", out: &x)
-        x += "    </Codes>\n  </CodeBook>\n"
-        // Cases: one per participant, referring to their sources.
-        var byPerson: [String: [String]] = [:]
-        var people: [String] = []
-        for u in units { if byPerson[u.participant] == nil { people.append(u.participant) }; byPerson[u.participant, default: []].append(u.id) }
-        x += "  <Cases>\n"
-        for person in people {
-            let name = who(person)
-            x += "    <Case\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "case", key: name)))\(QDAXML.attr("name", name))>\n"
-            for u in byPerson[person]! { x += "      <SourceRef\(QDAXML.attr("targetGUID", QDAXML.guid(study: study.id, kind: "source", key: u)))/>\n" }
-            x += "    </Case>\n"
-        }
-        x += "  </Cases>\n  <Sources>\n"
-        var files: [(String, String)] = []
-        let waveLabel = Dictionary(uniqueKeysWithValues: study.waves.map { ($0.id, $0.label) })
-        for u in units {
-            let sg = QDAXML.guid(study: study.id, kind: "source", key: u.id)
-            let text = SafeText.stripControls(u.text)
-            let file = "\(sg).txt"
-            files.append((file, text))
-            let created = keepTimes ? QDAXML.dateTime(p.submittedAt(u.record)) : nil
-            x += "    <TextSource\(QDAXML.attr("guid", sg))\(QDAXML.attr("name", "\(who(u.participant)) \(u.wave) \(u.item)"))"
-            x += "\(QDAXML.attr("plainTextPath", "internal://\(file)"))\(QDAXML.attr("creationDateTime", created))>\n"
-            let desc = "Participant \(who(u.participant)) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)"
-            x += "      <Description>\(QDAXML.text(desc))</Description>\n"
-            let length = text.unicodeScalars.count
-            for c in coders {
-                guard let d = records[c]?.latest[u.id] else { continue }
-                let applied = d.codes.filter { book.contains($0) }
-                let at = keepTimes ? QDAXML.dateTime(d.at) : nil
-                let sel = QDAXML.guid(study: study.id, kind: "selection", key: "\(c)/\(u.id)")
-                x += "      <PlainTextSelection\(QDAXML.attr("guid", sel))\(QDAXML.attr("name", "\(c): \(applied.isEmpty ? "no code" : applied.joined(separator: ", "))"))"
-                x += " startPosition=\"0\" endPosition=\"\(length)\"\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
-                if !d.memo.isEmpty { x += "        <Description>\(QDAXML.text(d.memo))</Description>\n" }
-                for code in applied {
-                    x += "        <Coding\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "coding", key: "\(c)/\(u.id)/\(code)")))"
-                    x += "\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
-                    x += "          <CodeRef\(QDAXML.attr("targetGUID", guids[code]))/>\n        </Coding>\n"
-                }
-                x += "      </PlainTextSelection>\n"
+
+        init(_ p: Source, options: ExportOptions) throws {
+            source = p; self.options = options
+            let study = p.bundle.study
+            var units = p.units
+            if let ws = options.waves, !ws.isEmpty { _ = try p.bundle.resolveWaves(ws); units = units.filter { ws.contains($0.wave) } }
+            if let i = options.instrument { _ = try p.bundle.resolveInstrument(i); units = units.filter { $0.instrument == i } }
+            guard !units.isEmpty else { throw ExportError.nothingToExport("the store holds no free-text answers in this scope") }
+            self.units = units
+            sourceGUIDs = units.map { QDAXML.guid(study: study.id, kind: "source", key: $0.id) }
+            for c in p.coders {
+                let r = try p.record(c)
+                records[c] = r
+                if !r.unknownCodes.isEmpty { notes.append("\(c): code(s) \(r.unknownCodes.keys.sorted().joined(separator: ", ")) are not in codebook \(p.codebook.id) and are left out.") }
             }
-            x += "    </TextSource>\n"
         }
-        x += "  </Sources>\n</Project>\n"
-        return (x, files, notes)
+
+        /// project.qde, appended to `out` piece by piece (about one source at a time).
+        func writeXML(to out: ScratchFile) throws {
+            let p = source
+            let study = p.bundle.study
+            let book = p.codebook
+            let keepTimes = options.effectiveDates == .keep
+            func who(_ participant: String) -> String {
+                options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
+            }
+            var guids: [String: String] = [:]
+            for f in book.flat { guids[f.code.id] = QDAXML.guid(study: study.id, kind: "code", key: "\(book.id)/\(f.code.id)") }
+            let coders = p.coders
+            let userGUID = Dictionary(uniqueKeysWithValues: coders.map { ($0, QDAXML.guid(study: study.id, kind: "user", key: $0)) })
+            let latest = keepTimes ? p.latestSubmittedAt() : nil
+            let dates = QDAXML.DateTimeCheck()
+            var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            x += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
+            x += "\(QDAXML.attr("creationDateTime", dates(latest)))>\n"
+            if !coders.isEmpty {
+                x += "  <Users>\n"
+                for c in coders { x += "    <User\(QDAXML.attr("guid", userGUID[c]))\(QDAXML.attr("name", c))/>\n" }
+                x += "  </Users>\n"
+            }
+            x += "  <CodeBook>\n    <Codes>\n"
+            QDAXML.codes(book.codes, book: book, guids: guids, indent: "      ", out: &x)
+            x += "    </Codes>\n  </CodeBook>\n"
+            try out.append(x)
+            // Cases: one per participant (in order of first unit), referring to their sources.
+            var byPerson: [String: [Int]] = [:]
+            var people: [String] = []
+            for (i, u) in units.enumerated() {
+                if byPerson[u.participant] == nil { people.append(u.participant) }
+                byPerson[u.participant, default: []].append(i)
+            }
+            try out.append("  <Cases>\n")
+            for person in people {
+                let name = who(person)
+                x = "    <Case\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "case", key: name)))\(QDAXML.attr("name", name))>\n"
+                for i in byPerson[person]! { x += "      <SourceRef\(QDAXML.attr("targetGUID", sourceGUIDs[i]))/>\n" }
+                x += "    </Case>\n"
+                try out.append(x)
+            }
+            byPerson = [:]
+            try out.append("  </Cases>\n  <Sources>\n")
+            let waveLabel = Dictionary(uniqueKeysWithValues: study.waves.map { ($0.id, $0.label) })
+            for (u, sg) in zip(units, sourceGUIDs) {
+                let text = SafeText.stripControls(u.text)
+                let file = "\(sg).txt"
+                let created = keepTimes ? dates(p.submittedAt(u.record)) : nil
+                x = "    <TextSource\(QDAXML.attr("guid", sg))\(QDAXML.attr("name", "\(who(u.participant)) \(u.wave) \(u.item)"))"
+                x += "\(QDAXML.attr("plainTextPath", "internal://\(file)"))\(QDAXML.attr("creationDateTime", created))>\n"
+                let desc = "Participant \(who(u.participant)) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)"
+                x += "      <Description>\(QDAXML.text(desc))</Description>\n"
+                let length = text.unicodeScalars.count
+                for c in coders {
+                    guard let d = records[c]?.latest[u.id] else { continue }
+                    let applied = d.codes.filter { book.contains($0) }
+                    let at = keepTimes ? dates(d.at) : nil
+                    let sel = QDAXML.guid(study: study.id, kind: "selection", key: "\(c)/\(u.id)")
+                    x += "      <PlainTextSelection\(QDAXML.attr("guid", sel))\(QDAXML.attr("name", "\(c): \(applied.isEmpty ? "no code" : applied.joined(separator: ", "))"))"
+                    x += " startPosition=\"0\" endPosition=\"\(length)\"\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
+                    if !d.memo.isEmpty { x += "        <Description>\(QDAXML.text(d.memo))</Description>\n" }
+                    for code in applied {
+                        x += "        <Coding\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "coding", key: "\(c)/\(u.id)/\(code)")))"
+                        x += "\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
+                        x += "          <CodeRef\(QDAXML.attr("targetGUID", guids[code]))/>\n        </Coding>\n"
+                    }
+                    x += "      </PlainTextSelection>\n"
+                }
+                x += "    </TextSource>\n"
+                try out.append(x)
+            }
+            try out.append("  </Sources>\n</Project>\n")
+        }
     }
 }
