@@ -68,6 +68,12 @@ public enum StreamingImport {
         public var repeated: Int
     }
 
+    /// The memory the check pass may hold in checked rows for the write pass (`KeptRows`):
+    /// about 60 bytes a row of 40 items, a sixth of those rows in the dense answer matrix (one
+    /// byte a cell against eight), so the whole benchmark study's CSV (22 MB at 100,000
+    /// participants) and the first part of larger ones.
+    static let keptRowsBudget = 64 << 20
+
     /// Imports CSV bytes held in memory into `store` (tests and small files); see `run(reader:)`.
     public static func run(csv bytes: [UInt8], file: String, bundle: StudyBundle, instrument: Instrument, wave: String?,
                            store: ResponseStore, batch: String = UUID().uuidString.lowercased(),
@@ -89,16 +95,21 @@ public enum StreamingImport {
     /// once, and records the batch as finished. The slices are not flushed one by one: until
     /// the batch is recorded no line of it counts, and the store is flushed before that.
     ///
-    /// The CSV is read twice: a file with any problem must leave the store as it was (the store
-    /// is append-only, so lines written before a late problem could never be taken back, and
-    /// `waves validate` would report them for ever). The second pass writes only from slices
-    /// whose bytes are the ones checked (their SHA-256), and checks each row again as it
-    /// writes its line. `sliceRecords` is no longer used (the slices are the CSV's, about 1 MB).
+    /// Every row is checked before the first line is written: a file with any problem must
+    /// leave the store as it was (the store is append-only, so lines written before a late
+    /// problem could never be taken back, and `waves validate` would report them for ever).
+    /// The check pass keeps the checked rows of the first slices in a compact form while they
+    /// fit in `keepBytes` (`KeptRows`; the whole file, for the benchmark study's), and their
+    /// lines are written from those. The slices after them are read a second time: that pass
+    /// writes only from slices whose bytes are the ones checked (their SHA-256), and checks
+    /// each row again as it writes its line. `sliceRecords` is no longer used (the slices are
+    /// the CSV's, about 1 MB).
     static func run(reader: LongCSVImporter.Reader, bundle: StudyBundle, instrument: Instrument,
-                    store: ResponseStore, batch: String, submittedAt: String, sliceRecords: Int) throws -> Outcome {
+                    store: ResponseStore, batch: String, submittedAt: String, sliceRecords: Int,
+                    keepBytes: Int = keptRowsBudget) throws -> Outcome {
         var problems = reader.headerProblems
         var checked = LongCSVImporter.Reader.CheckOutcome()
-        try reader.checkInParallel(problems: &problems, outcome: &checked)
+        try reader.checkInParallel(problems: &problems, keepBytes: keepBytes, outcome: &checked)
         if !problems.isEmpty { throw ImportError(file: reader.file, problems: problems) }
         let rows = checked.rows
         // One pass over the store: which rows repeat a submission of this instrument at their wave.
@@ -120,25 +131,38 @@ public enum StreamingImport {
         let writer = SliceWriter(store: store)
         var count = 0
         do {
-            var pending: [LongCSVImporter.Reader.SliceCopy] = [], spare: [LongCSVImporter.Reader.SliceCopy] = []
+            var pending: [LineSource] = [], spare: [LongCSVImporter.Reader.SliceCopy] = []
             var next = 0
             func flush() throws {
                 guard !pending.isEmpty else { return }
-                let digests = (next..<(next + pending.count)).map { $0 < checked.digests.count ? checked.digests[$0] : nil }
-                next += pending.count
-                let job = LineJob(reader: reader, copies: pending, digests: digests, parts: parts, writer: writer)
+                let job = LineJob(reader: reader, sources: pending, parts: parts, writer: writer)
                 pending.removeAll()
-                DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+                DispatchQueue.concurrentPerform(iterations: job.sources.count) { i in job.run(i) }
                 let results = job.collect()
-                spare = job.takeCopies()
+                spare += job.takeCopies()
                 for result in results {
                     let lines = try result.get()
                     count += lines.count
                     try writer.submit(lines)
                 }
             }
-            try reader.slices.forEach(from: reader.body) { slice in
-                pending.append(LongCSVImporter.Reader.SliceCopy(slice, reusing: spare.popLast()))
+            // The rows the check pass kept, formatted without reading their slices again (each
+            // is let go once handed over, so the kept rows shrink as the lines are written) ...
+            var kept = checked.kept
+            checked.kept = []
+            for i in kept.indices {
+                pending.append(.kept(kept[i]))
+                kept[i] = KeptRows()
+                next += 1
+                if pending.count >= LongCSVImporter.Reader.workers { try flush() }
+            }
+            try flush()
+            kept = []
+            // ... then the slices after them, read again and written only from bytes that are the ones checked.
+            try reader.slices.forEach(from: checked.keptEnd ?? reader.body) { slice in
+                pending.append(.file(LongCSVImporter.Reader.SliceCopy(slice, reusing: spare.popLast()),
+                                     digest: next < checked.digests.count ? checked.digests[next] : nil))
+                next += 1
                 if pending.count >= LongCSVImporter.Reader.workers { try flush() }
                 return true
             }
@@ -158,32 +182,42 @@ public enum StreamingImport {
     }
 }
 
+/// Where a slice's lines come from in the write pass: rows the check pass kept, or the slice
+/// read again with the digest the check pass took of it.
+enum LineSource {
+    case kept(KeptRows)
+    case file(LongCSVImporter.Reader.SliceCopy, digest: String?)
+}
+
 /// Slices' lines formatted side by side: each thread writes only its own result slot.
 private final class LineJob: @unchecked Sendable {
     let reader: LongCSVImporter.Reader
-    private(set) var copies: [LongCSVImporter.Reader.SliceCopy]
-    let digests: [String?]
+    private(set) var sources: [LineSource]
     let parts: ImportLineParts
     let writer: SliceWriter
     private let results: UnsafeMutableBufferPointer<Result<ImportLines, any Error>>
 
-    init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy], digests: [String?], parts: ImportLineParts,
-         writer: SliceWriter) {
-        self.reader = reader; self.copies = copies; self.digests = digests; self.parts = parts; self.writer = writer
-        results = .allocate(capacity: copies.count)
+    init(reader: LongCSVImporter.Reader, sources: [LineSource], parts: ImportLineParts, writer: SliceWriter) {
+        self.reader = reader; self.sources = sources; self.parts = parts; self.writer = writer
+        results = .allocate(capacity: sources.count)
     }
 
     func run(_ i: Int) {
-        (results.baseAddress! + i).initialize(to: Result { try reader.lines(copies[i], digest: digests[i], parts: parts, into: writer.reuse()) })
+        (results.baseAddress! + i).initialize(to: Result {
+            switch sources[i] {
+            case .kept(let kept): return reader.lines(kept: kept, parts: parts, into: writer.reuse())
+            case .file(let copy, let digest): return try reader.lines(copy, digest: digest, parts: parts, into: writer.reuse())
+            }
+        })
     }
 
     /// The results in slice order (after every `run`).
     func collect() -> [Result<ImportLines, any Error>] { Array(results) }
 
-    /// The slices' copies, to be filled again (after every `run`; the job keeps none).
+    /// The copies of the slices read again, to be filled again (after every `run`; the job keeps none).
     func takeCopies() -> [LongCSVImporter.Reader.SliceCopy] {
-        defer { copies = [] }
-        return copies
+        defer { sources = [] }
+        return sources.compactMap { if case .file(let copy, _) = $0 { return copy } else { return nil } }
     }
 
     deinit {

@@ -99,16 +99,35 @@ extension LongCSVImporter.Reader {
                 try CSVReader.forEachRow(raw, firstLine: slice.line, atStart: slice.atStart) { row in
                     guard let head = checkCells(row, problems: &problems, values: &values, firstLine: { _, _, _ in nil }),
                           problems.isEmpty else { throw changed() }
-                    let start = out.bytes.count
-                    write(head, values, id: ids.next(), parts: parts, into: &out.bytes)
-                    out.ends.append(out.bytes.count)
-                    var h = ContentHash.Hasher()
-                    out.bytes.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[start..<($0.count - ImportLines.prevFromEnd)])) }
-                    out.heads.append(h)
+                    appendLine(head, values, id: ids.next(), parts: parts, into: &out)
                 }
             }
         } catch is CSVReader.SyntaxError { throw changed() }
         return out
+    }
+
+    /// The store lines of rows the check pass kept (`KeptRows`): the same lines as
+    /// `lines(_:digest:parts:into:)` makes of the slice they were checked from, without
+    /// reading or parsing it again.
+    func lines(kept: KeptRows, parts: ImportLineParts, into buffers: consuming ImportLines = ImportLines()) -> ImportLines {
+        var out = buffers
+        var ids = RecordIDs()
+        kept.forEach(columns: columns.count) { head, values in
+            appendLine(head, values, id: ids.next(), parts: parts, into: &out)
+        }
+        return out
+    }
+
+    /// Appends one row's line (`write`), its end, and SHA-256 fed with the line up to its `prev` digits.
+    @inline(__always)
+    func appendLine(_ head: LongCSVImporter.RowHead, _ values: [LongCSVImporter.CellValue], id: String, parts: ImportLineParts,
+                    into out: inout ImportLines) {
+        let start = out.bytes.count
+        write(head, values, id: id, parts: parts, into: &out.bytes)
+        out.ends.append(out.bytes.count)
+        var h = ContentHash.Hasher()
+        out.bytes.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[start..<($0.count - ImportLines.prevFromEnd)])) }
+        out.heads.append(h)
     }
 
     /// One row's line: `RecordLineWriter`'s parts in the order of `ResponseRecord.writeJSONLine`

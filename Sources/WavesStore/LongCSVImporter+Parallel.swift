@@ -17,7 +17,10 @@ extension LongCSVImporter.Reader {
     struct CheckedSlice {
         var rows: [CheckedRow] = []
         var problems: [ImportProblem] = []
+        /// The SHA-256 of the slice's bytes; empty when its rows are `kept` instead.
         var digest = ""
+        /// The slice's checked rows, when the check pass was asked to keep them (`KeptRows`).
+        var kept: KeptRows?
     }
 
     /// One slice's bytes, copied so that another thread can check it.
@@ -26,9 +29,11 @@ extension LongCSVImporter.Reader {
         var line: Int
         var atStart: Bool
         var invalid: UTF8Text.Invalid?
+        /// Where the slice after this one begins.
+        var next: CSVSlices.Position
 
         init(_ slice: CSVSlice) {
-            bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; invalid = slice.firstInvalidUTF8()
+            bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; invalid = slice.firstInvalidUTF8(); next = slice.next
         }
 
         /// `init(slice)` into the buffer of a copy no longer used (no fresh pages to fault in
@@ -37,7 +42,7 @@ extension LongCSVImporter.Reader {
             guard var copy = spare else { self.init(slice); return }
             copy.bytes.removeAll(keepingCapacity: true)
             copy.bytes.append(contentsOf: slice.bytes)
-            copy.line = slice.line; copy.atStart = slice.start == 0; copy.invalid = slice.firstInvalidUTF8()
+            copy.line = slice.line; copy.atStart = slice.start == 0; copy.invalid = slice.firstInvalidUTF8(); copy.next = slice.next
             self = copy
         }
 
@@ -52,8 +57,15 @@ extension LongCSVImporter.Reader {
         /// Participant and wave (`participant + "\u{1}" + wave`) of every row, with its line.
         var seen: [String: Int] = [:]
         /// The SHA-256 of each slice's bytes, in order: the write pass writes only from bytes
-        /// that are the ones checked (`Reader.forEachLineSlice`).
+        /// that are the ones checked (`Reader.lines(_:digest:parts:into:)`); empty for a slice
+        /// whose rows are kept.
         var digests: [String] = []
+        /// The checked rows of the first slices, as long as they fit the budget (`KeptRows`):
+        /// the write pass formats their lines without reading those slices again.
+        var kept: [KeptRows] = []
+        /// Their bytes (`KeptRows.size`), and where the first slice not kept begins.
+        var keptSize = 0
+        var keptEnd: CSVSlices.Position?
     }
 
     /// Checks every row, `workers` slices at a time; appends problems in file order and returns
@@ -67,9 +79,14 @@ extension LongCSVImporter.Reader {
     /// Threads for the import's parallel passes.
     static var workers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
-    /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`.
-    func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, outcome: inout CheckOutcome) throws {
+    /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`:
+    /// the checked rows of the first slices while they fit in `keepBytes` (`KeptRows`), the
+    /// digests of the others.
+    func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, keepBytes: Int = 0, outcome: inout CheckOutcome) throws {
         var pending: [SliceCopy] = [], spare: [SliceCopy] = []
+        // Rows are kept for a prefix of the slices only: once a slice's rows do not fit, no
+        // later slice's are kept.
+        var keeping = keepBytes > 0
         // After the first slices, room for as many rows as the file is likely to hold (from
         // its size), so the dictionary of rows is not rehashed as it grows on this one thread.
         let total = slices.byteCount
@@ -77,13 +94,24 @@ extension LongCSVImporter.Reader {
         func flush() throws {
             guard !pending.isEmpty else { return }
             bytesSeen += pending.reduce(0) { $0 + $1.bytes.count }
-            let job = SliceJob(reader: self, copies: pending)
+            let job = SliceJob(reader: self, copies: pending, keep: keeping)
             pending.removeAll()
             DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
             let results = job.collect()
             spare = job.takeCopies()
-            for result in results {
-                let checked = try result.get()
+            for (i, result) in results.enumerated() {
+                var checked = try result.get()
+                if let kept = checked.kept {
+                    if keeping, outcome.keptSize + kept.size <= keepBytes {
+                        outcome.kept.append(kept)
+                        outcome.keptSize += kept.size
+                        outcome.keptEnd = spare[i].next
+                    } else {
+                        // Over the budget: this slice and every later one are read again.
+                        keeping = false
+                        checked.digest = spare[i].digest
+                    }
+                }
                 outcome.digests.append(checked.digest)
                 var start = 0
                 for row in checked.rows {
@@ -115,20 +143,26 @@ extension LongCSVImporter.Reader {
         try flush()
     }
 
-    /// Checks the rows of one slice, leaving duplicates to the merge.
-    func checkSlice(_ slice: SliceCopy) throws -> CheckedSlice {
+    /// Checks the rows of one slice, leaving duplicates to the merge; keeps its rows that have
+    /// no problem when `keep` (`KeptRows`), else takes its digest.
+    func checkSlice(_ slice: SliceCopy, keep: Bool = false) throws -> CheckedSlice {
         if let bad = slice.invalid { throw ImportError(file: file, problems: [ImportProblem(line: bad.line, message: bad.message)]) }
         var out = CheckedSlice()
-        out.digest = slice.digest
+        var kept = KeptRows(csvBytes: keep ? slice.bytes.count : 0)
+        if !keep { out.digest = slice.digest }
         var values = [LongCSVImporter.CellValue](repeating: .missing, count: columns.count)
         do {
             try slice.bytes.withUnsafeBytes { raw in
                 try CSVReader.forEachRow(raw, firstLine: slice.line, atStart: slice.atStart) { row in
                     var key: (String, String)?
-                    _ = checkCells(row, problems: &out.problems, values: &values, firstLine: { p, w, _ in key = (p, w); return nil })
+                    let before = out.problems.count
+                    let head = checkCells(row, problems: &out.problems, values: &values, firstLine: { p, w, _ in key = (p, w); return nil })
+                    // A row with a problem fails the import: only good rows need to be kept.
+                    if keep, let head, out.problems.count == before { kept.append(head, values) }
                     out.rows.append(CheckedRow(line: row.line, key: key, problemsEnd: out.problems.count))
                 }
             }
+            if keep { out.kept = kept }
         } catch let e as CSVReader.SyntaxError {
             throw ImportError(file: file, problems: [ImportProblem(line: e.line, message: e.message)])
         }
@@ -140,15 +174,16 @@ extension LongCSVImporter.Reader {
 private final class SliceJob: @unchecked Sendable {
     let reader: LongCSVImporter.Reader
     private(set) var copies: [LongCSVImporter.Reader.SliceCopy]
+    let keep: Bool
     private let results: UnsafeMutableBufferPointer<Result<LongCSVImporter.Reader.CheckedSlice, any Error>>
 
-    init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy]) {
-        self.reader = reader; self.copies = copies
+    init(reader: LongCSVImporter.Reader, copies: [LongCSVImporter.Reader.SliceCopy], keep: Bool) {
+        self.reader = reader; self.copies = copies; self.keep = keep
         results = .allocate(capacity: copies.count)
     }
 
     func run(_ i: Int) {
-        (results.baseAddress! + i).initialize(to: Result { try reader.checkSlice(copies[i]) })
+        (results.baseAddress! + i).initialize(to: Result { try reader.checkSlice(copies[i], keep: keep) })
     }
 
     /// The results in slice order (after every `run`).

@@ -188,4 +188,128 @@ final class ImportLineWriterTests: XCTestCase {
         XCTAssertThrowsError(try reader.lines(copy!, digest: String(repeating: "0", count: 64), parts: parts))
         XCTAssertThrowsError(try reader.lines(copy!, digest: nil, parts: parts))
     }
+
+    /// The store lines with each line's `id` and `prev` masked (random, and chained on the ids).
+    static func masked(_ store: ResponseStore) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: store.url.path) else { return [] }
+        let text = String(decoding: data, as: UTF8.self)
+        let id = try NSRegularExpression(pattern: "\"id\":\"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"")
+        let prev = try NSRegularExpression(pattern: ",\"prev\":\"[0-9a-f]{64}\"\\}$", options: [.anchorsMatchLines])
+        var s = id.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\"id\":\"ID\"")
+        s = prev.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: ",\"prev\":\"PREV\"}")
+        return s.components(separatedBy: "\n")
+    }
+
+    /// The write pass formats the rows the check pass kept (`KeptRows`) into the same store
+    /// bytes as it formats the slices it reads again: with no rows kept, with a prefix of the
+    /// slices kept (every budget between), and with all kept, on generated CSVs (numbers in
+    /// every spelling, declined and don't know, text with quotes, controls, Unicode and line
+    /// ends, `show_if`, CRLF, long participant ids) cut in slices of several sizes; a CSV with
+    /// problems reports the same problems and writes nothing whatever the budget.
+    func testKeptRowsWriteTheSameLinesAsTheSlicesReadAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-linekept-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = try study(dir)
+        var g = Gen(state: 14)
+        var mixed = 0, failed = 0
+        for round in 0..<24 {
+            let cond = round % 4 == 3
+            let bad = round % 6 == 5
+            var csv = cond ? "participant,wave,role,c1,c2,ct\n" : "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
+            for r in 0..<(20 + g.next(80)) {
+                let p = ["P\(r)", "\"P \(r)\"", " p\(r)é ", "P\\\(r)", "P\(r)" + String(repeating: "x", count: 130)][g.next(5)]
+                let w = ["w1", "w2", " w1 "][g.next(3)]
+                let role = ["mentee", "mentor"][g.next(2)]
+                var cells: [String]
+                if cond {
+                    let c1 = ["1", "3", "5", ""][g.next(4)]
+                    let c2 = (Double(c1) ?? 0) >= 3 || bad ? g.option() : ""
+                    cells = [c1, c2.lowercased().contains("know") ? "" : c2, role == "mentor" || bad ? g.text() : ""]
+                } else {
+                    let big = bad ? ["0", "70", "1000", "5", "", "declined"][g.next(6)] : ["0", "70", "1000", ""][g.next(4)]
+                    cells = [g.option(), big, bad ? g.number() : ["0", "7", "42", "63", "64", "-1", "-0", "0.5", "1e3", "", "\"17\"", " 8"][g.next(12)],
+                             g.text(), g.option()]
+                }
+                csv += ([p, w, role] + cells).joined(separator: ",") + ["\n", "\r\n"][g.next(2)]
+            }
+            let instrument = bundle.instrument(cond ? "cond" : "gen")!
+            for sliceBytes in [64, 700, 1 << 20] {
+                var outputs: [(budget: Int, lines: [String])] = []
+                var problems: [[ImportProblem]] = []
+                for budget in [0, 1, 600, 3000, 12000, Int.max] {
+                    let store = ResponseStore(url: bundle.study.storeURL)
+                    try? FileManager.default.removeItem(at: store.url)
+                    let reader = try LongCSVImporter.Reader(csv: Array(csv.utf8), file: "k.csv", bundle: bundle, instrument: instrument,
+                                                            wave: nil, sliceBytes: sliceBytes)
+                    // How many slices the check pass keeps with this budget.
+                    var probe: [ImportProblem] = []
+                    var outcome = LongCSVImporter.Reader.CheckOutcome()
+                    try reader.checkInParallel(problems: &probe, keepBytes: budget, outcome: &outcome)
+                    let slices = outcome.digests.count
+                    if budget == 0 { XCTAssertEqual(outcome.kept.count, 0) }
+                    if budget == Int.max { XCTAssertEqual(outcome.kept.count, slices) }
+                    XCTAssertEqual(outcome.digests.filter(\.isEmpty).count, outcome.kept.count)
+                    XCTAssertLessThanOrEqual(outcome.keptSize, budget)
+                    if outcome.kept.count > 0 && outcome.kept.count < slices { mixed += 1 }
+                    do {
+                        let out = try StreamingImport.run(reader: reader, bundle: bundle, instrument: instrument, store: store, batch: "b",
+                                                          submittedAt: "2026-12-01T10:00:00Z", sliceRecords: 1, keepBytes: budget)
+                        XCTAssertEqual(out.records, try store.read().records.count)
+                        XCTAssertTrue(try HashChain.verify(store).intact, "round \(round), budget \(budget)")
+                        XCTAssertEqual(try store.read().problems, [])
+                        outputs.append((budget, try Self.masked(store)))
+                    } catch let e as ImportError {
+                        XCTAssertFalse(FileManager.default.fileExists(atPath: store.url.path), "round \(round), budget \(budget)")
+                        XCTAssertEqual(e.problems, probe, "round \(round), budget \(budget)")
+                        problems.append(e.problems)
+                    }
+                }
+                // Every budget imports or every budget fails, alike.
+                XCTAssertTrue(outputs.isEmpty || problems.isEmpty, "round \(round)")
+                for o in outputs.dropFirst() { XCTAssertEqual(o.lines, outputs[0].lines, "round \(round), slices of \(sliceBytes), budget \(o.budget)") }
+                for p in problems.dropFirst() { XCTAssertEqual(p, problems[0], "round \(round)") }
+                if !problems.isEmpty { failed += 1 } else { XCTAssertGreaterThan(outputs[0].lines.count, 20) }
+            }
+        }
+        XCTAssertGreaterThan(mixed, 20, "budgets that keep some slices and read the rest again")
+        XCTAssertGreaterThan(failed, 0, "rounds with problems")
+    }
+
+    /// `KeptRows` gives back each row's head and values as they were appended.
+    func testKeptRowsRoundTrip() {
+        typealias V = LongCSVImporter.CellValue
+        func show(_ v: V) -> String {
+            switch v {
+            case .hidden: return "hidden"
+            case .missing: return "missing"
+            case .declined: return "declined"
+            case .dontKnow: return "dontKnow"
+            case .number(let d): return "n\(d.bitPattern)"
+            case .text(let t): return "t" + t
+            }
+        }
+        let values: [V] = [.number(0), .number(63), .number(64), .number(-0.0), .number(0.5), .number(-1), .number(1e300), .missing, .declined,
+                           .dontKnow, .hidden, .text(""), .text("é\n\"日本"), .number(7)]
+        var kept = KeptRows()
+        var want: [(LongCSVImporter.RowHead, [V])] = []
+        var g = Gen(state: 3)
+        for r in 0..<200 {
+            let head = LongCSVImporter.RowHead(participant: String(repeating: "p", count: [0, 1, 126, 127, 128, 300, 20000][r % 7]) + "\(r)",
+                                               wave: ["w1", "", "wé"][r % 3], role: r % 4 == 0 ? nil : ["mentee", ""][r % 2])
+            let row = (0..<values.count).map { _ in values[g.next(values.count)] }
+            kept.append(head, row)
+            want.append((head, row))
+        }
+        XCTAssertEqual(kept.count, 200)
+        var k = 0
+        kept.forEach(columns: values.count) { head, row in
+            XCTAssertEqual(head.participant, want[k].0.participant)
+            XCTAssertEqual(head.wave, want[k].0.wave)
+            XCTAssertEqual(head.role, want[k].0.role)
+            XCTAssertEqual(row.map(show), want[k].1.map(show), "row \(k)")
+            k += 1
+        }
+        XCTAssertEqual(k, 200)
+        XCTAssertGreaterThan(kept.size, kept.bytes.count)
+    }
 }

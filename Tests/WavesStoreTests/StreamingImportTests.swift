@@ -215,6 +215,14 @@ final class ParallelCheckTests: XCTestCase {
                     var parallel: [ImportProblem] = []
                     XCTAssertEqual(try reader.checkInParallel(problems: &parallel, workers: workers), n, "round \(round), slices of \(sliceBytes)")
                     XCTAssertEqual(parallel, sequential, "round \(round), slices of \(sliceBytes), \(workers) workers")
+                    // Keeping the checked rows (`KeptRows`) for some slices or all changes no problem.
+                    for keepBytes in [1, 3000, Int.max] {
+                        var kept: [ImportProblem] = []
+                        var outcome = LongCSVImporter.Reader.CheckOutcome()
+                        try reader.checkInParallel(problems: &kept, workers: workers, keepBytes: keepBytes, outcome: &outcome)
+                        XCTAssertEqual(kept, sequential, "round \(round), slices of \(sliceBytes), \(workers) workers, keeping \(keepBytes)")
+                        XCTAssertEqual(outcome.rows, n)
+                    }
                 }
                 XCTAssertFalse(sequential.isEmpty)
             }
