@@ -35,11 +35,11 @@ public struct LMMDiagnostics: Sendable {
         }
     }
 
-    init(_ d: MixedModelResult.Diagnostics, subject: [Int], waveOf: [Int], participants: [String], waves: [String]) {
+    init(_ d: MixedModelResult.Diagnostics, subject: [Int], waveOf: [Int32], participants: [String], waves: [String]) {
         fitted = d.fitted
         residuals = d.residuals
         subjects = subject.map { Int32(truncatingIfNeeded: $0) }
-        waveNumbers = waveOf.map { Int32(truncatingIfNeeded: $0) }
+        waveNumbers = waveOf
         self.participants = participants
         self.waves = waves
         modes = IntKeys.sortedDistinct(subject).map { g in

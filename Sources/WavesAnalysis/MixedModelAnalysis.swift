@@ -92,7 +92,8 @@ public enum MixedModelAnalysis {
         let waves = data.waves
         var warnings: [String] = []
         // Roles present among participants with any score (an empty role cannot be estimated).
-        var y: [Double] = [], subject: [Int] = [], waveOf: [Int] = [], roleOf: [Int] = []
+        // Wave and role numbers as Int32: at a million participants each column is 4 million long.
+        var y: [Double] = [], subject: [Int] = [], waveOf: [Int32] = [], roleOf: [Int32] = []
         var noRole = 0
         let most = scores.rows * scores.cols
         y.reserveCapacity(most); subject.reserveCapacity(most); waveOf.reserveCapacity(most); roleOf.reserveCapacity(most)
@@ -106,13 +107,18 @@ public enum MixedModelAnalysis {
                 role = g
             }
             for w in 0..<scores.cols where !scores[p, w].isNaN {
-                y.append(scores[p, w]); subject.append(p); waveOf.append(w); roleOf.append(role)
+                y.append(scores[p, w]); subject.append(p); waveOf.append(Int32(w)); roleOf.append(Int32(role))
             }
         }
         if noRole > 0 { warnings.append("\(noRole) participant(s) without a known role are left out.") }
         guard !y.isEmpty else { throw AnalysisError.notEnoughData("no '\(scale.id)' scores in the store") }
-        let usedWaves = IntKeys.sortedDistinct(waveOf)
-        let usedRoles = betweenRole ? IntKeys.sortedDistinct(roleOf) : [0]
+        func used(_ numbers: [Int32], below bound: Int) -> [Int] {
+            var seen = [Bool](repeating: false, count: bound)
+            for k in numbers { seen[Int(k)] = true }
+            return seen.indices.filter { seen[$0] }
+        }
+        let usedWaves = used(waveOf, below: scores.cols)
+        let usedRoles = betweenRole ? used(roleOf, below: bundle.study.roles.count) : [0]
         if betweenRole && usedRoles.count < bundle.study.roles.count {
             let missing = bundle.study.roles.enumerated().filter { !usedRoles.contains($0.offset) }.map(\.element)
             warnings.append("role(s) \(missing.joined(separator: ", ")) have no scores and are left out of the model.")
@@ -155,14 +161,14 @@ public enum MixedModelAnalysis {
         let design = [Double](unsafeUninitializedCapacity: y.count * p) { out, count in
             rowOf.withUnsafeBufferPointer { table in
                 for i in 0..<y.count {
-                    let from = (waveOf[i] * roleCount + roleOf[i]) * p
+                    let from = (Int(waveOf[i]) * roleCount + Int(roleOf[i])) * p
                     for c in 0..<p { out[i * p + c] = table[from + c] }
                 }
             }
             count = y.count * p
         }
         let x = Matrix(rows: y.count, cols: p, values: design)
-        let slopeCov: [Double]? = slopes ? waveOf.map { waves[$0].time } : nil
+        let slopeCov: [Double]? = slopes ? waveOf.map { waves[Int($0)].time } : nil
         let fit = try MixedModel.fit(y: y, subject: subject, fixed: x, terms: terms, randomSlope: slopeCov,
                                      degreesOfFreedom: dfMethod)
         warnings += fit.warnings
