@@ -54,6 +54,28 @@ final class ImportLineWriterTests: XCTestCase {
         mutating func number() -> String {
             ["0", "7", "42", "63", "64", "99", "-1", "-0", "0.5", "1e3", "123456789012345", "1234567890123456789", "2.5e-3", "\t2", "\"17\"", " 8"][next(16)]
         }
+        /// A CSV of `rows` random rows for the `cond` or the `gen` instrument; `bad` rows may
+        /// hold values the items refuse; participant ids from the first `ids` of five shapes
+        /// (the fifth is 130 bytes long); plain number cells from `numbers`.
+        mutating func csv(cond: Bool, bad: Bool, rows: Int, ids: Int, numbers: [String]) -> String {
+            var csv = cond ? "participant,wave,role,c1,c2,ct\n" : "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
+            for r in 0..<rows {
+                let p = ["P\(r)", "\"P \(r)\"", " p\(r)é ", "P\\\(r)", "P\(r)" + String(repeating: "x", count: 130)][next(ids)]
+                let w = ["w1", "w2", " w1 "][next(3)]
+                let role = ["mentee", "mentor"][next(2)]
+                var cells: [String]
+                if cond {
+                    let c1 = ["1", "3", "5", ""][next(4)]
+                    let c2 = (Double(c1) ?? 0) >= 3 || bad ? option() : ""
+                    cells = [c1, c2.lowercased().contains("know") ? "" : c2, role == "mentor" || bad ? text() : ""]
+                } else {
+                    let big = bad ? ["0", "70", "1000", "5", "", "declined"][next(6)] : ["0", "70", "1000", ""][next(4)]
+                    cells = [option(), big, bad ? number() : numbers[next(numbers.count)], text(), option()]
+                }
+                csv += ([p, w, role] + cells).joined(separator: ",") + ["\n", "\r\n"][next(2)]
+            }
+            return csv
+        }
         mutating func text() -> String {
             let pieces = ["a", "Z", " ", "\"", "\\", "\n", "\r\n", "\t", "\u{01}", "\u{1B}[31m", "\u{7F}", "é", "ß", "\u{2028}", "\u{2029}",
                           "€", "日本", "🙂", "\u{202E}", "x\u{301}", ",", "declined, no", "4"]
@@ -125,23 +147,9 @@ final class ImportLineWriterTests: XCTestCase {
         var imported = 0
         for round in 0..<40 {
             let cond = round % 4 == 3
-            var csv = cond ? "participant,wave,role,c1,c2,ct\n" : "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
             let bad = round % 5 == 4   // rounds that may hold a value the items refuse
-            for r in 0..<(1 + g.next(60)) {
-                let p = ["P\(r)", "\"P \(r)\"", " p\(r)é ", "P\\\(r)"][g.next(4)]
-                let w = ["w1", "w2", " w1 "][g.next(3)]
-                let role = ["mentee", "mentor"][g.next(2)]
-                var cells: [String]
-                if cond {
-                    let c1 = ["1", "3", "5", ""][g.next(4)]
-                    let c2 = (Double(c1) ?? 0) >= 3 || bad ? g.option() : ""
-                    cells = [c1, c2.lowercased().contains("know") ? "" : c2, role == "mentor" || bad ? g.text() : ""]
-                } else {
-                    let big = bad ? ["0", "70", "1000", "5", "", "declined"][g.next(6)] : ["0", "70", "1000", ""][g.next(4)]
-                    cells = [g.option(), big, bad ? g.number() : ["0", "7", "42", "-1", "0.5", "1e3", "", "\"17\"", " 8", "-0"][g.next(10)], g.text(), g.option()]
-                }
-                csv += ([p, w, role] + cells).joined(separator: ",") + ["\n", "\r\n"][g.next(2)]
-            }
+            let csv = g.csv(cond: cond, bad: bad, rows: 1 + g.next(60), ids: 4,
+                            numbers: ["0", "7", "42", "-1", "0.5", "1e3", "", "\"17\"", " 8", "-0"])
             let instrument = bundle.instrument(cond ? "cond" : "gen")!
             try compare(csv, bundle: bundle, instrument: instrument, dir: dir, label: "round \(round)")
             do { _ = try LongCSVImporter.records(csv: csv, file: "g.csv", bundle: bundle, instrument: instrument, wave: nil); imported += 1 } catch {
@@ -215,23 +223,8 @@ final class ImportLineWriterTests: XCTestCase {
         for round in 0..<24 {
             let cond = round % 4 == 3
             let bad = round % 6 == 5
-            var csv = cond ? "participant,wave,role,c1,c2,ct\n" : "participant,wave,role,q1,\"q2\", n ,t,e_5\n"
-            for r in 0..<(20 + g.next(80)) {
-                let p = ["P\(r)", "\"P \(r)\"", " p\(r)é ", "P\\\(r)", "P\(r)" + String(repeating: "x", count: 130)][g.next(5)]
-                let w = ["w1", "w2", " w1 "][g.next(3)]
-                let role = ["mentee", "mentor"][g.next(2)]
-                var cells: [String]
-                if cond {
-                    let c1 = ["1", "3", "5", ""][g.next(4)]
-                    let c2 = (Double(c1) ?? 0) >= 3 || bad ? g.option() : ""
-                    cells = [c1, c2.lowercased().contains("know") ? "" : c2, role == "mentor" || bad ? g.text() : ""]
-                } else {
-                    let big = bad ? ["0", "70", "1000", "5", "", "declined"][g.next(6)] : ["0", "70", "1000", ""][g.next(4)]
-                    cells = [g.option(), big, bad ? g.number() : ["0", "7", "42", "63", "64", "-1", "-0", "0.5", "1e3", "", "\"17\"", " 8"][g.next(12)],
-                             g.text(), g.option()]
-                }
-                csv += ([p, w, role] + cells).joined(separator: ",") + ["\n", "\r\n"][g.next(2)]
-            }
+            let csv = g.csv(cond: cond, bad: bad, rows: 20 + g.next(80), ids: 5,
+                            numbers: ["0", "7", "42", "63", "64", "-1", "-0", "0.5", "1e3", "", "\"17\"", " 8"])
             let instrument = bundle.instrument(cond ? "cond" : "gen")!
             for sliceBytes in [64, 700, 1 << 20] {
                 var outputs: [(budget: Int, lines: [String])] = []
