@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import WavesCore
 
 /// A buffered export file, written through `AtomicFile` (temporary name, exact mode, fsync,
@@ -28,19 +27,24 @@ final class FileSink {
     func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
 
     /// Replaces bytes already written at `offset` (a zip entry's header once its sizes are
-    /// known): the buffer is flushed first, then the bytes are written in place with `pwrite`.
+    /// known): the buffer is flushed first, then the bytes are written in place
+    /// (`AtomicFile.write(_:at:)`).
     func overwrite(at offset: UInt64, _ bytes: [UInt8]) throws {
         try flush()
         guard let file else { throw ExportError.cannotWrite(path: finalPath, reason: "the file is not open") }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(file.descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                failure = String(cString: strerror(errno))
-                throw ExportError.cannotWrite(path: finalPath, reason: failure ?? "write failed")
-            }
-            done += n
+        do { try file.write(bytes, at: Int64(offset)) } catch let e as FileIOError {
+            failure = e.reason
+            throw ExportError.cannotWrite(path: finalPath, reason: e.reason)
+        }
+    }
+
+    /// A scratch file with no name beside the export (`Folder.openScratch`: owner-only,
+    /// unlinked at once), for a part that must be complete before it is written (the qdpx
+    /// project XML).
+    func scratch() throws -> OpenFile {
+        guard let file else { throw ExportError.cannotWrite(path: finalPath, reason: "the file is not open") }
+        do { return try file.scratch(role: "the scratch file beside it") } catch let e as FileIOError {
+            throw ExportError.cannotWrite(path: finalPath, reason: e.reason)
         }
     }
 

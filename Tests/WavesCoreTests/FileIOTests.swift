@@ -40,6 +40,29 @@ final class FileIOTests: XCTestCase {
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path), ["a.txt"])
     }
 
+    /// A scratch file has no name from the start, is owner-only whatever the umask, and reads
+    /// back what was written; a positional write replaces bytes of a replacement in place.
+    func testScratchHasNoNameAndPositionalWritesReplaceInPlace() throws {
+        let folder = try Folder.open(dir)
+        let old = umask(0o000)
+        defer { umask(old) }
+        let scratch = try folder.openScratch()
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path), [], "unlinked at once")
+        XCTAssertEqual(try scratch.permissions(), 0o600)
+        try scratch.writeAll(Array("hello, world".utf8))
+        try scratch.writeAll(Array("W".utf8), at: 7)
+        var back = [UInt8](repeating: 0, count: 12)
+        let n = try back.withUnsafeMutableBytes { try scratch.read(at: 0, into: $0) }
+        XCTAssertEqual(String(decoding: back.prefix(n), as: UTF8.self), "hello, World")
+
+        let f = try folder.beginReplacing("b.bin")
+        try f.write(Array("header: ????; body".utf8))
+        try f.write(Array("0042".utf8), at: 8)
+        try f.commit()
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("b.bin"), encoding: .utf8), "header: 0042; body")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path), ["b.bin"], "no scratch or temporary file is left")
+    }
+
     func testReplacingALinkReplacesTheLinkNotItsTarget() throws {
         let victim = dir.appendingPathComponent("victim.txt")
         try Data("keep".utf8).write(to: victim)

@@ -58,6 +58,16 @@ public final class AtomicFile {
     /// Appends bytes to the new content.
     public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
 
+    /// Replaces bytes of the new content already written, at `offset` (a zip entry's header
+    /// once its sizes are known).
+    public func write(_ bytes: [UInt8], at offset: Int64) throws {
+        guard let file else { throw FileIOError(path: path, operation: "write \(role)", kind: .system(EBADF)) }
+        try file.writeAll(bytes, at: offset)
+    }
+
+    /// A scratch file with no name in the same folder (`Folder.openScratch`).
+    public func scratch(role: String) throws -> OpenFile { try folder.openScratch(role: role) }
+
     /// Appends text (UTF-8) to the new content.
     public func write(_ text: String) throws {
         var t = text

@@ -116,6 +116,25 @@ public final class Folder {
         }
     }
 
+    /// A scratch file with no name, for reading and writing: created owner-only (0600) and
+    /// exclusively, never through a link, then unlinked at once, so neither a failure nor a
+    /// kill leaves it behind (the qdpx project XML before it is zipped).
+    public func openScratch(role: String = "the scratch file") throws -> OpenFile {
+        var attempt = 0
+        while true {
+            let name = ".waves-\(processID())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).scratch"
+            do {
+                let f = OpenFile(fd: try fd.openAt(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, permissions: 0o600), path: path(name), role: role)
+                _ = try fd.unlinkAt(name)
+                return f
+            } catch let e as Errno {
+                attempt += 1
+                if e == .fileExists && attempt < 16 { continue }
+                throw openFailure(name, role, e)
+            }
+        }
+    }
+
     private func openFailure(_ name: String, _ role: String, _ e: Errno) -> FileIOError {
         if e == .tooManySymbolicLinkLevels, (try? kind(of: name)) == .symbolicLink {
             return FileIOError(path: path(name), operation: "open \(role)", kind: .symbolicLink)

@@ -81,6 +81,12 @@ public final class OpenFile {
         try bytes.withUnsafeBytes { try writeAll($0) }
     }
 
+    /// Writes every byte at `offset`, without moving the file position (short writes and
+    /// EINTR retried): bytes already written, replaced in place.
+    public func writeAll(_ bytes: [UInt8], at offset: Int64) throws {
+        do { _ = try bytes.withUnsafeBytes { try fd.writeAll(toAbsoluteOffset: offset, $0) } } catch let e as Errno { throw fail("write \(role)", e) }
+    }
+
     /// The file's size in bytes.
     public func size() throws -> Int64 {
         do { return Int64(try fd.status().st_size) } catch { throw fail("inspect \(role)", error) }

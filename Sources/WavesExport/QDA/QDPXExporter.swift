@@ -75,7 +75,7 @@ public enum QDPXExporter {
         let archive = ZipStreamWriter(sink: sink, modificationDate: stamp)
         // project.qde first: its XML goes in pieces to an unlinked scratch file beside the
         // export (its size must be known before its zip header), then is compressed from there.
-        let scratch = try ScratchFile(folder: url.deletingLastPathComponent(), for: url.path)
+        let scratch = ScratchFile(try sink.scratch(), for: url.path)
         try project.writeXML(to: scratch)
         try scratch.flush()
         try archive.add("project.qde", size: scratch.size) { pos, size in try scratch.read(at: pos, count: size) }

@@ -1,37 +1,23 @@
 import Foundation
-import Glibc
+import WavesCore
 
-/// A scratch file for one export step (the qdpx project XML before it is zipped): created
-/// owner-only and exclusively (`O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600) in the export's folder,
-/// then unlinked at once, so it has no name while it is written and read back and nothing is
-/// left behind by a failure or a kill. Appends are buffered (1 MiB).
+/// A scratch file for one export step (the qdpx project XML before it is zipped): the
+/// export's `FileSink.scratch()`, a file with no name beside it (`Folder.openScratch`:
+/// owner-only, created exclusively, unlinked at once), so nothing is left behind by a failure
+/// or a kill. Appends are buffered (1 MiB); reads and writes go through `OpenFile`.
 final class ScratchFile {
-    private var fd: Int32 = -1
+    private let file: OpenFile
     private var buffer: [UInt8] = []
     private let path: String
     /// Bytes appended so far.
     private(set) var size: UInt64 = 0
 
     /// `path` names the export in messages.
-    init(folder: URL, for path: String) throws {
+    init(_ file: OpenFile, for path: String) {
+        self.file = file
         self.path = path
-        var attempt = 0
-        while true {
-            let name = folder.appendingPathComponent(".waves-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).scratch").path
-            let f = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if f >= 0 {
-                unlink(name)
-                fd = f
-                break
-            }
-            attempt += 1
-            if errno == EEXIST && attempt < 16 { continue }
-            throw ExportError.cannotWrite(path: path, reason: "a scratch file could not be made beside it: \(String(cString: strerror(errno)))")
-        }
         buffer.reserveCapacity(1 << 20)
     }
-
-    deinit { close() }
 
     func append(_ s: String) throws {
         buffer.append(contentsOf: s.utf8)
@@ -40,13 +26,7 @@ final class ScratchFile {
     }
 
     func flush() throws {
-        var done = 0
-        while done < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw failure("write") }
-            done += n
-        }
+        do { try file.writeAll(buffer) } catch let e as FileIOError { throw failure("written", e) }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -55,20 +35,20 @@ final class ScratchFile {
         var data = Data(count: count)
         var done = 0
         while done < count {
-            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw failure("read") }
+            let n: Int
+            do {
+                n = try data.withUnsafeMutableBytes { try file.read(at: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: $0[done...])) }
+            } catch let e as FileIOError { throw failure("read", e) }
+            guard n > 0 else { throw ExportError.cannotWrite(path: path, reason: "the scratch file beside it ended early") }
             done += n
         }
         return data
     }
 
-    func close() {
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
-        buffer = []
-    }
+    /// Lets the buffer go (the file closes when the last reference goes).
+    func close() { buffer = [] }
 
-    private func failure(_ what: String) -> ExportError {
-        .cannotWrite(path: path, reason: "the scratch file beside it could not be \(what == "write" ? "written" : "read"): \(String(cString: strerror(errno)))")
+    private func failure(_ what: String, _ e: FileIOError) -> ExportError {
+        .cannotWrite(path: path, reason: "the scratch file beside it could not be \(what): \(e.reason)")
     }
 }
