@@ -3,19 +3,24 @@ import WavesCore
 import WavesStore
 
 /// `waves score` without holding the store: the rows `StudyData.scores(instrument:)` gives,
-/// in the same order, from two streaming passes.
+/// in the same order, from one streaming pass.
 ///
-/// 1. The columnar scan finds, per participant, wave and instrument (any wave, as `StudyData`),
-///    the latest submission (`LatestSubmission`), the order in which the cells first appear
-///    (the order of `StudyData.records`), the instrument file of the latest one, and how many
-///    submissions each cell has (duplicates).
-/// 2. The record scan scores only the latest lines of the asked-for instruments, one record at
-///    a time, and keeps their rows and set-aside answers.
-/// At 100,000 participants `StudyData` held every record (2.9 GB, about a minute); these
-/// passes keep one small entry per cell and, per row, only its numbers (score, answered, k):
+/// The columnar scan, with the asked-for instruments' items as its columns, finds per
+/// participant, wave and instrument (any wave, as `StudyData`) the latest submission
+/// (`LatestSubmission`), the order in which the cells first appear (the order of
+/// `StudyData.records`), the instrument file of the latest one, and how many submissions each
+/// cell has (duplicates). Each submission of an asked-for instrument that is the latest so far
+/// is scored as it comes (`Scorer`, through `Scoring`'s rules), into its cell's place: a later
+/// one overwrites it. Lines the fast path hands over as strict records are scored from the
+/// record, as before. (Until session 8 a second pass read every latest line again as a strict
+/// record and scored it on the consuming thread: 30 to 45 s at 100,000 participants.)
+/// At 100,000 participants `StudyData` held every record (2.9 GB, about a minute); this pass
+/// keeps one small entry per cell and, per row, only its numbers (score, answered, k):
 /// the texts of a row (participant, role, wave, instrument, scale) are rebuilt when
 /// `forEachRow` hands it over, so `waves score --json` and `--csv` write rows as they come
 /// (1.8 million rows held as `ScoreRow`s took 810 MB).
+/// Set-aside answers of one submission read by the fast path come in item order (the strict
+/// record gives them in the record's order); every output sorts them by line and item.
 public struct StreamedScores: Sendable {
     /// Every row, in order (built on demand; `forEachRow` hands them over one at a time).
     public var rows: [ScoreRow] {
@@ -51,14 +56,14 @@ public struct StreamedScores: Sendable {
         var aside: [SetAsideAnswer]
     }
     /// What a row holds besides its texts.
-    private struct Numbers: Sendable { var score: Double?; var answered: Int32; var k: Int32 }
+    fileprivate struct Numbers: Sendable { var score: Double?; var answered: Int32; var k: Int32 }
     private var instruments: [Instrument] = []
     private var participantNames: [String] = []
     /// Wave and role texts as the records give them (role -1: none).
     private var texts: [String] = []
     private var scored: [Scored] = []
     private var values: [Numbers] = []
-    private struct Latest { var line: Int; var stamp: String; var order: Int32; var version: Int32; var count: Int32 }
+    private struct Latest { var line: Int; var stamp: String; var order: Int32; var version: Int32; var count: Int32; var slot: Int32? }
 
     public static func run(bundle: StudyBundle, instruments: [Instrument]) throws -> StreamedScores {
         var out = StreamedScores()
@@ -78,18 +83,70 @@ public struct StreamedScores: Sendable {
         var waves = Names<String>(), instrumentIDs = Names<String>(), versionKeys = Names<VersionKey>()
         var cells: [Cell: Latest] = [:]
         var order: [Cell] = []
-        out.problems = try store.scanColumns(ColumnRequest(versions: true)) { row, line in
-            let cell = Cell(participant: participantNumber(row.participant), wave: waves(row.wave), instrument: instrumentIDs(row.instrument))
+        // The asked-for instruments: their items are the scan's columns, so each latest line is
+        // scored as it comes (`Scorer`), in the same pass that finds it.
+        let wanted = Dictionary(instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var scorers = instruments.map(Scorer.init)
+        var request = ColumnRequest(versions: true)
+        for inst in instruments where request.columns[inst.id] == nil { request.columns[inst.id] = inst.items.map(\.id) }
+        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
+        var textNumber: [String: Int32] = [:]
+        func intern(_ t: String) -> Int32 {
+            if let n = textNumber[t] { return n }
+            let n = Int32(out.texts.count); textNumber[t] = n; out.texts.append(t); return n
+        }
+        out.instruments = instruments
+        // Scores the row into the submission at `slot` of `out.scored` (a new one when nil) and
+        // returns its slot: a later submission of the same cell scores into the same place.
+        func score(_ row: StoreRow, line: Int, instrument k: Int, participant: Int32, order: Int32, slot: Int32?) -> Int32 {
+            let inst = instruments[k]
+            let role = RolePrecedence.role(roster: bundle.rosterRole(of: row.participant), recorded: row.role)
+            var numbers: [Numbers] = []
+            numbers.reserveCapacity(inst.scales.count)
+            var aside: [SetAsideAnswer]
+            switch row {
+            case .columns(let c):
+                aside = c.values.withUnsafeBufferPointer { v in
+                    for j in inst.scales.indices { numbers.append(scorers[k].score(scale: j, v)) }
+                    return scorers[k].setAside(v, line: line, participant: c.participant, wave: c.wave)
+                }
+            case .record(let r):
+                for row in ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role) {
+                    numbers.append(Numbers(score: row.score, answered: Int32(row.answered), k: Int32(row.k)))
+                }
+                aside = SetAsideAnswer.find(in: r, line: line, bundle: bundle)
+            }
+            let entry = Scored(instrument: k, participant: participant, wave: waveOrder[row.wave] ?? .max, order: Int(order),
+                               waveText: intern(row.wave), role: role.map(intern) ?? -1, first: 0, aside: aside)
+            if let slot {
+                let first = out.scored[Int(slot)].first
+                for (j, n) in numbers.enumerated() { out.values[first + j] = n }
+                out.scored[Int(slot)] = entry
+                out.scored[Int(slot)].first = first
+                return slot
+            }
+            out.scored.append(entry)
+            out.scored[out.scored.count - 1].first = out.values.count
+            out.values.append(contentsOf: numbers)
+            return Int32(out.scored.count - 1)
+        }
+        out.problems = try store.scanColumns(request) { row, line in
+            let p = participantNumber(row.participant)
+            let cell = Cell(participant: p, wave: waves(row.wave), instrument: instrumentIDs(row.instrument))
+            let k = wanted[row.instrument]
             if var c = cells[cell] {
                 c.count += 1
                 if LatestSubmission.replaces(row.submittedAt, c.stamp) {
                     c.line = line; c.stamp = row.submittedAt
                     c.version = versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash))
+                    if let k { c.slot = score(row, line: line, instrument: k, participant: p, order: c.order, slot: c.slot) }
                 }
                 cells[cell] = c
             } else {
-                cells[cell] = Latest(line: line, stamp: row.submittedAt, order: Int32(order.count),
-                                     version: versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash)), count: 1)
+                let o = Int32(order.count)
+                cells[cell] = Latest(line: line, stamp: row.submittedAt, order: o,
+                                     version: versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash)), count: 1,
+                                     slot: k.map { score(row, line: line, instrument: $0, participant: p, order: o, slot: nil) })
                 order.append(cell)
             }
         }
@@ -99,32 +156,8 @@ public struct StreamedScores: Sendable {
             return InstrumentVersions.Use(instrument: instrumentIDs.keys[Int(cell.instrument)], version: v.version, sha256: v.sha256,
                                           wave: waves.keys[Int(cell.wave)], submittedAt: c.stamp)
         }, archive: InstrumentArchive(store: store))
-
-        // The latest lines of the asked-for instruments, and where each row goes.
-        let wanted = Dictionary(instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var latestLines: [Int: Int] = [:]   // line -> cell order
-        for (cell, c) in cells where wanted[instrumentIDs.keys[Int(cell.instrument)]] != nil { latestLines[c.line] = Int(c.order) }
-        // The second pass needs only the lines: the cells go before it starts.
         cells = [:]
         order = []
-        let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
-        var textNumber: [String: Int32] = [:]
-        func intern(_ t: String) -> Int32 {
-            if let n = textNumber[t] { return n }
-            let n = Int32(out.texts.count); textNumber[t] = n; out.texts.append(t); return n
-        }
-        out.instruments = instruments
-        out.scored.reserveCapacity(latestLines.count)
-        _ = try store.scan { r, line in
-            guard let order = latestLines[line], let k = wanted[r.instrument.id] else { return }
-            let inst = instruments[k]
-            let role = RolePrecedence.role(roster: bundle.rosterRole(of: r.participant), recorded: r.role)
-            let rows = ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role)
-            out.scored.append(Scored(instrument: k, participant: number[r.participant] ?? .max, wave: waveOrder[r.wave] ?? .max, order: order,
-                                     waveText: intern(r.wave), role: role.map(intern) ?? -1, first: out.values.count,
-                                     aside: SetAsideAnswer.find(in: r, line: line, bundle: bundle)))
-            for row in rows { out.values.append(Numbers(score: row.score, answered: Int32(row.answered), k: Int32(row.k))) }
-        }
         out.participantNames = names
         // Per instrument: rows by participant and wave (ties in the cells' order), set-aside answers in the cells' order.
         out.scored.sort { ($0.instrument, $0.participant, $0.wave, $0.order) < ($1.instrument, $1.participant, $1.wave, $1.order) }
@@ -161,5 +194,50 @@ public struct StreamedScores: Sendable {
             try body(ScoreRow(participant: participant, role: role, wave: wave, instrument: inst.id, scale: scale.id,
                               score: n.score, answered: Int(n.answered), k: Int(n.k)))
         }
+    }
+}
+
+/// Scores one instrument's scales from a columnar row (its items as the row's columns, in
+/// instrument order), with `Scoring`'s rules through the loader's memo (`ScoredValueMemo`):
+/// the same numbers as `Scoring.score` on the record.
+private struct Scorer {
+    let instrument: Instrument
+    /// Per scale: the column of each listed item the instrument has, in the scale's order.
+    let scaleColumns: [[Int]]
+    /// Per column: whether its numbers can be set aside (items that are not text or notes).
+    let numeric: [Bool]
+    var memo: ScoredValueMemo
+
+    init(_ instrument: Instrument) {
+        self.instrument = instrument
+        let position = Dictionary(instrument.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        scaleColumns = instrument.scales.map { s in s.items.compactMap { position[$0] } }
+        numeric = instrument.items.map { $0.type != .text && $0.type != .note }
+        memo = ScoredValueMemo(items: instrument.items)
+    }
+
+    mutating func score(scale j: Int, _ values: UnsafeBufferPointer<Double>) -> StreamedScores.Numbers {
+        var sum = 0.0
+        var answered = 0
+        for c in scaleColumns[j] {
+            let x = values[c]
+            guard !x.isNaN, let v = memo.score(c, x) else { continue }
+            sum += v
+            answered += 1
+        }
+        let scale = instrument.scales[j]
+        return StreamedScores.Numbers(score: Scoring.combine(sum: sum, answered: answered, scale: scale), answered: Int32(answered),
+                                      k: Int32(scale.items.count))
+    }
+
+    /// The numbers the items' answer rules reject (`SetAsideAnswer.find` on the record).
+    mutating func setAside(_ values: UnsafeBufferPointer<Double>, line: Int, participant: String, wave: String) -> [SetAsideAnswer] {
+        var out: [SetAsideAnswer] = []
+        for c in 0..<min(values.count, numeric.count) where numeric[c] {
+            let v = values[c]
+            guard !v.isNaN, memo.score(c, v) == nil else { continue }
+            out.append(SetAsideAnswer(line: line, participant: participant, wave: wave, instrument: instrument.id, item: instrument.items[c].id, value: v))
+        }
+        return out
     }
 }

@@ -19,6 +19,26 @@ final class TextRenderingTests: XCTestCase {
         }
     }
 
+    /// A cell's width read from its bytes (ASCII without CR) is its Character count, and every
+    /// other cell is counted by Characters: CR LF, combining marks, emoji, wide letters.
+    func testCellWidthIsTheCharacterCount() {
+        let pieces = ["a", " ", "-", "1", ".", "\r", "\n", "\r\n", "\u{301}", "é", "👩‍⚕️", "中", "\u{1B}", "\t"]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20000 {
+            let cell = (0..<Int.random(in: 0...6, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
+            XCTAssertEqual(TextTable.width(cell), cell.count, "\(cell.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    /// Printable ASCII comes back from `SafeText.terminal` as it is; any control in it does not.
+    func testPrintableASCIIIsSafeAsItIs() {
+        XCTAssertEqual(SafeText.line("P000001 peer-mentor ~!"), "P000001 peer-mentor ~!")
+        XCTAssertEqual(SafeText.line("a\u{7F}b"), "a^?b")
+        XCTAssertEqual(SafeText.line("a\u{1F}b"), "a^_b")
+        XCTAssertEqual(SafeText.terminal("a\nb"), "a\nb")
+        XCTAssertEqual(SafeText.line("a\nb"), "a b")
+    }
+
     func testTableAlignsNumbersRightAndTextLeft() {
         var t = TextTable(["name", "n"], rightAligned: [1])
         t.add(["alpha", "5"])

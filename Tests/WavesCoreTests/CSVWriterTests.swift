@@ -54,6 +54,29 @@ final class CSVWriterTests: XCTestCase {
         XCTAssertEqual(try CSVReader.parse(text).first?.fields, ["'=1+2", "-3"])
     }
 
+    /// The plain-cell shortcut (`CSVWriter.isPlain`) writes what the general checks write, and
+    /// notes the same formula cells, on random cells of ASCII, spaces, quotes, commas, formula
+    /// starts, controls, bidi marks and non-ASCII letters.
+    func testPlainCellsAreWrittenAsTheGeneralChecksWriteThem() {
+        let alphabet: [String] = ["a", "Z", "0", "9", " ", ",", "\"", "=", "+", "-", "@", "'", "\t", "\r", "\n", "\r\n", "\u{1B}",
+                                  "\u{7F}", "\u{9B}", "\u{202E}", "é", "中", "~", "!", ".", "_"]
+        var rng = SystemRandomNumberGenerator()
+        var fast = CSVWriter(header: ["a", "b", "c"]), general = CSVWriter(header: ["a", "b", "c"])
+        general.plainCells = false
+        var plainSeen = 0
+        for _ in 0..<20_000 {
+            let cells = (0..<3).map { _ in (0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined() }
+            plainSeen += cells.filter(CSVWriter.isPlain).count
+            let fields = cells.map(CSVWriter.Field.text)
+            XCTAssertEqual(fast.record(fields), general.record(fields), "\(cells)")
+        }
+        XCTAssertEqual(fast.formulaCells, general.formulaCells)
+        XCTAssertGreaterThan(plainSeen, 1000, "the shortcut was taken")
+        XCTAssertLessThan(plainSeen, 60_000, "and not for every cell")
+        XCTAssertTrue(CSVWriter.isPlain("P000001") && CSVWriter.isPlain("peer-mentor") && CSVWriter.isPlain(""))
+        XCTAssertFalse(CSVWriter.isPlain("-1") || CSVWriter.isPlain(" a") || CSVWriter.isPlain("a ") || CSVWriter.isPlain("é"))
+    }
+
     func testManyRowsAreListedBriefly() {
         var w = CSVWriter(header: ["a"])
         _ = w.headerRecord()

@@ -84,6 +84,10 @@ public struct CSVWriter {
     /// The header record, with its line end.
     public mutating func headerRecord() -> String { record(header.map(Field.text)) }
 
+    /// Whether plain text cells (`isPlain`) skip the general checks; off only in tests, which
+    /// compare the two ways.
+    var plainCells = true
+
     /// One record, with its line end.
     public mutating func record(_ fields: [Field]) -> String {
         recordCount += 1
@@ -93,6 +97,7 @@ public struct CSVWriter {
             switch f {
             case .number(let d): out += d.isFinite ? JSONWriter.number(d) : ""
             case .text(let raw):
+                if plainCells && Self.isPlain(raw) { out += raw; continue }
                 var s = SafeText.terminal(raw)
                 if let first = s.first, Self.formulaStarts.contains(first) {
                     formulaCells.add(row: recordCount, column: i < header.count ? header[i] : "column \(i + 1)")
@@ -102,6 +107,26 @@ public struct CSVWriter {
             }
         }
         return out + Self.lineEnd
+    }
+
+    /// Whether a text cell is written as it is: printable ASCII only (nothing `SafeText`
+    /// changes), no comma or quote, no space at either end (nothing `escape` quotes), and not
+    /// beginning like a formula. Such cells, most of a table (ids, waves, roles), skip the
+    /// Character-by-Character checks below; `CSVWriterTests` holds the two paths to the same text.
+    @inline(__always)
+    static func isPlain(_ s: String) -> Bool {
+        var u = s.utf8
+        if let plain = u.withContiguousStorageIfAvailable({ plainBytes($0) }) { return plain }
+        u = String(s).utf8   // a bridged string: made native, then read in place
+        return u.withContiguousStorageIfAvailable { plainBytes($0) } ?? false
+    }
+
+    private static func plainBytes(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = b.first, let last = b.last else { return true }
+        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") || first == UInt8(ascii: "=") || first == UInt8(ascii: "+")
+            || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") { return false }
+        for c in b where c < 0x20 || c > 0x7E || c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") { return false }
+        return true
     }
 
     /// A field quoted when needed (RFC 4180); the text is not otherwise changed.

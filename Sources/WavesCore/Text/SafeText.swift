@@ -33,6 +33,9 @@ public enum SafeText {
     /// Text for a terminal: controls shown visibly (`^[`, `^G`, `^?`, `<U+009B>`), never interpreted.
     /// Newlines are kept when `keepNewlines` is true, otherwise they become spaces.
     public static func terminal(_ text: String, keepNewlines: Bool = true) -> String {
+        // Printable ASCII (most ids, waves and numbers) holds no control: read as bytes.
+        let printable: Bool? = text.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 < 0x20 || $0 > 0x7E } }
+        if printable == true { return text }
         // Unchanged when the only controls are kept newlines (a whole table of many lines),
         // which the loop below would copy scalar by scalar to the same text.
         if !text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0.value == 0x0A) }) { return text }
