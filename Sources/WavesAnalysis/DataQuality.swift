@@ -67,10 +67,11 @@ public struct DataQuality: Sendable {
     /// One submission's indicators, all but speeding (which needs every duration).
     static func submission(_ r: ResponseRecord, bundle: StudyBundle, settings: Settings) -> Submission {
         let inst = bundle.instrument(r.instrument.id)
+        let byItem = inst.map { r.answers(byItemOf: $0) } ?? []
         return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
                           duration_ms: r.durationMs, median_ms: nil, speeding: false,
-                          longstring: inst.map { Self.longstring(r, $0) } ?? 0,
-                          straightlining: inst.map { Self.straightlines(r, $0, blockMin: settings.blockMin) } ?? false,
+                          longstring: inst.map { Self.longstring(byItem, $0) } ?? 0,
+                          straightlining: inst.map { Self.straightlines(byItem, $0, blockMin: settings.blockMin) } ?? false,
                           missing_rate: Self.missingRate(r))
     }
 
@@ -121,10 +122,14 @@ public struct DataQuality: Sendable {
             // In store order, with each one's cell; then put in the cells' order in place (one array of submissions).
             var found: [Submission] = []
             var cellOf: [Int32] = []
-            _ = try ResponseStore(url: bundle.study.storeURL).scan { r, line in
+            // The indicators are worked out on the decoding threads, for every line (nearly every
+            // line is a latest one); only those of the latest submissions are kept.
+            _ = try ResponseStore(url: bundle.study.storeURL).scan(transform: { r in
+                (wave: r.wave, submission: DataQuality.submission(r, bundle: bundle, settings: settings))
+            }) { s, line in
                 while next < latest.count && latest[next].line < line { next += 1 }
-                guard next < latest.count, latest[next].line == line, wave == nil || r.wave == wave else { return }
-                found.append(DataQuality.submission(r, bundle: bundle, settings: settings))
+                guard next < latest.count, latest[next].line == line, wave == nil || s.wave == wave else { return }
+                found.append(s.submission)
                 cellOf.append(Int32(latest[next].cell))
             }
             Self.permute(&found, to: found.indices.sorted { cellOf[$0] < cellOf[$1] })
@@ -150,11 +155,12 @@ public struct DataQuality: Sendable {
     }
 
     /// The longest run of identical answers over likert and choice items in instrument order.
-    static func longstring(_ r: ResponseRecord, _ inst: Instrument) -> Int {
+    /// (`answers` holds the record's answer to each item of `inst`: `ResponseRecord.answers(byItemOf:)`.)
+    static func longstring(_ answers: [Answer?], _ inst: Instrument) -> Int {
         var best = 0, run = 0
         var last: Double?
-        for item in inst.items where item.type == .likert || item.type == .choice {
-            guard let a = r.answer(item.id) else { continue }   // hidden: not part of the sequence
+        for (k, item) in inst.items.enumerated() where item.type == .likert || item.type == .choice {
+            guard let a = answers[k] else { continue }   // hidden: not part of the sequence
             guard case .number(let v) = a else { run = 0; last = nil; continue }
             run = v == last ? run + 1 : 1
             last = v
@@ -165,15 +171,15 @@ public struct DataQuality: Sendable {
 
     /// Whether some block of at least `blockMin` consecutive likert items sharing a response
     /// set has the same answer on every item.
-    static func straightlines(_ r: ResponseRecord, _ inst: Instrument, blockMin: Int) -> Bool {
+    static func straightlines(_ answers: [Answer?], _ inst: Instrument, blockMin: Int) -> Bool {
         var blockSet: String?
         var values: [Double?] = []
         func check() -> Bool {
             guard values.count >= blockMin, let first = values.first, let v = first else { return false }
             return values.allSatisfy { $0 == v }
         }
-        for item in inst.items {
-            guard let a = r.answer(item.id) else { continue }
+        for (k, item) in inst.items.enumerated() {
+            guard let a = answers[k] else { continue }
             let set = item.type == .likert ? item.responseSet?.id : nil
             if set == nil || set != blockSet {
                 if check() { return true }

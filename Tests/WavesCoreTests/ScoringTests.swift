@@ -51,6 +51,27 @@ final class ScoringTests: XCTestCase {
     func testNothingAnsweredGivesNoScore() {
         XCTAssertNil(score(instrument(minAnswered: 0), [:]).score)
     }
+
+    /// `answers(byItemOf:)` gives `answer(item.id)` for every item, on records whose answers
+    /// come in order, shuffled, repeated (the first counts), unknown or missing, and for an
+    /// instrument whose item ids repeat.
+    func testAnswersByItemAreTheAnswersAskedOneByOne() {
+        var inst = instrument()
+        let ids = ["a", "b", "c", "d", "zz", "q"]
+        let values: [Answer] = [.number(1), .number(2), .number(5), .missing, .text("t")]
+        var g = SystemRandomNumberGenerator()
+        for round in 0..<4000 {
+            if round == 2000 {
+                inst.items.append(Item(id: "b", type: .likert, text: "B again", responseSet: set5))
+                XCTAssertFalse(inst.itemIDsAreDistinct)
+            }
+            var answers = (0..<Int.random(in: 0...8, using: &g)).map { _ in (id: ids.randomElement(using: &g)!, value: values.randomElement(using: &g)!) }
+            if round % 3 == 0 { answers = inst.items.map { (id: $0.id, value: values.randomElement(using: &g)!) } }
+            let r = ResponseRecord(study: "s", participant: "P", role: nil, wave: "w1", instrument: InstrumentRef(id: "x", version: "1", sha256: ""),
+                                   startedAt: nil, submittedAt: "2026-01-01T00:00:00Z", mode: "terminal", answers: answers)
+            XCTAssertEqual(r.answers(byItemOf: inst), inst.items.map { r.answer($0.id) }, "\(answers)")
+        }
+    }
 }
 
 final class ConditionTests: XCTestCase {

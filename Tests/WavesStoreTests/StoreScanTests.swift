@@ -136,6 +136,25 @@ final class StoreScanTests: XCTestCase {
         XCTAssertFalse(p1.isEmpty)
     }
 
+    /// `scan(transform:)` hands over what the transform made of the same records, on the same
+    /// lines, with the same problems (unfinished import batches included) as `scan`.
+    func testTransformingScanKeepsTheLinesAndProblemsOfScan() throws {
+        var r = ResponseStoreTests.record("P-batch")
+        r.extra = [("batch", .string("imp-unfinished"))]
+        let bytes = Self.mutatedStore(lines: 400, seed: 7) + Array((r.jsonLine + "\n").utf8)
+        try Data(bytes).write(to: store.url)
+        var plain: [(String, Int)] = []
+        let expected = try store.scan(workers: 1) { r, n in plain.append((r.participant + "|" + r.jsonLine, n)) }
+        XCTAssertTrue(expected.contains { $0.message.contains("did not finish") }, "an unfinished import's line is among the problems")
+        for workers in [1, 2, 4] {
+            var got: [(String, Int)] = []
+            let problems = try store.scan(workers: workers, transform: { r in r.participant + "|" + r.jsonLine }) { s, n in got.append((s, n)) }
+            XCTAssertEqual(problems, expected)
+            XCTAssertEqual(got.map(\.0), plain.map(\.0))
+            XCTAssertEqual(got.map(\.1), plain.map(\.1))
+        }
+    }
+
     func testMissingStoreHasNoLines() throws {
         XCTAssertEqual(try scanned(workers: 2, blockSize: 100), [])
     }

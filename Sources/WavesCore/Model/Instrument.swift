@@ -42,6 +42,12 @@ public struct Instrument: Sendable, Equatable {
     /// The item with this id, if any (the first, should ids repeat).
     public func item(_ id: String) -> Item? { itemPositions[id].map { items[$0] } }
 
+    /// The position in `items` of the item with this id (the first, should ids repeat).
+    public func position(of id: String) -> Int? { itemPositions[id] }
+
+    /// Whether no item id repeats.
+    public var itemIDsAreDistinct: Bool { itemPositions.count == items.count }
+
     /// Index of each item id in instrument order.
     public var itemIndex: [String: Int] {
         Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })

@@ -50,6 +50,26 @@ public struct ResponseRecord: Sendable, Equatable {
         answers.first { $0.id == item }?.value
     }
 
+    /// `answer(item.id)` for every item of `instrument`, in instrument order, in one walk over
+    /// the answers: each is matched to the item after the one before it (the usual order) and
+    /// only otherwise looked up by id. Asking `answer` per item was quadratic in the items
+    /// (`waves quality` at 100,000 participants spent most of its time there).
+    public func answers(byItemOf instrument: Instrument) -> [Answer?] {
+        let items = instrument.items
+        guard instrument.itemIDsAreDistinct else { return items.map { answer($0.id) } }
+        var out = [Answer?](repeating: nil, count: items.count)
+        var found = [Bool](repeating: false, count: items.count)
+        var next = 0
+        for a in answers {
+            let k: Int
+            if next < items.count && items[next].id == a.id { k = next } else if let p = instrument.position(of: a.id) { k = p } else { continue }
+            next = k + 1
+            // The first answer to an item counts, as in `answer`.
+            if !found[k] { found[k] = true; out[k] = a.value }
+        }
+        return out
+    }
+
     public static func == (a: ResponseRecord, b: ResponseRecord) -> Bool {
         a.id == b.id && a.study == b.study && a.participant == b.participant && a.role == b.role && a.wave == b.wave
             && a.instrument == b.instrument && a.startedAt == b.startedAt && a.submittedAt == b.submittedAt
