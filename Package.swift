@@ -23,8 +23,11 @@ let package = Package(
         // CReadStat only in WavesExport.
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        // The C library's number formatting, called without Swift's variadic boxing (NumberText).
+        .systemLibrary(name: "CFormat"),
 
         .target(name: "WavesCore", dependencies: [
+            "CFormat",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SystemPackage", package: "swift-system"),

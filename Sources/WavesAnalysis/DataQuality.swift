@@ -159,7 +159,8 @@ public struct DataQuality: Sendable {
     static func longstring(_ answers: [Answer?], _ inst: Instrument) -> Int {
         var best = 0, run = 0
         var last: Double?
-        for (k, item) in inst.items.enumerated() where item.type == .likert || item.type == .choice {
+        // By index: `for item in` copied every item (all its texts) per record.
+        for k in inst.items.indices where inst.items[k].type == .likert || inst.items[k].type == .choice {
             guard let a = answers[k] else { continue }   // hidden: not part of the sequence
             guard case .number(let v) = a else { run = 0; last = nil; continue }
             run = v == last ? run + 1 : 1
@@ -178,9 +179,9 @@ public struct DataQuality: Sendable {
             guard values.count >= blockMin, let first = values.first, let v = first else { return false }
             return values.allSatisfy { $0 == v }
         }
-        for (k, item) in inst.items.enumerated() {
+        for k in inst.items.indices {
             guard let a = answers[k] else { continue }
-            let set = item.type == .likert ? item.responseSet?.id : nil
+            let set = inst.items[k].type == .likert ? inst.items[k].responseSet?.id : nil
             if set == nil || set != blockSet {
                 if check() { return true }
                 values = []

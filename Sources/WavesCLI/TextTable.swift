@@ -30,11 +30,15 @@ struct TextTable {
         func measure(_ r: [String]) { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], width(c)) } }
         measure(header)
         for r in rows { measure(r) }
+        let right = (0..<header.count).map(rightAligned.contains)
+        // Cells padded to their column's width and joined by two spaces, into one String.
         func line(_ r: [String]) -> String {
-            let text = r.enumerated().map { i, c in
+            var text = ""
+            for (i, c) in r.enumerated() {
+                if i > 0 { text += "  " }
                 let pad = String(repeating: " ", count: max(0, widths[i] - width(c)))
-                return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ")
+                if i < right.count && right[i] { text += pad; text += c } else { text += c; text += pad }
+            }
             return trimmingTrailingSpace(text)
         }
         emit(line(header))

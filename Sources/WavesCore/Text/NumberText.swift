@@ -1,3 +1,4 @@
+import CFormat
 import Foundation
 
 /// The one formatter of numbers for people to read: the terminal tables and sentences of
@@ -36,10 +37,11 @@ public enum NumberText {
     }
 
     /// C's `%.*f` (what `String(format:)` gives), written by `snprintf` into a stack buffer:
-    /// Foundation's formatter was most of the time of drawing a large study's plots.
+    /// Foundation's formatter was most of the time of drawing a large study's plots. Called
+    /// through `CFormat` (a one-line C function), as `withVaList` boxed the two arguments.
     private static func printf(_ v: Double, decimals d: Int) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
-            let n = withVaList([Int32(d), v]) { vsnprintf(buf.baseAddress!, 64, "%.*f", $0) }
+            let n = waves_format_fixed(buf.baseAddress!, 64, Int32(d), v)
             guard n > 0, n < 64 else { return String(format: "%.\(d)f", v) }
             return String(decoding: UnsafeRawBufferPointer(start: buf.baseAddress!, count: Int(n)), as: UTF8.self)
         }
