@@ -204,13 +204,50 @@ public struct StudyIndex: Sendable {
     /// wave and instrument), as `InstrumentVersions.build` gives them from the latest records
     /// (`StudyData`), without keeping any record: what `waves flow` warns about.
     public func instrumentVersions(archive: InstrumentArchive) throws -> InstrumentVersions {
-        let uses = (0..<present.count).lazy.filter { self.present[$0] && self.chosenVersion[$0] >= 0 }.map { cell -> InstrumentVersions.Use in
-            let i = cell % self.I, w = (cell / self.I) % self.W
-            let key = self.versionKeys[Int(self.chosenVersion[cell])]
-            return InstrumentVersions.Use(instrument: self.bundle.instruments[i].id, version: key.version, sha256: key.sha256,
-                                          wave: self.bundle.study.waves[w].id, submittedAt: self.latestStamp[cell])
+        // Counted per instrument and file hash (what `InstrumentVersions.Tally` groups by) over
+        // the cells by number, then handed over a group at a time: a `Use` per cell made a
+        // String of every stamp and hashed every file hash (half of `waves flow` at 100k).
+        var shaNumber: [String: Int] = [:]
+        let shaOf = versionKeys.map { key -> Int in
+            if let n = shaNumber[key.sha256] { return n }
+            shaNumber[key.sha256] = shaNumber.count
+            return shaNumber.count - 1
         }
-        return try InstrumentVersions.build(bundle: bundle, uses: uses, archive: archive)
+        let S = max(1, shaNumber.count)
+        struct Group { var key: Int; var waves: [Int]; var records: Int; var earliest: Int }
+        var slot = [Int](repeating: -1, count: I * S)
+        var groups: [Group] = []
+        for cell in 0..<present.count where present[cell] && chosenVersion[cell] >= 0 {
+            let i = cell % I, w = (cell / I) % W
+            let k = Int(chosenVersion[cell]), g = i * S + shaOf[k]
+            if slot[g] < 0 {
+                slot[g] = groups.count
+                groups.append(Group(key: k, waves: [w], records: 1, earliest: cell))
+                continue
+            }
+            let n = slot[g]
+            groups[n].records += 1
+            if !groups[n].waves.contains(w) { groups[n].waves.append(w) }
+            if stamp(cell, precedes: groups[n].earliest) { groups[n].earliest = cell }
+        }
+        var tally = InstrumentVersions.Tally()
+        for group in groups {
+            let key = versionKeys[group.key]
+            tally.add(instrument: bundle.instruments[group.earliest % I].id, sha256: key.sha256, version: key.version,
+                      waves: group.waves.map { bundle.study.waves[$0].id }, records: group.records, firstUsed: latestStamp[group.earliest])
+        }
+        return try tally.build(bundle: bundle, archive: archive)
+    }
+
+    /// Whether the latest stamp of cell `a` sorts before that of cell `b` as Strings do (`<`):
+    /// byte order when both are ASCII, else the Strings compared.
+    private func stamp(_ a: Int, precedes b: Int) -> Bool {
+        latestStamp.withUTF8(a) { x in
+            latestStamp.withUTF8(b) { y in
+                if x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) { return x.lexicographicallyPrecedes(y) }
+                return String(decoding: x, as: UTF8.self) < String(decoding: y, as: UTF8.self)
+            }
+        }
     }
 
     mutating func resolveRoles() {

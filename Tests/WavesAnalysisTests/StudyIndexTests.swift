@@ -110,4 +110,40 @@ final class StudyIndexTests: XCTestCase {
         XCTAssertEqual(status.duplicates, 1)
         XCTAssertEqual(index.chosenSubmissions, data.records.count)
     }
+
+    /// The index's instrument versions, counted per file over its cells, are what
+    /// `InstrumentVersions.build` gives from the chosen records one by one: other files and
+    /// version strings at some waves, one file named by two version strings, stamps earlier or
+    /// later as text, and stamps that are not ASCII.
+    func testIndexVersionsAreTheRecordsVersions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-index-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: InstrumentDataTests.demo, to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var data = try StudyData.load(directory: dir)
+        let old = String(repeating: "ab", count: 32), other = String(repeating: "cd", count: 32)
+        var extra: [ResponseRecord] = []
+        for (n, r) in data.records.enumerated() where n % 3 == 0 {
+            var x = r
+            x.id = "re-\(n)"
+            switch n % 4 {
+            case 0: x.instrument.sha256 = old; x.instrument.version = "0.9"; x.submittedAt = "2027-0\(n % 9 + 1)-01T00:00:00Z"
+            case 1: x.instrument.sha256 = old; x.instrument.version = "0.9-b"; x.submittedAt = "2026-12-3\(n % 2)T00:00:0\(n % 10)Zé"
+            case 2: x.instrument.sha256 = other; x.instrument.version = "2.0"; x.submittedAt = "2028-01-01T00:00:0\(n % 10)Z"
+            default: x.instrument.version = "renamed"; x.submittedAt = "2029-12-31T23:59:59.\(n)Z"
+            }
+            extra.append(x)
+        }
+        try ResponseStore(url: data.study.storeURL).append(extra)
+        data = try StudyData.load(directory: dir)
+        let archive = InstrumentArchive(store: ResponseStore(url: data.study.storeURL))
+        let index = try StudyIndex.load(data.bundle)
+        let got = try index.instrumentVersions(archive: archive).entries
+        let want = try InstrumentVersions.build(bundle: data.bundle, records: data.records, archive: archive).entries
+        func shape(_ e: [InstrumentVersions.Entry]) -> [String] {
+            e.flatMap { entry in entry.versions.map { "\(entry.instrument) \($0.sha256) \($0.version) \($0.waves) \($0.records) \($0.firstUsed) \($0.isCurrent)" } }
+        }
+        XCTAssertEqual(shape(got), shape(want))
+        XCTAssertGreaterThan(shape(want).count, data.bundle.instruments.count + 1, "other files are among the versions")
+        XCTAssertTrue(shape(want).contains { $0.contains("é") }, "a stamp that is not ASCII is some version's first use")
+    }
 }
