@@ -50,6 +50,34 @@ final class JSONStreamTests: XCTestCase {
         return old
     }
 
+    /// `ScoreCommand.json` writes a row as the encoder does, on random rows: scores of every
+    /// size and sign (means of whole numbers, random doubles, tiny and huge, exact integers),
+    /// missing roles and scores; rows it leaves to the encoder have texts that need escaping.
+    func testScoreRowsWrittenByHandAreTheEncodersBytes() throws {
+        let enc = JSONOutput.encoder()
+        var g = SystemRandomNumberGenerator()
+        let texts = ["P000001", "mentee", "peer-mentor", "w1", "total", "a b", "x/y", "q\"", "b\\s", "é", "t\u{7F}", "~!@#$%^&*()"]
+        var byHand = 0
+        for i in 0..<30_000 {
+            let score: Double?
+            switch i % 6 {
+            case 0: score = nil
+            case 1: score = Double(Int.random(in: -400...400, using: &g)) / Double(Int.random(in: 1...40, using: &g))
+            case 2: score = Double.random(in: -1e7...1e7, using: &g)
+            case 3: score = Double.random(in: 0...1e-4, using: &g)
+            case 4: score = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &g))
+            default: score = Double(Int.random(in: 0...60, using: &g))
+            }
+            let row = ScoreRow(participant: texts.randomElement(using: &g)!, role: Bool.random(using: &g) ? nil : texts.randomElement(using: &g)!,
+                               wave: texts.randomElement(using: &g)!, instrument: texts.randomElement(using: &g)!, scale: texts.randomElement(using: &g)!,
+                               score: score, answered: Int.random(in: 0...40, using: &g), k: Int.random(in: 0...40, using: &g))
+            guard let mine = ScoreCommand.json(row) else { continue }
+            byHand += 1
+            XCTAssertEqual(mine, JSONOutput.escapingControls(String(decoding: try enc.encode(row), as: UTF8.self)))
+        }
+        XCTAssertGreaterThan(byHand, 1000)
+    }
+
     func testDemoScoresStreamToTheSameBytes() throws {
         let json = try compareScoreJSON()
         XCTAssertTrue(json.hasPrefix(#"{"scores":[{"answered":"#), json)
