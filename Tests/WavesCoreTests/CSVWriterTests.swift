@@ -66,4 +66,35 @@ final class CSVWriterTests: XCTestCase {
         _ = one.record([.text("+1")])
         XCTAssertEqual(one.formulaCells.summary, "1 text cell begins with = + - @ tab or CR, which a spreadsheet may run as a formula (row 1; column a)")
     }
+
+    /// Text fields of printable ASCII are written byte for byte (`appendPlain`); every other
+    /// text by the general rules. On random texts of commas, quotes, spaces, formula starts,
+    /// controls, line breaks, accents and combining marks, both give the same bytes and the
+    /// same formula cells, with and without escaping.
+    func testBytesOfPlainTextAreThoseOfTheGeneralRules() {
+        let pieces = ["a", "Z", "0", ",", "\"", " ", "=", "+", "-", "@", "'", "\t", "\r", "\n", "\r\n", "é", "e\u{301}", ",\u{301}", "\u{1B}", "\u{7F}", "中", "T", "~"]
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for escape in [false, true] {
+            var fast = CSVWriter(header: ["a", "b", "c"], escapeFormulas: escape), general = fast
+            var a: [UInt8] = [], b: [UInt8] = []
+            for _ in 0..<3000 {
+                fast.beginRecord(); general.beginRecord()
+                for column in 0..<3 {
+                    var text = ""
+                    for _ in 0..<next(6) { text += pieces[next(next(3) == 0 ? pieces.count : 11)] }
+                    Array(text.utf8).withUnsafeBufferPointer { fast.appendText(utf8: $0, column: column, into: &a) }
+                    general.appendAny(text, column: column, into: &b)
+                }
+                CSVWriter.endRecord(into: &a); CSVWriter.endRecord(into: &b)
+            }
+            XCTAssertEqual(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+            XCTAssertEqual(a, b)
+            XCTAssertEqual(fast.formulaCells, general.formulaCells)
+            XCTAssertGreaterThan(fast.formulaCells.count, 100)
+        }
+    }
 }
