@@ -71,6 +71,45 @@ struct AnswerPages: Sendable {
         }
     }
 
+    /// Sets cells `index...` to the numbers of `numbers` that are not NaN (leaving the others),
+    /// all within one block: as the subscript sets them one by one, the page found once.
+    mutating func setNumbers(_ numbers: UnsafeBufferPointer<Double>, at index: Int) {
+        let p = index / pageSize, o = index % pageSize
+        precondition(o + numbers.count <= pageSize, "cells of one block lie in one page")
+        if wide[p] == nil {
+            let exact = narrow[p].withUnsafeMutableBufferPointer { f -> Int? in
+                for (j, d) in numbers.enumerated() where !d.isNaN {
+                    let x = Float(d)
+                    guard Double(x).bitPattern == d.bitPattern else { return j }
+                    f[o + j] = x
+                }
+                return nil
+            }
+            guard let j = exact else { return }
+            // A number that is no Float: the rest as the subscript writes them (it widens the page).
+            for (c, d) in numbers.enumerated().dropFirst(j) where !d.isNaN { self[index + c] = d }
+            return
+        }
+        for (c, d) in numbers.enumerated() where !d.isNaN { self[index + c] = d }
+    }
+
+    /// Copies cells `index..<index + count`, which lie in one block, to `out` as the subscript
+    /// reads them (a page holds whole blocks, so this is one page).
+    func copy(from index: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        let p = index / pageSize, o = index % pageSize
+        precondition(count >= 0 && o + count <= pageSize, "cells of one block lie in one page")
+        if let page = wide[p] {
+            page.withUnsafeBufferPointer { d in for j in 0..<count { out[j] = d[o + j] } }
+            return
+        }
+        narrow[p].withUnsafeBufferPointer { f in
+            for j in 0..<count {
+                let x = f[o + j]
+                out[j] = x.isNaN ? (AnswerCode(rawValue: UInt64(x.bitPattern & 0xFF)) ?? .absent).value : Double(x)
+            }
+        }
+    }
+
     /// Turns page `p` into Doubles (each cell read as before), freeing its Floats.
     private mutating func widen(_ p: Int) {
         var page = [Double](repeating: 0, count: pageSize)

@@ -22,20 +22,34 @@ enum CSVExporter {
     }
 
     /// Writes the plan as CSV to a checked output file (atomically, with its mode); returns the formula-like text cells.
+    /// Rows are written field by field into bytes (`CSVWriter.beginRecord`), each cell read by an
+    /// `ExportRowReader` and time stamps taken as bytes: no `String` per cell.
     static func write(_ plan: ExportPlan, to target: OutputTarget, escapeFormulas: Bool) throws -> CSVWriter.FormulaCells {
         let out = FileSink()
         try out.open(target)
         defer { out.discard() }
         var csv = CSVWriter(header: plan.variables.map(\.name), escapeFormulas: escapeFormulas)
         out.append(csv.headerRecord())
-        var fields: [CSVWriter.Field] = []
-        fields.reserveCapacity(plan.variables.count)
+        var reader = ExportRowReader(plan)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 17)
+        let sources = plan.cellSources
         for row in plan.rows {
-            fields.removeAll(keepingCapacity: true)
-            for i in 0..<plan.variables.count { fields.append(field(plan.cell(i, row))) }
-            out.append(csv.record(fields))
-            try out.flushIfLarge()
+            reader.load(row)
+            csv.beginRecord()
+            for i in sources.indices {
+                if case .submitted(let slot) = sources[i], let k = reader.submission(slot),
+                   reader.withShownStamp(k, { csv.appendText(utf8: $0, column: i, into: &bytes) }) != nil { continue }
+                csv.append(field(reader.cell(i)), column: i, into: &bytes)
+            }
+            CSVWriter.endRecord(into: &bytes)
+            if bytes.count >= 1 << 16 {
+                out.append(bytes)
+                bytes.removeAll(keepingCapacity: true)
+                try out.flushIfLarge()
+            }
         }
+        out.append(bytes)
         try out.commit()
         return csv.formulaCells
     }

@@ -70,8 +70,7 @@ public struct ExportData: Sendable {
     /// The instrument versions of the submissions that count, as `InstrumentVersions.build`
     /// gives them for `StudyData.records` (for the warnings about versions that score differently).
     public func instrumentVersions() throws -> InstrumentVersions {
-        try InstrumentVersions.build(bundle: bundle, uses: table.versionUses,
-                                     archive: InstrumentArchive(store: ResponseStore(url: study.storeURL)))
+        try table.versionTally.build(bundle: bundle, archive: InstrumentArchive(store: ResponseStore(url: study.storeURL)))
     }
 
     func resolveWaves(_ ids: [String]?) throws -> [Wave] { try bundle.resolveWaves(ids) }

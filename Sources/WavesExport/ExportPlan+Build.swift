@@ -4,8 +4,10 @@ import WavesCore
 import WavesStore
 
 extension ExportPlan {
-    /// Builds the plan for a study's data.
-    static func build(_ data: ExportData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy) throws -> ExportPlan {
+    /// Builds the plan for a study's data; without `rows` (the scoring syntax, which reads the
+    /// variables alone), no row, pseudonym or version in data is computed.
+    static func build(_ data: ExportData, options: ExportOptions, layout: ExportLayout, scores: Bool, dates: DatePolicy,
+                      rows withRows: Bool = true) throws -> ExportPlan {
         let waves = try data.resolveWaves(options.waves)
         let instruments = try selectInstruments(data, options: options, waves: waves)
         var (vars, droppedText) = variables(data, instruments: instruments, waves: waves, layout: layout, scores: scores, dates: dates,
@@ -23,8 +25,9 @@ extension ExportPlan {
                 vars[i].column = table.columns[ti][item.id] ?? -1
             }
         }
-        let (rows, shown, versions) = try rows(data, instruments: tableInstrument, waves: tableWave, layout: layout,
-                                               deidentification: options.deidentification)
+        let (rows, shown, versions) = withRows
+            ? try rows(data, instruments: tableInstrument, waves: tableWave, layout: layout, deidentification: options.deidentification)
+            : ([], nil, [:])
         let waveIDs = waves.map(\.id)
         var given: [String: [String]] = [:]
         for inst in instruments {
@@ -169,9 +172,23 @@ extension ExportPlan {
             shown = names
         }
         func role(_ p: Int32, _ block: Int, _ slots: [(Int, Int)]) -> String? {
+            if let roster = data.bundle.rosterRole(of: table.participants[Int(p)]) { return roster }
+            // When the records that name a role all name the same one, `RolePrecedence` gives
+            // that one whatever their times: no time stamp need be read.
+            var named: Int32 = -1
+            for (w, i) in slots {
+                guard let k = table.submission(block: block, wave: w, instrument: i) else { continue }
+                let r = table.roleIndex(k)
+                if r < 0 || r == named { continue }
+                if named >= 0 { named = -2; break }
+                named = r
+            }
+            if named == -1 { return nil }
+            if named >= 0 { return table.roleNames[Int(named)] }
             let recs = slots.compactMap { table.submission(block: block, wave: $0.0, instrument: $0.1) }.map { (role: table.role($0), submittedAt: table.stamp($0)) }
-            return RolePrecedence.role(roster: data.bundle.rosterRole(of: table.participants[Int(p)]), records: recs)
+            return RolePrecedence.role(roster: nil, records: recs)
         }
+        let longSlots = waves.map { w in instruments.map { (w, $0) } }
         var rows: [ExportRow] = []
         rows.reserveCapacity(layout == .long ? participants.count * waves.count : participants.count)
         for p in participants {
@@ -180,8 +197,7 @@ extension ExportPlan {
             case .wide:
                 rows.append(ExportRow(participant: p, wave: -1, role: role(p, b, wideSlots)))
             case .long:
-                for (k, w) in waves.enumerated() {
-                    let slots = instruments.map { (w, $0) }
+                for (k, slots) in longSlots.enumerated() {
                     if has(b, slots) { rows.append(ExportRow(participant: p, wave: Int32(k), role: role(p, b, slots))) }
                 }
             }

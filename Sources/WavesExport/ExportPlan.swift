@@ -64,7 +64,7 @@ struct ExportPlan: Sendable {
 
     /// The table block, wave and instrument of a variable's slot in a row.
     @inline(__always)
-    private func locate(_ slot: Int, _ row: ExportRow) -> (block: Int, wave: Int, instrument: Int) {
+    func locate(_ slot: Int, _ row: ExportRow) -> (block: Int, wave: Int, instrument: Int) {
         let block = Int(table.blockOf[Int(row.participant)])
         if layout == .long { return (block, tableWave[Int(row.wave)], tableInstrument[slot]) }
         return (block, tableWave[slot % waves.count], tableInstrument[slot / waves.count])

@@ -207,7 +207,7 @@ struct ExportTable: Sendable {
         let base = block * blockSize + slotOffset[wave * instruments.count + i]
         let n = instruments[i].items.count
         if replacing { clear(base: base, count: n) }
-        for (c, d) in r.values.prefix(n).enumerated() where !d.isNaN { values[base + c] = d }
+        r.values.withUnsafeBufferPointer { values.setNumbers(UnsafeBufferPointer(rebasing: $0.prefix(n)), at: base) }
         let cols = columns[i]
         for t in r.texts {
             guard let c = cols[t.item] else { continue }
@@ -281,6 +281,8 @@ struct ExportTable: Sendable {
     }
 
     private static func intern(_ s: String, _ list: inout [String], _ index: inout [String: Int32]) -> Int32 {
+        // A few waves or instruments: comparing is cheaper than hashing.
+        if list.count <= 8, let k = list.firstIndex(of: s) { return Int32(k) }
         if let k = index[s] { return k }
         let k = Int32(list.count)
         index[s] = k
@@ -294,6 +296,36 @@ struct ExportTable: Sendable {
     func stamp(_ k: Int) -> String {
         let start = keyStampStart[k]
         return String(decoding: stampBytes[start..<(start + Int(keyStampLength[k]))], as: UTF8.self)
+    }
+
+    /// Calls `body` with the `submitted_at` bytes of submission `k` (no `String` made).
+    @inline(__always)
+    func withStamp<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let start = keyStampStart[k], end = start + Int(keyStampLength[k])
+        return stampBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Whether the `submitted_at` of submission `a` sorts after that of `b` as `String`s do
+    /// (`stamp(a) > stamp(b)`): by bytes when both are ASCII (where the two orders agree), else
+    /// as `String`s.
+    func stamp(_ a: Int, isAfter b: Int) -> Bool {
+        let ascii: Bool? = withStamp(a) { x in
+            withStamp(b) { y -> Bool? in
+                guard !x.contains(where: { $0 >= 0x80 }), !y.contains(where: { $0 >= 0x80 }) else { return nil }
+                return y.lexicographicallyPrecedes(x)
+            }
+        }
+        return ascii ?? (stamp(a) > stamp(b))
+    }
+
+    /// The index of submission `k`'s role in `roleNames`, -1 when it names none.
+    func roleIndex(_ k: Int) -> Int32 { keyRole[k] }
+
+    /// Copies `count` values from `index` on, all within one slot, as `cell(at:)` reads them
+    /// (a NaN keeps its code), to `out`.
+    @inline(__always)
+    func copyValues(from index: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        values.copy(from: index, count: count, into: out)
     }
 
     func role(_ k: Int) -> String? { keyRole[k] < 0 ? nil : roleNames[Int(keyRole[k])] }
@@ -348,13 +380,35 @@ struct ExportTable: Sendable {
 
     var duplicateCount: Int { duplicateLines.count }
 
-    /// What each submission that counts gives `InstrumentVersions`, in key order (as `StudyData.records`).
-    var versionUses: some Sequence<InstrumentVersions.Use> {
-        (0..<keyLine.count).lazy.map { k in
-            let v = version(of: k)
-            return InstrumentVersions.Use(instrument: instrumentIDs[Int(keyInstrument[k])], version: v.version, sha256: v.sha256,
-                                          wave: waveIDs[Int(keyWave[k])], submittedAt: stamp(k))
+    /// What the submissions that count give `InstrumentVersions` (as `StudyData.records` would,
+    /// one by one in key order): gathered first by instrument, version and wave, in order of
+    /// first appearance, each group with its count and earliest time stamp, so that no `String`
+    /// is made per submission.
+    var versionTally: InstrumentVersions.Tally {
+        struct Group: Hashable { var instrument: Int32, version: Int32, wave: Int32 }
+        var groups: [(group: Group, first: Int, count: Int, earliest: Int)] = []
+        var index: [Group: Int] = [:]
+        var last = -1
+        for k in 0..<keyLine.count {
+            let g = Group(instrument: keyInstrument[k], version: keyVersion[k], wave: keyWave[k])
+            if last < 0 || groups[last].group != g {
+                if let n = index[g] { last = n } else {
+                    last = groups.count
+                    index[g] = last
+                    groups.append((g, k, 0, k))
+                }
+            }
+            groups[last].count += 1
+            // `Tally` keeps the first of equal times: a later one replaces only when earlier.
+            if stamp(groups[last].earliest, isAfter: k) { groups[last].earliest = k }
         }
+        var tally = InstrumentVersions.Tally()
+        for g in groups {
+            let v = version(of: g.first)
+            tally.add(InstrumentVersions.Use(instrument: instrumentIDs[Int(g.group.instrument)], version: v.version, sha256: v.sha256,
+                                             wave: waveIDs[Int(g.group.wave)], submittedAt: stamp(g.earliest)), count: g.count)
+        }
+        return tally
     }
 
     /// Calls `body` with the table wave and instrument of every submission at a table slot.

@@ -54,7 +54,7 @@ public enum Exporter {
             var files = [url]
             if let sps = spsTarget, let r = rTarget {
                 // The syntax scores every scale whether or not --scores put the scores in the file.
-                let scored = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates)
+                let scored = try ExportPlan.build(data, options: options, layout: layout, scores: true, dates: options.effectiveDates, rows: false)
                 let scoring = ScoringSyntax(plan: scored, dataFile: url.lastPathComponent)
                 try writeText(scoring.spss(), to: sps)
                 try writeText(scoring.r(), to: r)

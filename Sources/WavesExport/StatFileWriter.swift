@@ -24,13 +24,21 @@ enum StatFileWriter {
         let file = url.lastPathComponent
         var notes: [String] = []
         // Pass 1: string widths (of every value a string variable is written with, numbers on a
-        // text item included) and whether numbers are whole.
+        // text item included) and whether numbers are whole. Cells are read by an
+        // `ExportRowReader`, time stamps as bytes.
         var measured = Array(repeating: Measured(), count: plan.variables.count)
-        var latest = ""
+        var latest: Int?
         let isString = plan.variables.map(\.isString)
+        let sources = plan.cellSources
+        var reader = ExportRowReader(plan)
         for row in plan.rows {
+            reader.load(row)
             for i in 0..<plan.variables.count {
-                let cell = plan.cell(i, row)
+                if case .submitted(let slot) = sources[i], let k = reader.submission(slot), let n = reader.withShownStamp(k, { $0.count }) {
+                    measured[i].maxBytes = max(measured[i].maxBytes, n)
+                    continue
+                }
+                let cell = reader.cell(i)
                 if isString[i] {
                     if let s = stringValue(cell) { measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count) }
                     continue
@@ -41,8 +49,12 @@ enum StatFileWriter {
                 default: break
                 }
             }
-            for stamp in plan.stamps(row) where stamp > latest { latest = stamp }
+            // The latest submission time of the exported rows (every slot of a row), as text.
+            reader.forEachSubmission { k in
+                if latest.map({ reader.stamp(k, isAfter: $0) }) ?? true { latest = k }
+            }
         }
+        let latestStamp = latest.map(plan.table.stamp) ?? ""
 
         guard let writer = readstat_writer_init() else { throw ExportError.readStat(file: file, operation: "start a writer", message: "out of memory") }
         defer { readstat_writer_free(writer) }
@@ -64,7 +76,7 @@ enum StatFileWriter {
         }), "set the data writer")
 
         try format.configure(writer, title: TextLimits.oneLine(plan.study.title), check: check)
-        try check(readstat_writer_set_file_timestamp(writer, fileTimestamp(latest: latest, dates: plan.dates)), "set the file timestamp")
+        try check(readstat_writer_set_file_timestamp(writer, fileTimestamp(latest: latestStamp, dates: plan.dates)), "set the file timestamp")
 
         // Value label sets, one per response set (shared by the variables that use it).
         var labelSets: [String: UnsafeMutablePointer<readstat_label_set_t>] = [:]
@@ -100,7 +112,7 @@ enum StatFileWriter {
 
         // Stata strL values must all be known before the file begins (its map records where
         // they go): one reference per text cell, and one shared empty string for missing cells.
-        var refs: [Int: [UnsafeMutablePointer<readstat_string_ref_t>]] = [:]
+        var refs: [[UnsafeMutablePointer<readstat_string_ref_t>]?] = Array(repeating: nil, count: plan.variables.count)
         if isRef.contains(true) {
             var emptyRef: UnsafeMutablePointer<readstat_string_ref_t>?
             for i in plan.variables.indices where isRef[i] {
@@ -125,18 +137,34 @@ enum StatFileWriter {
         try check(readstat_validate_metadata(writer), "check the file's metadata")
         for h in handles { try check(readstat_validate_variable(writer, h), "check variable \(String(cString: readstat_variable_get_name(h)))") }
 
-        // Pass 2: the rows. ReadStat must not be called again after an error.
+        // Pass 2: the rows. ReadStat must not be called again after an error. A time stamp no
+        // longer than any string may be goes to ReadStat from its bytes (NUL-terminated in `cString`).
+        var cString: [CChar] = []
+        func insertStamp(_ h: UnsafeMutablePointer<readstat_variable_t>, _ b: UnsafeBufferPointer<UInt8>) -> readstat_error_t? {
+            guard b.count <= TextLimits.spssStringWidth else { return nil }
+            cString.removeAll(keepingCapacity: true)
+            for c in b { cString.append(CChar(bitPattern: c)) }
+            cString.append(0)
+            return readstat_insert_string_value(writer, h, cString)
+        }
         try withExtendedLifetime(sink) {
             for (r, row) in plan.rows.enumerated() {
+                reader.load(row)
                 try check(readstat_begin_row(writer), "start a row")
                 for i in 0..<plan.variables.count {
                     let h = handles[i]
                     if let column = refs[i] {
-                        try check(readstat_insert_string_ref(writer, h, column[r]), "write \(String(cString: readstat_variable_get_name(h)))")
+                        let code = readstat_insert_string_ref(writer, h, column[r])
+                        if code != READSTAT_OK { try check(code, "write \(String(cString: readstat_variable_get_name(h)))") }
+                        continue
+                    }
+                    if case .submitted(let slot) = sources[i], let k = reader.submission(slot),
+                       let inserted = reader.withShownStamp(k, { insertStamp(h, $0) }), let code = inserted {
+                        if code != READSTAT_OK { try check(code, "write \(String(cString: readstat_variable_get_name(h)))") }
                         continue
                     }
                     let code: readstat_error_t
-                    switch plan.cell(i, row) {
+                    switch reader.cell(i) {
                     case .missing:
                         code = readstat_insert_missing_value(writer, h)
                     case .declined:
@@ -152,7 +180,7 @@ enum StatFileWriter {
                         if fitted.cut { cutStrings += 1 }
                         code = readstat_insert_string_value(writer, h, fitted.text)
                     }
-                    try check(code, "write \(String(cString: readstat_variable_get_name(h)))")
+                    if code != READSTAT_OK { try check(code, "write \(String(cString: readstat_variable_get_name(h)))") }
                 }
                 try check(readstat_end_row(writer), "finish a row")
                 if let failure = sink.failure { throw ExportError.cannotWrite(path: url.path, reason: failure) }

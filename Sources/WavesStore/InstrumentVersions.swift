@@ -87,14 +87,16 @@ public struct InstrumentVersions: Sendable {
 
         public init() {}
 
-        public mutating func add(_ r: Use) {
+        /// Adds a record, or `count` records alike in all `build` reads (their earliest
+        /// `submitted_at` given), for a reader that gathers them first.
+        public mutating func add(_ r: Use, count n: Int = 1) {
             if seen[r.instrument]?[r.sha256] == nil {
                 hashOrder[r.instrument, default: []].append(r.sha256)
-                seen[r.instrument, default: [:]][r.sha256] = Seen(version: r.version, waves: [r.wave], records: 1, firstUsed: r.submittedAt)
+                seen[r.instrument, default: [:]][r.sha256] = Seen(version: r.version, waves: [r.wave], records: n, firstUsed: r.submittedAt)
                 return
             }
             func count(_ s: inout Seen) {
-                s.records += 1
+                s.records += n
                 if !s.waves.contains(r.wave) { s.waves.append(r.wave) }
                 if r.submittedAt < s.firstUsed { s.firstUsed = r.submittedAt }
             }

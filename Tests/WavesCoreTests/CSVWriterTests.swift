@@ -54,29 +54,6 @@ final class CSVWriterTests: XCTestCase {
         XCTAssertEqual(try CSVReader.parse(text).first?.fields, ["'=1+2", "-3"])
     }
 
-    /// The plain-cell shortcut (`CSVWriter.isPlain`) writes what the general checks write, and
-    /// notes the same formula cells, on random cells of ASCII, spaces, quotes, commas, formula
-    /// starts, controls, bidi marks and non-ASCII letters.
-    func testPlainCellsAreWrittenAsTheGeneralChecksWriteThem() {
-        let alphabet: [String] = ["a", "Z", "0", "9", " ", ",", "\"", "=", "+", "-", "@", "'", "\t", "\r", "\n", "\r\n", "\u{1B}",
-                                  "\u{7F}", "\u{9B}", "\u{202E}", "é", "中", "~", "!", ".", "_"]
-        var rng = SystemRandomNumberGenerator()
-        var fast = CSVWriter(header: ["a", "b", "c"]), general = CSVWriter(header: ["a", "b", "c"])
-        general.plainCells = false
-        var plainSeen = 0
-        for _ in 0..<20_000 {
-            let cells = (0..<3).map { _ in (0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined() }
-            plainSeen += cells.filter(CSVWriter.isPlain).count
-            let fields = cells.map(CSVWriter.Field.text)
-            XCTAssertEqual(fast.record(fields), general.record(fields), "\(cells)")
-        }
-        XCTAssertEqual(fast.formulaCells, general.formulaCells)
-        XCTAssertGreaterThan(plainSeen, 1000, "the shortcut was taken")
-        XCTAssertLessThan(plainSeen, 60_000, "and not for every cell")
-        XCTAssertTrue(CSVWriter.isPlain("P000001") && CSVWriter.isPlain("peer-mentor") && CSVWriter.isPlain(""))
-        XCTAssertFalse(CSVWriter.isPlain("-1") || CSVWriter.isPlain(" a") || CSVWriter.isPlain("a ") || CSVWriter.isPlain("é"))
-    }
-
     func testManyRowsAreListedBriefly() {
         var w = CSVWriter(header: ["a"])
         _ = w.headerRecord()
@@ -88,5 +65,36 @@ final class CSVWriterTests: XCTestCase {
         var one = CSVWriter(header: ["a"])
         _ = one.record([.text("+1")])
         XCTAssertEqual(one.formulaCells.summary, "1 text cell begins with = + - @ tab or CR, which a spreadsheet may run as a formula (row 1; column a)")
+    }
+
+    /// Text fields of printable ASCII are written byte for byte (`appendPlain`); every other
+    /// text by the general rules. On random texts of commas, quotes, spaces, formula starts,
+    /// controls, line breaks, accents and combining marks, both give the same bytes and the
+    /// same formula cells, with and without escaping.
+    func testBytesOfPlainTextAreThoseOfTheGeneralRules() {
+        let pieces = ["a", "Z", "0", ",", "\"", " ", "=", "+", "-", "@", "'", "\t", "\r", "\n", "\r\n", "é", "e\u{301}", ",\u{301}", "\u{1B}", "\u{7F}", "中", "T", "~"]
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for escape in [false, true] {
+            var fast = CSVWriter(header: ["a", "b", "c"], escapeFormulas: escape), general = fast
+            var a: [UInt8] = [], b: [UInt8] = []
+            for _ in 0..<3000 {
+                fast.beginRecord(); general.beginRecord()
+                for column in 0..<3 {
+                    var text = ""
+                    for _ in 0..<next(6) { text += pieces[next(next(3) == 0 ? pieces.count : 11)] }
+                    Array(text.utf8).withUnsafeBufferPointer { fast.appendText(utf8: $0, column: column, into: &a) }
+                    general.appendAny(text, column: column, into: &b)
+                }
+                CSVWriter.endRecord(into: &a); CSVWriter.endRecord(into: &b)
+            }
+            XCTAssertEqual(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+            XCTAssertEqual(a, b)
+            XCTAssertEqual(fast.formulaCells, general.formulaCells)
+            XCTAssertGreaterThan(fast.formulaCells.count, 100)
+        }
     }
 }

@@ -84,48 +84,97 @@ public struct CSVWriter {
     /// The header record, with its line end.
     public mutating func headerRecord() -> String { record(header.map(Field.text)) }
 
-    /// Whether plain text cells (`isPlain`) skip the general checks; off only in tests, which
-    /// compare the two ways.
-    var plainCells = true
-
     /// One record, with its line end.
     public mutating func record(_ fields: [Field]) -> String {
-        recordCount += 1
-        var out = ""
-        for (i, f) in fields.enumerated() {
-            if i > 0 { out += "," }
-            switch f {
-            case .number(let d): out += d.isFinite ? JSONWriter.number(d) : ""
-            case .text(let raw):
-                if plainCells && Self.isPlain(raw) { out += raw; continue }
-                var s = SafeText.terminal(raw)
-                if let first = s.first, Self.formulaStarts.contains(first) {
-                    formulaCells.add(row: recordCount, column: i < header.count ? header[i] : "column \(i + 1)")
-                    if escapeFormulas { s = "'" + s }
-                }
-                out += Self.escape(s)
-            }
-        }
-        return out + Self.lineEnd
+        var out: [UInt8] = []
+        beginRecord()
+        for (i, f) in fields.enumerated() { append(f, column: i, into: &out) }
+        Self.endRecord(into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether a text cell is written as it is: printable ASCII only (nothing `SafeText`
-    /// changes), no comma or quote, no space at either end (nothing `escape` quotes), and not
-    /// beginning like a formula. Such cells, most of a table (ids, waves, roles), skip the
-    /// Character-by-Character checks below; `CSVWriterTests` holds the two paths to the same text.
+    // MARK: - Field by field, into bytes
+
+    /// Starts a record written field by field into a byte buffer (`append`, `appendText`, then
+    /// `endRecord`): the bytes `record(_:)` gives, without a `String` per field or record
+    /// (`record(_:)` is written with these).
+    public mutating func beginRecord() { recordCount += 1 }
+
+    /// Field `column` of the record begun last (the separator before it included).
     @inline(__always)
-    static func isPlain(_ s: String) -> Bool {
-        var u = s.utf8
-        if let plain = u.withContiguousStorageIfAvailable({ plainBytes($0) }) { return plain }
-        u = String(s).utf8   // a bridged string: made native, then read in place
-        return u.withContiguousStorageIfAvailable { plainBytes($0) } ?? false
+    public mutating func append(_ f: Field, column i: Int, into out: inout [UInt8]) {
+        switch f {
+        case .number(let d): Self.appendNumber(d, column: i, into: &out)
+        case .text(let raw): appendText(raw, column: i, into: &out)
+        }
     }
 
-    private static func plainBytes(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = b.first, let last = b.last else { return true }
-        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") || first == UInt8(ascii: "=") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") { return false }
-        for c in b where c < 0x20 || c > 0x7E || c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") { return false }
+    /// A number field: shortest round-trip form (`JSONWriter.number`), empty when not finite.
+    @inline(__always)
+    public static func appendNumber(_ d: Double, column i: Int, into out: inout [UInt8]) {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if d.isFinite { JSONWriter.writeNumber(d, into: &out) }
+    }
+
+    /// A text field.
+    public mutating func appendText(_ raw: String, column i: Int, into out: inout [UInt8]) {
+        var raw = raw
+        if raw.withUTF8({ appendPlain($0, column: i, into: &out) }) { return }
+        appendAny(raw, column: i, into: &out)
+    }
+
+    /// A text field by the rules as written for any text (`appendPlain` is the shortcut for
+    /// printable ASCII; the tests hold the two to the same bytes).
+    mutating func appendAny(_ raw: String, column i: Int, into out: inout [UInt8]) {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        var s = SafeText.terminal(raw)
+        if let first = s.first, Self.formulaStarts.contains(first) {
+            formulaCells.add(row: recordCount, column: i < header.count ? header[i] : "column \(i + 1)")
+            if escapeFormulas { s = "'" + s }
+        }
+        out.append(contentsOf: Self.escape(s).utf8)
+    }
+
+    /// A text field given as UTF-8 bytes (a time stamp kept as bytes): the same as `appendText`
+    /// of the `String` they decode to.
+    public mutating func appendText(utf8 bytes: UnsafeBufferPointer<UInt8>, column i: Int, into out: inout [UInt8]) {
+        if appendPlain(bytes, column: i, into: &out) { return }
+        appendText(String(decoding: bytes, as: UTF8.self), column: i, into: &out)
+    }
+
+    /// The record's line end.
+    @inline(__always)
+    public static func endRecord(into out: inout [UInt8]) { out.append(contentsOf: [0x0D, 0x0A]) }
+
+    /// Writes a text field of printable ASCII (0x20 to 0x7E) byte for byte, with the rules of
+    /// `appendText` (nothing for `SafeText` to show; a formula start, a comma, a quote or an
+    /// outer space decided on bytes, which for ASCII are the characters), and returns true;
+    /// returns false, writing nothing, for any other text.
+    private mutating func appendPlain(_ b: UnsafeBufferPointer<UInt8>, column i: Int, into out: inout [UInt8]) -> Bool {
+        var quote = false
+        for c in b {
+            if c < 0x20 || c > 0x7E { return false }
+            if c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") { quote = true }
+        }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        guard let first = b.first else { return true }
+        var apostrophe = false
+        if first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
+            formulaCells.add(row: recordCount, column: i < header.count ? header[i] : "column \(i + 1)")
+            apostrophe = escapeFormulas
+        }
+        if (first == UInt8(ascii: " ") && !apostrophe) || b.last == UInt8(ascii: " ") { quote = true }
+        if quote { out.append(UInt8(ascii: "\"")) }
+        if apostrophe { out.append(UInt8(ascii: "'")) }
+        if quote {
+            for c in b {
+                out.append(c)
+                if c == UInt8(ascii: "\"") { out.append(c) }
+            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: b)
+        }
         return true
     }
 
