@@ -232,9 +232,12 @@ public struct StudyIndex: Sendable {
         }
         var tally = InstrumentVersions.Tally()
         for group in groups {
-            let key = versionKeys[group.key]
-            tally.add(instrument: bundle.instruments[group.earliest % I].id, sha256: key.sha256, version: key.version,
-                      waves: group.waves.map { bundle.study.waves[$0].id }, records: group.records, firstUsed: latestStamp[group.earliest])
+            // The whole group with its first wave and earliest stamp, then its other waves (no records).
+            let key = versionKeys[group.key], earliest = latestStamp[group.earliest]
+            for (n, w) in group.waves.enumerated() {
+                tally.add(InstrumentVersions.Use(instrument: bundle.instruments[group.earliest % I].id, version: key.version, sha256: key.sha256,
+                                                 wave: bundle.study.waves[w].id, submittedAt: earliest), count: n == 0 ? group.records : 0)
+            }
         }
         return try tally.build(bundle: bundle, archive: archive)
     }

@@ -103,21 +103,6 @@ public struct InstrumentVersions: Sendable {
             count(&seen[r.instrument]![r.sha256]!)
         }
 
-        /// Many uses of one instrument file at once, as `add` would take them one by one: the
-        /// version the first of them names, their waves, how many they are and the earliest
-        /// `submitted_at` (for a reader that has already counted them, such as `StudyIndex`:
-        /// one String per use was most of `waves flow` at 100,000 participants).
-        public mutating func add(instrument: String, sha256: String, version: String, waves: [String], records: Int, firstUsed: String) {
-            guard records > 0 else { return }
-            if seen[instrument]?[sha256] == nil {
-                hashOrder[instrument, default: []].append(sha256)
-                seen[instrument, default: [:]][sha256] = Seen(version: version, waves: [], records: 0, firstUsed: firstUsed)
-            }
-            seen[instrument]![sha256]!.records += records
-            for w in waves where !seen[instrument]![sha256]!.waves.contains(w) { seen[instrument]![sha256]!.waves.append(w) }
-            if firstUsed < seen[instrument]![sha256]!.firstUsed { seen[instrument]![sha256]!.firstUsed = firstUsed }
-        }
-
         /// The versions of each instrument of `bundle`, each read from the archive.
         public func build(bundle: StudyBundle, archive: InstrumentArchive) throws -> InstrumentVersions {
             let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
