@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-@preconcurrency import CZlib
+@preconcurrency import CZlibDeflate
 import ZIPFoundation
 
 /// A zip written front to back into a `FileSink` (the export's temporary file), one entry at a
@@ -255,7 +255,7 @@ final class Deflater {
             repeat {
                 stream.next_out = w.baseAddress
                 stream.avail_out = UInt32(w.count)
-                let result = CZlib.deflate(&stream, flush)
+                let result = CZlibDeflate.deflate(&stream, flush)
                 guard result >= Z_OK else { throw DeflateError(code: result) }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: w[0..<w.count - Int(stream.avail_out)]))
             } while stream.avail_out == 0
