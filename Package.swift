@@ -20,9 +20,11 @@ let package = Package(
     ],
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
-        // CReadStat only in WavesExport.
+        // CReadStat only in WavesExport, CZlibDeflate (the zlib ZIPFoundation links) only in
+        // WavesExport/QDA/ZipStreamWriter.swift, CFormat (snprintf) only in WavesCore/Text/NumberText.swift.
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        .systemLibrary(name: "CZlibDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C library's number formatting, called without Swift's variadic boxing (NumberText).
         .systemLibrary(name: "CFormat"),
 
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "WavesAnalysis", dependencies: ["WavesCore", "WavesStore", "WavesStats"]),
         .target(name: "WavesSurvey", dependencies: ["WavesCore", "WavesStore"]),
         .target(name: "WavesExport", dependencies: [
-            "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat",
+            "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat", "CZlibDeflate",
             .product(name: "Crypto", package: "swift-crypto"),
             "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -52,6 +52,37 @@ final class SafeTextTests: XCTestCase {
         XCTAssertEqual(SafeText.markdownCode("a`b\u{1b}[1m|c"), "`a'b¦c`")
     }
 
+    /// `appendHTML` (the byte-level path of the qdpx export) gives exactly `html`'s bytes, on
+    /// texts built from pieces chosen to reach every branch: ASCII with and without markup,
+    /// non-ASCII with and without markup, combining marks and a prepended mark on markup
+    /// characters (where a Character is not the markup character alone), CR LF, every kind of
+    /// control `stripControls` removes (C0, DEL, C1, bidirectional, escape sequences) and
+    /// non-controls whose UTF-8 starts like them (U+00A0, U+0600, U+200D, U+2014, U+2029, U+206A).
+    func testAppendHTMLIsHTMLsBytes() {
+        func check(_ s: String, file: StaticString = #filePath, line: UInt = #line) {
+            var out: [UInt8] = [0x2A]
+            SafeText.appendHTML(s, to: &out)
+            XCTAssertEqual(out, [0x2A] + Array(SafeText.html(s).utf8), s.debugDescription, file: file, line: line)
+        }
+        let pieces = ["plain", " ", "a&b", "<", ">", "\"", "'", "&amp;", "naïve", "—", "é", "e\u{301}", "<\u{301}", "&\u{338}",
+                      "<\u{338}", "\u{600}<", "\u{600}", "'\u{200D}", "\u{200D}", "\u{A0}", "\u{2029}", "\u{206A}", "\u{2065}", "\u{202F}",
+                      "👩‍⚕️", "🇩🇪", "\n", "\r\n", "\r", "\t", "\u{07}", "\u{1B}[31m", "\u{1B}]0;title\u{07}", "\u{1B}", "\u{7F}",
+                      "\u{85}", "\u{9B}2J", "\u{9F}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{200E}", "\u{200F}", "\u{61C}", "x"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...6, using: &rng)
+            check((0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for p in pieces { check(p); check("<" + p); check(p + ">"); check("plain " + p + " text") }
+        // Every scalar alone and beside a markup character.
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let c = String(Character(u))
+            check(c)
+            if v < 0x3000 || v % 7 == 0 { check("<" + c + "&"); check(c + "'") }
+        }
+    }
+
     func testAnchorsKeepOnlySafeCharacters() {
         XCTAssertEqual(SafeText.anchor("scale-id.x <y>"), "scale-id-x--y-")
     }

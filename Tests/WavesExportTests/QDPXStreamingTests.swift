@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import WavesAnalysis
+import WavesCoding
 import WavesCore
 import ZIPFoundation
 @testable import WavesExport
@@ -170,14 +171,26 @@ final class QDPXStreamingTests: XCTestCase {
         return try XCTUnwrap(archive.data)
     }
 
-    /// `entries` through `ZipStreamWriter` into `url` (the first one streamed, as project.qde is).
-    func streamedZip(_ entries: [(path: String, data: Data)], to url: URL) throws {
+    /// `entries` through `ZipStreamWriter` into `url`: the first one streamed, as project.qde
+    /// is (`DeflateStream` fed in `piece`-byte pieces, or with `provider` from a provider with
+    /// its header patched), the others compressed whole.
+    func streamedZip(_ entries: [(path: String, data: Data)], to url: URL, provider: Bool = false, piece: Int = 10_000) throws {
         let sink = FileSink()
         try sink.open(OutputTarget(unchecked: url))
         let zip = ZipStreamWriter(sink: sink, modificationDate: Date(timeIntervalSince1970: 1_767_225_600))
         for (n, (path, bytes)) in entries.enumerated() {
-            if n == 0 {
+            if n == 0 && provider {
                 try zip.add(path, size: UInt64(bytes.count)) { pos, size in bytes.subdata(in: Int(pos)..<Int(pos) + size) }
+            } else if n == 0 {
+                let stream = try DeflateStream(into: ScratchFile(try sink.scratch(), for: url.path))
+                var at = 0
+                while at < bytes.count {
+                    let k = min(piece, bytes.count - at)
+                    try stream.append(Array(bytes[at..<at + k]))
+                    at += k
+                }
+                try stream.finish()
+                try zip.add(path, stream)
             } else {
                 try zip.add(path, bytes)
             }
@@ -236,12 +249,103 @@ final class QDPXStreamingTests: XCTestCase {
             let bytes = (0..<size).map { j in i % 2 == 0 ? UInt8(truncatingIfNeeded: j % 251) : UInt8.random(in: 0...255, using: &rng) }
             list.append(("dir/é-\(i).bin", Data(bytes)))
         }
-        let url = try Support.tempDir(self).appendingPathComponent("a.zip")
-        try streamedZip(list, to: url)
-        XCTAssertEqual(try Data(contentsOf: url), try oldWriter(list))
-        let read = try entries(url)
-        XCTAssertEqual(read.map(\.path), list.map(\.path))
-        XCTAssertEqual(read.map(\.data), list.map(\.data))
+        let dir = try Support.tempDir(self)
+        let old = try oldWriter(list)
+        for (n, (provider, piece)) in [(true, 0), (false, 10_000), (false, 1), (false, 16_384), (false, 16_385)].enumerated() {
+            let url = dir.appendingPathComponent("a-\(n).zip")
+            try streamedZip(list, to: url, provider: provider, piece: piece)
+            XCTAssertEqual(try Data(contentsOf: url), old, "provider \(provider), pieces of \(piece)")
+            let read = try entries(url)
+            XCTAssertEqual(read.map(\.path), list.map(\.path))
+            XCTAssertEqual(read.map(\.data), list.map(\.data))
+        }
+    }
+
+    /// The deflate is ZIPFoundation's `Data.compress` (bytes and CRC-32), whole with one stream
+    /// reset between entries (`Deflater`) and fed in any pieces (`DeflateStream`), for sizes
+    /// around the 16 KiB piece, repetitive and random.
+    func testDeflaterIsZIPFoundationsDeflate() throws {
+        var rng = SystemRandomNumberGenerator()
+        let deflater = try Deflater()
+        let dir = try Support.tempDir(self)
+        for (i, size) in [0, 1, 7, 16_383, 16_384, 16_385, 32_768, 32_769, 100_000, 250_000].enumerated() {
+            for random in [false, true] {
+                let bytes = Data((0..<size).map { j in random ? UInt8.random(in: 0...255, using: &rng) : UInt8(truncatingIfNeeded: (j * 7 + j / 100) % 61 + 32) })
+                var expected = Data()
+                let crc = try Data.compress(size: Int64(size), bufferSize: defaultWriteChunkSize,
+                                            provider: { pos, n in bytes.subdata(in: Int(pos)..<Int(pos) + n) }, consumer: { expected.append($0) })
+                var whole: [UInt8] = [7]
+                XCTAssertEqual(try bytes.withUnsafeBytes { try deflater.deflate($0, appendingTo: &whole) }, crc)
+                XCTAssertEqual(Data(whole.dropFirst()), expected, "whole, size \(size), random \(random)")
+                for step in [1, 5_000, 16_384, 16_385, 70_000] where step > 1 || size <= 40_000 {
+                    let sink = FileSink()
+                    try sink.open(OutputTarget(unchecked: dir.appendingPathComponent("s-\(i)-\(step).bin")))
+                    defer { sink.discard() }
+                    let scratch = ScratchFile(try sink.scratch(), for: "test")
+                    let stream = try DeflateStream(into: scratch)
+                    var at = 0
+                    while at < size {
+                        let n = min(step, size - at)
+                        try stream.append(Array(bytes[at..<at + n]))
+                        at += n
+                    }
+                    try stream.finish()
+                    XCTAssertEqual(stream.crc, crc)
+                    XCTAssertEqual(stream.size, UInt64(size))
+                    XCTAssertEqual(try scratch.read(at: 0, count: Int(stream.compressedSize)), expected, "pieces of \(step), size \(size), random \(random)")
+                }
+            }
+        }
+    }
+
+    /// GUIDs made from a table are the formula's: the first 16 bytes of SHA-256 of
+    /// "waves.qdpx/1␀study␀kind␀key", upper-case hex, version 5 and the RFC 4122 variant.
+    func testGUIDsAreTheFormulas() {
+        for (study, kind, key) in [("pmi-2026", "source", "r1/dy01"), ("bench", "case", "P000004"), ("é-study", "coding", "coder-a/x/naïve"),
+                                   ("", "", ""), ("s", "selection", String(repeating: "long key ", count: 40))] {
+            var hex = Array(ContentHash.sha256Hex(Array("waves.qdpx/1\u{0}\(study)\u{0}\(kind)\u{0}\(key)".utf8)).uppercased().prefix(32))
+            hex[12] = "5"
+            hex[16] = Array("89AB")[Int(String(hex[16]), radix: 16)! & 3]
+            let expected = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+            XCTAssertEqual(QDAXML.guid(study: study, kind: kind, key: key), expected)
+            var bytes: [UInt8] = [1]
+            QDAXML.appendGUID(study: study, kind: kind, key: key, to: &bytes)
+            XCTAssertEqual(bytes, [1] + Array(expected.utf8))
+        }
+    }
+
+    /// Cases list each participant once, in order of their first unit, with every source of
+    /// theirs in unit order, also when a participant's units are not together (the general path;
+    /// the study order keeps them together, which needs no index).
+    func testCasesGatherAParticipantsSplitUnits() throws {
+        let data = try StreamedCodingUnits.load(directory: Support.demoStudy)
+        let book = try CodingProject.codebook(studyDirectory: Support.demoStudy, named: nil).0
+        var units = data.units
+        XCTAssertGreaterThan(Set(units.map(\.participant)).count, 2)
+        units.append(units.removeFirst())   // the first participant's first unit now comes last
+        for (n, list) in [data.units, units].enumerated() {
+            let source = QDPXExporter.Source(bundle: data.bundle, codebook: book, units: list, coders: [],
+                                             record: { _ in throw ExportError.nothingToExport("no coder") },
+                                             latestSubmittedAt: { nil }, submittedAt: { _ in nil })
+            let project = try QDPXExporter.Project(source, options: ExportOptions())
+            if n == 0 { XCTAssertNil(project.caseOrder()) } else { XCTAssertNotNil(project.caseOrder()) }
+            let url = try Support.tempDir(self, "cases-\(n)").appendingPathComponent("p.qdpx")
+            _ = try QDPXExporter.write(source, format: .qdpx, to: url, target: OutputTarget(unchecked: url), options: ExportOptions())
+            let qde = try XCTUnwrap(String(data: try XCTUnwrap(try entries(url).first?.data), encoding: .utf8))
+            let cases = qde.components(separatedBy: "<Case ").dropFirst().map { body -> (String, [String]) in
+                let name = body.components(separatedBy: "name=\"")[1].components(separatedBy: "\"")[0]
+                let end = body.range(of: "</Case>")!.lowerBound
+                let refs = body[..<end].components(separatedBy: "targetGUID=\"").dropFirst().map { $0.components(separatedBy: "\"")[0] }
+                return (name, refs)
+            }
+            var people: [String] = [], refs: [String: [String]] = [:]
+            for u in list {
+                if refs[u.participant] == nil { people.append(u.participant) }
+                refs[u.participant, default: []].append(QDAXML.guid(study: data.study.id, kind: "source", key: u.id))
+            }
+            XCTAssertEqual(cases.map(\.0), people)
+            XCTAssertEqual(cases.map(\.1), people.map { refs[$0]! })
+        }
     }
 
     /// Past 65,535 entries the end of the zip is ZIP64 (as ZIPFoundation writes it): every entry

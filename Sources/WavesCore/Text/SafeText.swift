@@ -118,6 +118,64 @@ public enum SafeText {
         return out
     }
 
+    /// `html(s)`'s UTF-8 appended to `out`, byte by byte when walking Characters cannot change
+    /// the result: text with no control character (so `stripControls` leaves it as it is) and
+    /// either no markup character at all (no Character but the ASCII ones themselves equals
+    /// `& < > " '`: copied whole) or no byte above ASCII (every scalar its own Character, CR
+    /// being a control: escaped byte by byte). Anything else goes through `html` itself.
+    public static func appendHTML(_ s: String, to out: inout [UInt8]) {
+        let done = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            var markup = false, high = false
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    if c < 0x20 || c == 0x7F { return false }
+                    if c == 0x26 || c == 0x3C || c == 0x3E || c == 0x22 || c == 0x27 { markup = true }
+                } else {
+                    high = true
+                    if isControlAt(b, i) { return false }
+                }
+                i += 1
+            }
+            if !markup {
+                out.append(contentsOf: b)
+                return true
+            }
+            if high { return false }
+            for c in b {
+                switch c {
+                case 0x26: out.append(contentsOf: "&amp;".utf8)
+                case 0x3C: out.append(contentsOf: "&lt;".utf8)
+                case 0x3E: out.append(contentsOf: "&gt;".utf8)
+                case 0x22: out.append(contentsOf: "&quot;".utf8)
+                case 0x27: out.append(contentsOf: "&#39;".utf8)
+                default: out.append(c)
+                }
+            }
+            return true
+        }
+        if done != true { out.append(contentsOf: html(s).utf8) }
+    }
+
+    /// Whether the UTF-8 sequence starting at `i` (a byte above ASCII) encodes one of
+    /// `isControl`'s scalars past ASCII: C1 (C2 80-9F), U+061C (D8 9C), U+200E-F (E2 80 8E-8F),
+    /// U+202A-E (E2 80 AA-AE), U+2066-9 (E2 81 A6-A9). Continuation bytes never match.
+    private static func isControlAt(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        switch b[i] {
+        case 0xC2: return i + 1 < b.count && b[i + 1] <= 0x9F
+        case 0xD8: return i + 1 < b.count && b[i + 1] == 0x9C
+        case 0xE2:
+            guard i + 2 < b.count else { return false }
+            let b1 = b[i + 1], b2 = b[i + 2]
+            if b1 == 0x80 { return b2 == 0x8E || b2 == 0x8F || (0xAA...0xAE).contains(b2) }
+            if b1 == 0x81 { return (0xA6...0xA9).contains(b2) }
+            return false
+        default: return false
+        }
+    }
+
     /// Text for one Markdown table cell or line: controls stripped, newlines folded, and the
     /// characters that could start markup escaped with a backslash (CommonMark), so a renderer
     /// shows them as text: `\\ | ` * [ ] # &`, `<` before a letter, `/`, `!` or `?` (a tag),

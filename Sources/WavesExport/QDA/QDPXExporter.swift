@@ -73,17 +73,17 @@ public enum QDPXExporter {
         defer { sink.discard() }
         let stamp = Date(timeIntervalSince1970: 1_767_225_600)   // fixed entry dates: the same export gives the same bytes
         let archive = ZipStreamWriter(sink: sink, modificationDate: stamp)
-        // project.qde first: its XML goes in pieces to an unlinked scratch file beside the
-        // export (its size must be known before its zip header), then is compressed from there.
+        // project.qde first: its XML is compressed as it is made (in pieces, never whole) into
+        // an unlinked scratch file beside the export, since its sizes must be known before its
+        // zip header; then the header and the compressed bytes go to the export.
         let scratch = ScratchFile(try sink.scratch(), for: url.path)
-        try project.writeXML(to: scratch)
-        try scratch.flush()
-        try archive.add("project.qde", size: scratch.size) { pos, size in try scratch.read(at: pos, count: size) }
+        let qde = try DeflateStream(into: scratch)
+        try project.writeXML(to: qde)
+        try qde.finish()
+        try archive.add("project.qde", qde)
         scratch.close()
-        // Then one text file per answer, each compressed and written as it is made.
-        for (u, sg) in zip(project.units, project.sourceGUIDs) {
-            try archive.add("sources/\(sg).txt", Data(SafeText.stripControls(u.text).utf8))
-        }
+        // Then one text file per answer, compressed in parallel a batch at a time, written in unit order.
+        try project.writeSources(to: archive)
         try archive.finish()
         try sink.commit()
         return ExportResult(files: [url], rows: project.units.count, variables: source.codebook.flat.count, notes: project.notes)
@@ -103,8 +103,9 @@ public enum QDPXExporter {
         var source: Source
         var options: ExportOptions
         var units: [CodingUnit]
-        /// The guid of each unit's source (its file is `sources/<guid>.txt`), made once.
-        var sourceGUIDs: [String]
+        /// The guid of each unit's source (its file is `sources/<guid>.txt`), made once: 36
+        /// bytes a unit, one after the other (`sourceGUID(_:)`).
+        var sourceGUIDs: [UInt8] = []
         var records: [String: CoderRecord] = [:]
         var notes: [String] = []
 
@@ -116,7 +117,8 @@ public enum QDPXExporter {
             if let i = options.instrument { _ = try p.bundle.resolveInstrument(i); units = units.filter { $0.instrument == i } }
             guard !units.isEmpty else { throw ExportError.nothingToExport("the store holds no free-text answers in this scope") }
             self.units = units
-            sourceGUIDs = units.map { QDAXML.guid(study: study.id, kind: "source", key: $0.id) }
+            sourceGUIDs.reserveCapacity(36 * units.count)
+            for u in units { QDAXML.appendGUID(study: study.id, kind: "source", key: u.id, to: &sourceGUIDs) }
             for c in p.coders {
                 let r = try p.record(c)
                 records[c] = r
@@ -124,14 +126,23 @@ public enum QDPXExporter {
             }
         }
 
-        /// project.qde, appended to `out` piece by piece (about one source at a time).
-        func writeXML(to out: ScratchFile) throws {
+        /// The guid of unit `i`'s source, as bytes.
+        func sourceGUID(_ i: Int) -> ArraySlice<UInt8> { sourceGUIDs[36 * i..<36 * i + 36] }
+
+        /// project.qde, compressed by `out` piece by piece (about a megabyte at a time), made
+        /// as bytes (`QDAXML.Bytes`) with the same escapes and GUIDs as the strings it once was.
+        func writeXML(to out: DeflateStream) throws {
             let p = source
             let study = p.bundle.study
             let book = p.codebook
             let keepTimes = options.effectiveDates == .keep
+            // Units come participant by participant: the last pseudonym made is kept.
+            var lastWho: (participant: String, name: String)?
             func who(_ participant: String) -> String {
-                options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
+                if let w = lastWho, w.participant == participant { return w.name }
+                let name = options.deidentification?.pseudonym(for: participant, study: study.id) ?? participant
+                lastWho = (participant, name)
+                return name
             }
             var guids: [String: String] = [:]
             for f in book.flat { guids[f.code.id] = QDAXML.guid(study: study.id, kind: "code", key: "\(book.id)/\(f.code.id)") }
@@ -139,64 +150,163 @@ public enum QDPXExporter {
             let userGUID = Dictionary(uniqueKeysWithValues: coders.map { ($0, QDAXML.guid(study: study.id, kind: "user", key: $0)) })
             let latest = keepTimes ? p.latestSubmittedAt() : nil
             let dates = QDAXML.DateTimeCheck()
-            var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-            x += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
-            x += "\(QDAXML.attr("creationDateTime", dates(latest)))>\n"
+            var head = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+            head += "<Project xmlns=\"urn:QDA-XML:project:1.0\"\(QDAXML.attr("name", study.title))\(QDAXML.attr("origin", "Waves"))"
+            head += "\(QDAXML.attr("creationDateTime", dates(latest)))>\n"
             if !coders.isEmpty {
-                x += "  <Users>\n"
-                for c in coders { x += "    <User\(QDAXML.attr("guid", userGUID[c]))\(QDAXML.attr("name", c))/>\n" }
-                x += "  </Users>\n"
+                head += "  <Users>\n"
+                for c in coders { head += "    <User\(QDAXML.attr("guid", userGUID[c]))\(QDAXML.attr("name", c))/>\n" }
+                head += "  </Users>\n"
             }
-            x += "  <CodeBook>\n    <Codes>\n"
-            QDAXML.codes(book.codes, book: book, guids: guids, indent: "      ", out: &x)
-            x += "    </Codes>\n  </CodeBook>\n"
-            try out.append(x)
+            head += "  <CodeBook>\n    <Codes>\n"
+            QDAXML.codes(book.codes, book: book, guids: guids, indent: "      ", out: &head)
+            head += "    </Codes>\n  </CodeBook>\n"
+            var x = QDAXML.Bytes()
+            x.bytes.reserveCapacity((1 << 20) + (1 << 16))
+            x.raw(head)
+            func flushIfLarge() throws {
+                guard x.bytes.count >= 1 << 20 else { return }
+                try out.append(x.bytes)
+                x.bytes.removeAll(keepingCapacity: true)
+            }
             // Cases: one per participant (in order of first unit), referring to their sources.
+            x.raw("  <Cases>\n")
+            let order = caseOrder()
+            var k = 0
+            while k < units.count {
+                let person = units[order?[k] ?? k].participant
+                let name = who(person)
+                x.raw("    <Case guid=\"")
+                QDAXML.appendGUID(study: study.id, kind: "case", key: name, to: &x.bytes)
+                x.raw("\""); x.attr("name", name); x.raw(">\n")
+                while k < units.count, case let i = order?[k] ?? k, units[i].participant == person {
+                    x.raw("      <SourceRef"); x.rawAttr("targetGUID", sourceGUID(i)); x.raw("/>\n")
+                    k += 1
+                }
+                x.raw("    </Case>\n")
+                try flushIfLarge()
+            }
+            x.raw("  </Cases>\n  <Sources>\n")
+            let waveLabel = Dictionary(uniqueKeysWithValues: study.waves.map { ($0.id, $0.label) })
+            for (i, u) in units.enumerated() {
+                let sg = sourceGUID(i)
+                let created = keepTimes ? dates(p.submittedAt(u.record)) : nil
+                let participant = who(u.participant)
+                x.raw("    <TextSource"); x.rawAttr("guid", sg); x.attr("name", "\(participant) \(u.wave) \(u.item)")
+                x.raw(" plainTextPath=\"internal://"); x.raw(sg); x.raw(".txt\""); x.attr("creationDateTime", created); x.raw(">\n")
+                x.raw("      <Description>")
+                x.text("Participant \(participant) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)")
+                x.raw("</Description>\n")
+                var length: Int?
+                for c in coders {
+                    guard let d = records[c]?.latest[u.id] else { continue }
+                    if length == nil { length = SafeText.stripControls(u.text).unicodeScalars.count }
+                    let applied = d.codes.filter { book.contains($0) }
+                    let at = keepTimes ? dates(d.at) : nil
+                    x.raw("      <PlainTextSelection guid=\"")
+                    QDAXML.appendGUID(study: study.id, kind: "selection", key: "\(c)/\(u.id)", to: &x.bytes)
+                    x.raw("\""); x.attr("name", "\(c): \(applied.isEmpty ? "no code" : applied.joined(separator: ", "))")
+                    x.raw(" startPosition=\"0\" endPosition=\""); x.number(length!); x.raw("\"")
+                    x.attr("creatingUser", userGUID[c]); x.attr("creationDateTime", at); x.raw(">\n")
+                    if !d.memo.isEmpty { x.raw("        <Description>"); x.text(d.memo); x.raw("</Description>\n") }
+                    for code in applied {
+                        x.raw("        <Coding guid=\"")
+                        QDAXML.appendGUID(study: study.id, kind: "coding", key: "\(c)/\(u.id)/\(code)", to: &x.bytes)
+                        x.raw("\""); x.attr("creatingUser", userGUID[c]); x.attr("creationDateTime", at); x.raw(">\n")
+                        x.raw("          <CodeRef"); x.attr("targetGUID", guids[code]); x.raw("/>\n        </Coding>\n")
+                    }
+                    x.raw("      </PlainTextSelection>\n")
+                }
+                x.raw("    </TextSource>\n")
+                try flushIfLarge()
+            }
+            x.raw("  </Sources>\n</Project>\n")
+            try out.append(x.bytes)
+        }
+
+        /// The units in case order: each participant's units together, participants in order of
+        /// their first unit. Nil when that is the units' own order (each participant's units
+        /// are consecutive, as the study order makes them), so no index is kept.
+        func caseOrder() -> [Int]? {
+            var seen = Set<String>()
+            var i = 0
+            var together = true
+            while i < units.count {
+                let p = units[i].participant
+                guard seen.insert(p).inserted else { together = false; break }
+                while i < units.count && units[i].participant == p { i += 1 }
+            }
+            if together { return nil }
             var byPerson: [String: [Int]] = [:]
             var people: [String] = []
             for (i, u) in units.enumerated() {
                 if byPerson[u.participant] == nil { people.append(u.participant) }
                 byPerson[u.participant, default: []].append(i)
             }
-            try out.append("  <Cases>\n")
-            for person in people {
-                let name = who(person)
-                x = "    <Case\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "case", key: name)))\(QDAXML.attr("name", name))>\n"
-                for i in byPerson[person]! { x += "      <SourceRef\(QDAXML.attr("targetGUID", sourceGUIDs[i]))/>\n" }
-                x += "    </Case>\n"
-                try out.append(x)
-            }
-            byPerson = [:]
-            try out.append("  </Cases>\n  <Sources>\n")
-            let waveLabel = Dictionary(uniqueKeysWithValues: study.waves.map { ($0.id, $0.label) })
-            for (u, sg) in zip(units, sourceGUIDs) {
-                let text = SafeText.stripControls(u.text)
-                let file = "\(sg).txt"
-                let created = keepTimes ? dates(p.submittedAt(u.record)) : nil
-                x = "    <TextSource\(QDAXML.attr("guid", sg))\(QDAXML.attr("name", "\(who(u.participant)) \(u.wave) \(u.item)"))"
-                x += "\(QDAXML.attr("plainTextPath", "internal://\(file)"))\(QDAXML.attr("creationDateTime", created))>\n"
-                let desc = "Participant \(who(u.participant)) (\(u.role ?? "no role")), wave \(u.wave) (\(waveLabel[u.wave] ?? u.wave)), \(u.instrument).\(u.item): \(u.prompt)"
-                x += "      <Description>\(QDAXML.text(desc))</Description>\n"
-                let length = text.unicodeScalars.count
-                for c in coders {
-                    guard let d = records[c]?.latest[u.id] else { continue }
-                    let applied = d.codes.filter { book.contains($0) }
-                    let at = keepTimes ? dates(d.at) : nil
-                    let sel = QDAXML.guid(study: study.id, kind: "selection", key: "\(c)/\(u.id)")
-                    x += "      <PlainTextSelection\(QDAXML.attr("guid", sel))\(QDAXML.attr("name", "\(c): \(applied.isEmpty ? "no code" : applied.joined(separator: ", "))"))"
-                    x += " startPosition=\"0\" endPosition=\"\(length)\"\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
-                    if !d.memo.isEmpty { x += "        <Description>\(QDAXML.text(d.memo))</Description>\n" }
-                    for code in applied {
-                        x += "        <Coding\(QDAXML.attr("guid", QDAXML.guid(study: study.id, kind: "coding", key: "\(c)/\(u.id)/\(code)")))"
-                        x += "\(QDAXML.attr("creatingUser", userGUID[c]))\(QDAXML.attr("creationDateTime", at))>\n"
-                        x += "          <CodeRef\(QDAXML.attr("targetGUID", guids[code]))/>\n        </Coding>\n"
-                    }
-                    x += "      </PlainTextSelection>\n"
+            return people.flatMap { byPerson[$0]! }
+        }
+
+        /// One text file per unit (`sources/<guid>.txt`: the text with controls stripped), in
+        /// unit order. The files are compressed in parallel, a batch of units per worker at a
+        /// time (each with its own `Deflater`; the bytes do not depend on which worker), and
+        /// written in order.
+        func writeSources(to archive: ZipStreamWriter) throws {
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let perWorker = 4096
+            var start = 0
+            var path: [UInt8] = Array("sources/".utf8)
+            while start < units.count {
+                let end = min(units.count, start + perWorker * workers)
+                var pieces: [ArraySlice<CodingUnit>] = []
+                var from = start
+                while from < end {
+                    pieces.append(units[from..<min(end, from + perWorker)])
+                    from += perWorker
                 }
-                x += "    </TextSource>\n"
-                try out.append(x)
+                let done = Parallel.map(pieces, workers: workers) { CompressedTexts.make($0) }
+                var i = start
+                for result in done {
+                    let texts = try result.get()
+                    try texts.bytes.withUnsafeBytes { all in
+                        var at = 0
+                        for k in texts.ends.indices {
+                            path.removeSubrange(8...)
+                            path.append(contentsOf: sourceGUID(i)); path.append(contentsOf: ".txt".utf8)
+                            try archive.add(String(decoding: path, as: UTF8.self), crc: texts.crcs[k], uncompressed: UInt64(texts.sizes[k]),
+                                            compressed: UnsafeRawBufferPointer(rebasing: all[at..<texts.ends[k]]))
+                            at = texts.ends[k]
+                            i += 1
+                        }
+                    }
+                }
+                start = end
             }
-            try out.append("  </Sources>\n</Project>\n")
+        }
+    }
+
+    /// The source files of some units, compressed one after the other into one buffer.
+    struct CompressedTexts: Sendable {
+        var bytes: [UInt8] = []
+        /// Where each unit's compressed bytes end in `bytes`.
+        var ends: [Int] = []
+        var crcs: [UInt32] = []
+        /// Each file's size before compression.
+        var sizes: [Int] = []
+
+        static func make(_ units: ArraySlice<CodingUnit>) -> Result<CompressedTexts, any Error> {
+            Result {
+                let deflater = try Deflater()
+                var out = CompressedTexts()
+                out.ends.reserveCapacity(units.count); out.crcs.reserveCapacity(units.count); out.sizes.reserveCapacity(units.count)
+                for u in units {
+                    var text = SafeText.stripControls(u.text)
+                    let crc = try text.withUTF8 { try deflater.deflate(UnsafeRawBufferPointer($0), appendingTo: &out.bytes) }
+                    out.ends.append(out.bytes.count)
+                    out.crcs.append(crc)
+                    out.sizes.append(text.utf8.count)
+                }
+                return out
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import WavesCore
 
-/// A scratch file for one export step (the qdpx project XML before it is zipped): the
+/// A scratch file for one export step (the qdpx project XML, compressed, before it is zipped): the
 /// export's `FileSink.scratch()`, a file with no name beside it (`Folder.openScratch`:
 /// owner-only, created exclusively, unlinked at once), so nothing is left behind by a failure
 /// or a kill. Appends are buffered (1 MiB); reads and writes go through `OpenFile`.
@@ -19,9 +19,9 @@ final class ScratchFile {
         buffer.reserveCapacity(1 << 20)
     }
 
-    func append(_ s: String) throws {
-        buffer.append(contentsOf: s.utf8)
-        size += UInt64(s.utf8.count)
+    func append(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        size += UInt64(bytes.count)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
