@@ -44,64 +44,142 @@ public struct ChainReport: Sendable, Equatable {
 }
 
 public enum HashChain {
-    /// Walks the store once, hashing every line and comparing each record's `prev`.
-    public static func verify(_ store: ResponseStore) throws -> ChainReport {
+    /// Walks the store once, hashing every line and comparing each record's `prev`. The lines
+    /// are decoded and hashed on `workers` threads (`StoreScan`), the chain walked in store order.
+    public static func verify(_ store: ResponseStore, workers: Int? = nil) throws -> ChainReport {
         var walk = ChainWalk()
-        var keys = AnswerKeyCache()
-        try LineReader.forEachLine(store.log) { bytes, lineNo, complete in
-            guard complete else { walk.torn(line: lineNo); return }
-            walk.add(line: lineNo, hash: ContentHash.sha256Hex(bytes), empty: bytes.isEmpty,
-                     record: try? ResponseRecord.decode(line: bytes, keys: &keys))
+        try StoreScan.forEachLine(store.log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
+                                  decode: { line, keys in ChainLine(line, keys: &keys) },
+                                  problem: { _ in ChainLine?.none }) { line, lineNo in
+            guard let line else { walk.torn(line: lineNo); return }
+            walk.add(line: lineNo, line)
         }
         return walk.report
+    }
+}
+
+/// The lower-case hex SHA-256 of one line, held in place (64 bytes, no String per line): what
+/// the chain compares with the next record's `prev`.
+struct LineHash: Equatable, Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// The hash of `line` (its bytes without the line end).
+    init(of line: UnsafeRawBufferPointer) {
+        var hasher = ContentHash.Hasher()
+        hasher.update(line)
+        withUnsafeMutableBytes(of: &words) { hasher.hex(into: $0) }
+    }
+
+    /// `prev` as written, when it is 64 lower-case hex digits (`ResponseRecord.isHexDigest`), else nil.
+    init?(hex: String) {
+        guard ResponseRecord.isHexDigest(hex) else { return nil }
+        var s = hex
+        s.withUTF8 { u in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(u)) } }
+    }
+
+    var hex: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
+
+    static func == (a: LineHash, b: LineHash) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+            && a.words.4 == b.words.4 && a.words.5 == b.words.5 && a.words.6 == b.words.6 && a.words.7 == b.words.7
+    }
+}
+
+/// What the chain needs of one complete line, worked out on a decoding thread: its hash,
+/// whether it is empty, and (when it is a valid response record) what its `prev` holds.
+struct ChainLine: Sendable {
+    enum Prev: Sendable, Equatable {
+        case absent
+        /// `prev` present but not a string of 64 lower-case hex digits.
+        case notDigest
+        case digest(LineHash)
+    }
+    var hash: LineHash
+    var empty: Bool
+    /// nil when the line is not a valid response record.
+    var prev: Prev?
+
+    init(hash: LineHash, empty: Bool, record: ResponseRecord?) {
+        self.hash = hash; self.empty = empty
+        prev = record.map(Self.prev(of:))
+    }
+
+    /// One line through the strict decoder (the chain's judge of a valid record).
+    init(_ line: UnsafeRawBufferPointer, keys: inout AnswerKeyCache) {
+        self.init(hash: LineHash(of: line), empty: line.isEmpty,
+                  record: line.isEmpty ? nil : try? ResponseRecord.decode(line: line, keys: &keys))
+    }
+
+    /// The record's `prev` as the chain reads it (`ResponseRecord.extraValue`: the last one).
+    static func prev(of record: ResponseRecord) -> Prev {
+        guard let prev = record.extraValue("prev") else { return .absent }
+        guard let p = prev.stringValue, let hash = LineHash(hex: p) else { return .notDigest }
+        return .digest(hash)
     }
 }
 
 /// The chain's rules, line by line in store order: what `HashChain.verify` and the one-pass
 /// scan of `waves validate` (`ResponseStore.scanWithChain`) both walk.
 struct ChainWalk {
-    private(set) var report = ChainReport()
-    private var previousHash: String?
+    private var walked = ChainReport()
+    private var previousHash: LineHash?
+
+    /// The report so far (the head is the hash of the last complete line).
+    var report: ChainReport {
+        var r = walked
+        r.head = previousHash?.hex
+        return r
+    }
 
     private mutating func fail(_ line: Int, _ reason: String) {
-        if report.firstBreak == nil { report.firstBreak = .init(line: line, reason: reason) }
+        if walked.firstBreak == nil { walked.firstBreak = .init(line: line, reason: reason) }
     }
 
     /// An incomplete last line (a torn write): reported, not hashed.
-    mutating func torn(line: Int) { report.tornLine = line }
+    mutating func torn(line: Int) { walked.tornLine = line }
 
-    /// One complete line: the SHA-256 of its bytes, whether it is empty, and its record (nil
-    /// when it is not a valid response record).
-    mutating func add(line lineNo: Int, hash: String, empty: Bool, record: ResponseRecord?) {
-        defer { previousHash = hash; report.head = hash; report.lines = lineNo }
-        guard let record else {
-            fail(lineNo, empty ? "an empty line (not a response record)" : "not a valid response record (edited, or a torn write closed by a later append)")
+    /// One complete line: its hash, whether it is empty, and its record's `prev` (nil when it
+    /// is not a valid response record).
+    mutating func add(line lineNo: Int, _ line: ChainLine) {
+        defer { previousHash = line.hash; walked.lines = lineNo }
+        guard let prev = line.prev else {
+            fail(lineNo, line.empty ? "an empty line (not a response record)" : "not a valid response record (edited, or a torn write closed by a later append)")
             return
         }
-        report.records += 1
-        guard let prev = record.extraValue("prev") else {
-            if report.hasChain { fail(lineNo, "no \"prev\" after the chain began at line \(report.chainStartsAt ?? 1): a line inserted, or written by something other than Waves") }
+        walked.records += 1
+        let p: LineHash
+        switch prev {
+        case .absent:
+            if walked.hasChain { fail(lineNo, "no \"prev\" after the chain began at line \(walked.chainStartsAt ?? 1): a line inserted, or written by something other than Waves") }
             return
-        }
-        guard let p = prev.stringValue, ResponseRecord.isHexDigest(p) else {
+        case .notDigest:
             fail(lineNo, "\"prev\" is not a SHA-256 (64 lower-case hex digits)")
             return
+        case .digest(let h): p = h
         }
-        if !report.hasChain {
-            report.hasChain = true
+        if !walked.hasChain {
+            walked.hasChain = true
             // Line 1 never carries prev; a chain from line 2 covers it. Later: a round-1 prefix.
-            if lineNo > 2 { report.chainStartsAt = lineNo }
+            if lineNo > 2 { walked.chainStartsAt = lineNo }
         }
         guard let before = previousHash else {
             fail(lineNo, "the first line carries \"prev\": the line(s) before it were deleted")
             return
         }
         if p == before {
-            report.chained += 1
+            walked.chained += 1
         } else {
             fail(lineNo, "\"prev\" does not match line \(lineNo - 1): line \(lineNo - 1) was edited, or a line before line \(lineNo) was deleted, inserted or moved")
         }
     }
+}
+
+/// One line of the one-pass scan as a decoding thread leaves it (`scanWithChain`).
+enum CheckedLine<Prepared> {
+    case blank
+    /// A valid record, made ready by the caller's `prepare`, and its import batch.
+    case record(Prepared, batch: String?)
+    case problem(String)
 }
 
 extension ResponseStore {
@@ -110,26 +188,41 @@ extension ResponseStore {
     /// an unfinished import are problems), and the chain walked over every line as `verify`
     /// walks it (`ChainWalk`). For `waves validate`, which needs both.
     public func scanWithChain(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
+        try scanWithChain(workers: workers, prepare: { r in r }, body)
+    }
+
+    /// As `scanWithChain(workers:_:)`, with `prepare` run on the decoding threads on every valid
+    /// record: what it makes of the record is handed to `body`, in store order. The record's
+    /// own work (checks against the study, say) is then shared by every core instead of being
+    /// done on the thread that walks the chain.
+    func scanWithChain<Prepared>(workers: Int? = nil, prepare: @escaping @Sendable (ResponseRecord) -> Prepared,
+                                 _ body: (Prepared, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
         var problems: [StoreProblem] = []
         var walk = ChainWalk()
         let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
-                                  decode: { line, cache in (StoreScan.decodeLine(line, cache: &cache), ContentHash.sha256Hex(line) as String?) },
-                                  problem: { (StoreScan.Outcome.problem($0), nil) }) { result, lineNo in
-            let (outcome, hash) = result
-            guard let hash else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
-            switch outcome {
-            case .blank:
-                walk.add(line: lineNo, hash: hash, empty: true, record: nil)
-            case .record(let record):
-                walk.add(line: lineNo, hash: hash, empty: false, record: record)
-                if let problem = Self.unfinishedImport(record.batch, finished: finished, line: lineNo) {
+                                  decode: { line, cache -> (CheckedLine<Prepared>, ChainLine)? in
+                                      let hash = LineHash(of: line)
+                                      switch StoreScan.decodeLine(line, cache: &cache) {
+                                      case .blank: return (.blank, ChainLine(hash: hash, empty: true, record: nil))
+                                      case .problem(let m): return (.problem(m), ChainLine(hash: hash, empty: false, record: nil))
+                                      case .record(let r):
+                                          let chain = ChainLine(hash: hash, empty: false, record: r)
+                                          return (.record(prepare(r), batch: r.batch), chain)
+                                      }
+                                  },
+                                  problem: { _ in nil }) { result, lineNo in
+            guard let (line, chain) = result else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
+            walk.add(line: lineNo, chain)
+            switch line {
+            case .blank: return
+            case .record(let prepared, let batch):
+                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
                     problems.append(problem)
                     return
                 }
-                try body(record, lineNo)
+                try body(prepared, lineNo)
             case .problem(let message):
-                walk.add(line: lineNo, hash: hash, empty: false, record: nil)
                 problems.append(StoreProblem(line: lineNo, message: message))
             }
         }
