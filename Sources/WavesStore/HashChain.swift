@@ -46,10 +46,18 @@ public struct ChainReport: Sendable, Equatable {
 public enum HashChain {
     /// Walks the store once, hashing every line and comparing each record's `prev`. The lines
     /// are decoded and hashed on `workers` threads (`StoreScan`), the chain walked in store order.
+    ///
+    /// A line the columnar fast path accepts needs no record: its `prev` is read in place
+    /// (`ChainDecoder`); `fast: false` sends every line through the strict decoder (tests
+    /// compare the two; `WAVES_SCAN=strict` asks the same of a real store).
     public static func verify(_ store: ResponseStore, workers: Int? = nil) throws -> ChainReport {
+        try verify(store, workers: workers, fast: StoreScan.fastPathEnabled)
+    }
+
+    static func verify(_ store: ResponseStore, workers: Int?, fast: Bool, blockSize: Int = StoreScan.blockSize) throws -> ChainReport {
         var walk = ChainWalk()
-        try StoreScan.forEachLine(store.log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
-                                  decode: { line, keys in ChainLine(line, keys: &keys) },
+        try StoreScan.forEachLine(store.log, workers: workers ?? StoreScan.defaultWorkers, blockSize: blockSize, state: ChainDecoder(useFast: fast),
+                                  decode: { line, decoder in decoder.line(line) },
                                   problem: { _ in ChainLine?.none }) { line, lineNo in
             guard let line else { walk.torn(line: lineNo); return }
             walk.add(line: lineNo, line)
@@ -72,9 +80,15 @@ struct LineHash: Equatable, Sendable {
 
     /// `prev` as written, when it is 64 lower-case hex digits (`ResponseRecord.isHexDigest`), else nil.
     init?(hex: String) {
-        guard ResponseRecord.isHexDigest(hex) else { return nil }
         var s = hex
-        s.withUTF8 { u in withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(u)) } }
+        guard let h = s.withUTF8({ LineHash(hex: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = h
+    }
+
+    /// As `init?(hex:)`, from the bytes of the string.
+    init?(hex bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 64, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
     }
 
     var hex: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
@@ -87,7 +101,7 @@ struct LineHash: Equatable, Sendable {
 
 /// What the chain needs of one complete line, worked out on a decoding thread: its hash,
 /// whether it is empty, and (when it is a valid response record) what its `prev` holds.
-struct ChainLine: Sendable {
+struct ChainLine: Sendable, Equatable {
     enum Prev: Sendable, Equatable {
         case absent
         /// `prev` present but not a string of 64 lower-case hex digits.
@@ -104,10 +118,9 @@ struct ChainLine: Sendable {
         prev = record.map(Self.prev(of:))
     }
 
-    /// One line through the strict decoder (the chain's judge of a valid record).
-    init(_ line: UnsafeRawBufferPointer, keys: inout AnswerKeyCache) {
-        self.init(hash: LineHash(of: line), empty: line.isEmpty,
-                  record: line.isEmpty ? nil : try? ResponseRecord.decode(line: line, keys: &keys))
+    /// A valid record's line whose `prev` was read without the record.
+    init(hash: LineHash, prev: Prev) {
+        self.hash = hash; empty = false; self.prev = prev
     }
 
     /// The record's `prev` as the chain reads it (`ResponseRecord.extraValue`: the last one).
@@ -115,6 +128,90 @@ struct ChainLine: Sendable {
         guard let prev = record.extraValue("prev") else { return .absent }
         guard let p = prev.stringValue, let hash = LineHash(hex: p) else { return .notDigest }
         return .digest(hash)
+    }
+}
+
+/// Per decoding thread of `HashChain.verify`: the columnar fast path (`ColumnDecoder`, asked for
+/// no columns) and the strict decoder's key cache.
+struct ChainDecoder: Sendable {
+    var fast = ColumnDecoder(ColumnRequest())
+    var strict = AnswerKeyCache()
+    let useFast: Bool
+
+    init(useFast: Bool) { self.useFast = useFast }
+
+    /// One complete line as the chain needs it. A line the fast path accepts is a valid record
+    /// (the strict decoder agrees on every line it accepts: `ColumnScanTests`), and its `prev`
+    /// is read in place (`plainPrev`); any other line, or a `prev` written in an unusual way,
+    /// goes through the strict decoder, which decides.
+    mutating func line(_ line: UnsafeRawBufferPointer) -> ChainLine {
+        let hash = LineHash(of: line)
+        if line.isEmpty { return ChainLine(hash: hash, empty: true, record: nil) }
+        if useFast, fast.decode(line: line) != nil, let prev = Self.plainPrev(line) {
+            return ChainLine(hash: hash, prev: prev)
+        }
+        return ChainLine(hash: hash, empty: false, record: try? ResponseRecord.decode(line: line, keys: &strict))
+    }
+
+    /// The `prev` of a line that is known to be one valid JSON object whose keys are plain
+    /// (the fast path accepted it), as `ResponseRecord.extraValue("prev")` gives it: the value
+    /// of the last top-level member named `prev`. Only strings and nesting are tracked, which
+    /// is all a valid JSON text needs to tell its top-level keys apart. Nil (ask the strict
+    /// decoder) when a `prev` string holds an escape.
+    static func plainPrev(_ line: UnsafeRawBufferPointer) -> ChainLine.Prev? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let n = line.count
+        var prev = ChainLine.Prev.absent
+        var depth = 0
+        var expectKey = false
+        var i = 0
+        /// The end of the string whose opening quote is at `start` (the index of its closing
+        /// quote), and whether it holds an escape.
+        func stringEnd(_ start: Int) -> (end: Int, escaped: Bool) {
+            var j = start + 1, escaped = false
+            while j < n {
+                let c = line[j]
+                if c == backslash { escaped = true; j += 2; continue }
+                if c == quote { return (j, escaped) }
+                j += 1
+            }
+            return (n, escaped)
+        }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while i < n {
+            let c = line[i]
+            switch c {
+            case quote:
+                let (end, escaped) = stringEnd(i)
+                if depth == 1 && expectKey {
+                    expectKey = false
+                    if !escaped && end - i == 5 && line[i + 1] == UInt8(ascii: "p") && line[i + 2] == UInt8(ascii: "r")
+                        && line[i + 3] == UInt8(ascii: "e") && line[i + 4] == UInt8(ascii: "v") {
+                        // The value after the colon.
+                        var v = end + 1
+                        while v < n && (isSpace(line[v]) || line[v] == UInt8(ascii: ":")) { v += 1 }
+                        guard v < n, line[v] == quote else { prev = .notDigest; i = end + 1; continue }
+                        let (vend, vescaped) = stringEnd(v)
+                        if vescaped { return nil }
+                        prev = LineHash(hex: UnsafeRawBufferPointer(rebasing: line[(v + 1)..<vend])).map { .digest($0) } ?? .notDigest
+                        i = vend + 1
+                        continue
+                    }
+                }
+                i = end + 1
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectKey = c == UInt8(ascii: "{") && depth == 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 1 { expectKey = true }
+            default: break
+            }
+            i += 1
+        }
+        return prev
     }
 }
 
