@@ -44,64 +44,239 @@ public struct ChainReport: Sendable, Equatable {
 }
 
 public enum HashChain {
-    /// Walks the store once, hashing every line and comparing each record's `prev`.
-    public static func verify(_ store: ResponseStore) throws -> ChainReport {
+    /// Walks the store once, hashing every line and comparing each record's `prev`. The lines
+    /// are decoded and hashed on `workers` threads (`StoreScan`), the chain walked in store order.
+    ///
+    /// A line the columnar fast path accepts needs no record: its `prev` is read in place
+    /// (`ChainDecoder`); `fast: false` sends every line through the strict decoder (tests
+    /// compare the two; `WAVES_SCAN=strict` asks the same of a real store).
+    public static func verify(_ store: ResponseStore, workers: Int? = nil) throws -> ChainReport {
+        try verify(store, workers: workers, fast: StoreScan.fastPathEnabled)
+    }
+
+    static func verify(_ store: ResponseStore, workers: Int?, fast: Bool, blockSize: Int = StoreScan.blockSize) throws -> ChainReport {
         var walk = ChainWalk()
-        var keys = AnswerKeyCache()
-        try LineReader.forEachLine(store.log) { bytes, lineNo, complete in
-            guard complete else { walk.torn(line: lineNo); return }
-            walk.add(line: lineNo, hash: ContentHash.sha256Hex(bytes), empty: bytes.isEmpty,
-                     record: try? ResponseRecord.decode(line: bytes, keys: &keys))
+        try StoreScan.forEachLine(store.log, workers: workers ?? StoreScan.defaultWorkers, blockSize: blockSize, state: ChainDecoder(useFast: fast),
+                                  decode: { line, decoder in decoder.line(line) },
+                                  problem: { _ in ChainLine?.none }) { line, lineNo in
+            guard let line else { walk.torn(line: lineNo); return }
+            walk.add(line: lineNo, line)
         }
         return walk.report
+    }
+}
+
+/// The lower-case hex SHA-256 of one line, held in place (64 bytes, no String per line): what
+/// the chain compares with the next record's `prev`.
+struct LineHash: Equatable, Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// The hash of `line` (its bytes without the line end).
+    init(of line: UnsafeRawBufferPointer) {
+        var hasher = ContentHash.Hasher()
+        hasher.update(line)
+        withUnsafeMutableBytes(of: &words) { hasher.hex(into: $0) }
+    }
+
+    /// `prev` as written, when it is 64 lower-case hex digits (`ResponseRecord.isHexDigest`), else nil.
+    init?(hex: String) {
+        var s = hex
+        guard let h = s.withUTF8({ LineHash(hex: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = h
+    }
+
+    /// As `init?(hex:)`, from the bytes of the string.
+    init?(hex bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 64, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+    }
+
+    var hex: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
+
+    static func == (a: LineHash, b: LineHash) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+            && a.words.4 == b.words.4 && a.words.5 == b.words.5 && a.words.6 == b.words.6 && a.words.7 == b.words.7
+    }
+}
+
+/// What the chain needs of one complete line, worked out on a decoding thread: its hash,
+/// whether it is empty, and (when it is a valid response record) what its `prev` holds.
+struct ChainLine: Sendable, Equatable {
+    enum Prev: Sendable, Equatable {
+        case absent
+        /// `prev` present but not a string of 64 lower-case hex digits.
+        case notDigest
+        case digest(LineHash)
+    }
+    var hash: LineHash
+    var empty: Bool
+    /// nil when the line is not a valid response record.
+    var prev: Prev?
+
+    init(hash: LineHash, empty: Bool, record: ResponseRecord?) {
+        self.hash = hash; self.empty = empty
+        prev = record.map(Self.prev(of:))
+    }
+
+    /// A valid record's line whose `prev` was read without the record.
+    init(hash: LineHash, prev: Prev) {
+        self.hash = hash; empty = false; self.prev = prev
+    }
+
+    /// The record's `prev` as the chain reads it (`ResponseRecord.extraValue`: the last one).
+    static func prev(of record: ResponseRecord) -> Prev {
+        guard let prev = record.extraValue("prev") else { return .absent }
+        guard let p = prev.stringValue, let hash = LineHash(hex: p) else { return .notDigest }
+        return .digest(hash)
+    }
+}
+
+/// Per decoding thread of `HashChain.verify`: the columnar fast path (`ColumnDecoder`, asked for
+/// no columns) and the strict decoder's key cache.
+struct ChainDecoder: Sendable {
+    var fast = ColumnDecoder(ColumnRequest())
+    var strict = AnswerKeyCache()
+    let useFast: Bool
+
+    init(useFast: Bool) { self.useFast = useFast }
+
+    /// One complete line as the chain needs it. A line the fast path accepts is a valid record
+    /// (the strict decoder agrees on every line it accepts: `ColumnScanTests`), and its `prev`
+    /// is read in place (`plainPrev`); any other line, or a `prev` written in an unusual way,
+    /// goes through the strict decoder, which decides.
+    mutating func line(_ line: UnsafeRawBufferPointer) -> ChainLine {
+        let hash = LineHash(of: line)
+        if line.isEmpty { return ChainLine(hash: hash, empty: true, record: nil) }
+        if useFast, fast.decode(line: line) != nil, let prev = Self.plainPrev(line) {
+            return ChainLine(hash: hash, prev: prev)
+        }
+        return ChainLine(hash: hash, empty: false, record: try? ResponseRecord.decode(line: line, keys: &strict))
+    }
+
+    /// The `prev` of a line that is known to be one valid JSON object whose keys are plain
+    /// (the fast path accepted it), as `ResponseRecord.extraValue("prev")` gives it: the value
+    /// of the last top-level member named `prev`. Only strings and nesting are tracked, which
+    /// is all a valid JSON text needs to tell its top-level keys apart. Nil (ask the strict
+    /// decoder) when a `prev` string holds an escape.
+    static func plainPrev(_ line: UnsafeRawBufferPointer) -> ChainLine.Prev? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let n = line.count
+        var prev = ChainLine.Prev.absent
+        var depth = 0
+        var expectKey = false
+        var i = 0
+        /// The end of the string whose opening quote is at `start` (the index of its closing
+        /// quote), and whether it holds an escape.
+        func stringEnd(_ start: Int) -> (end: Int, escaped: Bool) {
+            var j = start + 1, escaped = false
+            while j < n {
+                let c = line[j]
+                if c == backslash { escaped = true; j += 2; continue }
+                if c == quote { return (j, escaped) }
+                j += 1
+            }
+            return (n, escaped)
+        }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        while i < n {
+            let c = line[i]
+            switch c {
+            case quote:
+                let (end, escaped) = stringEnd(i)
+                if depth == 1 && expectKey {
+                    expectKey = false
+                    if !escaped && end - i == 5 && line[i + 1] == UInt8(ascii: "p") && line[i + 2] == UInt8(ascii: "r")
+                        && line[i + 3] == UInt8(ascii: "e") && line[i + 4] == UInt8(ascii: "v") {
+                        // The value after the colon.
+                        var v = end + 1
+                        while v < n && (isSpace(line[v]) || line[v] == UInt8(ascii: ":")) { v += 1 }
+                        guard v < n, line[v] == quote else { prev = .notDigest; i = end + 1; continue }
+                        let (vend, vescaped) = stringEnd(v)
+                        if vescaped { return nil }
+                        prev = LineHash(hex: UnsafeRawBufferPointer(rebasing: line[(v + 1)..<vend])).map { .digest($0) } ?? .notDigest
+                        i = vend + 1
+                        continue
+                    }
+                }
+                i = end + 1
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectKey = c == UInt8(ascii: "{") && depth == 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 1 { expectKey = true }
+            default: break
+            }
+            i += 1
+        }
+        return prev
     }
 }
 
 /// The chain's rules, line by line in store order: what `HashChain.verify` and the one-pass
 /// scan of `waves validate` (`ResponseStore.scanWithChain`) both walk.
 struct ChainWalk {
-    private(set) var report = ChainReport()
-    private var previousHash: String?
+    private var walked = ChainReport()
+    private var previousHash: LineHash?
+
+    /// The report so far (the head is the hash of the last complete line).
+    var report: ChainReport {
+        var r = walked
+        r.head = previousHash?.hex
+        return r
+    }
 
     private mutating func fail(_ line: Int, _ reason: String) {
-        if report.firstBreak == nil { report.firstBreak = .init(line: line, reason: reason) }
+        if walked.firstBreak == nil { walked.firstBreak = .init(line: line, reason: reason) }
     }
 
     /// An incomplete last line (a torn write): reported, not hashed.
-    mutating func torn(line: Int) { report.tornLine = line }
+    mutating func torn(line: Int) { walked.tornLine = line }
 
-    /// One complete line: the SHA-256 of its bytes, whether it is empty, and its record (nil
-    /// when it is not a valid response record).
-    mutating func add(line lineNo: Int, hash: String, empty: Bool, record: ResponseRecord?) {
-        defer { previousHash = hash; report.head = hash; report.lines = lineNo }
-        guard let record else {
-            fail(lineNo, empty ? "an empty line (not a response record)" : "not a valid response record (edited, or a torn write closed by a later append)")
+    /// One complete line: its hash, whether it is empty, and its record's `prev` (nil when it
+    /// is not a valid response record).
+    mutating func add(line lineNo: Int, _ line: ChainLine) {
+        defer { previousHash = line.hash; walked.lines = lineNo }
+        guard let prev = line.prev else {
+            fail(lineNo, line.empty ? "an empty line (not a response record)" : "not a valid response record (edited, or a torn write closed by a later append)")
             return
         }
-        report.records += 1
-        guard let prev = record.extraValue("prev") else {
-            if report.hasChain { fail(lineNo, "no \"prev\" after the chain began at line \(report.chainStartsAt ?? 1): a line inserted, or written by something other than Waves") }
+        walked.records += 1
+        let p: LineHash
+        switch prev {
+        case .absent:
+            if walked.hasChain { fail(lineNo, "no \"prev\" after the chain began at line \(walked.chainStartsAt ?? 1): a line inserted, or written by something other than Waves") }
             return
-        }
-        guard let p = prev.stringValue, ResponseRecord.isHexDigest(p) else {
+        case .notDigest:
             fail(lineNo, "\"prev\" is not a SHA-256 (64 lower-case hex digits)")
             return
+        case .digest(let h): p = h
         }
-        if !report.hasChain {
-            report.hasChain = true
+        if !walked.hasChain {
+            walked.hasChain = true
             // Line 1 never carries prev; a chain from line 2 covers it. Later: a round-1 prefix.
-            if lineNo > 2 { report.chainStartsAt = lineNo }
+            if lineNo > 2 { walked.chainStartsAt = lineNo }
         }
         guard let before = previousHash else {
             fail(lineNo, "the first line carries \"prev\": the line(s) before it were deleted")
             return
         }
         if p == before {
-            report.chained += 1
+            walked.chained += 1
         } else {
             fail(lineNo, "\"prev\" does not match line \(lineNo - 1): line \(lineNo - 1) was edited, or a line before line \(lineNo) was deleted, inserted or moved")
         }
     }
+}
+
+/// One line of the one-pass scan as a decoding thread leaves it (`scanWithChain`).
+enum CheckedLine<Prepared> {
+    case blank
+    /// A valid record, made ready by the caller's `prepare`, and its import batch.
+    case record(Prepared, batch: String?)
+    case problem(String)
 }
 
 extension ResponseStore {
@@ -110,26 +285,41 @@ extension ResponseStore {
     /// an unfinished import are problems), and the chain walked over every line as `verify`
     /// walks it (`ChainWalk`). For `waves validate`, which needs both.
     public func scanWithChain(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
+        try scanWithChain(workers: workers, prepare: { r in r }, body)
+    }
+
+    /// As `scanWithChain(workers:_:)`, with `prepare` run on the decoding threads on every valid
+    /// record: what it makes of the record is handed to `body`, in store order. The record's
+    /// own work (checks against the study, say) is then shared by every core instead of being
+    /// done on the thread that walks the chain.
+    func scanWithChain<Prepared>(workers: Int? = nil, prepare: @escaping @Sendable (ResponseRecord) -> Prepared,
+                                 _ body: (Prepared, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
         var problems: [StoreProblem] = []
         var walk = ChainWalk()
         let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
-                                  decode: { line, cache in (StoreScan.decodeLine(line, cache: &cache), ContentHash.sha256Hex(line) as String?) },
-                                  problem: { (StoreScan.Outcome.problem($0), nil) }) { result, lineNo in
-            let (outcome, hash) = result
-            guard let hash else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
-            switch outcome {
-            case .blank:
-                walk.add(line: lineNo, hash: hash, empty: true, record: nil)
-            case .record(let record):
-                walk.add(line: lineNo, hash: hash, empty: false, record: record)
-                if let problem = Self.unfinishedImport(record.batch, finished: finished, line: lineNo) {
+                                  decode: { line, cache -> (CheckedLine<Prepared>, ChainLine)? in
+                                      let hash = LineHash(of: line)
+                                      switch StoreScan.decodeLine(line, cache: &cache) {
+                                      case .blank: return (.blank, ChainLine(hash: hash, empty: true, record: nil))
+                                      case .problem(let m): return (.problem(m), ChainLine(hash: hash, empty: false, record: nil))
+                                      case .record(let r):
+                                          let chain = ChainLine(hash: hash, empty: false, record: r)
+                                          return (.record(prepare(r), batch: r.batch), chain)
+                                      }
+                                  },
+                                  problem: { _ in nil }) { result, lineNo in
+            guard let (line, chain) = result else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
+            walk.add(line: lineNo, chain)
+            switch line {
+            case .blank: return
+            case .record(let prepared, let batch):
+                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
                     problems.append(problem)
                     return
                 }
-                try body(record, lineNo)
+                try body(prepared, lineNo)
             case .problem(let message):
-                walk.add(line: lineNo, hash: hash, empty: false, record: nil)
                 problems.append(StoreProblem(line: lineNo, message: message))
             }
         }

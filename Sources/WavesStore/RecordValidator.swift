@@ -33,51 +33,112 @@ public enum RecordValidator {
 
     /// Every problem of one record, errors and warnings, in a stable order.
     public static func issues(_ r: ResponseRecord, bundle: StudyBundle) -> [RecordIssue] {
-        var out: [RecordIssue] = []
-        func error(_ m: String) { out.append(RecordIssue(.error, .other, m)) }
-        func warning(_ m: String) { out.append(RecordIssue(.warning, .other, m)) }
-        let study = bundle.study
-        let who = SafeText.line(r.participant)
-        if r.study != study.id { error("record is for study '\(SafeText.line(r.study))', not '\(SafeText.line(study.id))'") }
-        if study.wave(r.wave) == nil { error("unknown wave '\(SafeText.line(r.wave))'") }
-        guard let inst = bundle.instrument(r.instrument.id) else {
-            error("unknown instrument '\(SafeText.line(r.instrument.id))'")
-            return out
-        }
-        if r.instrument.sha256 != inst.sha256 {
-            out.append(RecordIssue(.warning, .instrumentChanged(instrument: inst.id, version: r.instrument.version, sha256: r.instrument.sha256, versionNow: inst.version),
-                                   "instrument '\(inst.id)' changed since this answer was given (version \(SafeText.line(r.instrument.version)) then, \(SafeText.line(inst.version)) now; file hash differs)"))
-        }
-        if let roster = bundle.roster {
-            if let role = roster.role(of: r.participant) {
-                if let rr = r.role, rr != role { warning("role '\(SafeText.line(rr))' in the record differs from the roster's '\(role)' for \(who)") }
-            } else { error("participant '\(who)' is not in the roster") }
-        } else if r.role == nil {
-            error("no role for '\(who)' (the study has no roster)")
-        }
-        if let role = r.role, !study.roles.contains(role) { error("unknown role '\(SafeText.line(role))'") }
-        if r.recordMode == nil { warning("unknown mode '\(SafeText.line(r.mode))'") }
-        if let v = r.via, !["terminal", "kiosk", "ssh", "import"].contains(v) { warning("unknown via '\(SafeText.line(v))'") }
-        for a in r.answers {
-            guard let item = inst.item(a.id) else { error("answer to unknown item '\(SafeText.line(a.id))'"); continue }
-            if let p = AnswerRules.problem(a.value, for: item) {
-                out.append(RecordIssue(.error, .answer(item: item.id, p), p.message(item: item.id)))
+        Checker(bundle).issues(r)
+    }
+
+    /// The ways a record may reach the survey (`via`).
+    static let knownVias: Set<String> = ["terminal", "kiosk", "ssh", "import"]
+
+    /// The study's rules made ready once for many records (`waves validate` checks every line of
+    /// the store with one, on every decoding thread): waves and instruments by id, and per
+    /// instrument the position of each item id, so that a record's answers, which follow the
+    /// instrument's order, are found in place instead of by a search per answer.
+    public struct Checker: Sendable {
+        public let bundle: StudyBundle
+        private let waves: Set<String>
+        /// The first instrument with each id (as `StudyBundle.instrument(_:)` finds it).
+        private let instruments: [String: Int]
+        /// Per instrument: the first position of each item id (as `Instrument.item(_:)` finds it).
+        private let positions: [[String: Int]]
+        /// Per instrument: whether the item at each position is the first with its id.
+        private let firsts: [[Bool]]
+
+        public init(_ bundle: StudyBundle) {
+            self.bundle = bundle
+            waves = Set(bundle.study.waves.map(\.id))
+            var byID: [String: Int] = [:]
+            for (k, inst) in bundle.instruments.enumerated() where byID[inst.id] == nil { byID[inst.id] = k }
+            instruments = byID
+            positions = bundle.instruments.map { inst in
+                var out: [String: Int] = [:]
+                for (k, item) in inst.items.enumerated() where out[item.id] == nil { out[item.id] = k }
+                return out
             }
+            firsts = zip(bundle.instruments, positions).map { inst, position in inst.items.indices.map { position[inst.items[$0].id] == $0 } }
         }
-        for d in r.declined {
-            guard let item = inst.item(d) else { error("declined unknown item '\(SafeText.line(d))'"); continue }
-            if !item.allowsDecline { warning("'\(d)' is marked declined but does not offer 'Prefer not to answer'") }
-            if let a = r.answer(d), !a.isMissing { error("'\(d)' is marked declined but holds an answer") }
+
+        /// The position in `bundle.instruments` of the instrument with this id.
+        public func instrumentIndex(_ id: String) -> Int? { instruments[id] }
+
+        /// Every problem of one record, errors and warnings, in a stable order
+        /// (`RecordValidator.issues`).
+        public func issues(_ r: ResponseRecord) -> [RecordIssue] {
+            var out: [RecordIssue] = []
+            func error(_ m: String) { out.append(RecordIssue(.error, .other, m)) }
+            func warning(_ m: String) { out.append(RecordIssue(.warning, .other, m)) }
+            func who() -> String { SafeText.line(r.participant) }
+            if r.study != bundle.study.id { error("record is for study '\(SafeText.line(r.study))', not '\(SafeText.line(bundle.study.id))'") }
+            if !waves.contains(r.wave) { error("unknown wave '\(SafeText.line(r.wave))'") }
+            guard let ii = instruments[r.instrument.id] else {
+                error("unknown instrument '\(SafeText.line(r.instrument.id))'")
+                return out
+            }
+            let inst = bundle.instruments[ii]
+            if r.instrument.sha256 != inst.sha256 {
+                out.append(RecordIssue(.warning, .instrumentChanged(instrument: inst.id, version: r.instrument.version, sha256: r.instrument.sha256, versionNow: inst.version),
+                                       "instrument '\(inst.id)' changed since this answer was given (version \(SafeText.line(r.instrument.version)) then, \(SafeText.line(inst.version)) now; file hash differs)"))
+            }
+            if let roster = bundle.roster {
+                if let role = roster.role(of: r.participant) {
+                    if let rr = r.role, rr != role { warning("role '\(SafeText.line(rr))' in the record differs from the roster's '\(role)' for \(who())") }
+                } else { error("participant '\(who())' is not in the roster") }
+            } else if r.role == nil {
+                error("no role for '\(who())' (the study has no roster)")
+            }
+            if let role = r.role, !bundle.study.roles.contains(role) { error("unknown role '\(SafeText.line(role))'") }
+            if r.recordMode == nil { warning("unknown mode '\(SafeText.line(r.mode))'") }
+            if let v = r.via, !RecordValidator.knownVias.contains(v) { warning("unknown via '\(SafeText.line(v))'") }
+            let items = inst.items, position = positions[ii], first = firsts[ii]
+            // The item each answer is to: at the position after the last one's when the record
+            // follows the instrument's order (and that position is the id's first), else looked up.
+            var next = 0
+            for a in r.answers {
+                let k: Int
+                if next < items.count, first[next], items[next].id == a.id { k = next }
+                else if let p = position[a.id] { k = p }
+                else { error("answer to unknown item '\(SafeText.line(a.id))'"); continue }
+                next = k + 1
+                if let p = AnswerRules.problem(a.value, for: items[k]) {
+                    out.append(RecordIssue(.error, .answer(item: items[k].id, p), p.message(item: items[k].id)))
+                }
+            }
+            let dontKnow = r.extra.isEmpty ? [] : r.dontKnow
+            // The first answer to each item, by item position (`ResponseRecord.answer`), built
+            // only for a record that marks items declined or "Don't know".
+            var answerAt: [Int] = []
+            if !r.declined.isEmpty || !dontKnow.isEmpty {
+                answerAt = [Int](repeating: -1, count: items.count)
+                for (j, a) in r.answers.enumerated() {
+                    if let p = position[a.id], answerAt[p] < 0 { answerAt[p] = j }
+                }
+            }
+            func holdsAnswer(_ k: Int) -> Bool { answerAt[k] >= 0 && !r.answers[answerAt[k]].value.isMissing }
+            for d in r.declined {
+                guard let k = position[d] else { error("declined unknown item '\(SafeText.line(d))'"); continue }
+                if !items[k].allowsDecline { warning("'\(d)' is marked declined but does not offer 'Prefer not to answer'") }
+                if holdsAnswer(k) { error("'\(d)' is marked declined but holds an answer") }
+            }
+            // Round-2 optional keys (docs/integrity.md): their types, and "Don't know" like "Prefer not to answer".
+            if !r.extra.isEmpty { for p in r.optionalKeyProblems { error(p) } }
+            for d in dontKnow {
+                guard let k = position[d] else { error("\"Don't know\" for unknown item '\(SafeText.line(d))'"); continue }
+                if !items[k].allowsDontKnow { warning("'\(d)' is marked \"Don't know\" but does not offer it (allow_dont_know)") }
+                if holdsAnswer(k) { error("'\(d)' is marked \"Don't know\" but holds an answer") }
+                if r.declined.contains(d) { error("'\(d)' is marked both declined and \"Don't know\"") }
+            }
+            // Errors first, then warnings, as `waves validate` has always listed them.
+            if !out.contains(where: { $0.severity == .warning }) { return out }
+            return out.filter { $0.severity == .error } + out.filter { $0.severity == .warning }
         }
-        // Round-2 optional keys (docs/integrity.md): their types, and "Don't know" like "Prefer not to answer".
-        for p in r.optionalKeyProblems { error(p) }
-        for d in r.dontKnow {
-            guard let item = inst.item(d) else { error("\"Don't know\" for unknown item '\(SafeText.line(d))'"); continue }
-            if !item.allowsDontKnow { warning("'\(d)' is marked \"Don't know\" but does not offer it (allow_dont_know)") }
-            if let a = r.answer(d), !a.isMissing { error("'\(d)' is marked \"Don't know\" but holds an answer") }
-            if r.declined.contains(d) { error("'\(d)' is marked both declined and \"Don't know\"") }
-        }
-        // Errors first, then warnings, as `waves validate` has always listed them.
-        return out.filter { $0.severity == .error } + out.filter { $0.severity == .warning }
     }
 }

@@ -69,16 +69,14 @@ public struct StudyValidation: Sendable {
         var tally = InstrumentVersions.Tally()
         var cells = LatestCells()
         var units: [Int: [String]] = [:]   // cell -> the wanted units of its counted submission
-        let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain { r, line in
-            for issue in RecordValidator.issues(r, bundle: bundle) { groups.add(issue, line: line, record: r, bundle: bundle) }
-            tally.add(InstrumentVersions.Use(r))
-            let (cell, latest) = cells.add(r, line: line)
-            if latest && !wanted.isEmpty {
-                let found = bundle.instrument(r.instrument.id).map { inst in
-                    CodingDecision.units(of: r, instrument: inst).map { CodingDecision.unitID(record: r.id, item: $0.item.id) }.filter(wanted.contains)
-                } ?? []
-                units[cell] = found.isEmpty ? nil : found
-            }
+        // Each record is checked against the study on the decoding threads (`Checked`); this
+        // thread only counts and groups, in store order.
+        let checker = RecordValidator.Checker(bundle)
+        let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain(prepare: { Checked($0, checker: checker, wanted: wanted) }) { c, line in
+            for issue in c.issues { groups.add(issue, line: line, record: c.record) }
+            tally.add(InstrumentVersions.Use(c.record))
+            let (cell, latest) = cells.add(c.record, line: line)
+            if latest && !wanted.isEmpty { units[cell] = c.units.isEmpty ? nil : c.units }
         }
         messages += problems.map(\.description)
         errors += problems.count
@@ -125,6 +123,31 @@ public struct StudyValidation: Sendable {
         var runs = LineRuns(limit: limit)
         for l in lines.sorted() { runs.add(l) }
         return runs.text
+    }
+}
+
+/// What `waves validate` needs of one record, worked out on a decoding thread: its issues
+/// (`RecordValidator`), each made ready for grouping (`IssueGroups.Prepared`), the wanted
+/// free-text units it holds, and the record without its answers, declined items and other
+/// keys (what the counts read: participant, wave, instrument, times, batch).
+struct Checked: Sendable {
+    var record: ResponseRecord
+    var issues: [IssueGroups.Prepared]
+    var units: [String]
+
+    init(_ r: ResponseRecord, checker: RecordValidator.Checker, wanted: Set<String>) {
+        let bundle = checker.bundle
+        issues = checker.issues(r).map { IssueGroups.prepare($0, record: r, bundle: bundle) }
+        if !wanted.isEmpty, let k = checker.instrumentIndex(r.instrument.id) {
+            units = CodingDecision.units(of: r, instrument: bundle.instruments[k])
+                .map { CodingDecision.unitID(record: r.id, item: $0.item.id) }.filter(wanted.contains)
+        } else {
+            units = []
+        }
+        record = r
+        record.answers = []
+        record.declined = []
+        record.extra = []
     }
 }
 
@@ -179,35 +202,55 @@ struct IssueGroups {
     var order: [Key] = []
     var groups: [Key: Group] = [:]
 
-    mutating func add(_ issue: RecordIssue, line: Int, record: ResponseRecord, bundle: StudyBundle) {
-        let key: Key
-        var answer: SetAsideAnswer?
-        var range = ""
+    /// An issue with its group and what its message needs, worked out apart from the store
+    /// line (on a decoding thread): the group's key, the range its message names, and the
+    /// value of an out-of-range answer.
+    struct Prepared: Sendable {
+        var issue: RecordIssue
+        var key: Key
+        var range: String
+        var value: Double?
+    }
+
+    /// The group of `issue` of `record`.
+    static func prepare(_ issue: RecordIssue, record: ResponseRecord, bundle: StudyBundle) -> Prepared {
         switch issue.kind {
-        case .instrumentChanged(let i, let v, let h, _): key = .changed(i, v, h)
+        case .instrumentChanged(let i, let v, let h, _): return Prepared(issue: issue, key: .changed(i, v, h), range: "", value: nil)
         case .answer(let item, let p):
             if let value = p.value, let it = bundle.instrument(record.instrument.id)?.item(item) {
                 if case .notAnOption(_, let allowed) = p {
-                    key = .values(record.instrument.id, item, "set")
-                    range = "not in its response set (allowed: \(allowed.map(JSONWriter.number).joined(separator: ", ")))"
-                } else {
-                    key = .values(record.instrument.id, item, "range")
-                    let r = AnswerRules.numberRange(of: it)
-                    range = "outside its range, \(JSONWriter.number(r.lowerBound)) to \(JSONWriter.number(r.upperBound))"
+                    return Prepared(issue: issue, key: .values(record.instrument.id, item, "set"),
+                                    range: "not in its response set (allowed: \(allowed.map(JSONWriter.number).joined(separator: ", ")))", value: value)
                 }
-                answer = SetAsideAnswer(line: line, participant: record.participant, wave: record.wave,
-                                        instrument: record.instrument.id, item: item, value: value)
-            } else {
-                key = .message(issue.severity, issue.message)
+                let r = AnswerRules.numberRange(of: it)
+                return Prepared(issue: issue, key: .values(record.instrument.id, item, "range"),
+                                range: "outside its range, \(JSONWriter.number(r.lowerBound)) to \(JSONWriter.number(r.upperBound))", value: value)
             }
-        case .other: key = .message(issue.severity, issue.message)
+            return Prepared(issue: issue, key: .message(issue.severity, issue.message), range: "", value: nil)
+        case .other: return Prepared(issue: issue, key: .message(issue.severity, issue.message), range: "", value: nil)
         }
-        if groups[key] == nil { order.append(key); groups[key] = Group(issue: issue, range: range) }
+    }
+
+    mutating func add(_ issue: RecordIssue, line: Int, record: ResponseRecord, bundle: StudyBundle) {
+        add(Self.prepare(issue, record: record, bundle: bundle), line: line, record: record)
+    }
+
+    /// Adds a prepared issue of `record` (only its participant, wave and instrument are read) at `line`.
+    mutating func add(_ p: Prepared, line: Int, record: ResponseRecord) {
+        let key = p.key
+        let answer = p.value.map { SetAsideAnswer(line: line, participant: record.participant, wave: record.wave,
+                                                   instrument: record.instrument.id, item: Self.item(of: p.issue), value: $0) }
+        if groups[key] == nil { order.append(key); groups[key] = Group(issue: p.issue, range: p.range) }
         groups[key]!.count += 1
         groups[key]!.lines.add(line)
         if groups[key]!.members.count < Self.keptMembers {
-            groups[key]!.members.append(Member(line: line, message: issue.message, answer: answer))
+            groups[key]!.members.append(Member(line: line, message: p.issue.message, answer: answer))
         }
+    }
+
+    private static func item(of issue: RecordIssue) -> String {
+        if case .answer(let item, _) = issue.kind { return item }
+        return ""
     }
 
     /// One message per group (the original located line when the group has one member).

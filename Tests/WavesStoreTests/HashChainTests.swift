@@ -195,6 +195,8 @@ final class HashChainTests: XCTestCase {
             bytes[line][at] = new
             try Data(bytes.flatMap { $0 + [0x0A] }).write(to: store.url)
             let r = try HashChain.verify(store)
+            // The in-place `prev` of the fast path and the strict records give one report.
+            XCTAssertEqual(try HashChain.verify(store, workers: 2, fast: false), r)
             XCTAssertNotNil(r.firstBreak, "a change on line \(line + 1) must break the chain")
             XCTAssertLessThanOrEqual(r.firstBreak?.line ?? 99, line + 2)
         }
@@ -203,7 +205,40 @@ final class HashChainTests: XCTestCase {
             let n = Int.random(in: 0..<400, using: &rng)
             let junk = (0..<n).map { _ in [0x0A, 0x7B, 0x22, 0x70].randomElement(using: &rng)! == 0x0A && Bool.random() ? UInt8(0x0A) : UInt8.random(in: 0...255, using: &rng) }
             try Data(junk).write(to: store.url)
-            _ = try HashChain.verify(store)
+            XCTAssertEqual(try HashChain.verify(store), try HashChain.verify(store, workers: 1, fast: false))
+        }
+    }
+
+    /// `verify` reads `prev` in place on the lines the columnar fast path accepts: on generated
+    /// and mutated lines, each given a `prev` of some shape (a digest, twice, escaped, of another
+    /// type, nested, or inside a text), it gives what the strict records give, line by line.
+    func testPrevInPlaceAgreesWithTheStrictRecordsOnMutatedLines() throws {
+        let hex = String(repeating: "9f", count: 32)
+        let prevs = [#","prev":"\#(hex)""#, #","prev":"\#(hex)","prev":"\#(hex.uppercased())""#, #","prev":"\u0039\#(hex.dropFirst())""#,
+                     #","prev":null"#, #","prev":[1]"#, #","x":{"prev":"\#(hex)"}"#, #","x":"\"prev\":\"\#(hex)\"""#, #","prev" : "\#(hex)" "#, ""]
+        var lines: [[UInt8]] = []
+        for (k, line) in StoreScanTests.mutatedStore(lines: 1500, seed: 31).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            var l = Array(line)
+            if l.last == UInt8(ascii: "}") { l = l.dropLast() + Array(prevs[k % prevs.count].utf8) + [UInt8(ascii: "}")] }
+            lines.append(l)
+        }
+        var fast = ChainDecoder(useFast: true), strict = ChainDecoder(useFast: false)
+        var inPlace = 0, records = 0
+        for l in lines {
+            let (a, b) = l.withUnsafeBytes { (fast.line($0), strict.line($0)) }
+            XCTAssertEqual(a, b, String(decoding: l, as: UTF8.self))
+            if b.prev != nil { records += 1 }
+            if l.withUnsafeBytes({ fast.fast.decode(line: $0) != nil && ChainDecoder.plainPrev($0) != nil }) { inPlace += 1 }
+        }
+        XCTAssertGreaterThan(records, 1000)
+        XCTAssertGreaterThan(inPlace, 800, "most valid lines have their prev read in place")
+        try FileManager.default.createDirectory(at: store.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(lines.flatMap { $0 + [0x0A] }).write(to: store.url)
+        let strictReport = try HashChain.verify(store, workers: 1, fast: false)
+        for workers in [1, 3] {
+            for block in [500, 1 << 16] {
+                XCTAssertEqual(try HashChain.verify(store, workers: workers, fast: true, blockSize: block), strictReport)
+            }
         }
     }
 }
