@@ -30,15 +30,6 @@ final class TextRenderingTests: XCTestCase {
         }
     }
 
-    /// Printable ASCII comes back from `SafeText.terminal` as it is; any control in it does not.
-    func testPrintableASCIIIsSafeAsItIs() {
-        XCTAssertEqual(SafeText.line("P000001 peer-mentor ~!"), "P000001 peer-mentor ~!")
-        XCTAssertEqual(SafeText.line("a\u{7F}b"), "a^?b")
-        XCTAssertEqual(SafeText.line("a\u{1F}b"), "a^_b")
-        XCTAssertEqual(SafeText.terminal("a\nb"), "a\nb")
-        XCTAssertEqual(SafeText.line("a\nb"), "a b")
-    }
-
     func testTableAlignsNumbersRightAndTextLeft() {
         var t = TextTable(["name", "n"], rightAligned: [1])
         t.add(["alpha", "5"])

@@ -20,6 +20,15 @@ final class SafeTextTests: XCTestCase {
         XCTAssertEqual(SafeText.html("plain text"), "plain text")
     }
 
+    /// Printable ASCII comes back from `SafeText.terminal` as it is; any control in it does not.
+    func testPrintableASCIIIsSafeAsItIs() {
+        XCTAssertEqual(SafeText.line("P000001 peer-mentor ~!"), "P000001 peer-mentor ~!")
+        XCTAssertEqual(SafeText.line("a\u{7F}b"), "a^?b")
+        XCTAssertEqual(SafeText.line("a\u{1F}b"), "a^_b")
+        XCTAssertEqual(SafeText.terminal("a\nb"), "a\nb")
+        XCTAssertEqual(SafeText.line("a\nb"), "a b")
+    }
+
     func testStripsTerminalEscapeSequencesWhole() {
         XCTAssertEqual(SafeText.stripControls("\u{1b}[31mred\u{1b}[0m"), "red")
         XCTAssertEqual(SafeText.stripControls("a\u{1b}[1;32;40mb"), "ab")
