@@ -51,26 +51,16 @@ extension StoreScan {
         let useFast: Bool
     }
 
-    enum RowOutcome {
-        case blank
-        case row(StoreRow)
-        case problem(String)
-    }
-
     /// One line: the fast path first, the strict decoder when the fast path is not sure.
-    static func decodeRow(_ line: UnsafeRawBufferPointer, _ state: inout ColumnState) -> RowOutcome {
+    static func decodeRow(_ line: UnsafeRawBufferPointer, _ state: inout ColumnState) -> CheckedLine<StoreRow> {
         if line.isEmpty { return .blank }
-        if state.useFast, let c = state.fast.decode(line: line) { return .row(.columns(c)) }
-        switch decodeLine(line, cache: &state.strict) {
-        case .blank: return .blank
-        case .record(let r): return .row(.record(r))
-        case .problem(let m): return .problem(m)
-        }
+        if state.useFast, let c = state.fast.decode(line: line) { return .record(.columns(c), batch: c.batch) }
+        return CheckedLine(decodeLine(line, cache: &state.strict), prepare: { .record($0) })
     }
 
     /// Calls `body` for each line in store order, decoded on `workers` threads into rows.
     static func forEachRow(_ log: AppendLog, request: ColumnRequest, workers: Int, blockSize: Int = StoreScan.blockSize,
-                           fast: Bool = StoreScan.fastPathEnabled, _ body: (RowOutcome, Int) throws -> Void) throws {
+                           fast: Bool = StoreScan.fastPathEnabled, _ body: (CheckedLine<StoreRow>, Int) throws -> Void) throws {
         try forEachLine(log, workers: workers, blockSize: blockSize, state: ColumnState(fast: ColumnDecoder(request), useFast: fast),
                         decode: { line, state in decodeRow(line, &state) }, problem: { .problem($0) }, body)
     }
@@ -87,17 +77,8 @@ extension ResponseStore {
         var problems: [StoreProblem] = []
         let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachRow(log, request: request, workers: workers ?? StoreScan.defaultWorkers,
-                                 fast: fast ?? StoreScan.fastPathEnabled) { outcome, lineNo in
-            switch outcome {
-            case .blank: return
-            case .row(let row):
-                if let problem = Self.unfinishedImport(row.batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(row, lineNo)
-            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
-            }
+                                 fast: fast ?? StoreScan.fastPathEnabled) { line, lineNo in
+            try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
         }
         return problems
     }

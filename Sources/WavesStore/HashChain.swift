@@ -271,13 +271,6 @@ struct ChainWalk {
     }
 }
 
-/// One line of the one-pass scan as a decoding thread leaves it (`scanWithChain`).
-enum CheckedLine<Prepared> {
-    case blank
-    /// A valid record, made ready by the caller's `prepare`, and its import batch.
-    case record(Prepared, batch: String?)
-    case problem(String)
-}
 
 extension ResponseStore {
     /// `scan` and `HashChain.verify` in one pass: each line is decoded and hashed on every core
@@ -300,28 +293,19 @@ extension ResponseStore {
         try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
                                   decode: { line, cache -> (CheckedLine<Prepared>, ChainLine)? in
                                       let hash = LineHash(of: line)
-                                      switch StoreScan.decodeLine(line, cache: &cache) {
-                                      case .blank: return (.blank, ChainLine(hash: hash, empty: true, record: nil))
-                                      case .problem(let m): return (.problem(m), ChainLine(hash: hash, empty: false, record: nil))
-                                      case .record(let r):
-                                          let chain = ChainLine(hash: hash, empty: false, record: r)
-                                          return (.record(prepare(r), batch: r.batch), chain)
+                                      let outcome = StoreScan.decodeLine(line, cache: &cache)
+                                      let chain: ChainLine
+                                      switch outcome {
+                                      case .blank: chain = ChainLine(hash: hash, empty: true, record: nil)
+                                      case .problem: chain = ChainLine(hash: hash, empty: false, record: nil)
+                                      case .record(let r): chain = ChainLine(hash: hash, empty: false, record: r)
                                       }
+                                      return (CheckedLine(outcome, prepare: prepare), chain)
                                   },
                                   problem: { _ in nil }) { result, lineNo in
             guard let (line, chain) = result else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
             walk.add(line: lineNo, chain)
-            switch line {
-            case .blank: return
-            case .record(let prepared, let batch):
-                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(prepared, lineNo)
-            case .problem(let message):
-                problems.append(StoreProblem(line: lineNo, message: message))
-            }
+            try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
         }
         return (problems, walk.report)
     }

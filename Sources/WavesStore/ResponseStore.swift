@@ -76,22 +76,7 @@ public struct ResponseStore: Sendable {
     /// `StoreScan`); `body` runs on the caller's thread, one record at a time.
     @discardableResult
     public func scan(workers: Int? = nil, _ body: (ResponseRecord, Int) throws -> Void) throws -> [StoreProblem] {
-        var problems: [StoreProblem] = []
-        // Lines of an import that did not finish do not count (`ImportLog`).
-        let finished = try ImportLog(store: self).completedBatches()
-        try StoreScan.forEachOutcome(log, workers: workers ?? StoreScan.defaultWorkers) { outcome, lineNo in
-            switch outcome {
-            case .blank: return
-            case .record(let record):
-                if let problem = Self.unfinishedImport(record.batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(record, lineNo)
-            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
-            }
-        }
-        return problems
+        try scan(workers: workers, transform: { $0 }, body)
     }
 
     /// `scan`, with each record's own work (`transform`) done on the decoding threads: `body`
@@ -103,33 +88,30 @@ public struct ResponseStore: Sendable {
     public func scan<T>(workers: Int? = nil, transform: @escaping @Sendable (ResponseRecord) -> T,
                         _ body: (T, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
+        // Lines of an import that did not finish do not count (`ImportLog`).
         let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(), decode: { line, cache in
-            switch StoreScan.decodeLine(line, cache: &cache) {
-            case .blank: return Transformed<T>.blank
-            case .record(let r): return .value(transform(r), batch: r.batch)
-            case .problem(let m): return .problem(m)
-            }
-        }, problem: { .problem($0) }) { outcome, lineNo in
-            switch outcome {
-            case .blank: return
-            case .value(let value, let batch):
-                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(value, lineNo)
-            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
-            }
+            CheckedLine(StoreScan.decodeLine(line, cache: &cache), prepare: transform)
+        }, problem: { .problem($0) }) { line, lineNo in
+            try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
         }
         return problems
     }
 
-    /// One line of `scan(transform:)`.
-    private enum Transformed<T> {
-        case blank
-        case value(T, batch: String?)
-        case problem(String)
+    /// Hands a decoded line to `body`, or notes its problem: the one place where a scan's
+    /// consumer decides what counts (a valid record of a finished import).
+    static func deliver<T>(_ checked: CheckedLine<T>, line lineNo: Int, finished: Set<String>, problems: inout [StoreProblem],
+                           _ body: (T, Int) throws -> Void) throws {
+        switch checked {
+        case .blank: return
+        case .record(let value, let batch):
+            if let problem = unfinishedImport(batch, finished: finished, line: lineNo) {
+                problems.append(problem)
+                return
+            }
+            try body(value, lineNo)
+        case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
+        }
     }
 
     /// Reads the whole store into memory (records with their line numbers, and problems).

@@ -15,6 +15,23 @@ import WavesCore
 ///
 /// Written by hand because no library here splits and decodes JSON Lines in parallel; it is
 /// the only place in Waves that runs store decoding on several threads.
+/// One line as a decoding thread leaves it for a scan's consumer (`ResponseStore.scan`,
+/// `scanWithChain`): blank, a valid record made ready by the scan's `prepare` with its import
+/// batch, or a problem. `ResponseStore.deliver` decides what of it counts.
+enum CheckedLine<Prepared> {
+    case blank
+    case record(Prepared, batch: String?)
+    case problem(String)
+
+    init(_ outcome: StoreScan.Outcome, prepare: (ResponseRecord) -> Prepared) {
+        switch outcome {
+        case .blank: self = .blank
+        case .record(let r): self = .record(prepare(r), batch: r.batch)
+        case .problem(let m): self = .problem(m)
+        }
+    }
+}
+
 enum StoreScan {
     /// What one line turned into.
     enum Outcome {

@@ -269,8 +269,8 @@ final class ColumnScanTests: XCTestCase {
         try StoreScan.forEachRow(store.log, request: request, workers: workers, blockSize: blockSize, fast: fast) { o, n in
             switch o {
             case .blank: break
-            case .row(let row):
-                if let p = ResponseStore.unfinishedImport(row.batch, finished: finished, line: n) { out.append("\(n) error \(p.message)"); return }
+            case .record(let row, let batch):
+                if let p = ResponseStore.unfinishedImport(batch, finished: finished, line: n) { out.append("\(n) error \(p.message)"); return }
                 switch row {
                 case .columns(let c): out.append("\(n) ok \(c.participant) \(c.wave) \(c.submittedAt) \(c.values.map { $0.isNaN ? "." : "\($0)" })")
                 case .record(let r): out.append("\(n) ok \(columns(of: r, request).participant) \(r.wave) \(r.submittedAt) \(columns(of: r, request).values.map { $0.isNaN ? "." : "\($0)" })")
