@@ -35,7 +35,7 @@ final class ColumnScanTests: XCTestCase {
         let texts = request.texts ? r.answers.compactMap { a in a.value.text.map { ColumnText(item: a.id, text: $0) } } : []
         return ColumnRecord(id: request.ids ? r.id : "", participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id,
                             version: request.versions ? r.instrument.version : "", sha256: request.versions ? r.instrument.sha256 : "",
-                            submittedAt: r.submittedAt, batch: r.batch, values: values, texts: texts,
+                            submittedAt: r.submittedAt, batch: r.batch, values: ColumnValues(values), texts: texts,
                             declined: request.marks ? r.declined : [], dontKnow: request.marks ? r.dontKnow : [])
     }
 

@@ -21,28 +21,51 @@ public struct ColumnRequest: Sendable {
 
 /// The fields of one store line that the columnar readers use, read without building a
 /// `ResponseRecord` (no String per answer, no JSON value tree).
+///
+/// Kept small, since the scan moves every row several times (decoder, result slab, consumer):
+/// the fields only some requests keep (`id`, versions, texts, marks) live in one box made only
+/// when one of them is kept, so an analysis's row is about half the size.
 public struct ColumnRecord: Sendable, Equatable {
-    /// The record's `id` ("" unless the request keeps it).
-    public var id = ""
     public var participant: String
     public var role: String?
     public var wave: String
     public var instrument: String
-    /// The instrument's version and SHA-256 ("" unless the request keeps them).
-    public var version = ""
-    public var sha256 = ""
     public var submittedAt: String
     /// The import batch the line belongs to (`ImportLog`), nil for other lines.
     public var batch: String?
     /// The requested columns of this line's instrument, in request order: the number answered,
     /// or NaN when the answer is missing, not a number, or absent. Empty for other instruments.
-    public var values: [Double]
+    public var values: ColumnValues
+    private let kept: Kept?
+
+    /// What only some requests keep.
+    private final class Kept: Sendable {
+        let id: String, version: String, sha256: String
+        let texts: [ColumnText], declined: [String], dontKnow: [String]
+        init(id: String, version: String, sha256: String, texts: [ColumnText], declined: [String], dontKnow: [String]) {
+            self.id = id; self.version = version; self.sha256 = sha256; self.texts = texts; self.declined = declined; self.dontKnow = dontKnow
+        }
+    }
+
+    public init(id: String = "", participant: String, role: String?, wave: String, instrument: String, version: String = "", sha256: String = "",
+                submittedAt: String, batch: String?, values: ColumnValues, texts: [ColumnText] = [], declined: [String] = [], dontKnow: [String] = []) {
+        self.participant = participant; self.role = role; self.wave = wave; self.instrument = instrument
+        self.submittedAt = submittedAt; self.batch = batch; self.values = values
+        let none = id.isEmpty && version.isEmpty && sha256.isEmpty && texts.isEmpty && declined.isEmpty && dontKnow.isEmpty
+        kept = none ? nil : Kept(id: id, version: version, sha256: sha256, texts: texts, declined: declined, dontKnow: dontKnow)
+    }
+
+    /// The record's `id` ("" unless the request keeps it).
+    public var id: String { kept?.id ?? "" }
+    /// The instrument's version and SHA-256 ("" unless the request keeps them).
+    public var version: String { kept?.version ?? "" }
+    public var sha256: String { kept?.sha256 ?? "" }
     /// Text answers in store order (item id, text), when the request keeps them.
-    public var texts: [ColumnText] = []
+    public var texts: [ColumnText] { kept?.texts ?? [] }
     /// The `declined` and `dont_know` item ids in store order, when the request keeps them
     /// (as `ResponseRecord.declined` and `.dontKnow` give them); else empty.
-    public var declined: [String] = []
-    public var dontKnow: [String] = []
+    public var declined: [String] { kept?.declined ?? [] }
+    public var dontKnow: [String] { kept?.dontKnow ?? [] }
 
     public static func == (a: ColumnRecord, b: ColumnRecord) -> Bool {
         a.id == b.id && a.participant == b.participant && a.role == b.role && a.wave == b.wave && a.instrument == b.instrument
@@ -85,6 +108,10 @@ public struct ColumnDecoder: Sendable {
     /// (`KeyOrder.fastAnswers`); off, every object goes through the general loop (tests compare the two).
     let tightAnswers: Bool
 
+    /// Where this decoder puts the rows' numbers (`ColumnValues`); made on first use, and again
+    /// when full or when this decoder runs on another thread than the one that made it.
+    private var slab: ValueSlab?
+
     public init(_ request: ColumnRequest, tightAnswers: Bool = true) {
         self.request = request
         self.tightAnswers = tightAnswers
@@ -115,6 +142,12 @@ public struct ColumnDecoder: Sendable {
         guard reader.i < reader.end, reader.base[reader.i] == UInt8(ascii: "{") else { return nil }
         var line = LineState()
         let marks = request.marks
+        // A line the fast path does not take gives back the room its numbers took.
+        let slabBefore = slab, usedBefore = slab?.used ?? 0
+        var accepted = false
+        defer {
+            if !accepted, let s = slab { s.used = s === slabBefore ? usedBefore : 0 }
+        }
         do {
             try reader.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Key in
                 guard let span = try r.rawString() else { return .escaped }
@@ -142,6 +175,7 @@ public struct ColumnDecoder: Sendable {
             guard Set(newOrder.ids).count == newOrder.ids.count else { return nil }
             current?.order = newOrder
         }
+        accepted = true
         return ColumnRecord(id: line.id, participant: participant, role: line.role, wave: wave, instrument: instrument,
                             version: line.version, sha256: line.sha256, submittedAt: submittedAt, batch: line.batch,
                             values: line.values, texts: line.texts, declined: line.declined, dontKnow: line.dontKnow)
@@ -154,7 +188,9 @@ public struct ColumnDecoder: Sendable {
         var participant: String?, role: String?, wave: String?, instrument: String?, submittedAt: String?, batch: String?
         var version = "", sha256 = ""
         var id = ""
-        var values: [Double] = []
+        var values = ColumnValues()
+        /// Where the numbers of `values` are written while the line is read.
+        var valuesRoom = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
         var texts: [ColumnText] = []
         var declined: [String] = [], dontKnow: [String] = []
         /// The answer ids of this line when they differ from the cached order.
@@ -222,6 +258,8 @@ public struct ColumnDecoder: Sendable {
         case .startedAt, .via:
             if isString { _ = try r.rawString() } else if c == UInt8(ascii: "n") { try r.literal("null") } else { line.unsure = true; _ = try r.value() }
         case .declined:
+            // The usual `[]` at once (no value tree for an empty list).
+            if r.i + 1 < r.end, c == UInt8(ascii: "["), r.base[r.i + 1] == UInt8(ascii: "]") { r.i += 2; return }
             // As the strict decoder: null is none; anything but a list of strings, its error.
             switch try r.value() {
             case .null: break
@@ -279,19 +317,19 @@ public struct ColumnDecoder: Sendable {
             current = (instrument, columnOf[instrument], request.columns[instrument]?.count ?? 0, orders[instrument] ?? KeyOrder())
         }
         let columns = current!.columns
-        if columns != nil { line.values = [Double](repeating: .nan, count: current!.width) }
+        if columns != nil && current!.width > 0 { reserve(current!.width, &line) }
         let cached = current!.order
         let keepTexts = request.texts
         // The usual line: the cached ids in order, numbers, no white space. Read in one tight
         // loop; at anything else the loop stops, and the object is read again from its start
         // by the general loop below (which decides validity and reads texts and new orders).
         let start = r.i
-        if tightAnswers, let count = line.values.withUnsafeMutableBufferPointer({ cached.fastAnswers(&r, values: $0, texts: &line.texts, keepTexts: keepTexts) }) {
+        if tightAnswers, let count = cached.fastAnswers(&r, values: line.valuesRoom, texts: &line.texts, keepTexts: keepTexts) {
             line.answerIndex = count
             return
         }
         r.i = start
-        if columns != nil { for k in line.values.indices { line.values[k] = .nan } }
+        line.valuesRoom.update(repeating: .nan)
         line.texts = []
         var fresh: KeyOrder?  // set at the first id that differs from the cached order
         try r.visitMembers(keys: { (r: inout JSONReader, index: Int) throws(JSONReader.Stop) -> Int in
@@ -305,7 +343,7 @@ public struct ColumnDecoder: Sendable {
             switch r.base[r.i] {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let v = try r.number()
-                if column >= 0 { line.values[column] = v }
+                if column >= 0 { line.valuesRoom[column] = v }
             case UInt8(ascii: "n"):
                 try r.literal("null")
             case UInt8(ascii: "\""):
@@ -323,6 +361,17 @@ public struct ColumnDecoder: Sendable {
             line.answerIndex += 1
         }
         line.newOrder = fresh
+    }
+
+    /// Room for `width` numbers of this line in the slab, all NaN.
+    private mutating func reserve(_ width: Int, _ line: inout LineState) {
+        let fits = slab.map { $0.used + width <= $0.capacity && pthread_equal($0.owner, pthread_self()) != 0 } ?? false
+        if !fits { slab = ValueSlab(capacity: max(ValueSlab.standardCapacity, width)) }
+        let s = slab!
+        line.valuesRoom = UnsafeMutableBufferPointer(start: s.base + s.used, count: width)
+        line.valuesRoom.initialize(repeating: .nan)
+        line.values = ColumnValues(slab: s, start: s.used, count: width)
+        s.used += width
     }
 }
 
