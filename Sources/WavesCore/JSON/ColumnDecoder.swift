@@ -112,6 +112,50 @@ public struct ColumnDecoder: Sendable {
     /// when full or when this decoder runs on another thread than the one that made it.
     private var slab: ValueSlab?
 
+    /// The record's member names as the last line wrote them (lines of one store write the same
+    /// names in the same order), so a name is known by one comparison of its bytes.
+    private var names = NameOrder()
+
+    /// The participant, wave, role and instrument of the last line, as Strings: a line with the
+    /// same bytes gets the same String without making one (`JSONReader.string(reusing:)`).
+    private var lastTexts = (participant: LastText(), wave: LastText(), role: LastText(), instrument: LastText())
+
+    /// Member names in order, each as its bytes with the quotes (`"wave"`) and the key it spells.
+    /// A name matched byte for byte spells the same key (the key is a function of the bytes and
+    /// of `marks`, fixed per decoder), so a stale or shifted order only costs a miss.
+    private struct NameOrder {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+        private var keys: [Key] = []
+
+        /// The key of the name at the reader (its opening quote) when it is the name at `index`
+        /// byte for byte; the reader then stands after its closing quote. Else nil, reader unmoved.
+        @inline(__always)
+        func match(_ r: inout JSONReader, at index: Int) -> Key? {
+            guard index < keys.count else { return nil }
+            let from = index == 0 ? 0 : ends[index - 1], n = ends[index] - from
+            guard r.i + n <= r.end, bytes.withUnsafeBufferPointer({ memcmp(r.base + r.i, $0.baseAddress! + from, n) }) == 0 else { return nil }
+            r.i += n
+            return keys[index]
+        }
+
+        /// Remembers the name read at `span` (quotes included) as the one at `index`.
+        mutating func record(_ base: UnsafePointer<UInt8>, _ span: Range<Int>, key: Key, at index: Int) {
+            forget(from: index)
+            guard keys.count == index else { return }  // a name before it was not kept (escaped)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + span.lowerBound, count: span.count))
+            ends.append(bytes.count)
+            keys.append(key)
+        }
+
+        mutating func forget(from index: Int) {
+            guard index < keys.count else { return }
+            bytes.removeSubrange((index == 0 ? 0 : ends[index - 1])...)
+            ends.removeSubrange(index...)
+            keys.removeSubrange(index...)
+        }
+    }
+
     public init(_ request: ColumnRequest, tightAnswers: Bool = true) {
         self.request = request
         self.tightAnswers = tightAnswers
@@ -149,9 +193,15 @@ public struct ColumnDecoder: Sendable {
             if !accepted, let s = slab { s.used = s === slabBefore ? usedBefore : 0 }
         }
         do {
-            try reader.visitMembers(keys: { (r: inout JSONReader, _: Int) throws(JSONReader.Stop) -> Key in
-                guard let span = try r.rawString() else { return .escaped }
-                return Self.key(r.base, span, marks: marks)
+            var names = self.names
+            defer { self.names = names }
+            try reader.visitMembers(keys: { (r: inout JSONReader, index: Int) throws(JSONReader.Stop) -> Key in
+                if let key = names.match(&r, at: index) { return key }
+                let start = r.i
+                guard let span = try r.rawString() else { names.forget(from: index); return .escaped }
+                let key = Self.key(r.base, span, marks: marks)
+                names.record(r.base, start..<r.i, key: key, at: index)
+                return key
             }) { (r: inout JSONReader, key: Key) throws(JSONReader.Stop) in
                 if key.rawValue < Key.other.rawValue {
                     let bit = 1 << key.rawValue
@@ -238,19 +288,20 @@ public struct ColumnDecoder: Sendable {
             guard isString else { line.unsure = true; _ = try r.value(); return nil }
             return try r.string()
         }
-        func optionalText(_ r: inout JSONReader) throws(JSONReader.Stop) -> String? {
-            if c == UInt8(ascii: "n") { try r.literal("null"); return nil }
-            return try text(&r)
+        func text(_ r: inout JSONReader, _ last: inout LastText) throws(JSONReader.Stop) -> String? {
+            guard isString else { line.unsure = true; _ = try r.value(); return nil }
+            return try r.string(reusing: &last)
         }
         switch key {
         case .format:
             guard isString else { line.unsure = true; _ = try r.value(); return }
             if let span = try r.rawString() { line.formatOK = r.bytes(span, equal: "waves.response/1") }
-        case .participant: line.participant = try text(&r)
-        case .wave: line.wave = try text(&r)
+        case .participant: line.participant = try text(&r, &lastTexts.participant)
+        case .wave: line.wave = try text(&r, &lastTexts.wave)
         case .submittedAt: line.submittedAt = try text(&r)
         case .batch: line.batch = try text(&r)
-        case .role: line.role = try optionalText(&r)
+        case .role:
+            if c == UInt8(ascii: "n") { try r.literal("null"); line.role = nil } else { line.role = try text(&r, &lastTexts.role) }
         case .id where request.ids:
             line.id = try text(&r) ?? ""
         case .id, .study, .mode:
@@ -282,7 +333,7 @@ public struct ColumnDecoder: Sendable {
         }
     }
 
-    private func readInstrument(_ r: inout JSONReader, _ line: inout LineState) throws(JSONReader.Stop) {
+    private mutating func readInstrument(_ r: inout JSONReader, _ line: inout LineState) throws(JSONReader.Stop) {
         guard r.base[r.i] == UInt8(ascii: "{") else { line.unsure = true; _ = try r.value(); return }
         var seen = 0
         let keep = request.versions
@@ -299,7 +350,7 @@ public struct ColumnDecoder: Sendable {
                 return
             }
             seen |= 1 << k
-            if k == 0 { line.instrument = try r.string() }
+            if k == 0 { line.instrument = try r.string(reusing: &lastTexts.instrument) }
             else if keep { let s = try r.string(); if k == 1 { line.version = s } else { line.sha256 = s } }
             else { _ = try r.rawString() }
         }
@@ -506,5 +557,30 @@ struct KeyOrder: Sendable {
         guard same else { return nil }
         r.i = start + n + 1
         return columns[index]
+    }
+}
+
+/// A string value last read (`JSONReader.string(reusing:)`): its bytes and the String made of them.
+struct LastText: Sendable {
+    fileprivate var bytes: [UInt8] = []
+    fileprivate var string = ""
+}
+
+extension JSONReader {
+    /// `string()`, giving the String of `last` when the value's bytes are plain ASCII equal to
+    /// its bytes (a String of the same bytes is the same String), else making one and keeping it
+    /// in `last` when plain. Lines of a store repeat their wave, role and instrument.
+    @inline(__always)
+    mutating func string(reusing last: inout LastText) throws(Stop) -> String {
+        i += 1
+        let start = i
+        guard let span = try plainRun(from: start) else { return try stringSlow(contentStart: start) }
+        let n = span.count
+        if n == last.bytes.count, last.bytes.withUnsafeBufferPointer({ n == 0 || memcmp(base + span.lowerBound, $0.baseAddress!, n) == 0 }) {
+            return last.string
+        }
+        last.string = makeString(from: span.lowerBound, to: span.upperBound)
+        last.bytes = Array(UnsafeBufferPointer(start: base + span.lowerBound, count: n))
+        return last.string
     }
 }
