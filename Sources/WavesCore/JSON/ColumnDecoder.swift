@@ -127,6 +127,9 @@ public struct ColumnDecoder: Sendable {
         private var bytes: [UInt8] = []
         private var ends: [Int] = []
         private var keys: [Key] = []
+        /// Per name of at most 16 bytes (every record key): its bytes as two little-endian words
+        /// with the masks of its length, compared in place of `memcmp`.
+        private var words: [(low: UInt64, high: UInt64, lowMask: UInt64, highMask: UInt64)] = []
 
         /// The key of the name at the reader (its opening quote) when it is the name at `index`
         /// byte for byte; the reader then stands after its closing quote. Else nil, reader unmoved.
@@ -134,6 +137,13 @@ public struct ColumnDecoder: Sendable {
         func match(_ r: inout JSONReader, at index: Int) -> Key? {
             guard index < keys.count else { return nil }
             let from = index == 0 ? 0 : ends[index - 1], n = ends[index] - from
+            if n <= 16 && r.i + 16 <= r.end {
+                let w = words[index], at = UnsafeRawPointer(r.base + r.i)
+                guard UInt64(littleEndian: at.loadUnaligned(as: UInt64.self)) & w.lowMask == w.low,
+                      UInt64(littleEndian: at.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & w.highMask == w.high else { return nil }
+                r.i += n
+                return keys[index]
+            }
             guard r.i + n <= r.end, bytes.withUnsafeBufferPointer({ memcmp(r.base + r.i, $0.baseAddress! + from, n) }) == 0 else { return nil }
             r.i += n
             return keys[index]
@@ -143,9 +153,17 @@ public struct ColumnDecoder: Sendable {
         mutating func record(_ base: UnsafePointer<UInt8>, _ span: Range<Int>, key: Key, at index: Int) {
             forget(from: index)
             guard keys.count == index else { return }  // a name before it was not kept (escaped)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base + span.lowerBound, count: span.count))
+            let name = UnsafeBufferPointer(start: base + span.lowerBound, count: span.count)
+            bytes.append(contentsOf: name)
             ends.append(bytes.count)
             keys.append(key)
+            func word(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> (UInt64, UInt64) {
+                var value: UInt64 = 0, mask: UInt64 = 0
+                for (k, b) in part.enumerated() { value |= UInt64(b) << (8 * UInt64(k)); mask |= 0xFF << (8 * UInt64(k)) }
+                return (value, mask)
+            }
+            let (low, lowMask) = word(name.prefix(8)), (high, highMask) = word(name.dropFirst(8).prefix(8))
+            words.append((low, high, lowMask, highMask))
         }
 
         mutating func forget(from index: Int) {
@@ -153,6 +171,7 @@ public struct ColumnDecoder: Sendable {
             bytes.removeSubrange((index == 0 ? 0 : ends[index - 1])...)
             ends.removeSubrange(index...)
             keys.removeSubrange(index...)
+            words.removeSubrange(index...)
         }
     }
 
