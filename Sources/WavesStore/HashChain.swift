@@ -294,35 +294,7 @@ extension ResponseStore {
     /// done on the thread that walks the chain.
     func scanWithChain<Prepared>(workers: Int? = nil, prepare: @escaping @Sendable (ResponseRecord) -> Prepared,
                                  _ body: (Prepared, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
-        var problems: [StoreProblem] = []
-        var walk = ChainWalk()
-        let finished = try ImportLog(store: self).completedBatches()
-        try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
-                                  decode: { line, cache -> (CheckedLine<Prepared>, ChainLine)? in
-                                      let hash = LineHash(of: line)
-                                      switch StoreScan.decodeLine(line, cache: &cache) {
-                                      case .blank: return (.blank, ChainLine(hash: hash, empty: true, record: nil))
-                                      case .problem(let m): return (.problem(m), ChainLine(hash: hash, empty: false, record: nil))
-                                      case .record(let r):
-                                          let chain = ChainLine(hash: hash, empty: false, record: r)
-                                          return (.record(prepare(r), batch: r.batch), chain)
-                                      }
-                                  },
-                                  problem: { _ in nil }) { result, lineNo in
-            guard let (line, chain) = result else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
-            walk.add(line: lineNo, chain)
-            switch line {
-            case .blank: return
-            case .record(let prepared, let batch):
-                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(prepared, lineNo)
-            case .problem(let message):
-                problems.append(StoreProblem(line: lineNo, message: message))
-            }
-        }
-        return (problems, walk.report)
+        // The one-pass scan lives with its fast record path (`FastRecordScan.swift`); without a plan, every line is strict.
+        try scanWithChain(workers: workers, plan: nil, prepareFast: { _ in nil }, prepare: prepare, body)
     }
 }

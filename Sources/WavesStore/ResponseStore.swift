@@ -102,34 +102,8 @@ public struct ResponseStore: Sendable {
     @discardableResult
     public func scan<T>(workers: Int? = nil, transform: @escaping @Sendable (ResponseRecord) -> T,
                         _ body: (T, Int) throws -> Void) throws -> [StoreProblem] {
-        var problems: [StoreProblem] = []
-        let finished = try ImportLog(store: self).completedBatches()
-        try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(), decode: { line, cache in
-            switch StoreScan.decodeLine(line, cache: &cache) {
-            case .blank: return Transformed<T>.blank
-            case .record(let r): return .value(transform(r), batch: r.batch)
-            case .problem(let m): return .problem(m)
-            }
-        }, problem: { .problem($0) }) { outcome, lineNo in
-            switch outcome {
-            case .blank: return
-            case .value(let value, let batch):
-                if let problem = Self.unfinishedImport(batch, finished: finished, line: lineNo) {
-                    problems.append(problem)
-                    return
-                }
-                try body(value, lineNo)
-            case .problem(let message): problems.append(StoreProblem(line: lineNo, message: message))
-            }
-        }
-        return problems
-    }
-
-    /// One line of `scan(transform:)`.
-    private enum Transformed<T> {
-        case blank
-        case value(T, batch: String?)
-        case problem(String)
+        // Without a plan the fast record path (`FastRecordScan.swift`) is off: every line is strict.
+        try scan(workers: workers, plan: nil, transformFast: { _ in nil }, transform: transform, body)
     }
 
     /// Reads the whole store into memory (records with their line numbers, and problems).
