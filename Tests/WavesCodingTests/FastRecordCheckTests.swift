@@ -75,6 +75,24 @@ final class FastRecordCheckTests: XCTestCase {
                 }
             }
         }
+        // The shipped demo's lines with answers the rules reject and nothing else wrong: read
+        // fast, found not clean, and sent to the strict path.
+        let checker = RecordValidator.Checker(try StudyLoader.load(folders: StudyFolders(study: AwkwardStore.demo)))
+        var decoder = RecordFastDecoder(checker.plan)
+        var answerOnly = 0
+        let demo = try String(contentsOf: AwkwardStore.demo.appendingPathComponent("data/responses.jsonl"), encoding: .utf8).split(separator: "\n")
+        for (k, l) in demo.enumerated() {
+            let edited = [(#""pi02":\d"#, #""pi02":9"#), (#""rf03":\d"#, #""rf03":0"#), (#""pi03":\d"#, #""pi03":"three""#),
+                          (#""ph01":\d"#, #""ph01":2.5"#), (#""me01":\d"#, #""me01":null"#)][k % 5]
+            let line = String(l).replacingOccurrences(of: edited.0, with: edited.1, options: .regularExpression)
+            Array(line.utf8).withUnsafeBytes { b in
+                guard let strict = try? ResponseRecord.decode(line: b), let f = decoder.decode(line: b) else { return XCTFail(line) }
+                let issues = checker.issues(strict)
+                XCTAssertEqual(checker.isClean(f), issues.isEmpty, "\(issues.map(\.message)) \(line)")
+                if !issues.isEmpty { answerOnly += 1 }
+            }
+        }
+        XCTAssertGreaterThan(answerOnly, 80, "lines whose only problem is an answer (about 90 of the 490)")
         XCTAssertGreaterThan(clean, 200, "clean lines are checked on the fast path")
         XCTAssertGreaterThan(unclean, 300, "lines with problems are read fast and then sent to the strict path")
         XCTAssertGreaterThan(strictOnly, 100, "unusual lines go to the strict decoder")
