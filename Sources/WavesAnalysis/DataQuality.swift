@@ -75,6 +75,25 @@ public struct DataQuality: Sendable {
                           missing_rate: Self.missingRate(r))
     }
 
+    /// `submission(_:bundle:settings:)` of a record read by the fast path (its answers matched
+    /// to the positions of the items of `bundle.instruments[r.instrumentIndex]`, the first
+    /// instrument with the id, whose item ids are distinct): the same values as from the strict
+    /// record (`FastQualityTests`).
+    static func submission(_ r: FastRecord, bundle: StudyBundle, settings: Settings) -> Submission {
+        let inst = bundle.instruments[r.instrumentIndex]
+        var byItem = [Answer?](repeating: nil, count: inst.items.count)
+        var missing = 0
+        for a in r.answers {
+            byItem[a.position] = a.value
+            if a.value.isMissing { missing += 1 }
+        }
+        return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
+                          duration_ms: r.durationMs, median_ms: nil, speeding: false,
+                          longstring: Self.longstring(byItem, inst),
+                          straightlining: Self.straightlines(byItem, inst, blockMin: settings.blockMin),
+                          missing_rate: r.answers.isEmpty ? 0 : Double(missing) / Double(r.answers.count))
+    }
+
     /// `waves quality` without holding the store, in two streaming passes (as `StreamedScores`):
     /// `index` finds the submissions that count with the columnar scan (`LatestCells`: one small
     /// entry per participant, wave and instrument), and `quality` reads the strict records one
@@ -124,7 +143,12 @@ public struct DataQuality: Sendable {
             var cellOf: [Int32] = []
             // The indicators are worked out on the decoding threads, for every line (nearly every
             // line is a latest one); only those of the latest submissions are kept.
-            _ = try ResponseStore(url: bundle.study.storeURL).scan(transform: { r in
+            // Most lines are read by the fast record path (`RecordFastDecoder`: answers by item
+            // position, no strict record); the others by the strict decoder, as before.
+            let plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
+            _ = try ResponseStore(url: bundle.study.storeURL).scan(plan: plan, transformFast: { f in
+                (wave: f.wave, submission: DataQuality.submission(f, bundle: bundle, settings: settings))
+            }, transform: { r in
                 (wave: r.wave, submission: DataQuality.submission(r, bundle: bundle, settings: settings))
             }) { s, line in
                 while next < latest.count && latest[next].line < line { next += 1 }

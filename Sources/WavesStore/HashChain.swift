@@ -287,26 +287,7 @@ extension ResponseStore {
     /// done on the thread that walks the chain.
     func scanWithChain<Prepared>(workers: Int? = nil, prepare: @escaping @Sendable (ResponseRecord) -> Prepared,
                                  _ body: (Prepared, Int) throws -> Void) throws -> (problems: [StoreProblem], chain: ChainReport) {
-        var problems: [StoreProblem] = []
-        var walk = ChainWalk()
-        let finished = try ImportLog(store: self).completedBatches()
-        try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(),
-                                  decode: { line, cache -> (CheckedLine<Prepared>, ChainLine)? in
-                                      let hash = LineHash(of: line)
-                                      let outcome = StoreScan.decodeLine(line, cache: &cache)
-                                      let chain: ChainLine
-                                      switch outcome {
-                                      case .blank: chain = ChainLine(hash: hash, empty: true, record: nil)
-                                      case .problem: chain = ChainLine(hash: hash, empty: false, record: nil)
-                                      case .record(let r): chain = ChainLine(hash: hash, empty: false, record: r)
-                                      }
-                                      return (CheckedLine(outcome, prepare: prepare), chain)
-                                  },
-                                  problem: { _ in nil }) { result, lineNo in
-            guard let (line, chain) = result else { walk.torn(line: lineNo); problems.append(StoreProblem(line: lineNo, message: StoreScan.tornMessage)); return }
-            walk.add(line: lineNo, chain)
-            try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
-        }
-        return (problems, walk.report)
+        // The one-pass scan lives with its fast record path (`FastRecordScan.swift`); without a plan, every line is strict.
+        try scanWithChain(workers: workers, plan: nil, prepareFast: { _ in nil }, prepare: prepare, body)
     }
 }

@@ -65,10 +65,55 @@ public enum RecordValidator {
                 return out
             }
             firsts = zip(bundle.instruments, positions).map { inst, position in inst.items.indices.map { position[inst.items[$0].id] == $0 } }
+            rules = bundle.instruments.map { $0.items.map(AnswerRule.init) }
+            roles = Set(bundle.study.roles)
+            plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
+        }
+
+        /// Whether a record read by the fast path has no problem at all: `issues` of the same
+        /// record (the strict decoder's) would be empty. Only then may it skip the strict decoder;
+        /// a record with any problem, warning or error, is read and checked by the strict path,
+        /// which words the messages (`ParallelValidationTests` holds the two to each other).
+        public func isClean(_ r: FastRecord) -> Bool {
+            let ii = r.instrumentIndex
+            // The plan and `instruments` both take the first instrument with an id.
+            guard ii >= 0, instruments[r.instrument.id] == ii else { return false }
+            guard r.study == bundle.study.id, waves.contains(r.wave), r.instrument.sha256 == bundle.instruments[ii].sha256 else { return false }
+            if let roster = bundle.roster {
+                guard let role = roster.role(of: r.participant) else { return false }
+                if let rr = r.role, rr != role { return false }
+            } else if r.role == nil {
+                return false
+            }
+            if let role = r.role, !roles.contains(role) { return false }
+            guard RecordMode(rawValue: r.mode) != nil else { return false }
+            if let v = r.via, !RecordValidator.knownVias.contains(v) { return false }
+            let rule = rules[ii]
+            for a in r.answers where !rule[a.position].accepts(a.value) { return false }
+            if !r.declined.isEmpty {
+                let position = positions[ii]
+                for d in r.declined {
+                    guard let k = position[d], rule[k].allowsDecline else { return false }
+                    // The answer to a declined item, if shown, must be missing (positions are distinct).
+                    if r.answers.contains(where: { $0.position == k && !$0.value.isMissing }) { return false }
+                }
+            }
+            // The optional keys the fast path reads (`ResponseRecord.optionalKeyProblems`; `prev` is a digest already).
+            if let l = r.language, l.isEmpty { return false }
+            if let d = r.durationMs, !(d >= 0) { return false }
+            return true
         }
 
         /// The position in `bundle.instruments` of the instrument with this id.
         public func instrumentIndex(_ id: String) -> Int? { instruments[id] }
+
+        /// Per instrument and item: what `AnswerRules.problem` accepts, made ready for the fast
+        /// path (`isClean`), so that no `Item` is copied per answer.
+        private let rules: [[AnswerRule]]
+        /// The study's roles, and the modes and ways of reaching the survey this version knows.
+        private let roles: Set<String>
+        /// The instruments as the fast decoder matches answers: item ids in order (`RecordFastDecoder.Plan`).
+        public let plan: RecordFastDecoder.Plan
 
         /// Every problem of one record, errors and warnings, in a stable order
         /// (`RecordValidator.issues`).
@@ -139,6 +184,49 @@ public enum RecordValidator {
             // Errors first, then warnings, as `waves validate` has always listed them.
             if !out.contains(where: { $0.severity == .warning }) { return out }
             return out.filter { $0.severity == .error } + out.filter { $0.severity == .warning }
+        }
+    }
+}
+
+/// What `AnswerRules.problem` accepts for one item, without the item: `accepts(a)` is
+/// `AnswerRules.problem(a, for: item) == nil` (`ParallelValidationTests`).
+struct AnswerRule: Sendable {
+    private enum Kind: Sendable { case options, finite, number, text, note }
+    private let kind: Kind
+    private let options: [Double]
+    private let min: Double?, max: Double?
+    private let range: ClosedRange<Double>
+    let allowsDecline: Bool
+
+    init(_ item: Item) {
+        switch item.type {
+        case .likert, .choice: kind = item.responseSet == nil ? .finite : .options
+        case .number: kind = .number
+        case .text: kind = .text
+        case .note: kind = .note
+        }
+        options = item.responseSet?.options.map(\.value) ?? []
+        min = item.min; max = item.max
+        range = AnswerRules.numberRange(of: item)
+        allowsDecline = item.allowsDecline
+    }
+
+    @inline(__always)
+    func accepts(_ a: Answer) -> Bool {
+        switch a {
+        case .missing: return true
+        case .text: return kind == .text
+        case .number(let v):
+            switch kind {
+            case .options: return options.contains(v)
+            case .finite: return v.isFinite
+            case .number:
+                guard v.isFinite else { return false }
+                if let lo = min, v < lo { return false }
+                if let hi = max, v > hi { return false }
+                return range.contains(v)
+            case .text, .note: return false
+            }
         }
     }
 }

@@ -87,15 +87,8 @@ public struct ResponseStore: Sendable {
     @discardableResult
     public func scan<T>(workers: Int? = nil, transform: @escaping @Sendable (ResponseRecord) -> T,
                         _ body: (T, Int) throws -> Void) throws -> [StoreProblem] {
-        var problems: [StoreProblem] = []
-        // Lines of an import that did not finish do not count (`ImportLog`).
-        let finished = try ImportLog(store: self).completedBatches()
-        try StoreScan.forEachLine(log, workers: workers ?? StoreScan.defaultWorkers, state: AnswerKeyCache(), decode: { line, cache in
-            CheckedLine(StoreScan.decodeLine(line, cache: &cache), prepare: transform)
-        }, problem: { .problem($0) }) { line, lineNo in
-            try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
-        }
-        return problems
+        // Without a plan the fast record path (`FastRecordScan.swift`) is off: every line is strict.
+        try scan(workers: workers, plan: nil, transformFast: { _ in nil }, transform: transform, body)
     }
 
     /// Hands a decoded line to `body`, or notes its problem: the one place where a scan's

@@ -72,7 +72,11 @@ public struct StudyValidation: Sendable {
         // Each record is checked against the study on the decoding threads (`Checked`); this
         // thread only counts and groups, in store order.
         let checker = RecordValidator.Checker(bundle)
-        let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain(prepare: { Checked($0, checker: checker, wanted: wanted) }) { c, line in
+        // A line the fast record path reads and finds without any problem (`Checker.isClean`)
+        // needs no strict record; every other line is decoded and checked strictly, as before.
+        let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain(
+            plan: checker.plan, prepareFast: { f in checker.isClean(f) ? Checked(clean: f, checker: checker, wanted: wanted) : nil },
+            prepare: { Checked($0, checker: checker, wanted: wanted) }) { c, line in
             for issue in c.issues { groups.add(issue, line: line, record: c.record) }
             tally.add(InstrumentVersions.Use(c.record))
             let (cell, latest) = cells.add(c.record, line: line)
@@ -148,6 +152,24 @@ struct Checked: Sendable {
         record.answers = []
         record.declined = []
         record.extra = []
+    }
+
+    /// The same for a record the fast path read and `Checker.isClean` found without problems:
+    /// no issues, the wanted units it holds (`CodingDecision.units`: non-blank answers to text
+    /// items, in item order), and the record without answers as above.
+    init(clean r: FastRecord, checker: RecordValidator.Checker, wanted: Set<String>) {
+        issues = []
+        units = []
+        if !wanted.isEmpty {
+            let items = checker.bundle.instruments[r.instrumentIndex].items
+            for a in r.answers where items[a.position].type == .text {
+                guard case .text(let s) = a.value, !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                let unit = CodingDecision.unitID(record: r.id, item: items[a.position].id)
+                if wanted.contains(unit) { units.append(unit) }
+            }
+        }
+        record = ResponseRecord(id: r.id, study: r.study, participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument,
+                                startedAt: r.startedAt, submittedAt: r.submittedAt, mode: r.mode, answers: [], declined: [], extra: [], via: r.via)
     }
 }
 

@@ -21,7 +21,7 @@ final class ParallelValidationTests: XCTestCase {
     }
 
     /// Records of every shape the checks tell apart: the store's, and each mutated.
-    func mutatedRecords(_ records: [ResponseRecord], bundle: StudyBundle) -> [ResponseRecord] {
+    static func mutatedRecords(_ records: [ResponseRecord], bundle: StudyBundle) -> [ResponseRecord] {
         var rng = SystemRandomNumberGenerator()
         var out = records
         let itemIDs = bundle.instruments.flatMap { $0.items.map(\.id) } + ["zz", "pi01x", ""]
@@ -66,7 +66,7 @@ final class ParallelValidationTests: XCTestCase {
                 bundle.roster = nil
             }
             let checker = RecordValidator.Checker(bundle)
-            for r in mutatedRecords(records, bundle: bundle) {
+            for r in Self.mutatedRecords(records, bundle: bundle) {
                 // Compared as text: an answer of NaN is never equal to itself.
                 XCTAssertEqual("\(checker.issues(r))", "\(OldRecordValidator.issues(r, bundle: bundle))", "\(r.jsonLine)")
                 checked += 1
