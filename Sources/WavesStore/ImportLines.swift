@@ -49,8 +49,12 @@ struct ImportLineParts {
     let afterID: [UInt8]
     /// `,"role":`, `null` (a role that is nil), `,"wave":`.
     let roleKey: [UInt8], nullRole: [UInt8], waveKey: [UInt8]
-    /// `},"declined":[]`: the end of the answers of a row that declined nothing.
-    let noneDeclined: [UInt8]
+    /// `},"declined":[]`: the end of the answers of a row that declined nothing; without its
+    /// `]`, the start of a row's declined items; `,"dont_know":[`, the start of its "Don't know" items.
+    let noneDeclined: [UInt8], declinedOpen: [UInt8], dontKnowOpen: [UInt8]
+    /// Each item column's id as a JSON string, one after the other (column k's is
+    /// `quotedIDs[quotedIDStarts[k]..<quotedIDStarts[k + 1]]`).
+    let quotedIDs: [UInt8], quotedIDStarts: [Int]
     /// The entries of `small`, each in a slot of `slotBytes` bytes (so one 16-byte copy writes
     /// a cell), and their lengths; empty when an entry is longer than a slot (long item ids).
     let slots: [UInt8], slotLengths: [UInt8]
@@ -109,6 +113,18 @@ struct ImportLineParts {
         var close: [UInt8] = []
         RecordLineWriter.closeAnswers(declined: [String](), into: &close)
         noneDeclined = close
+        precondition(close.suffix(2).elementsEqual("[]".utf8))
+        declinedOpen = Array(close.dropLast())
+        var dontKnow: [UInt8] = []
+        RecordLineWriter.extra("dont_know", .array([]), into: &dontKnow)
+        precondition(dontKnow.suffix(2).elementsEqual("[]".utf8))
+        dontKnowOpen = Array(dontKnow.dropLast())
+        var quoted: [UInt8] = [], quotedStarts = [0]
+        for c in reader.columns {
+            JSONWriter.writeString(c.id, into: &quoted)
+            quotedStarts.append(quoted.count)
+        }
+        quotedIDs = quoted; quotedIDStarts = quotedStarts
         let entries = smallStarts.count - 1
         let longest = (0..<entries).map { smallStarts[$0 + 1] - smallStarts[$0] }.max() ?? 0
         if longest <= Self.slotBytes {
@@ -124,6 +140,7 @@ struct ImportLineParts {
         }
         lineBound = open.count + 36 + afterID.count + roleKey.count + nullRole.count + waveKey.count + 6 + meta.count
             + reader.columns.count * max(longest, Self.slotBytes) + noneDeclined.count + batch.count + prevTail.count + Self.slotBytes
+            + dontKnowOpen.count + 2 * (quoted.count + reader.columns.count + 1)
     }
 }
 
@@ -151,9 +168,9 @@ extension LongCSVImporter.Reader {
 
     /// The store lines of rows the check pass kept (`KeptRows`): the same lines as
     /// `appendLine` makes of the rows' heads and values. A row whose codes are all whole
-    /// numbers below 64, missing or hidden, and whose participant, wave and role need no
-    /// escaping (nearly every row of a survey), is written through one pointer (`writeLine`);
-    /// any other through `appendLine`.
+    /// numbers below 64, missing, declined, don't know or hidden, and whose participant, wave
+    /// and role need no escaping (nearly every row of a survey), is written through one
+    /// pointer (`writeLine`); any other (a text, any other number) through `appendLine`.
     func lines(kept: KeptRows, parts: ImportLineParts, into buffers: consuming ImportLines = ImportLines()) -> ImportLines {
         var out = buffers
         var ids = RecordIDs()
@@ -194,10 +211,11 @@ extension LongCSVImporter.Reader {
         return out
     }
 
-    /// Whether every code is a whole number below 64, missing or hidden (`KeptRows`).
+    /// Whether every code is a whole number below 64, missing, declined, don't know or hidden
+    /// (`KeptRows`): none is `other`.
     @inline(__always)
     static func plainCodes(_ codes: UnsafeRawBufferPointer) -> Bool {
-        for c in codes where c > KeptRows.missing && c != KeptRows.hidden { return false }
+        for c in codes where c >= KeptRows.other { return false }
         return true
     }
 
@@ -237,14 +255,17 @@ extension LongCSVImporter.Reader {
         quoted(row.wave)
         put(parts.meta)
         let stride = ImportLineParts.smallLimit + 1, slot = ImportLineParts.slotBytes
+        var declined = false, dontKnow = false
         parts.slots.withUnsafeBytes { slots in
             parts.slotLengths.withUnsafeBufferPointer { lengths in
                 var first = true
                 for k in 0..<row.codes.count {
                     let code = row.codes[k]
                     if code == KeptRows.hidden { continue }
-                    // Whole numbers 0..<64 are their own entries; missing is the null entry.
-                    let e = k * stride + Int(code)
+                    // Whole numbers 0..<64 are their own entries; missing, declined and don't
+                    // know are the null entry.
+                    if code == KeptRows.declined { declined = true } else if code == KeptRows.dontKnow { dontKnow = true }
+                    let e = k * stride + Int(min(code, KeptRows.missing))
                     let length = Int(lengths[e])
                     if first {
                         // The first answer goes without its comma.
@@ -258,8 +279,24 @@ extension LongCSVImporter.Reader {
                 }
             }
         }
-        put(parts.noneDeclined)
+        // The items with a given code, as `closeAnswers` and `extra` write their ids.
+        func items(_ wanted: UInt8) {
+            var first = true
+            parts.quotedIDs.withUnsafeBytes { ids in
+                for k in 0..<row.codes.count where row.codes[k] == wanted {
+                    if !first { p.storeBytes(of: UInt8(ascii: ","), as: UInt8.self); p += 1 }
+                    first = false
+                    let at = parts.quotedIDStarts[k], n = parts.quotedIDStarts[k + 1] - at
+                    p.copyMemory(from: ids.baseAddress! + at, byteCount: n)
+                    p += n
+                }
+            }
+            p.storeBytes(of: UInt8(ascii: "]"), as: UInt8.self)
+            p += 1
+        }
+        if declined { put(parts.declinedOpen); items(KeptRows.declined) } else { put(parts.noneDeclined) }
         put(parts.batch)
+        if dontKnow { put(parts.dontKnowOpen); items(KeptRows.dontKnow) }
         put(parts.prevTail)
         return p - base
     }

@@ -308,7 +308,7 @@ final class ImportLineWriterTests: XCTestCase {
 
     /// The rows of kept slices are written through one pointer (`writeLine`) when their codes
     /// are whole numbers below 64, missing or hidden and their participant, wave and role need
-    /// no escaping, else through `write`: every line of `lines(kept:…)` is `write`'s line for
+    /// no escaping, else through `write` (declined and don't know included): every line of `lines(kept:…)` is `write`'s line for
     /// the same head and values, with the id it drew (plain and escaped ids, nil and empty
     /// roles, hidden first columns, every small number; an instrument whose item ids are too
     /// long for the 16-byte slots), and its SHA-256 head is that of the line up to `prev`.
@@ -343,7 +343,7 @@ final class ImportLineWriterTests: XCTestCase {
                 let plain = r % 3 != 0
                 let head = LongCSVImporter.RowHead(participant: plain ? ["P\(r)", "", "pé\(r)", String(repeating: "p", count: 300)][r % 4] : ["P\"\(r)", "P\\", "P\u{7F}", "P\u{2028}", "P\n"][r % 5],
                                                    wave: r % 7 == 0 && !plain ? "w\"1" : "w1", role: [nil, "mentee", ""][r % 3])
-                let pick: [V] = plain && r % 5 != 0 ? [.number(0), .number(5), .number(63), .missing, .hidden]
+                let pick: [V] = plain && r % 5 != 0 ? [.number(0), .number(5), .number(63), .missing, .hidden, .declined, .dontKnow]
                     : [.number(0), .number(63), .number(64), .number(-0.0), .number(0.5), .missing, .declined, .dontKnow, .hidden, .text("t\"é")]
                 let values = (0..<n).map { _ in pick[g.next(pick.count)] }
                 kept.append(head, values)
@@ -352,11 +352,13 @@ final class ImportLineWriterTests: XCTestCase {
                     switch values[k] {
                     case .number(let v) where v >= 0 && v < 64 && v.bitPattern == Double(Int(v)).bitPattern: return UInt8(v)
                     case .missing: return KeptRows.missing
+                    case .declined: return KeptRows.declined
+                    case .dontKnow: return KeptRows.dontKnow
                     case .hidden: return KeptRows.hidden
                     default: return KeptRows.other
                     }
                 }
-                let fast = !parts.slots.isEmpty && codes.allSatisfy { $0 <= KeptRows.missing || $0 == KeptRows.hidden }
+                let fast = !parts.slots.isEmpty && codes.allSatisfy { $0 < KeptRows.other }
                     && [head.participant, head.wave, head.role ?? ""].allSatisfy { !$0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 } }
                 if fast { fastRows += 1 } else { slowRows += 1 }
             }
