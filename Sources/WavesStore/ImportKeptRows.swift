@@ -63,25 +63,59 @@ struct KeptRows {
     /// Calls `body` with each row's head and values (`values` holds one per item column), in order.
     func forEach(columns: Int, _ body: (LongCSVImporter.RowHead, [LongCSVImporter.CellValue]) throws -> Void) rethrows {
         var values = [LongCSVImporter.CellValue](repeating: .missing, count: columns)
-        var at = 0, other = 0
-        try bytes.withUnsafeBytes { raw in
-            for _ in 0..<count {
-                let participant = Self.take(raw, &at) ?? ""
-                let wave = Self.take(raw, &at) ?? ""
-                let role = Self.take(raw, &at)
-                for k in 0..<columns {
-                    let code = raw[at]
-                    at += 1
-                    switch code {
-                    case 0..<64: values[k] = .number(Double(code))
-                    case Self.missing: values[k] = .missing
-                    case Self.declined: values[k] = .declined
-                    case Self.dontKnow: values[k] = .dontKnow
-                    case Self.hidden: values[k] = .hidden
-                    default: values[k] = others[other]; other += 1
-                    }
+        try forEachRow(columns: columns) { row in
+            row.values(into: &values)
+            try body(row.head, values)
+        }
+    }
+
+    /// One kept row as its bytes: participant, wave and role (nil for a role that is nil) and
+    /// the item codes, read in place (the import's line writer formats most rows from these
+    /// without a `String` or a `CellValue`; `head` and `values` give the rest).
+    struct Row {
+        let participant: UnsafeRawBufferPointer, wave: UnsafeRawBufferPointer, role: UnsafeRawBufferPointer?
+        let codes: UnsafeRawBufferPointer
+        /// The `others` of this row start here (one per `other` code).
+        let firstOther: Int
+        let rows: UnsafePointer<KeptRows>
+
+        var head: LongCSVImporter.RowHead {
+            LongCSVImporter.RowHead(participant: String(decoding: participant, as: UTF8.self), wave: String(decoding: wave, as: UTF8.self),
+                                    role: role.map { String(decoding: $0, as: UTF8.self) })
+        }
+
+        /// The row's values (`values` holds one per item column).
+        func values(into values: inout [LongCSVImporter.CellValue]) {
+            var other = firstOther
+            for k in 0..<codes.count {
+                let code = codes[k]
+                switch code {
+                case 0..<64: values[k] = .number(Double(code))
+                case KeptRows.missing: values[k] = .missing
+                case KeptRows.declined: values[k] = .declined
+                case KeptRows.dontKnow: values[k] = .dontKnow
+                case KeptRows.hidden: values[k] = .hidden
+                default: values[k] = rows.pointee.others[other]; other += 1
                 }
-                try body(LongCSVImporter.RowHead(participant: participant, wave: wave, role: role), values)
+            }
+        }
+    }
+
+    /// Calls `body` with each row in order, read in place (valid only during the call).
+    func forEachRow(columns: Int, _ body: (Row) throws -> Void) rethrows {
+        var at = 0, other = 0
+        try withUnsafePointer(to: self) { rows in
+            try bytes.withUnsafeBytes { raw in
+                for _ in 0..<count {
+                    let participant = Self.take(raw, &at) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                    let wave = Self.take(raw, &at) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                    let role = Self.take(raw, &at)
+                    let codes = UnsafeRawBufferPointer(rebasing: raw[at..<(at + columns)])
+                    at += columns
+                    let row = Row(participant: participant, wave: wave, role: role, codes: codes, firstOther: other, rows: rows)
+                    for c in codes where c == Self.other { other += 1 }
+                    try body(row)
+                }
             }
         }
     }
@@ -96,7 +130,7 @@ struct KeptRows {
         }
     }
 
-    private static func take(_ raw: UnsafeRawBufferPointer, _ at: inout Int) -> String? {
+    private static func take(_ raw: UnsafeRawBufferPointer, _ at: inout Int) -> UnsafeRawBufferPointer? {
         var n: UInt = 0, shift: UInt = 0
         while true {
             let b = raw[at]
@@ -108,6 +142,6 @@ struct KeptRows {
         guard n > 0 else { return nil }
         let count = Int(n - 1)
         defer { at += count }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[at..<(at + count)]), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: raw[at..<(at + count)])
     }
 }

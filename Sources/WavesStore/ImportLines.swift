@@ -42,6 +42,26 @@ struct ImportLineParts {
     /// `,"prev":"000…"}` (the digits are filled in later) and the line end.
     let prevTail: [UInt8]
 
+    // The parts of a line that `Reader.writeLine` writes through one pointer (see there).
+    /// `{"format":"waves.response/1","id":"`: what `open(id:)` writes before the id's text.
+    let open: [UInt8]
+    /// `","study":"…","participant":`: the id's closing quote, the study and the next key.
+    let afterID: [UInt8]
+    /// `,"role":`, `null` (a role that is nil), `,"wave":`.
+    let roleKey: [UInt8], nullRole: [UInt8], waveKey: [UInt8]
+    /// `},"declined":[]`: the end of the answers of a row that declined nothing; without its
+    /// `]`, the start of a row's declined items; `,"dont_know":[`, the start of its "Don't know" items.
+    let noneDeclined: [UInt8], declinedOpen: [UInt8], dontKnowOpen: [UInt8]
+    /// Each item column's id as a JSON string, one after the other (column k's is
+    /// `quotedIDs[quotedIDStarts[k]..<quotedIDStarts[k + 1]]`).
+    let quotedIDs: [UInt8], quotedIDStarts: [Int]
+    /// The entries of `small`, each in a slot of `slotBytes` bytes (so one 16-byte copy writes
+    /// a cell), and their lengths; empty when an entry is longer than a slot (long item ids).
+    let slots: [UInt8], slotLengths: [UInt8]
+    static let slotBytes = 16
+    /// The most bytes `writeLine` writes for a row, besides its participant, wave and role.
+    let lineBound: Int
+
     init(reader: LongCSVImporter.Reader, submittedAt: String, batch batchID: String) {
         study = reader.bundle.study.id
         let inst = reader.instrument
@@ -78,44 +98,207 @@ struct ImportLineParts {
         RecordLineWriter.close(into: &tail)
         tail.append(0x0A)
         prevTail = tail
+        // The line's fixed parts, cut from what `RecordLineWriter` writes (checked here, and
+        // the lines by the tests against the record path).
+        var opened: [UInt8] = []
+        RecordLineWriter.open(id: "", into: &opened)
+        precondition(opened.suffix(2).elementsEqual(#""""#.utf8))
+        open = Array(opened.dropLast())
+        var who: [UInt8] = []
+        RecordLineWriter.who(study: study, participant: "", role: nil, wave: "", into: &who)
+        let rest = Array(#","participant":"","role":null,"wave":"""#.utf8)
+        precondition(who.count > rest.count && who.suffix(rest.count).elementsEqual(rest))
+        afterID = [UInt8(ascii: "\"")] + who.dropLast(rest.count) + Array(#","participant":"#.utf8)
+        roleKey = Array(#","role":"#.utf8); nullRole = Array("null".utf8); waveKey = Array(#","wave":"#.utf8)
+        var close: [UInt8] = []
+        RecordLineWriter.closeAnswers(declined: [String](), into: &close)
+        noneDeclined = close
+        precondition(close.suffix(2).elementsEqual("[]".utf8))
+        declinedOpen = Array(close.dropLast())
+        var dontKnow: [UInt8] = []
+        RecordLineWriter.extra("dont_know", .array([]), into: &dontKnow)
+        precondition(dontKnow.suffix(2).elementsEqual("[]".utf8))
+        dontKnowOpen = Array(dontKnow.dropLast())
+        var quoted: [UInt8] = [], quotedStarts = [0]
+        for c in reader.columns {
+            JSONWriter.writeString(c.id, into: &quoted)
+            quotedStarts.append(quoted.count)
+        }
+        quotedIDs = quoted; quotedIDStarts = quotedStarts
+        let entries = smallStarts.count - 1
+        let longest = (0..<entries).map { smallStarts[$0 + 1] - smallStarts[$0] }.max() ?? 0
+        if longest <= Self.slotBytes {
+            var slots = [UInt8](repeating: 0, count: entries * Self.slotBytes), lengths = [UInt8](repeating: 0, count: entries)
+            for e in 0..<entries {
+                let entry = small[smallStarts[e]..<smallStarts[e + 1]]
+                slots.replaceSubrange((e * Self.slotBytes)..<(e * Self.slotBytes + entry.count), with: entry)
+                lengths[e] = UInt8(entry.count)
+            }
+            self.slots = slots; slotLengths = lengths
+        } else {
+            slots = []; slotLengths = []
+        }
+        lineBound = open.count + 36 + afterID.count + roleKey.count + nullRole.count + waveKey.count + 6 + meta.count
+            + reader.columns.count * max(longest, Self.slotBytes) + noneDeclined.count + batch.count + prevTail.count + Self.slotBytes
+            + dontKnowOpen.count + 2 * (quoted.count + reader.columns.count + 1)
     }
 }
 
 extension LongCSVImporter.Reader {
     /// The store lines of one slice (the rows were checked by `check`; they are checked again
     /// as they are written, so a slice whose bytes are not those checked, by `digest`, or that
-    /// has any problem, yields no line: the call throws).
+    /// has any problem, yields no line: the call throws). The rows are checked into `KeptRows`
+    /// first, so their lines are written by the one writer of kept rows below.
     func lines(_ slice: SliceCopy, digest: String?, parts: ImportLineParts, into buffers: consuming ImportLines = ImportLines()) throws -> ImportLines {
         guard let digest, slice.digest == digest, slice.invalid == nil else { throw changed() }
-        var out = buffers
-        // A reused buffer is kept as it is when it is large enough (about 8 store bytes per CSV
-        // byte); otherwise room with a margin, so slightly larger slices do not each reallocate.
-        if out.bytes.capacity < slice.bytes.count * 8 { out.bytes.reserveCapacity(slice.bytes.count * 9) }
         var values = [LongCSVImporter.CellValue](repeating: .missing, count: columns.count)
         var problems: [ImportProblem] = []
-        var ids = RecordIDs()
+        var kept = KeptRows(csvBytes: slice.bytes.count)
         do {
             try slice.bytes.withUnsafeBytes { raw in
                 try CSVReader.forEachRow(raw, firstLine: slice.line, atStart: slice.atStart) { row in
                     guard let head = checkCells(row, problems: &problems, values: &values, firstLine: { _, _, _ in nil }),
                           problems.isEmpty else { throw changed() }
-                    appendLine(head, values, id: ids.next(), parts: parts, into: &out)
+                    kept.append(head, values)
                 }
             }
         } catch is CSVReader.SyntaxError { throw changed() }
-        return out
+        return lines(kept: kept, parts: parts, into: buffers)
     }
 
     /// The store lines of rows the check pass kept (`KeptRows`): the same lines as
-    /// `lines(_:digest:parts:into:)` makes of the slice they were checked from, without
-    /// reading or parsing it again.
+    /// `appendLine` makes of the rows' heads and values. A row whose codes are all whole
+    /// numbers below 64, missing, declined, don't know or hidden, and whose participant, wave
+    /// and role need no escaping (nearly every row of a survey), is written through one
+    /// pointer (`writeLine`); any other (a text, any other number) through `appendLine`.
     func lines(kept: KeptRows, parts: ImportLineParts, into buffers: consuming ImportLines = ImportLines()) -> ImportLines {
         var out = buffers
         var ids = RecordIDs()
-        kept.forEach(columns: columns.count) { head, values in
-            appendLine(head, values, id: ids.next(), parts: parts, into: &out)
+        let n = columns.count
+        var values = [LongCSVImporter.CellValue](repeating: .missing, count: n)
+        let bound = parts.lineBound
+        // Room for the slice's lines (a reused buffer has it), so they are not regrown: the
+        // bound of a line without its participant, wave and role is a little above its size.
+        let expected = out.bytes.count + kept.count * bound
+        if out.bytes.capacity < expected { out.bytes.reserveCapacity(expected) }
+        out.ends.reserveCapacity(out.ends.count + kept.count)
+        out.heads.reserveCapacity(out.heads.count + kept.count)
+        var scratchSize = bound + 256
+        var scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchSize, alignment: 16)
+        defer { scratch.deallocate() }
+        kept.forEachRow(columns: n) { row in
+            let fast = !parts.slots.isEmpty && Self.plainCodes(row.codes)
+                && Self.plain(row.participant) && Self.plain(row.wave) && (row.role.map(Self.plain) ?? true)
+            guard fast else {
+                row.values(into: &values)
+                appendLine(row.head, values, id: ids.next(), parts: parts, into: &out)
+                return
+            }
+            let need = bound + row.participant.count + row.wave.count + (row.role?.count ?? 0)
+            if need > scratchSize {
+                scratch.deallocate()
+                scratchSize = need * 2
+                scratch = .allocate(byteCount: scratchSize, alignment: 16)
+            }
+            let length = writeLine(row, id: &ids, parts: parts, at: scratch)
+            let line = UnsafeRawBufferPointer(start: scratch, count: length)
+            out.bytes.append(contentsOf: line)
+            out.ends.append(out.bytes.count)
+            var h = ContentHash.Hasher()
+            h.update(UnsafeRawBufferPointer(rebasing: line[0..<(length - ImportLines.prevFromEnd)]))
+            out.heads.append(h)
         }
         return out
+    }
+
+    /// Whether every code is a whole number below 64, missing, declined, don't know or hidden
+    /// (`KeptRows`): none is `other`.
+    @inline(__always)
+    static func plainCodes(_ codes: UnsafeRawBufferPointer) -> Bool {
+        for c in codes where c >= KeptRows.other { return false }
+        return true
+    }
+
+    /// Whether `JSONWriter.writeString` writes these UTF-8 bytes as they are between quotes
+    /// (its own test of a plain string).
+    @inline(__always)
+    static func plain(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xE2 { return false }
+        return true
+    }
+
+    /// Writes the line of a row that `lines(kept:…)` found plain at `at` (which has room for
+    /// `parts.lineBound` bytes and the row's participant, wave and role) and returns its length:
+    /// byte for byte what `write` writes for the row's head and values (tested), one copy per
+    /// part and one 16-byte copy per cell.
+    @inline(__always)
+    func writeLine(_ row: KeptRows.Row, id ids: inout RecordIDs, parts: ImportLineParts, at base: UnsafeMutableRawPointer) -> Int {
+        var p = base
+        @inline(__always) func put(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            p += bytes.count
+        }
+        @inline(__always) func quoted(_ bytes: UnsafeRawBufferPointer) {
+            p.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+            if bytes.count > 0 { (p + 1).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+            p.storeBytes(of: UInt8(ascii: "\""), toByteOffset: bytes.count + 1, as: UInt8.self)
+            p += bytes.count + 2
+        }
+        put(parts.open)
+        ids.next(into: p)
+        p += 36
+        put(parts.afterID)
+        quoted(row.participant)
+        put(parts.roleKey)
+        if let role = row.role { quoted(role) } else { put(parts.nullRole) }
+        put(parts.waveKey)
+        quoted(row.wave)
+        put(parts.meta)
+        let stride = ImportLineParts.smallLimit + 1, slot = ImportLineParts.slotBytes
+        var declined = false, dontKnow = false
+        parts.slots.withUnsafeBytes { slots in
+            parts.slotLengths.withUnsafeBufferPointer { lengths in
+                var first = true
+                for k in 0..<row.codes.count {
+                    let code = row.codes[k]
+                    if code == KeptRows.hidden { continue }
+                    // Whole numbers 0..<64 are their own entries; missing, declined and don't
+                    // know are the null entry.
+                    if code == KeptRows.declined { declined = true } else if code == KeptRows.dontKnow { dontKnow = true }
+                    let e = k * stride + Int(min(code, KeptRows.missing))
+                    let length = Int(lengths[e])
+                    if first {
+                        // The first answer goes without its comma.
+                        p.copyMemory(from: slots.baseAddress! + e * slot + 1, byteCount: length - 1)
+                        p += length - 1
+                        first = false
+                        continue
+                    }
+                    p.storeBytes(of: slots.loadUnaligned(fromByteOffset: e * slot, as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    p += length
+                }
+            }
+        }
+        // The items with a given code, as `closeAnswers` and `extra` write their ids.
+        func items(_ wanted: UInt8) {
+            var first = true
+            parts.quotedIDs.withUnsafeBytes { ids in
+                for k in 0..<row.codes.count where row.codes[k] == wanted {
+                    if !first { p.storeBytes(of: UInt8(ascii: ","), as: UInt8.self); p += 1 }
+                    first = false
+                    let at = parts.quotedIDStarts[k], n = parts.quotedIDStarts[k + 1] - at
+                    p.copyMemory(from: ids.baseAddress! + at, byteCount: n)
+                    p += n
+                }
+            }
+            p.storeBytes(of: UInt8(ascii: "]"), as: UInt8.self)
+            p += 1
+        }
+        if declined { put(parts.declinedOpen); items(KeptRows.declined) } else { put(parts.noneDeclined) }
+        put(parts.batch)
+        if dontKnow { put(parts.dontKnowOpen); items(KeptRows.dontKnow) }
+        put(parts.prevTail)
+        return p - base
     }
 
     /// Appends one row's line (`write`), its end, and SHA-256 fed with the line up to its `prev` digits.

@@ -126,7 +126,7 @@ extension LongCSVImporter.Reader {
                         }
                         outcome.rows += 1
                     }
-                    problems.append(contentsOf: checked.problems[start..<row.problemsEnd])
+                    if row.problemsEnd > start { problems.append(contentsOf: checked.problems[start..<row.problemsEnd]) }
                 }
             }
             if !reserved, let total, bytesSeen > 0, outcome.seen.count > 0 {

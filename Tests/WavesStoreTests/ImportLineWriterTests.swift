@@ -305,4 +305,81 @@ final class ImportLineWriterTests: XCTestCase {
         XCTAssertEqual(k, 200)
         XCTAssertGreaterThan(kept.size, kept.bytes.count)
     }
+
+    /// The rows of kept slices are written through one pointer (`writeLine`) when their codes
+    /// are whole numbers below 64, missing or hidden and their participant, wave and role need
+    /// no escaping, else through `write` (declined and don't know included): every line of `lines(kept:…)` is `write`'s line for
+    /// the same head and values, with the id it drew (plain and escaped ids, nil and empty
+    /// roles, hidden first columns, every small number; an instrument whose item ids are too
+    /// long for the 16-byte slots), and its SHA-256 head is that of the line up to `prev`.
+    func testOnePointerLinesEqualWrite() throws {
+        typealias V = LongCSVImporter.CellValue
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-linefast-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = try study(dir)
+        let long = "item_" + String(repeating: "x", count: 20)
+        try """
+        format: waves.instrument/1
+        id: longids
+        version: 1.0.0
+        title: Long ids
+        response_sets:
+          big: {options: [{value: 0, label: Z}, {value: 63, label: S}]}
+        items:
+          - {id: a, text: A, response: big}
+          - {id: \(long), text: L, response: big}
+        """.write(to: dir.appendingPathComponent("instruments/longids.yaml"), atomically: true, encoding: .utf8)
+        var g = Gen(state: 99)
+        var fastRows = 0, slowRows = 0
+        for (name, header) in [("gen", "participant,wave,role,q1,q2,n,t,e_5\n"), ("cond", "participant,wave,role,c1,c2,ct\n"), ("longids", "participant,wave,role,a,\(long)\n")] {
+            let instrument = name == "longids" ? try InstrumentLoader.load(url: dir.appendingPathComponent("instruments/longids.yaml")) : bundle.instrument(name)!
+            let reader = try LongCSVImporter.Reader(csv: Array(header.utf8), file: "f.csv", bundle: bundle, instrument: instrument, wave: nil)
+            let parts = ImportLineParts(reader: reader, submittedAt: "2026-12-01T10:00:00Z", batch: "b-\(name)")
+            XCTAssertEqual(parts.slots.isEmpty, name == "longids")
+            let n = reader.columns.count
+            var kept = KeptRows()
+            var want: [(LongCSVImporter.RowHead, [V])] = []
+            for r in 0..<400 {
+                let plain = r % 3 != 0
+                let head = LongCSVImporter.RowHead(participant: plain ? ["P\(r)", "", "pé\(r)", String(repeating: "p", count: 300)][r % 4] : ["P\"\(r)", "P\\", "P\u{7F}", "P\u{2028}", "P\n"][r % 5],
+                                                   wave: r % 7 == 0 && !plain ? "w\"1" : "w1", role: [nil, "mentee", ""][r % 3])
+                let pick: [V] = plain && r % 5 != 0 ? [.number(0), .number(5), .number(63), .missing, .hidden, .declined, .dontKnow]
+                    : [.number(0), .number(63), .number(64), .number(-0.0), .number(0.5), .missing, .declined, .dontKnow, .hidden, .text("t\"é")]
+                let values = (0..<n).map { _ in pick[g.next(pick.count)] }
+                kept.append(head, values)
+                want.append((head, values))
+                let codes = (0..<n).map { k -> UInt8 in
+                    switch values[k] {
+                    case .number(let v) where v >= 0 && v < 64 && v.bitPattern == Double(Int(v)).bitPattern: return UInt8(v)
+                    case .missing: return KeptRows.missing
+                    case .declined: return KeptRows.declined
+                    case .dontKnow: return KeptRows.dontKnow
+                    case .hidden: return KeptRows.hidden
+                    default: return KeptRows.other
+                    }
+                }
+                let fast = !parts.slots.isEmpty && codes.allSatisfy { $0 < KeptRows.other }
+                    && [head.participant, head.wave, head.role ?? ""].allSatisfy { !$0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 } }
+                if fast { fastRows += 1 } else { slowRows += 1 }
+            }
+            let lines = reader.lines(kept: kept, parts: parts)
+            XCTAssertEqual(lines.count, want.count)
+            var start = 0
+            for (k, end) in lines.ends.enumerated() {
+                let line = Array(lines.bytes[start..<end])
+                let idAt = parts.open.count
+                let id = String(decoding: line[idAt..<(idAt + 36)], as: UTF8.self)
+                var expected: [UInt8] = []
+                reader.write(want[k].0, want[k].1, id: id, parts: parts, into: &expected)
+                XCTAssertEqual(String(decoding: line, as: UTF8.self), String(decoding: expected, as: UTF8.self), "\(name), row \(k)")
+                var h = ContentHash.Hasher()
+                h.update(Array(line.dropLast(ImportLines.prevFromEnd)))
+                XCTAssertEqual(lines.heads[k].hex(), h.hex(), "\(name), row \(k)")
+                start = end
+            }
+            XCTAssertEqual(start, lines.bytes.count)
+        }
+        XCTAssertGreaterThan(fastRows, 300)
+        XCTAssertGreaterThan(slowRows, 300)
+    }
 }
