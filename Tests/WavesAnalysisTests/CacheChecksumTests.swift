@@ -59,14 +59,20 @@ final class CacheChecksumTests: XCTestCase {
 
     func testAMatrixOfSeveralPiecesRoundTripsAndAnyChangeIsCaught() throws {
         // 3.2 MB of Doubles: four 1 MB pieces after the count, the last one short.
-        let values = (0..<400_000).map { i in i % 7 == 0 ? Double.nan : Double(i % 5) + Double(i) / 1e6 }
+        var values: [Double] = []
+        for i in 0..<400_000 {
+            let x: Double = Double(i % 5) + Double(i) / 1e6
+            values.append(i % 7 == 0 ? Double.nan : x)
+        }
         let url = try write(values, name: "m.cache")
         let back = try XCTUnwrap(try read(url), "an intact file is read back")
         XCTAssertEqual(back.count, values.count)
         XCTAssertTrue(zip(back, values).allSatisfy { $0.bitPattern == $1.bitPattern }, "the same bits")
         let bytes = try Data(contentsOf: url)
         // One bit flipped in the count's piece, in each 1 MB piece of the matrix, and in the checksum.
-        for offset in [3, 8 + 100, 8 + (1 << 20) + 5, 8 + 2 * (1 << 20) + 77, bytes.count - 40, bytes.count - 1] {
+        let mb: Int = 1 << 20, end: Int = bytes.count
+        let offsets: [Int] = [3, 108, 8 + mb + 5, 8 + 2 * mb + 77, end - 40, end - 1]
+        for offset in offsets {
             var changed = bytes
             changed[offset] ^= 0x10
             try changed.write(to: url)
@@ -77,7 +83,8 @@ final class CacheChecksumTests: XCTestCase {
                 XCTAssertNil(try read(url), "a byte changed at \(offset) of \(bytes.count) is caught")
             }
         }
-        for cut in [bytes.count - 1, bytes.count - 33, 8 + (1 << 20) + 1, 12] {
+        let cuts: [Int] = [end - 1, end - 33, 8 + mb + 1, 12]
+        for cut in cuts {
             try Data(bytes.prefix(cut)).write(to: url)
             XCTAssertThrowsError(try readWhole(url), "a file cut at \(cut) is caught")
         }
