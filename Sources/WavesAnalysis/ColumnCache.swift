@@ -16,8 +16,10 @@ import WavesStore
 /// import log changed during the scan or less than `settle` seconds before it was written (a
 /// change in the same clock tick could keep the times), nor for an instrument without a file
 /// hash. Written through `AtomicFile` (whole or not at all) with the store's mode, 0600, and
-/// ending with the SHA-256 of its content; a cache that cannot be read, does not end where
-/// it should or does not match its digest (changed by hand or by a bad disk) is ignored.
+/// ending with a checksum of its content (`CacheChecksum`, XXH3-128); a cache that cannot be
+/// read, does not end where it should or does not match its checksum (changed by hand or by a
+/// bad disk) is ignored. The matrix is read into an array that is not zeroed first
+/// (`CacheReader.doubles`).
 /// `WAVES_CACHE=off` turns it off.
 ///
 /// The frame (identities, key, trailer, digest, atomic write) is `DerivedCache`, shared with
@@ -66,8 +68,7 @@ struct ColumnCache {
               !P.multipliedReportingOverflow(by: max(W * K * 8, 1)).overflow else { throw CacheReader.Bad() }
         d.participants = try (0..<P).map { _ in try r.string() }
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
-        d.values = [Double](repeating: 0, count: P * W * K)
-        try d.values.withUnsafeMutableBytes { try r.fill($0) }
+        d.values = try r.doubles(P * W * K)
         let present = try r.bytes(P * W)
         d.present = present.map { $0 == 1 }
         d.duplicateCount = try r.int()

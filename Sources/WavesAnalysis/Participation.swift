@@ -53,18 +53,31 @@ public struct Participation: Sendable {
         for r in index.roles { if let r { totals[r, default: 0] += 1 } else { unknown += 1 } }
         roleTotals = totals
         unknownRole = unknown
+        // Each participant's role by number, looked up once (not once per wave and instrument:
+        // 100,000 participants at the benchmark), and counted by number below.
+        var roleNames: [String] = [], roleNumber: [String: Int] = [:]
+        let roleOf = index.roles.map { role -> Int in
+            let name = role ?? "unknown"
+            if let k = roleNumber[name] { return k }
+            roleNumber[name] = roleNames.count
+            roleNames.append(name)
+            return roleNames.count - 1
+        }
         instruments = bundle.instruments.enumerated().map { i, inst in
             let given = bundle.waves(of: inst).compactMap { study.waveIndex($0.id) }
-            let baseline = given.first.map { b in Set((0..<all).filter { index.isPresent($0, b, i) }) } ?? []
+            let baseline = given.first.map { b in (0..<all).map { index.isPresent($0, b, i) } } ?? []
+            let baselineCount = baseline.lazy.filter { $0 }.count
             let waves = given.map { w -> WaveResponse in
-                var byRole: [String: Int] = [:]
+                var byNumber = [Int](repeating: 0, count: roleNames.count)
                 var completed = 0, lost = 0
                 for p in 0..<all {
-                    if index.isPresent(p, w, i) { completed += 1; byRole[index.roles[p] ?? "unknown", default: 0] += 1 }
-                    else if baseline.contains(p) { lost += 1 }
+                    if index.isPresent(p, w, i) { completed += 1; byNumber[roleOf[p]] += 1 }
+                    else if baseline[p] { lost += 1 }
                 }
+                var byRole: [String: Int] = [:]
+                for (k, n) in byNumber.enumerated() where n > 0 { byRole[roleNames[k]] = n }
                 return WaveResponse(wave: study.waves[w].id, completed: completed, rate: all > 0 ? Double(completed) / Double(all) : nil,
-                                    byRole: byRole, retention: baseline.isEmpty ? nil : Double(completed) / Double(baseline.count), lost: lost)
+                                    byRole: byRole, retention: baselineCount == 0 ? nil : Double(completed) / Double(baselineCount), lost: lost)
             }
             return InstrumentAttrition(instrument: inst.id, version: inst.version, waves: waves)
         }

@@ -59,21 +59,24 @@ public struct FactorData: Sendable {
         var groups: [Group] = []
         var dropped: [Int] = []
         for m in raw {
-            let kept: [[Double]]
+            // The kept rows stay one row-major matrix (no array per row: 100,000 participants).
+            let kept: Matrix
             switch missing {
             case .listwise:
-                let c = m.completeRows()
-                kept = (0..<c.rows).map { Array(c.row($0)) }
+                kept = m.completeRows()
             case .fiml:
-                kept = (0..<m.rows).map { Array(m.row($0)) }.filter { r in r.contains { !$0.isNaN } }
+                var values: [Double] = [], rows = 0
+                values.reserveCapacity(m.values.count)
+                for r in 0..<m.rows where m.row(r).contains(where: { !$0.isNaN }) { values.append(contentsOf: m.row(r)); rows += 1 }
+                kept = Matrix(rows: rows, cols: p, values: values)
             }
-            dropped.append(m.rows - kept.count)
-            let patterns = FactorData.patterns(kept, p: p)
-            var g = Group(n: kept.count, patterns: patterns, h1Mean: [], h1Cov: [], h1Iterations: 0, h1Converged: true)
+            dropped.append(m.rows - kept.rows)
+            let patterns = FactorData.patterns(kept)
+            var g = Group(n: kept.rows, patterns: patterns, h1Mean: [], h1Cov: [], h1Iterations: 0, h1Converged: true)
             if patterns.count == 1 && patterns[0].observed.count == p {
                 g.h1Mean = patterns[0].mean; g.h1Cov = patterns[0].cov
-            } else if kept.count > 0 {
-                let em = SaturatedEM.estimate(patterns, p: p, n: kept.count)
+            } else if kept.rows > 0 {
+                let em = SaturatedEM.estimate(patterns, p: p, n: kept.rows)
                 g.h1Mean = em.mean; g.h1Cov = em.cov; g.h1Iterations = em.iterations; g.h1Converged = em.converged
             }
             groups.append(g)
@@ -102,13 +105,23 @@ public struct FactorData: Sendable {
     }
 
     /// Groups rows by which variables they answer; means and covariances (divisor n) per pattern.
-    static func patterns(_ rows: [[Double]], p: Int) -> [Pattern] {
+    /// The rows are read in place from `m` (row-major), and a row with the same pattern as the
+    /// row before joins it without a table lookup (every row, under listwise deletion). Each
+    /// sum runs over the rows in their order, term by term as before, so the figures are the
+    /// same to the last bit (the golden files of cfa and invariance hold them).
+    static func patterns(_ m: Matrix) -> [Pattern] {
+        let p = m.cols
         var index: [[Bool]: Int] = [:]
         var members: [[Int]] = []
         var keys: [[Bool]] = []
-        for (r, row) in rows.enumerated() {
-            let key = row.map { !$0.isNaN }
-            if let i = index[key] { members[i].append(r) } else {
+        var key = [Bool](repeating: false, count: p)
+        var last = -1
+        m.values.withUnsafeBufferPointer { v in
+            for r in 0..<m.rows {
+                for j in 0..<p { key[j] = !v[r * p + j].isNaN }
+                if last >= 0, keys[last] == key { members[last].append(r); continue }
+                if let i = index[key] { members[i].append(r); last = i; continue }
+                last = members.count
                 index[key] = members.count; members.append([r]); keys.append(key)
             }
         }
@@ -116,13 +129,24 @@ public struct FactorData: Sendable {
             let obs = (0..<p).filter { key[$0] }
             let k = obs.count, n = Double(who.count)
             var mean = [Double](repeating: 0, count: k)
-            for r in who { for (a, j) in obs.enumerated() { mean[a] += rows[r][j] } }
-            for a in 0..<k { mean[a] /= n }
             var cov = [Double](repeating: 0, count: k * k)
             var dev = [Double](repeating: 0, count: k)
-            for r in who {
-                for (a, j) in obs.enumerated() { dev[a] = rows[r][j] - mean[a] }
-                for a in 0..<k { for b in a..<k { cov[a * k + b] += dev[a] * dev[b] } }
+            m.values.withUnsafeBufferPointer { v in
+                mean.withUnsafeMutableBufferPointer { mean in
+                    for r in who { for a in 0..<k { mean[a] += v[r * p + obs[a]] } }
+                    for a in 0..<k { mean[a] /= n }
+                    cov.withUnsafeMutableBufferPointer { cov in
+                        dev.withUnsafeMutableBufferPointer { dev in
+                            for r in who {
+                                for a in 0..<k { dev[a] = v[r * p + obs[a]] - mean[a] }
+                                for a in 0..<k {
+                                    let da = dev[a]
+                                    for b in a..<k { cov[a * k + b] += da * dev[b] }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             for a in 0..<k { for b in a..<k { cov[a * k + b] /= n; cov[b * k + a] = cov[a * k + b] } }
             return Pattern(observed: obs, n: who.count, mean: mean, cov: cov)
