@@ -62,25 +62,75 @@ public enum FlowAnalysis {
     /// scale scores (`InstrumentData`, loaded here for each instrument with scales that `loaded`
     /// does not already hold).
     public static func run(bundle: StudyBundle, index given: StudyIndex? = nil, loaded: [String: InstrumentData] = [:]) throws -> FlowReport {
-        let index = try given ?? StudyIndex.load(bundle)
-        let W = bundle.study.waves.count
+        if let given { return run(bundle: bundle, index: given, scored: try scoredCells(bundle: bundle, loaded: loaded)) }
+        // Without an index, the scores first: each instrument's data is let go before the index
+        // is read, so the two are never held at once.
+        let scored = try scoredCells(bundle: bundle, loaded: loaded)
+        return run(bundle: bundle, index: try StudyIndex.load(bundle), scored: scored)
+    }
+
+    /// The flow from the store's index and who has a scale score where (`scoredCells`).
+    public static func run(bundle: StudyBundle, index: StudyIndex, scored: ScoredCells) -> FlowReport {
+        run(bundle: bundle, index: index, analysed: scored.analysed(by: index, waves: bundle.study.waves.count))
+    }
+
+    /// Per participant, the study waves at which they have a score on some scale of some
+    /// instrument ("analysed"), by name: worked out from one instrument's data at a time, which
+    /// is let go before the next is loaded. `waves flow` works this out before it reads the
+    /// store's index, so that the answer matrix and the index are never held together (291 MB
+    /// at the benchmark study with the column cache off, above twice the dense matrix).
+    public struct ScoredCells: Sendable {
+        var number: [String: Int] = [:]
+        var names: [String] = []
+        /// `waves` flags per name, in `names` order.
+        var cells: [Bool] = []
+        let waves: Int
+
+        init(waves: Int) { self.waves = waves }
+
+        mutating func mark(_ participant: String, wave: Int) {
+            let q: Int
+            if let n = number[participant] { q = n } else {
+                q = names.count
+                number[participant] = q
+                names.append(participant)
+                cells.append(contentsOf: repeatElement(false, count: waves))
+            }
+            cells[q * waves + wave] = true
+        }
+
+        /// The same flags by the index's participant number, and by name for anyone it does not list.
+        func analysed(by index: StudyIndex, waves W: Int) -> Analysed {
+            var a = Analysed(byIndex: [Bool](repeating: false, count: index.participants.count * W), others: [:])
+            for (q, name) in names.enumerated() {
+                let p = index.number(of: name)
+                for w in 0..<W where cells[q * W + w] {
+                    if let p { a.byIndex[p * W + w] = true } else { a.others[w, default: []].insert(name) }
+                }
+            }
+            return a
+        }
+    }
+
+    /// Who has a scale score at which study wave (`ScoredCells`), from `loaded` or from each
+    /// instrument with scales loaded in turn.
+    public static func scoredCells(bundle: StudyBundle, loaded: [String: InstrumentData] = [:]) throws -> ScoredCells {
         let wOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
-        var analysed = Analysed(byIndex: [Bool](repeating: false, count: index.participants.count * W), others: [:])
+        var scored = ScoredCells(waves: bundle.study.waves.count)
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try loaded[inst.id] ?? InstrumentData.load(bundle, instrument: inst)
             let studyWave = data.waves.map { wOrder[$0.id] }
-            let numbers = data.participants.map { index.number(of: $0) }
             for scale in inst.scales {
                 let scores = data.scores(scale: scale)
                 for p in 0..<scores.rows {
                     for w in 0..<scores.cols where !scores[p, w].isNaN {
                         guard let sw = studyWave[w] else { continue }
-                        if let q = numbers[p] { analysed.byIndex[q * W + sw] = true } else { analysed.others[sw, default: []].insert(data.participants[p]) }
+                        scored.mark(data.participants[p], wave: sw)
                     }
                 }
             }
         }
-        return run(bundle: bundle, index: index, analysed: analysed)
+        return scored
     }
 
     /// Per study wave, who has a scale score: by the index's participant number

@@ -36,7 +36,66 @@ public struct InstrumentData: Sendable {
     /// (`InstrumentData+Load.swift`).
     /// An unchanged store is not read again: the columns come from `ColumnCache` when it
     /// matches the store and the study exactly, and are cached after a scan otherwise.
+    ///
+    /// Inside `sharingLoads`, the data loaded last is given again for the same instrument of
+    /// the same study instead of being read a second time.
     public static func load(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
+        let shareKey = LoadShare.key(bundle, instrument)
+        if let shared = LoadShare.current.take(shareKey) { return shared }
+        let d = try read(bundle, instrument: instrument)
+        LoadShare.current.keep(shareKey, d)
+        return d
+    }
+
+    /// Runs `body`, in which `load` reads each instrument at most once in a row: the per-scale
+    /// commands without `--scale` (`waves cfa`, `reliability`, `change`, …) analyse every scale
+    /// of an instrument one after another, and each analysis loaded the instrument again (five
+    /// reads of the whole store for the benchmark study's five scales when the column cache is
+    /// off). Only the last instrument loaded is held, and it is let go before another is read,
+    /// so the peak memory stays that of one instrument's data; after `body`, nothing is held.
+    public static func sharingLoads<R>(_ body: () throws -> R) rethrows -> R {
+        LoadShare.current.enter()
+        defer { LoadShare.current.leave() }
+        return try body()
+    }
+
+    /// The one instrument's data kept by `sharingLoads` (a lock, since `load` may be called from
+    /// any thread; the analyses call it from one).
+    final class LoadShare: @unchecked Sendable {
+        static let current = LoadShare()
+        private let lock = NSLock()
+        private var depth = 0
+        private var held: (key: String, data: InstrumentData)?
+
+        static func key(_ bundle: StudyBundle, _ instrument: Instrument) -> String {
+            [bundle.study.directory.path, instrument.id, instrument.version].joined(separator: "\u{0}")
+        }
+
+        func enter() { lock.lock(); depth += 1; lock.unlock() }
+
+        func leave() {
+            lock.lock(); depth -= 1
+            if depth == 0 { held = nil }
+            lock.unlock()
+        }
+
+        /// The held data when it is `key`'s; otherwise lets the held data go (before the caller
+        /// reads another instrument) and returns nil.
+        func take(_ key: String) -> InstrumentData? {
+            lock.lock(); defer { lock.unlock() }
+            if let h = held, h.key == key { return h.data }
+            held = nil
+            return nil
+        }
+
+        func keep(_ key: String, _ data: InstrumentData) {
+            lock.lock(); defer { lock.unlock() }
+            if depth > 0 { held = (key, data) }
+        }
+    }
+
+    /// Reads the columns from the cache or the store (`load`).
+    static func read(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
         let cache = ColumnCache(bundle: bundle, instrument: instrument)
         if let cached = cache?.read() { return cached }
         let before = cache?.identities()

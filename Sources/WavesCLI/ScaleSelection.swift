@@ -28,6 +28,11 @@ enum ScaleSelection {
     /// The analysis of the named scale, or of every scale of the study in study order.
     static func each<R>(_ bundle: StudyBundle, scale: String?, _ analyse: (String) throws -> R) throws -> [R] {
         if let scale { return [try analyse(scale)] }
+        // Each scale's analysis loads its instrument; in a row they share one load.
+        return try InstrumentData.sharingLoads { try eachScale(bundle, analyse) }
+    }
+
+    private static func eachScale<R>(_ bundle: StudyBundle, _ analyse: (String) throws -> R) throws -> [R] {
         let names = bundle.scaleNames
         guard !names.isEmpty else { throw CLIFailure("the study's instruments define no scales to analyse") }
         var results: [R] = []

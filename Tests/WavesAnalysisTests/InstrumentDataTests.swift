@@ -46,6 +46,47 @@ final class InstrumentDataTests: XCTestCase {
         let p = cols.participants.firstIndex(of: "P001")!
         XCTAssertEqual(cols.values[(p * cols.waves.count + 0) * cols.items.count + 0], 1)
     }
+
+    /// Inside `sharingLoads` an instrument loaded twice in a row is read once (a line appended
+    /// between the two loads is not seen); another instrument in between, or a load after the
+    /// block, reads the store again.
+    func testSharingLoadsReadsAnInstrumentOnceInARowAndNothingAfter() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-idata-share-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.demo, to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try StudyData.load(directory: dir)
+        let inst = data.bundle.instrument("identity")!
+        let other = data.bundle.instruments.first { $0.id != inst.id && !$0.scales.isEmpty }!
+        var later = data.records(of: inst).first { $0.participant == "P001" && $0.wave == "w1" }!
+        later.submittedAt = "2027-01-01T00:00:00Z"
+        later.answers = later.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(1) : $0.value) }
+        func pi01(_ d: InstrumentData) -> Double {
+            d.values[(d.participants.firstIndex(of: "P001")! * d.waves.count + 0) * d.items.count + d.items.firstIndex { $0.id == "pi01" }!]
+        }
+        let before = pi01(try InstrumentData.load(data.bundle, instrument: inst))
+        XCTAssertNotEqual(before, 1, "the demo's answer must differ from the later one")
+        try InstrumentData.sharingLoads {
+            let first = try InstrumentData.load(data.bundle, instrument: inst)
+            later.id = "later-1"
+            try WavesStoreAppend.append(later, to: data.study.storeURL)
+            XCTAssertEqual(pi01(try InstrumentData.load(data.bundle, instrument: inst)), before, "shared: the second load is the first")
+            XCTAssertEqual(pi01(first), before)
+            _ = try InstrumentData.load(data.bundle, instrument: other)
+            XCTAssertEqual(pi01(try InstrumentData.load(data.bundle, instrument: inst)), 1, "another instrument in between: read again")
+        }
+        later.id = "later-2"
+        later.answers = later.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
+        later.submittedAt = "2027-01-02T00:00:00Z"
+        try InstrumentData.sharingLoads {
+            try WavesStoreAppend.append(later, to: data.study.storeURL)
+            XCTAssertEqual(pi01(try InstrumentData.load(data.bundle, instrument: inst)), 2, "nothing held from the last block")
+        }
+        later.id = "later-3"
+        later.answers = later.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(3) : $0.value) }
+        later.submittedAt = "2027-01-03T00:00:00Z"
+        try WavesStoreAppend.append(later, to: data.study.storeURL)
+        XCTAssertEqual(pi01(try InstrumentData.load(data.bundle, instrument: inst)), 3, "outside the block every load reads")
+    }
 }
 
 import WavesStore

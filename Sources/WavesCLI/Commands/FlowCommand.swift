@@ -17,12 +17,15 @@ struct FlowCommand: ParsableCommand {
 
     func run() throws {
         // The index and the scale scores only (two streaming reads, or one and the column
-        // cache): at 100,000 participants holding every record took 1.3 GB.
-        let index = try options.loadIndex(quiet: true)
+        // cache): at 100,000 participants holding every record took 1.3 GB. The scores first,
+        // so that the answer matrix is let go before the index is read (`FlowAnalysis.ScoredCells`).
+        let bundle = try StudyLoader.load(directory: options.directory)
+        let scored = try FlowAnalysis.scoredCells(bundle: bundle)
+        let index = try StudyIndex.load(bundle)
         if !json { StudyOptions.reportStoreNotes(index) }
         let target = try svg.map { try OutputTarget(URL(fileURLWithPath: $0).standardizedFileURL, mode: fileMode.mode,
                                                    protecting: StudyFiles(study: index.bundle.study)) }
-        let flow = try FlowAnalysis.run(bundle: index.bundle, index: index)
+        let flow = FlowAnalysis.run(bundle: index.bundle, index: index, scored: scored)
         if let target {
             do { try target.write(FlowDiagram.svg(flow) + "\n", role: "the flow diagram") } catch {
                 throw CLIFailure("cannot write the flow diagram to \(svg!): \((error as? FileIOError)?.reason ?? error.localizedDescription)")
