@@ -9,9 +9,11 @@ Makes OUT_DIR/<name> for each kind of damage: torn, edited, deleted, moved, blan
 out-of-range and text answers; unknown wave, instrument and participant; a declined unknown
 item; duplicates; a store mode 0644; an unfinished import; empty and missing stores; a bad and a
 missing `prev`; a round-1 prefix; and lines the fast record path reads or declines (durations,
-languages, `via`, `dont_know`, escapes, unknown keys, a changed instrument file, white space).
+languages, `via`, `dont_know`, escapes, unknown keys, a changed instrument file, white space;
+`timings` and `dont_know` as `waves take` writes them and in wrong shapes).
 Deterministic: the same copies every run.
 """
+import hashlib
 import json
 import os
 import re
@@ -52,6 +54,17 @@ def edit(pattern, repl, every=1, start=0, count=None):
             l = re.sub(pattern, repl, l, count=1)
             done += 1
         out_lines.append(l)
+    return out_lines
+
+
+def rechained(lines):
+    """The lines with each `prev` set to the SHA-256 of the line before, as the store writes it."""
+    out_lines, before = [], None
+    for l in lines:
+        if before is not None:
+            l = re.sub(r'"prev":"[0-9a-f]{64}"', '"prev":"%s"' % hashlib.sha256(before.encode("utf-8")).hexdigest(), l, count=1)
+        out_lines.append(l)
+        before = l
     return out_lines
 
 
@@ -117,6 +130,35 @@ for k, l in enumerate(LINES):
         l = l.replace('"duration_ms":', '"duration_ms":-')
     fast.append(l)
 make("fast-shapes", fast)
+# The keys `waves take` writes (`timings`, `dont_know`), which the fast record path reads too:
+# usual and wrong shapes, "Don't know" on an unanswered, an answered, an unknown and a declined item.
+survey = []
+for k, l in enumerate(LINES):
+    rec = json.loads(l)
+    ids = list(rec["answers"].keys())
+    unanswered = [i for i in ids if rec["answers"][i] is None]
+    answered = [i for i in ids if rec["answers"][i] is not None]
+    timings = "{" + ",".join('"%s":%d' % (i, 700 + 13 * j) for j, i in enumerate(ids)) + "}"
+    case = k % 9
+    add = ',"timings":' + timings
+    if case == 1 and unanswered:
+        add += ',"dont_know":["%s"]' % unanswered[0]
+    elif case == 2 and answered:
+        add = ',"dont_know":["%s"]' % answered[0]
+    elif case == 3:
+        add = ',"dont_know":["zz99"]'
+    elif case == 4:
+        add = ',"timings":{"%s":-5}' % (ids[0] if ids else "x")
+    elif case == 5:
+        add = ',"timings":"slow","dont_know":"x"'
+    elif case == 6 and rec.get("declined"):
+        add = ',"dont_know":["%s"]' % rec["declined"][0]
+    elif case == 7:
+        add = ',"dont_know":[],"timings":{}'
+    elif case == 8:
+        add = ',"timings":{"a":1},"timings":{"a":2}'
+    survey.append(l[:-1] + add + "}")
+make("survey-keys", rechained(survey))
 make("instrument-changed", edit(r'"sha256":"732aa6914e7c1ada8c58b392fbb14703020ae6300afcd2dce5e016e2db2447b7"',
                                 '"sha256":"' + "ab" * 32 + '"', every=4))
 make("no-roster", LINES, after=lambda d: (os.remove(os.path.join(d, "roster.csv")),

@@ -44,8 +44,10 @@ public struct DataQuality: Sendable {
 
     /// The indicators of every latest submission (of `wave` when given), from the whole store.
     public init(_ data: StudyData, wave: String? = nil, settings: Settings = Settings()) {
-        self.init(submissions: data.records.filter { wave == nil || $0.wave == wave }.map { Self.submission($0, bundle: data.bundle, settings: settings) },
-                  settings: settings)
+        let kinds = ItemKinds(data.bundle)
+        self.init(submissions: data.records.filter { wave == nil || $0.wave == wave }.map {
+            Self.indicators($0, kinds: kinds).submission(participant: $0.participant, instrument: $0.instrument.id, wave: $0.wave, settings: settings)
+        }, settings: settings)
     }
 
     /// Judges speeding on `submissions` (in the order of `StudyData.records`), whose other
@@ -64,54 +66,52 @@ public struct DataQuality: Sendable {
         }
     }
 
-    /// One submission's indicators, all but speeding (which needs every duration).
-    static func submission(_ r: ResponseRecord, bundle: StudyBundle, settings: Settings) -> Submission {
-        let inst = bundle.instrument(r.instrument.id)
-        let byItem = inst.map { r.answers(byItemOf: $0) } ?? []
-        return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
-                          duration_ms: r.durationMs, median_ms: nil, speeding: false,
-                          longstring: inst.map { Self.longstring(byItem, $0) } ?? 0,
-                          straightlining: inst.map { Self.straightlines(byItem, $0, blockMin: settings.blockMin) } ?? false,
-                          missing_rate: Self.missingRate(r))
-    }
-
-    /// `submission(_:bundle:settings:)` of a record read by the fast path (its answers matched
-    /// to the positions of the items of `bundle.instruments[r.instrumentIndex]`, the first
-    /// instrument with the id, whose item ids are distinct): the same values as from the strict
-    /// record (`FastQualityTests`).
-    static func submission(_ r: FastRecord, bundle: StudyBundle, settings: Settings) -> Submission {
-        let inst = bundle.instruments[r.instrumentIndex]
-        var byItem = [Answer?](repeating: nil, count: inst.items.count)
-        var missing = 0
-        for a in r.answers {
-            byItem[a.position] = a.value
-            if a.value.isMissing { missing += 1 }
-        }
-        return Submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave,
-                          duration_ms: r.durationMs, median_ms: nil, speeding: false,
-                          longstring: Self.longstring(byItem, inst),
-                          straightlining: Self.straightlines(byItem, inst, blockMin: settings.blockMin),
-                          missing_rate: r.answers.isEmpty ? 0 : Double(missing) / Double(r.answers.count))
-    }
-
-    /// `waves quality` without holding the store, in two streaming passes (as `StreamedScores`):
-    /// `index` finds the submissions that count with the columnar scan (`LatestCells`: one small
-    /// entry per participant, wave and instrument), and `quality` reads the strict records one
-    /// at a time and keeps the indicators of those submissions only. The submissions come in the
-    /// order of `StudyData.records` and with the same values (`StreamedQualityTests`).
+    /// `waves quality` without holding the store, in one streaming pass: each line's indicators
+    /// are worked out on the decoding threads (most lines read by the fast record path,
+    /// `RecordFastDecoder`: answers by item position, no strict record; the others by the strict
+    /// decoder, as before), and this thread finds the submissions that count (`LatestCells`: one
+    /// small entry per participant, wave and instrument) and keeps the indicators of each cell's
+    /// counted submission only. The submissions come in the order of `StudyData.records` and with
+    /// the same values (`StreamedQualityTests`).
     public struct Streamed: Sendable {
         public let bundle: StudyBundle
         private let cells: LatestCells
+        /// The indicators of each cell's counted submission, in the cells' order.
+        private let latest: [Indicators]
         /// Unreadable lines (`StudyData.problems`).
         public let problems: [StoreProblem]
 
-        /// Pass 1: the submissions that count.
+        /// The one pass: the submissions that count and their indicators.
         public static func index(_ bundle: StudyBundle) throws -> Streamed {
+            let store = ResponseStore(url: bundle.study.storeURL)
             var cells = LatestCells()
-            let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(ColumnRequest(versions: true)) { row, line in
-                cells.add(row, line: line)
+            var latest: [Indicators] = []
+            let lines = store.estimatedLineCount()
+            cells.reserve(lines: lines)
+            latest.reserveCapacity(min(lines, 1 << 26))
+            let kinds = ItemKinds(bundle)
+            let plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
+            let problems = try store.scan(plan: plan, transformFast: { f in
+                Counted(participant: f.participant, wave: f.wave, instrument: f.instrument, submittedAt: f.submittedAt,
+                        indicators: DataQuality.indicators(f, kinds: kinds))
+            }, transform: { r in
+                Counted(participant: r.participant, wave: r.wave, instrument: r.instrument, submittedAt: r.submittedAt,
+                        indicators: DataQuality.indicators(r, kinds: kinds))
+            }) { c, line in
+                let (cell, isLatest) = cells.add(participant: c.participant, wave: c.wave, instrument: c.instrument.id, submittedAt: c.submittedAt,
+                                                 version: c.instrument.version, sha256: c.instrument.sha256, line: line)
+                if cell == latest.count { latest.append(c.indicators) } else if isLatest { latest[cell] = c.indicators }
             }
-            return Streamed(bundle: bundle, cells: cells, problems: problems)
+            return Streamed(bundle: bundle, cells: cells, latest: latest, problems: problems)
+        }
+
+        /// What this thread reads of one line.
+        private struct Counted: Sendable {
+            var participant: String
+            var wave: String
+            var instrument: InstrumentRef
+            var submittedAt: String
+            var indicators: Indicators
         }
 
         /// Cells submitted more than once (`StudyData.duplicates.count`).
@@ -122,98 +122,167 @@ public struct DataQuality: Sendable {
             try InstrumentVersions.build(bundle: bundle, uses: cells.latestUses, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
         }
 
-        /// The store lines of the submissions that count, each with its place in the order of
-        /// `StudyData.records`: all that pass 2 needs (so the index can be let go before it).
-        public struct Counted: Sendable {
-            let latest: [(line: Int, cell: Int)]
-        }
-        public var counted: Counted { Counted(latest: cells.latestLines) }
-
-        /// Pass 2: the indicators of every latest submission (of `wave` when given).
-        public func quality(wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
-            try Self.quality(bundle: bundle, counted: counted, wave: wave, settings: settings)
-        }
-
-        /// Pass 2 from what pass 1 found.
-        public static func quality(bundle: StudyBundle, counted: Counted, wave: String? = nil, settings: Settings = Settings()) throws -> DataQuality {
-            let latest = counted.latest
-            var next = 0
-            // In store order, with each one's cell; then put in the cells' order in place (one array of submissions).
+        /// The indicators of every latest submission (of `wave` when given).
+        public func quality(wave: String? = nil, settings: Settings = Settings()) -> DataQuality {
             var found: [Submission] = []
-            var cellOf: [Int32] = []
-            // The indicators are worked out on the decoding threads, for every line (nearly every
-            // line is a latest one); only those of the latest submissions are kept.
-            // Most lines are read by the fast record path (`RecordFastDecoder`: answers by item
-            // position, no strict record); the others by the strict decoder, as before.
-            let plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
-            _ = try ResponseStore(url: bundle.study.storeURL).scan(plan: plan, transformFast: { f in
-                (wave: f.wave, submission: DataQuality.submission(f, bundle: bundle, settings: settings))
-            }, transform: { r in
-                (wave: r.wave, submission: DataQuality.submission(r, bundle: bundle, settings: settings))
-            }) { s, line in
-                while next < latest.count && latest[next].line < line { next += 1 }
-                guard next < latest.count, latest[next].line == line, wave == nil || s.wave == wave else { return }
-                found.append(s.submission)
-                cellOf.append(Int32(latest[next].cell))
+            found.reserveCapacity(latest.count)
+            for k in latest.indices {
+                let cell = cells.cell(k)
+                guard wave == nil || cell.wave == wave else { continue }
+                found.append(latest[k].submission(participant: cell.participant, instrument: cell.instrument, wave: cell.wave, settings: settings))
             }
-            Self.permute(&found, to: found.indices.sorted { cellOf[$0] < cellOf[$1] })
             return DataQuality(submissions: consume found, settings: settings)
         }
+    }
 
-        /// Reorders `items` in place so that `items[k]` becomes the old `items[order[k]]`
-        /// (`order` a permutation of the indices): by cycles, without a second array of items.
-        static func permute<T>(_ items: inout [T], to order: [Int]) {
-            var placed = [Bool](repeating: false, count: items.count)
-            for start in items.indices where !placed[start] {
-                let first = items[start]
-                var k = start
-                while true {
-                    placed[k] = true
-                    let from = order[k]
-                    if from == start { items[k] = first; break }
-                    items[k] = items[from]
-                    k = from
+    /// One submission's indicators, all but speeding (which needs every duration).
+    static func submission(_ r: ResponseRecord, bundle: StudyBundle, settings: Settings) -> Submission {
+        indicators(r, kinds: ItemKinds(bundle)).submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave, settings: settings)
+    }
+
+    /// `submission(_:bundle:settings:)` of a record read by the fast path (its answers matched
+    /// to the positions of the items of `bundle.instruments[r.instrumentIndex]`, the first
+    /// instrument with the id, whose item ids are distinct): the same values as from the strict
+    /// record (`FastRecordCheckTests`).
+    static func submission(_ r: FastRecord, bundle: StudyBundle, settings: Settings) -> Submission {
+        indicators(r, kinds: ItemKinds(bundle)).submission(participant: r.participant, instrument: r.instrument.id, wave: r.wave, settings: settings)
+    }
+
+    /// What the indicators read of the study's items, made once: per instrument (by position in
+    /// `bundle.instruments`) and item, whether it counts for the long string (likert or choice)
+    /// and the number of its response set when it is a likert item with one (straight-lining
+    /// compares sets by id), else -1.
+    struct ItemKinds: Sendable {
+        let firstIndex: [String: Int]
+        let longstring: [[Bool]]
+        let set: [[Int32]]
+        private let instruments: [Instrument]
+
+        func instrument(_ k: Int) -> Instrument { instruments[k] }
+
+        init(_ bundle: StudyBundle) {
+            instruments = bundle.instruments
+            var first: [String: Int] = [:]
+            for (k, inst) in bundle.instruments.enumerated() where first[inst.id] == nil { first[inst.id] = k }
+            firstIndex = first
+            longstring = bundle.instruments.map { $0.items.map { $0.type == .likert || $0.type == .choice } }
+            var setNumber: [String: Int32] = [:]
+            set = bundle.instruments.map { inst in
+                inst.items.map { item -> Int32 in
+                    guard item.type == .likert, let id = item.responseSet?.id else { return -1 }
+                    if let n = setNumber[id] { return n }
+                    let n = Int32(setNumber.count)
+                    setNumber[id] = n
+                    return n
                 }
             }
         }
     }
 
-    /// The longest run of identical answers over likert and choice items in instrument order.
-    /// (`answers` holds the record's answer to each item of `inst`: `ResponseRecord.answers(byItemOf:)`.)
-    static func longstring(_ answers: [Answer?], _ inst: Instrument) -> Int {
-        var best = 0, run = 0
-        var last: Double?
-        // By index: `for item in` copied every item (all its texts) per record.
-        for k in inst.items.indices where inst.items[k].type == .likert || inst.items[k].type == .choice {
-            guard let a = answers[k] else { continue }   // hidden: not part of the sequence
-            guard case .number(let v) = a else { run = 0; last = nil; continue }
-            run = v == last ? run + 1 : 1
-            last = v
-            best = max(best, run)
+    /// A submission's indicators that do not depend on the other submissions or on the
+    /// settings: straight-lining is kept as the length of the longest block that is answered
+    /// alike (`straightBlock`), so that it can be judged for any `blockMin` later.
+    struct Indicators: Sendable, Equatable {
+        var durationMs: Double?
+        var longstring: Int
+        /// The most items of a block of consecutive likert items on one response set that are
+        /// all answered with one value (0: no such block).
+        var straightBlock: Int
+        var missingRate: Double
+
+        /// Straight-lining: some such block of at least `blockMin` items.
+        func straightlines(blockMin: Int) -> Bool { straightBlock > 0 && straightBlock >= blockMin }
+
+        func submission(participant: String, instrument: String, wave: String, settings: Settings) -> Submission {
+            Submission(participant: participant, instrument: instrument, wave: wave, duration_ms: durationMs, median_ms: nil, speeding: false,
+                       longstring: longstring, straightlining: straightlines(blockMin: settings.blockMin), missing_rate: missingRate)
         }
-        return best
     }
 
-    /// Whether some block of at least `blockMin` consecutive likert items sharing a response
-    /// set has the same answer on every item.
-    static func straightlines(_ answers: [Answer?], _ inst: Instrument, blockMin: Int) -> Bool {
-        var blockSet: String?
-        var values: [Double?] = []
-        func check() -> Bool {
-            guard values.count >= blockMin, let first = values.first, let v = first else { return false }
-            return values.allSatisfy { $0 == v }
+    /// The strict record's indicators: its answer to each item of its instrument (the first
+    /// with the id; `ResponseRecord.answers(byItemOf:)`), in item order.
+    static func indicators(_ r: ResponseRecord, kinds: ItemKinds) -> Indicators {
+        var runs = Runs()
+        if let ii = kinds.firstIndex[r.instrument.id] {
+            for (k, a) in r.answers(byItemOf: kinds.instrument(ii)).enumerated() {
+                if let a { runs.add(a, longstring: kinds.longstring[ii][k], set: kinds.set[ii][k]) }
+            }
         }
-        for k in inst.items.indices {
-            guard let a = answers[k] else { continue }
-            let set = inst.items[k].type == .likert ? inst.items[k].responseSet?.id : nil
-            if set == nil || set != blockSet {
-                if check() { return true }
-                values = []
+        return Indicators(durationMs: r.durationMs, longstring: runs.longstring, straightBlock: runs.finish(), missingRate: missingRate(r))
+    }
+
+    /// The fast record's indicators: its answers are in item order already (positions strictly increase).
+    static func indicators(_ r: FastRecord, kinds: ItemKinds) -> Indicators {
+        var runs = Runs()
+        let ii = r.instrumentIndex
+        var missing = 0
+        kinds.longstring[ii].withUnsafeBufferPointer { long in
+            kinds.set[ii].withUnsafeBufferPointer { set in
+                for a in r.answers {
+                    runs.add(a.value, longstring: long[a.position], set: set[a.position])
+                    if a.value.isMissing { missing += 1 }
+                }
+            }
+        }
+        return Indicators(durationMs: r.durationMs, longstring: runs.longstring, straightBlock: runs.finish(),
+                          missingRate: r.answers.isEmpty ? 0 : Double(missing) / Double(r.answers.count))
+    }
+
+    /// The long string and the straight-lined blocks, over a submission's answers to the items of
+    /// its instrument in item order (items without an answer, hidden ones, are left out: they are
+    /// not part of either sequence).
+    ///
+    /// - Long string: the longest run of identical numbers over the likert and choice items; any
+    ///   other answer (missing, text) ends a run.
+    /// - Straight-lining: items are cut into blocks of consecutive likert items on one response
+    ///   set (any other item ends a block and belongs to none); a block whose every answer is the
+    ///   same number counts with its size.
+    struct Runs {
+        private(set) var longstring = 0
+        private var run = 0
+        private var last: Double?
+        private var straightBlock = 0
+        private var blockSet: Int32 = -1
+        private var blockCount = 0
+        private var blockValue: Double?
+        private var blockAlike = true
+
+        @inline(__always)
+        mutating func add(_ a: Answer, longstring counts: Bool, set: Int32) {
+            let number: Double?
+            if case .number(let v) = a { number = v } else { number = nil }
+            if counts {
+                if let v = number {
+                    run = v == last ? run + 1 : 1
+                    last = v
+                    longstring = max(longstring, run)
+                } else {
+                    run = 0
+                    last = nil
+                }
+            }
+            if set < 0 || set != blockSet {
+                closeBlock()
                 blockSet = set
             }
-            if set != nil { values.append(a.number) }
+            if set >= 0 {
+                if blockCount == 0 { blockValue = number; blockAlike = true } else { blockAlike = blockAlike && number != nil && number == blockValue }
+                blockCount += 1
+            }
         }
-        return check()
+
+        private mutating func closeBlock() {
+            if blockCount > 0, blockValue != nil, blockAlike { straightBlock = max(straightBlock, blockCount) }
+            blockCount = 0
+            blockValue = nil
+            blockAlike = true
+        }
+
+        /// The largest block answered alike (`Indicators.straightBlock`).
+        mutating func finish() -> Int {
+            closeBlock()
+            return straightBlock
+        }
     }
 
     /// Missing answers / items shown (0 when nothing was shown).

@@ -150,6 +150,22 @@ enum JSONOutput {
         write("]" + String(document[at.upperBound...]) + "\n")
     }
 
+    /// Whether `encoder()` writes `s` as it is between quotes: printable ASCII without quote or
+    /// backslash (nothing to escape). For the writers that skip the encoder for plain elements.
+    static func isPlain(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// A number as `encoder()` writes it (its `description` without a trailing ".0"), when it is
+    /// finite; else nil (the encoder then writes the element, or refuses it). `JSONStreamTests`
+    /// holds this to the encoder (fractions, exponents, signed zero).
+    static func plainNumber(_ d: Double) -> String? {
+        guard d.isFinite else { return nil }
+        var s = d.description
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
     /// Compact JSON text with every control scalar escaped. Outside strings compact JSON holds
     /// only ASCII structure and numbers, so every control found here is inside a string; all
     /// are in the Basic Multilingual Plane and need no surrogate pair.

@@ -31,15 +31,27 @@ struct TextTable {
         measure(header)
         for r in rows { measure(r) }
         let right = (0..<header.count).map(rightAligned.contains)
-        // Cells padded to their column's width and joined by two spaces, into one String.
+        // Cells padded to their column's width and joined by two spaces, into one String: put
+        // together as bytes (a String's text is its UTF-8, so joining bytes joins the texts), the
+        // trailing ASCII white space cut from the bytes, and only a line that then ends in a
+        // non-ASCII scalar trimmed by `trimmingTrailingSpace` (which also cuts the separators
+        // `\p{Z}` and NEL). `QualityOutputTests` holds this to the lines built as Strings.
+        var bytes: [UInt8] = []
         func line(_ r: [String]) -> String {
-            var text = ""
+            bytes.removeAll(keepingCapacity: true)
             for (i, c) in r.enumerated() {
-                if i > 0 { text += "  " }
-                let pad = String(repeating: " ", count: max(0, widths[i] - width(c)))
-                if i < right.count && right[i] { text += pad; text += c } else { text += c; text += pad }
+                if i > 0 { bytes.append(0x20); bytes.append(0x20) }
+                let pad = max(0, widths[i] - width(c))
+                if i < right.count && right[i] {
+                    bytes.append(contentsOf: repeatElement(0x20, count: pad)); bytes.append(contentsOf: c.utf8)
+                } else {
+                    bytes.append(contentsOf: c.utf8); bytes.append(contentsOf: repeatElement(0x20, count: pad))
+                }
             }
-            return trimmingTrailingSpace(text)
+            while let last = bytes.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) { bytes.removeLast() }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let last = bytes.last, last >= 0x80 { return trimmingTrailingSpace(text) }
+            return text
         }
         emit(line(header))
         emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))

@@ -83,24 +83,42 @@ public struct InstrumentVersions: Sendable {
     public struct Tally: Sendable {
         struct Seen: Sendable { var version: String; var waves: [String]; var records: Int; var firstUsed: String }
         private var hashOrder: [String: [String]] = [:]
-        private var seen: [String: [String: Seen]] = [:]
+        /// Per instrument and file hash: its place in `seens`.
+        private var seen: [String: [String: Int]] = [:]
+        private var seens: [Seen] = []
+        /// The instrument and hash of the last record added, with their place (records of one
+        /// store mostly name one file, so the two-level lookup above is rarely needed).
+        private var last: (instrument: String, sha256: String, index: Int)?
 
         public init() {}
 
         /// Adds a record, or `count` records alike in all `build` reads (their earliest
         /// `submitted_at` given), for a reader that gathers them first.
         public mutating func add(_ r: Use, count n: Int = 1) {
-            if seen[r.instrument]?[r.sha256] == nil {
+            let k: Int
+            if let l = last, l.sha256 == r.sha256, l.instrument == r.instrument {
+                k = l.index
+            } else if let known = seen[r.instrument]?[r.sha256] {
+                k = known
+                last = (r.instrument, r.sha256, k)
+            } else {
                 hashOrder[r.instrument, default: []].append(r.sha256)
-                seen[r.instrument, default: [:]][r.sha256] = Seen(version: r.version, waves: [r.wave], records: n, firstUsed: r.submittedAt)
+                seen[r.instrument, default: [:]][r.sha256] = seens.count
+                last = (r.instrument, r.sha256, seens.count)
+                seens.append(Seen(version: r.version, waves: [r.wave], records: n, firstUsed: r.submittedAt))
                 return
             }
-            func count(_ s: inout Seen) {
-                s.records += n
-                if !s.waves.contains(r.wave) { s.waves.append(r.wave) }
-                if r.submittedAt < s.firstUsed { s.firstUsed = r.submittedAt }
-            }
-            count(&seen[r.instrument]![r.sha256]!)
+            seens[k].records += n
+            if !seens[k].waves.contains(r.wave) { seens[k].waves.append(r.wave) }
+            if r.submittedAt < seens[k].firstUsed { seens[k].firstUsed = r.submittedAt }
+        }
+
+        /// What was gathered for one instrument: its file hashes in order of first use, each with
+        /// the version its first record names, its waves in order of first use, its records and
+        /// its earliest `submitted_at`.
+        func gathered(for instrument: String) -> [(sha256: String, seen: Seen)] {
+            let found = seen[instrument] ?? [:]
+            return (hashOrder[instrument] ?? []).map { ($0, seens[found[$0]!]) }
         }
 
         /// The versions of each instrument of `bundle`, each read from the archive.
@@ -108,10 +126,8 @@ public struct InstrumentVersions: Sendable {
             let waveOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
             var entries: [Entry] = []
             for inst in bundle.instruments {
-                let found = seen[inst.id] ?? [:]
-                var versions = (hashOrder[inst.id] ?? []).map { h -> Version in
-                    let s = found[h]!
-                    return Version(sha256: h, version: s.version, waves: s.waves, records: s.records, firstUsed: s.firstUsed,
+                var versions = gathered(for: inst.id).map { h, s -> Version in
+                    Version(sha256: h, version: s.version, waves: s.waves, records: s.records, firstUsed: s.firstUsed,
                                    instrument: .failure(.missing), isCurrent: h == inst.sha256)
                 }.sorted { $0.firstUsed < $1.firstUsed }
                 for i in versions.indices {

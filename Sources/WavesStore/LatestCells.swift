@@ -30,6 +30,10 @@ public struct LatestCells: Sendable {
     private var latestFile: [Int32] = []
     private var files: [(version: String, sha256: String)] = []
     private var fileNumber: [String: [String: Int32]] = [:]
+    /// The last line's wave, instrument and file with their numbers.
+    private var lastWave: (name: String, number: Int32)?
+    private var lastInstrument: (name: String, number: Int32)?
+    private var lastFile: (version: String, sha256: String, number: Int32)?
     /// Every line of the cells submitted more than once, in store order.
     private var repeatedLines: [Int32: [Int]] = [:]
 
@@ -37,6 +41,19 @@ public struct LatestCells: Sendable {
     public private(set) var records = 0
 
     public init() {}
+
+    /// Makes room for about `lines` records (`ResponseStore.estimatedLineCount`, a hint): the
+    /// tables then do not grow, and rehash, as the pass goes.
+    public mutating func reserve(lines: Int) {
+        let n = max(0, min(lines, 1 << 26))
+        participantNumber.reserveCapacity(n / 4)   // a participant has a line per wave and instrument, usually several
+        cellNumber.reserveCapacity(n)
+        keys.reserveCapacity(n)
+        firstLine.reserveCapacity(n)
+        latestLine.reserveCapacity(n)
+        latestFile.reserveCapacity(n)
+        latestStamp.reserve(n, bytesEach: 24)
+    }
 
     /// The number of cells (participant x wave x instrument submitted).
     public var count: Int { keys.count }
@@ -56,12 +73,18 @@ public struct LatestCells: Sendable {
             version: r.instrument.version, sha256: r.instrument.sha256, line: line)
     }
 
-    private mutating func add(participant: String, wave: String, instrument: String, submittedAt: String,
-                              version: String, sha256: String, line: Int) -> (cell: Int, latest: Bool) {
+    /// As `add(_:line:)`, from the fields it reads.
+    public mutating func add(participant: String, wave: String, instrument: String, submittedAt: String,
+                             version: String, sha256: String, line: Int) -> (cell: Int, latest: Bool) {
         records += 1
-        let key = Key(participant: Self.number(participant, &participantNumber, &participants),
-                      wave: Self.number(wave, &waveNumber, &waves),
-                      instrument: Self.number(instrument, &instrumentNumber, &instruments))
+        // Lines of one store repeat their wave, instrument and instrument file: the last line's
+        // numbers are taken when the Strings are equal (a full comparison; equal Strings have one number).
+        let w: Int32, i: Int32
+        if let last = lastWave, last.name == wave { w = last.number } else { w = Self.number(wave, &waveNumber, &waves); lastWave = (wave, w) }
+        if let last = lastInstrument, last.name == instrument { i = last.number } else {
+            i = Self.number(instrument, &instrumentNumber, &instruments); lastInstrument = (instrument, i)
+        }
+        let key = Key(participant: Self.number(participant, &participantNumber, &participants), wave: w, instrument: i)
         if let c = cellNumber[key] {
             let k = Int(c)
             if repeatedLines[c] == nil { repeatedLines[c] = [firstLine[k]] }
@@ -91,10 +114,14 @@ public struct LatestCells: Sendable {
     }
 
     private mutating func fileNumberOf(_ version: String, _ sha256: String) -> Int32 {
-        if let n = fileNumber[sha256]?[version] { return n }
-        let n = Int32(files.count)
-        files.append((version, sha256))
-        fileNumber[sha256, default: [:]][version] = n
+        if let last = lastFile, last.sha256 == sha256, last.version == version { return last.number }
+        let n: Int32
+        if let known = fileNumber[sha256]?[version] { n = known } else {
+            n = Int32(files.count)
+            files.append((version, sha256))
+            fileNumber[sha256, default: [:]][version] = n
+        }
+        lastFile = (version, sha256, n)
         return n
     }
 

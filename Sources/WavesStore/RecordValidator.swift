@@ -101,6 +101,10 @@ public enum RecordValidator {
             // The optional keys the fast path reads (`ResponseRecord.optionalKeyProblems`; `prev` is a digest already).
             if let l = r.language, l.isEmpty { return false }
             if let d = r.durationMs, !(d >= 0) { return false }
+            // `timings` and `dont_know` (lines made by `waves take`): their rules are those of the
+            // strict record's checks, asked of the same record rebuilt from the fast one (without
+            // the strict decoder's parsing).
+            if r.timings != nil || r.dontKnow != nil { return issues(r.record(items: plan.itemIDs(ii))).isEmpty }
             return true
         }
 
@@ -194,6 +198,9 @@ struct AnswerRule: Sendable {
     private enum Kind: Sendable { case options, finite, number, text, note }
     private let kind: Kind
     private let options: [Double]
+    /// The options as bits, when every one is a whole number from 0 to 63 (the usual scale):
+    /// bit k set when k is an option. Zero when some option is not, and `options` is searched.
+    private let optionBits: UInt64
     private let min: Double?, max: Double?
     private let range: ClosedRange<Double>
     let allowsDecline: Bool
@@ -206,6 +213,12 @@ struct AnswerRule: Sendable {
         case .note: kind = .note
         }
         options = item.responseSet?.options.map(\.value) ?? []
+        var bits: UInt64 = 0
+        for o in options {
+            guard o >= 0, o < 64, o == o.rounded() else { bits = 0; break }
+            bits |= 1 << UInt64(o)
+        }
+        optionBits = bits
         min = item.min; max = item.max
         range = AnswerRules.numberRange(of: item)
         allowsDecline = item.allowsDecline
@@ -218,7 +231,10 @@ struct AnswerRule: Sendable {
         case .text: return kind == .text
         case .number(let v):
             switch kind {
-            case .options: return options.contains(v)
+            case .options:
+                // A whole number from 0 to 63 is an option exactly when its bit is set (-0 is 0).
+                if optionBits != 0 && v >= 0 && v < 64 && v == v.rounded() { return optionBits & (1 << UInt64(v)) != 0 }
+                return options.contains(v)
             case .finite: return v.isFinite
             case .number:
                 guard v.isFinite else { return false }

@@ -68,6 +68,7 @@ public struct StudyValidation: Sendable {
         var groups = IssueGroups()
         var tally = InstrumentVersions.Tally()
         var cells = LatestCells()
+        cells.reserve(lines: ResponseStore(url: bundle.study.storeURL).estimatedLineCount())
         var units: [Int: [String]] = [:]   // cell -> the wanted units of its counted submission
         // Each record is checked against the study on the decoding threads (`Checked`); this
         // thread only counts and groups, in store order.

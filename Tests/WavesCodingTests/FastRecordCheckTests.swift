@@ -27,9 +27,26 @@ final class FastRecordCheckTests: XCTestCase {
         let extras: [[(String, JSONValue)]] = [[], [("prev", .string(digest))], [("duration_ms", .number(61_000))], [("duration_ms", .number(-1))],
                                                [("language", .string("en")), ("prev", .string(digest))], [("language", .string(""))],
                                                [("batch", .string("b1")), ("duration_ms", .number(0))], [("dont_know", .array([]))]]
+        // The keys `waves take` writes, on the record's own items: timings of every answer (or a
+        // bad one), "Don't know" on an unanswered item, an answered one, an unknown one, or one
+        // also declined.
+        func survey(_ r: ResponseRecord, _ k: Int) -> [(String, JSONValue)] {
+            let timings = JSONValue.object(JSONObject(r.answers.enumerated().map { ($1.id, JSONValue.number(Double(800 + $0))) }))
+            let unanswered = r.answers.first { $0.value.isMissing }?.id, answered = r.answers.first { !$0.value.isMissing }?.id
+            switch k % 7 {
+            case 0: return [("timings", timings)]
+            case 1: return [("timings", timings), ("dont_know", .array(unanswered.map { [.string($0)] } ?? []))]
+            case 2: return [("dont_know", .array((unanswered ?? answered).map { [.string($0)] } ?? []))]
+            case 3: return [("dont_know", .array([.string(answered ?? "x")])), ("timings", timings)]
+            case 4: return [("timings", .object(JSONObject([("x", .number(-1))])))]
+            case 5: return [("dont_know", .array([.string("nope")]))]
+            default: return [("dont_know", .array(r.declined.first.map { [.string($0)] } ?? [.string(unanswered ?? "x")])), ("timings", .array([]))]
+            }
+        }
         return records.enumerated().map { k, r in
             var r = r
             r.extra += extras[k % extras.count]
+            if k % 3 == 1 { r.extra += survey(r, k / 3) }
             return r.jsonLine
         }
     }

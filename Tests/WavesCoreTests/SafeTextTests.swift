@@ -95,4 +95,46 @@ final class SafeTextTests: XCTestCase {
     func testAnchorsKeepOnlySafeCharacters() {
         XCTAssertEqual(SafeText.anchor("scale-id.x <y>"), "scale-id-x--y-")
     }
+
+    /// `terminal` finds text without a control by its bytes; held to the scalar test it replaced
+    /// (a copy of the function as it was) on random texts of controls (C0, DEL, C1, every bidi
+    /// control), their neighbours (U+061B, U+061D, U+200D, U+2010, U+2029, U+202F, U+2065,
+    /// U+206A), newlines, tabs, carriage returns, en dashes, accents and emoji.
+    func testTerminalFindsCleanTextByItsBytes() {
+        func old(_ text: String, keepNewlines: Bool) -> String {
+            if !text.unicodeScalars.contains(where: { SafeText.isControl($0) && !(keepNewlines && $0.value == 0x0A) }) { return text }
+            var out = String.UnicodeScalarView()
+            for u in text.unicodeScalars {
+                switch u.value {
+                case 0x0A: out.append(keepNewlines ? u : " ")
+                case 0x0D: continue
+                case 0x09: out.append(" ")
+                case 0x00..<0x20:
+                    out.append("^")
+                    out.append(Unicode.Scalar(UInt8(u.value + 0x40)))
+                case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
+                default:
+                    if SafeText.isControl(u) { out.append(contentsOf: String(format: "<U+%04X>", u.value).unicodeScalars) } else { out.append(u) }
+                }
+            }
+            return String(out)
+        }
+        let values: [UInt32] = [0x41, 0x20, 0x7E, 0x0A, 0x09, 0x0D, 0x00, 0x1B, 0x1F, 0x7F, 0x80, 0x85, 0x9B, 0x9F, 0xA0, 0xE9, 0x2013,
+                                0x061B, 0x061C, 0x061D, 0x200D, 0x200E, 0x200F, 0x2010, 0x2029, 0x202A, 0x202E, 0x202F, 0x2065, 0x2066,
+                                0x2069, 0x206A, 0x1F600, 0x301]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...8, using: &g) {
+                // Mostly harmless scalars, so that clean texts are common.
+                let v = Int.random(in: 0..<3, using: &g) == 0 ? values.randomElement(using: &g)! : [0x41, 0x2013, 0xE9, 0x20, 0x1F600].randomElement(using: &g)!
+                scalars.append(Unicode.Scalar(v)!)
+            }
+            let text = String(scalars)
+            for keep in [true, false] {
+                XCTAssertEqual(Array(SafeText.terminal(text, keepNewlines: keep).utf8), Array(old(text, keepNewlines: keep).utf8),
+                               "\(text.unicodeScalars.map { String($0.value, radix: 16) }) keep \(keep)")
+            }
+        }
+    }
 }

@@ -53,6 +53,8 @@ final class RecordFastDecoderTests: XCTestCase {
                 XCTAssertEqual(f.prev?.hex, reference.prev, file: file, line: line)
                 XCTAssertEqual(f.durationMs, reference.durationMs, file: file, line: line)
                 XCTAssertEqual(f.language, reference.language, file: file, line: line)
+                XCTAssertEqual(f.timings, reference.extraValue("timings"), file: file, line: line)
+                XCTAssertEqual(f.dontKnow, reference.extraValue("dont_know"), file: file, line: line)
                 XCTAssertTrue(zip(f.answers, f.answers.dropFirst()).allSatisfy { $0.position < $1.position }, "positions increase", file: file, line: line)
             }
         }
@@ -75,7 +77,7 @@ final class RecordFastDecoderTests: XCTestCase {
     }
 
     /// Generated lines given the optional keys the fast path reads (`prev`, `batch`,
-    /// `duration_ms`, `language`) in every shape, before or after other keys, then mutated byte
+    /// `duration_ms`, `language`, `timings`, `dont_know`) in every shape, before or after other keys, then mutated byte
     /// by byte: every accepted line is the strict record.
     func testOptionalKeysOnMutatedLines() {
         let lines = JSONParserBenchmark.sampleResponseLines(count: 1500, seed: 31).split(separator: 0x0A)
@@ -86,7 +88,10 @@ final class RecordFastDecoderTests: XCTestCase {
                       ",\"duration_ms\":1200", ",\"duration_ms\":-5", ",\"duration_ms\":1e400", ",\"duration_ms\":0.5e3", ",\"duration_ms\":\"9\"",
                       ",\"language\":\"en\"", ",\"language\":\"\"", ",\"language\":\"fr\\u00e9\"", ",\"language\":false",
                       ",\"via\":\"ssh\"", ",\"via\":null", ",\"via\":3", ",\"via\":\"kiosk\",\"prev\":\"\(digest)\",\"batch\":\"b2\"",
-                      ",\"timings\":{\"id01\":3}", ",\"dont_know\":[]", ",\"prev\":\"\(digest)\",\"prev\":\"\(digest)\""]
+                      ",\"timings\":{\"id01\":3}", ",\"dont_know\":[]", ",\"timings\":{\"id01\":3,\"id02\":1.5e3,\"id\\u0030\":0}",
+                      ",\"timings\":{}", ",\"timings\":{\"id01\":-1}", ",\"timings\":[3]", ",\"timings\":null", ",\"timings\":{\"id01\":\"3\"}",
+                      ",\"dont_know\":[\"id01\"]", ",\"dont_know\":[\"id01\",\"nope\"]", ",\"dont_know\":\"id01\"", ",\"dont_know\":[1]",
+                      ",\"dont_know\":[\"id\\u0030\"],\"timings\":{\"id01\":1}", ",\"timings\":{\"id01\":1},\"timings\":{\"id01\":2}", ",\"prev\":\"\(digest)\",\"prev\":\"\(digest)\""]
         var state: UInt64 = 0x2545F4914F6CDD1D
         func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % max(1, n) }
         var out: [UInt8] = []

@@ -52,12 +52,19 @@ struct QualityCommand: ParsableCommand {
             flush(safe: true)
             return
         }
+        // The cells that repeat from row to row (wave, instrument, "–", percentages, small
+        // counts) are made once: 100,000 participants give hundreds of thousands of rows, read twice.
+        var texts = RepeatedTexts()
         let rows = q.submissions.lazy.map { r in
-            [r.participant, r.instrument, r.wave, r.duration_ms.map(Self.seconds) ?? "–", r.median_ms.map(Self.seconds) ?? "–",
-             r.speeding ? "yes" : "", String(r.longstring), r.straightlining ? "yes" : "", NumberText.percent(r.missing_rate)].map(SafeText.line)
+            [SafeText.line(r.participant), texts.safe(r.instrument), texts.safe(r.wave),
+             r.duration_ms.map(Self.seconds) ?? "–", texts.seconds(r.median_ms), r.speeding ? "yes" : "", texts.count(r.longstring),
+             r.straightlining ? "yes" : "", texts.percent(r.missing_rate)]
         }
         TextTable.render(header: ["participant", "instrument", "wave", "duration", "median", "speeding", "longstring", "straight", "missing"],
-                         rows: rows, rightAligned: [3, 4, 6, 8]) { write($0 + "\n", safe: false) }
+                         rows: rows, rightAligned: [3, 4, 6, 8]) { line in
+            buffer += line
+            write("\n", safe: false)
+        }
         flush(safe: false)
         Output.out("\n\(flagged) of \(q.submissions.count) submission(s) flagged (speeding or straight-lining); nothing is removed.")
         Output.out("Rules: speeding = duration below \(NumberText.fixed(speedFraction, 2)) x the median of its instrument and wave (judged with at least \(minForMedian) durations; Leiner 2019); "
@@ -65,32 +72,77 @@ struct QualityCommand: ParsableCommand {
                    + "missing = missing answers / items shown. See docs/integrity.md.")
     }
 
-    /// Two streaming passes (`DataQuality.Streamed`), with the notes `options.loadData` gives;
-    /// the index of the first pass is let go before the second.
+    /// One streaming pass (`DataQuality.Streamed`), with the notes `options.loadData` gives.
     func quality() throws -> DataQuality {
         let bundle = try StudyLoader.load(directory: options.directory)
-        let counted = try index(bundle)
-        if let w = wave { _ = try bundle.resolveWaves([w]) }
-        var s = DataQuality.Settings()
-        s.speedFraction = speedFraction; s.blockMin = blockMin; s.minForMedian = minForMedian
-        return try DataQuality.Streamed.quality(bundle: bundle, counted: counted, wave: wave, settings: s)
-    }
-
-    /// Pass 1 and its notes on standard error.
-    func index(_ bundle: StudyBundle) throws -> DataQuality.Streamed.Counted {
         let streamed = try DataQuality.Streamed.index(bundle)
         if !json {
             StudyOptions.reportStoreNotes(study: bundle.study, duplicates: streamed.duplicateCount, problems: streamed.problems.count)
             StudyOptions.reportDrifts(try? streamed.versions(), bundle: bundle)
         }
-        return streamed.counted
+        if let w = wave { _ = try bundle.resolveWaves([w]) }
+        var s = DataQuality.Settings()
+        s.speedFraction = speedFraction; s.blockMin = blockMin; s.minForMedian = minForMedian
+        return streamed.quality(wave: wave, settings: s)
     }
 
     /// The bytes `JSONOutput.print(result)` writes, in pieces (keys sorted: flagged, rules, submissions).
     static func writeJSON(_ result: Result, _ write: (String) -> Void) throws {
         write("{\"flagged\":" + (try JSONOutput.text(result.flagged)) + ",\"rules\":" + (try JSONOutput.text(result.rules)) + ",\"submissions\":[")
-        for (k, s) in result.submissions.enumerated() { write((k == 0 ? "" : ",") + (try JSONOutput.text(s))) }
-        write("]}\n")
+        var text = ""
+        for (k, s) in result.submissions.enumerated() {
+            if k > 0 { text += "," }
+            if let fast = json(s) { text += fast } else { text += try JSONOutput.text(s) }
+            if text.utf8.count >= 1 << 16 { write(text); text = "" }
+        }
+        write(text + "]}\n")
+    }
+
+    /// One submission as `JSONOutput.text` writes it (sorted keys, `null` for a missing duration
+    /// or median), when its texts need no escape and its numbers are plain (`JSONOutput.plainNumber`);
+    /// else nil, and the encoder writes it. The encoder's cost per submission was most of
+    /// `waves quality --json` at 100,000 participants; `QualityOutputTests` holds this to the encoder.
+    static func json(_ s: DataQuality.Submission) -> String? {
+        guard JSONOutput.isPlain(s.participant), JSONOutput.isPlain(s.instrument), JSONOutput.isPlain(s.wave),
+              let rate = JSONOutput.plainNumber(s.missing_rate) else { return nil }
+        func optional(_ d: Double?) -> String? { d.map(JSONOutput.plainNumber) ?? "null" }
+        guard let duration = optional(s.duration_ms), let median = optional(s.median_ms) else { return nil }
+        return "{\"duration_ms\":\(duration),\"instrument\":\"\(s.instrument)\",\"longstring\":\(s.longstring),\"median_ms\":\(median),"
+            + "\"missing_rate\":\(rate),\"participant\":\"\(s.participant)\",\"speeding\":\(s.speeding),"
+            + "\"straightlining\":\(s.straightlining),\"wave\":\"\(s.wave)\"}"
+    }
+
+    /// Table cells that repeat from row to row, each made once: what `SafeText.line`,
+    /// `seconds`, `String(_:)` and `NumberText.percent` give (`QualityOutputTests`).
+    struct RepeatedTexts {
+        private var safeTexts: [String: String] = [:]
+        private var lastSeconds: (ms: Double, text: String)?
+        private var counts: [String] = (0..<64).map { String($0) }
+        private var percents: [UInt64: String] = [:]
+
+        mutating func safe(_ s: String) -> String {
+            if let t = safeTexts[s] { return t }
+            let t = SafeText.line(s)
+            if safeTexts.count < 4096 { safeTexts[s] = t }
+            return t
+        }
+
+        mutating func seconds(_ ms: Double?) -> String {
+            guard let ms else { return "–" }
+            if let last = lastSeconds, last.ms.bitPattern == ms.bitPattern { return last.text }
+            let t = QualityCommand.seconds(ms)
+            lastSeconds = (ms, t)
+            return t
+        }
+
+        func count(_ n: Int) -> String { n >= 0 && n < counts.count ? counts[n] : String(n) }
+
+        mutating func percent(_ v: Double) -> String {
+            if let t = percents[v.bitPattern] { return t }
+            let t = NumberText.percent(v)
+            if percents.count < 4096 { percents[v.bitPattern] = t }
+            return t
+        }
     }
 
     static func seconds(_ ms: Double) -> String { NumberText.fixed(ms / 1000, 1) + " s" }

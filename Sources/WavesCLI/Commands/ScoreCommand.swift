@@ -39,15 +39,7 @@ struct ScoreCommand: ParsableCommand {
     /// writes it. JSONEncoder's cost per row was most of `waves score --json` at 100,000
     /// participants (1.1 million rows); `JSONStreamTests` holds this to the encoder.
     static func json(_ r: ScoreRow) -> String? {
-        func plain(_ s: String) -> Bool {
-            s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        }
-        func number(_ d: Double) -> String? {
-            guard d.isFinite else { return nil }
-            var s = d.description
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            return s
-        }
+        let plain = JSONOutput.isPlain, number = JSONOutput.plainNumber
         guard plain(r.participant), plain(r.wave), plain(r.instrument), plain(r.scale), r.role.map(plain) ?? true else { return nil }
         let score: String
         if let v = r.score { guard let s = number(v) else { return nil }; score = s } else { score = "null" }

@@ -19,15 +19,19 @@ public struct FastRecord: Sendable {
     /// The answers in line order; positions strictly increase (each item answered at most once).
     public var answers: [FastAnswer]
     public var declined: [String]
-    /// The optional keys the fast path knows (`prev`, `batch`, `duration_ms`, `language`), each
-    /// at most once; `extraOrder` keeps the order they were written in.
+    /// The optional keys the fast path knows (`prev`, `batch`, `duration_ms`, `language`,
+    /// `timings`, `dont_know`), each at most once; `extraOrder` keeps the order they were written
+    /// in. `timings` and `dont_know` are kept as the strict reader reads them (any JSON value: a
+    /// wrong type is for `waves validate` to report, as for the strict record).
     public var prev: HexDigest?
     public var batch: String?
     public var durationMs: Double?
     public var language: String?
+    public var timings: JSONValue?
+    public var dontKnow: JSONValue?
     var extraOrder: [ExtraKey] = []
 
-    enum ExtraKey: Sendable { case prev, batch, durationMs, language }
+    enum ExtraKey: Sendable { case prev, batch, durationMs, language, timings, dontKnow }
 
     /// The record the strict decoder gives for the same line (`items`: the item ids of the
     /// record's instrument in the plan, in order). Tests hold the two equal on every line the
@@ -40,6 +44,8 @@ public struct FastRecord: Sendable {
             case .batch: extra.append(("batch", .string(batch!)))
             case .durationMs: extra.append(("duration_ms", .number(durationMs!)))
             case .language: extra.append(("language", .string(language!)))
+            case .timings: extra.append(("timings", timings!))
+            case .dontKnow: extra.append(("dont_know", dontKnow!))
             }
         }
         return ResponseRecord(id: id, study: study, participant: participant, role: role, wave: wave, instrument: instrument,
@@ -80,7 +86,8 @@ public struct HexDigest: Sendable, Equatable {
 /// It reads with the strict `JSONReader` (one grammar: strings, numbers and literals go through
 /// its own readers), but accepts only lines of the usual shape: record keys written as plain
 /// ASCII, each at most once, only the keys of the contract plus `prev` (64 lower-case hex
-/// digits), `batch`, `duration_ms` and `language`, the contract's value types, `instrument`
+/// digits), `batch`, `duration_ms`, `language`, and `timings` and `dont_know` (any JSON value,
+/// read by the strict reader's `value()` as the strict decoder keeps them), the contract's value types, `instrument`
 /// (exactly `id`, `version`, `sha256`, strings) before `answers`, an instrument of the plan, and
 /// `answers` written without white space, each id an item of that instrument after the one
 /// before (hidden items skipped), each value a number, a string or null. At anything else it
@@ -126,7 +133,7 @@ public struct RecordFastDecoder: Sendable {
 
     private enum Key: Int {
         case format, id, study, participant, role, wave, instrument, startedAt, submittedAt, mode, via, answers, declined
-        case prev, batch, durationMs, language
+        case prev, batch, durationMs, language, timings, dontKnow
         static let required: Int = (1 << format.rawValue) | (1 << id.rawValue) | (1 << study.rawValue) | (1 << participant.rawValue)
             | (1 << wave.rawValue) | (1 << instrument.rawValue) | (1 << submittedAt.rawValue) | (1 << mode.rawValue) | (1 << answers.rawValue)
     }
@@ -142,6 +149,7 @@ public struct RecordFastDecoder: Sendable {
         var declined: [String] = []
         var prev: HexDigest?
         var durationMs: Double?
+        var timings: JSONValue?, dontKnow: JSONValue?
         var extraOrder: [FastRecord.ExtraKey] = []
     }
 
@@ -173,7 +181,8 @@ public struct RecordFastDecoder: Sendable {
         return FastRecord(id: line.id, study: line.studyValue, participant: line.participant, role: line.role, wave: line.wave,
                           instrument: instrument, instrumentIndex: line.instrumentIndex, startedAt: line.startedAt,
                           submittedAt: line.submittedAt, mode: line.modeValue, via: line.via, answers: answers, declined: line.declined,
-                          prev: line.prev, batch: line.batch, durationMs: line.durationMs, language: line.language, extraOrder: line.extraOrder)
+                          prev: line.prev, batch: line.batch, durationMs: line.durationMs, language: line.language,
+                          timings: line.timings, dontKnow: line.dontKnow, extraOrder: line.extraOrder)
     }
 
     /// The record key spelled by the name at `span`; nil for any other name.
@@ -187,8 +196,9 @@ public struct RecordFastDecoder: Sendable {
         case 4: return is_("role") ? .role : is_("wave") ? .wave : is_("mode") ? .mode : is_("prev") ? .prev : nil
         case 5: return is_("study") ? .study : is_("batch") ? .batch : nil
         case 6: return is_("format") ? .format : nil
-        case 7: return is_("answers") ? .answers : nil
+        case 7: return is_("answers") ? .answers : is_("timings") ? .timings : nil
         case 8: return is_("declined") ? .declined : is_("language") ? .language : nil
+        case 9: return is_("dont_know") ? .dontKnow : nil
         case 10: return is_("instrument") ? .instrument : is_("started_at") ? .startedAt : nil
         case 11: return is_("participant") ? .participant : is_("duration_ms") ? .durationMs : nil
         case 12: return is_("submitted_at") ? .submittedAt : nil
@@ -251,6 +261,12 @@ public struct RecordFastDecoder: Sendable {
             guard c == UInt8(ascii: "-") || JSONReader.isDigit(c) else { throw JSONReader.Stop() }
             line.durationMs = try r.number()
             line.extraOrder.append(.durationMs)
+        case .timings:
+            line.timings = try r.value()
+            line.extraOrder.append(.timings)
+        case .dontKnow:
+            line.dontKnow = try r.value()
+            line.extraOrder.append(.dontKnow)
         case .instrument: try readInstrument(&r, &line)
         case .answers:
             guard c == UInt8(ascii: "{"), line.instrument != nil, line.instrumentIndex >= 0 else { throw JSONReader.Stop() }

@@ -33,9 +33,19 @@ public enum SafeText {
     /// Text for a terminal: controls shown visibly (`^[`, `^G`, `^?`, `<U+009B>`), never interpreted.
     /// Newlines are kept when `keepNewlines` is true, otherwise they become spaces.
     public static func terminal(_ text: String, keepNewlines: Bool = true) -> String {
-        // Printable ASCII (most ids, waves and numbers) holds no control: read as bytes.
-        let printable: Bool? = text.utf8.withContiguousStorageIfAvailable { b in !b.contains { $0 < 0x20 || $0 > 0x7E } }
-        if printable == true { return text }
+        // Text without a control (nearly all: ids, numbers, a table of many lines with an en dash)
+        // is returned as it is, found by its bytes: a C0 byte (a kept newline aside) or DEL, or
+        // the UTF-8 of a C1 or bidirectional control (`isControlAt`); the bytes of any other
+        // scalar never match. The same answer as the scalar test below, without decoding scalars.
+        let clean: Bool? = text.utf8.withContiguousStorageIfAvailable { b in
+            for i in b.indices {
+                let c = b[i]
+                if c < 0x20 { if c == 0x0A && keepNewlines { continue }; return false }
+                if c == 0x7F || (c >= 0x80 && isControlAt(b, i)) { return false }
+            }
+            return true
+        }
+        if clean == true { return text }
         // Unchanged when the only controls are kept newlines (a whole table of many lines),
         // which the loop below would copy scalar by scalar to the same text.
         if !text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0.value == 0x0A) }) { return text }

@@ -1,4 +1,5 @@
 import Foundation
+import WavesCore
 import WavesTestSupport
 
 /// The fuzz test's cases and checks (issue 12): a small simulated study is copied for each case,
@@ -44,14 +45,37 @@ enum FuzzHarness {
         guard r.status == 0 else { throw NSError(domain: "fuzz", code: 1, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         r = try WavesProcess.run(["simulate", "--study", study.path, "--participants", "12", "--seed", "5", "--write-roster", "--coders", "A,B"])
         guard r.status == 0 else { throw NSError(domain: "fuzz", code: 2, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
+        try addSurveyKeys(study.appendingPathComponent("data/responses.jsonl"))
         return study
+    }
+
+    /// Gives a third of the store's records the keys `waves take` writes (`timings`, and
+    /// `dont_know` on an item left unanswered, `duration_ms`), with the hash chain made again, so
+    /// that mutations reach the lines the fast record path reads with them.
+    static func addSurveyKeys(_ store: URL) throws {
+        let lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").map(String.init)
+        var out = ""
+        var prev: String?
+        for (k, line) in lines.enumerated() {
+            var r = try Array(line.utf8).withUnsafeBytes { try ResponseRecord.decode(line: $0) }
+            if k % 3 == 0 {
+                r.timings = r.answers.enumerated().map { ($1.id, Double(900 + 37 * $0)) }
+                r.durationMs = Double(20_000 + k)
+                if let skipped = r.answers.first(where: { $0.value.isMissing }) { r.dontKnow = [skipped.id] }
+            }
+            if k > 0 { r.prev = prev }
+            let text = r.jsonLine
+            prev = ContentHash.sha256Hex(Array(text.utf8))
+            out += text + "\n"
+        }
+        try Data(out.utf8).write(to: store)
     }
 
     /// Commands that read the whole study: validation, every analysis, the report and every export.
     static func analysisCommands(_ r: inout FuzzRandom) -> [[String]] {
         let s = r.pick(scales)
         return [
-            ["validate"], ["status", "--json"], ["status"], ["score", "--json"], ["score", "--csv"], ["score"],
+            ["validate"], ["quality"], ["quality", "--json"], ["status", "--json"], ["status"], ["score", "--json"], ["score", "--csv"], ["score"],
             ["reliability", "--scale", s, "--json"], ["reliability", "--scale", s],
             ["change", "--scale", s, "--json"], ["change", "--scale", s, "--between", "role"],
             ["lmm", "--scale", s, "--json"], ["lmm", "--scale", s, "--time", "linear"],
