@@ -10,7 +10,9 @@ extension InstrumentData {
     struct Loader {
         var d: InstrumentData
         let instrument: Instrument
-        private var stamps: [String]
+        /// The latest `submitted_at` per cell ("" where none), packed as `StudyIndex` keeps them
+        /// (`PackedStrings`): no String object is kept per cell while the store is read.
+        private var stamps: PackedStrings
         /// Every participant of the store (any instrument), by first appearance: one dictionary
         /// lookup per line gives the role slot and the participant's row in `d` (-1: none yet).
         private var seen: [String: Int] = [:]
@@ -33,7 +35,7 @@ extension InstrumentData {
             waveIDs = bundle.study.waves.map(\.id)
             W = d.waves.count
             K = d.items.count
-            stamps = Array(repeating: "", count: d.participants.count * W)
+            stamps = PackedStrings(repeatingEmpty: d.participants.count * W)
             memo = ScoredValueMemo(items: d.items)
             for (i, p) in d.participants.enumerated() where seen[p] == nil {
                 seen[p] = rowOf.count
@@ -55,7 +57,7 @@ extension InstrumentData {
             guard room > d.participants.count else { return }
             d.values.reserveCapacity(room * W * K)
             d.present.reserveCapacity(room * W)
-            stamps.reserveCapacity(room * W)
+            stamps.reserve(room * W, bytesEach: 24)
         }
 
         mutating func add(_ row: StoreRow, line: Int) {
@@ -126,12 +128,12 @@ extension InstrumentData {
                 d.roles.append(nil)
                 d.values.append(contentsOf: repeatElement(Double.nan, count: W * K))
                 d.present.append(contentsOf: repeatElement(false, count: W))
-                stamps.append(contentsOf: repeatElement("", count: W))
+                stamps.appendEmpty(W)
             }
             let cell = p * W + w
             if d.present[cell] {
                 d.duplicateCount += 1
-                if !LatestSubmission.replaces(submittedAt, stamps[cell]) { return nil }
+                if !LatestSubmission.replaces(submittedAt, stamps, cell) { return nil }
             }
             d.present[cell] = true
             stamps[cell] = submittedAt
