@@ -74,18 +74,6 @@ public struct InstrumentData: Sendable {
         return setAside.filter { items.contains($0.item) && (ids?.contains($0.wave) ?? true) }
     }
 
-    /// The rows of `itemMatrix(scale:wave:)` where they are in `values`: as rows of `items.count`
-    /// values (row `p * waves.count + w`), for participants with a submission at wave `w`, in
-    /// participant order, and the scale's items as columns of those rows.
-    public func itemRows(scale: Scale, wave w: Int) -> (rows: [Int], columns: [Int]) {
-        let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
-        let W = waves.count
-        var rows: [Int] = []
-        rows.reserveCapacity(participants.count)
-        for p in 0..<participants.count where present[p * W + w] { rows.append(p * W + w) }
-        return (rows, cols)
-    }
-
     /// Participants x scale items at one wave, for participants with a submission there (NaN = missing).
     public func itemMatrix(scale: Scale, wave w: Int) -> (participants: [Int], matrix: Matrix) {
         let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }

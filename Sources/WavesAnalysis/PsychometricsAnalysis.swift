@@ -122,23 +122,10 @@ public enum PsychometricsAnalysis {
     /// Reliability of a scale at one wave from already loaded instrument data.
     public static func reliability(data: InstrumentData, scale: Scale, wave: Wave, bootstrap: Int = 0, seed: UInt64 = 1) throws -> ReliabilityReport {
         guard let wi = data.waveIndex(wave.id) else { throw AnalysisError.unknownWave(wave.id, available: data.waves.map(\.id)) }
-        let r: ReliabilityResult, submitted: Int
-        if bootstrap == 0 {
-            // The scale's items read where they are in the columns: the item matrix copied out
-            // (`itemMatrix`) was the report's largest allocation after the columns (27 MB for
-            // 40 items at 100,000 participants), and the covariance is the same either way.
-            let (rows, columns) = data.itemRows(scale: scale, wave: wi)
-            submitted = rows.count
-            r = Reliability.analyze(covariance: ItemCovariance.compute(data.values, stride: data.items.count, columns: columns,
-                                                                        rows: ItemCovariance.completeRowIndices(data.values, stride: data.items.count,
-                                                                                                                columns: columns, rows: rows)))
-        } else {
-            let (_, m) = data.itemMatrix(scale: scale, wave: wi)
-            submitted = m.rows
-            r = try Reliability.analyze(m, bootstrap: bootstrap, seed: seed)
-        }
+        let (_, m) = data.itemMatrix(scale: scale, wave: wi)
+        let r = try Reliability.analyze(m, bootstrap: bootstrap, seed: seed)
         var notes = r.reasons
-        let incomplete = submitted - r.n
+        let incomplete = m.rows - r.n
         if incomplete > 0 { notes.append("\(incomplete) participant(s) with at least one item missing are left out (listwise).") }
         if data.duplicateCount > 0 { notes.append("\(data.duplicateCount) earlier duplicate submission(s) set aside; the latest is used.") }
         let items = r.items.map { it in

@@ -1,7 +1,6 @@
 import XCTest
 @testable import WavesAnalysis
 import WavesCore
-import WavesStats
 
 /// The streaming columnar loader agrees with record-by-record scoring.
 final class InstrumentDataTests: XCTestCase {
@@ -27,36 +26,6 @@ final class InstrumentDataTests: XCTestCase {
                 if inst.id == "identity" && scale.id == "identity" { XCTAssertGreaterThan(compared, 80) }
             }
         }
-    }
-
-    /// `PsychometricsAnalysis.reliability` reads a scale's items where they are in the columns
-    /// (`itemRows`, `ItemCovariance.compute(_:stride:columns:rows:)`): every figure is the one
-    /// `Reliability.analyze` gives on the item matrix copied out (`itemMatrix`), for every scale
-    /// (items in any order, subscales of wider instruments) at every wave.
-    func testReliabilityFromTheColumnsEqualsTheCopiedItemMatrix() throws {
-        let bundle = try StudyLoader.load(directory: Self.demo)
-        var compared = 0
-        for inst in bundle.instruments where !inst.scales.isEmpty {
-            let data = try InstrumentData.load(bundle, instrument: inst)
-            for scale in inst.scales {
-                for wave in bundle.waves(of: inst) {
-                    let w = try XCTUnwrap(data.waveIndex(wave.id))
-                    let m = data.itemMatrix(scale: scale, wave: w).matrix
-                    let expected = try Reliability.analyze(m)
-                    let got = try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: wave)
-                    let what = "\(inst.id).\(scale.id) \(wave.id)"
-                    XCTAssertEqual(got.n, expected.n, what)
-                    XCTAssertEqual(got.incomplete, m.rows - expected.n, what)
-                    XCTAssertEqual([got.alpha, got.stdAlpha, got.averageR, got.omegaTotal, got.splitHalf].map { $0?.bitPattern },
-                                   [expected.alpha, expected.stdAlpha, expected.averageR, expected.omegaTotal, expected.splitHalf].map { $0?.bitPattern }, what)
-                    XCTAssertEqual(got.alphaCI, expected.alphaCI?.values, what)
-                    XCTAssertEqual(got.items.map { [$0.mean, $0.sd, $0.rDrop, $0.alphaIfDeleted].map { $0?.bitPattern } },
-                                   expected.items.map { [$0.mean, $0.sd, $0.rDrop, $0.alphaIfDeleted].map { $0?.bitPattern } }, what)
-                    if expected.n > 2 { compared += 1 }
-                }
-            }
-        }
-        XCTAssertGreaterThan(compared, 10)
     }
 
     func testLatestSubmissionWins() throws {

@@ -22,29 +22,6 @@ final class ReliabilityCovarianceTests: XCTestCase {
         }
     }
 
-    /// The items as columns of a wider table (the report's reliability reads an instrument's
-    /// answers where they are): the same complete rows and the same bits as the item matrix
-    /// copied out of the table, with the items in any order and other rows and columns around.
-    func testCovarianceOfColumnsInAWiderTableEqualsTheCopiedMatrix() {
-        var rng = SystemRandomNumberGenerator()
-        let stride = 7, tableRows = 203, columns = [5, 1, 2, 6]
-        let table = (0..<(tableRows * stride)).map { _ -> Double in
-            Int.random(in: 0..<12, using: &rng) == 0 ? .nan : Double(Int.random(in: 1...5, using: &rng)) + Double.random(in: 0..<1, using: &rng)
-        }
-        let rows = (0..<tableRows).filter { $0 % 3 != 1 }
-        let copied = Matrix(rows: rows.count, cols: columns.count, values: rows.flatMap { r in columns.map { table[r * stride + $0] } })
-        let complete = ItemCovariance.completeRowIndices(table, stride: stride, columns: columns, rows: rows)
-        XCTAssertEqual(complete, ItemCovariance.completeRowIndices(copied).map { rows[$0] })
-        XCTAssertGreaterThan(complete.count, 10)
-        XCTAssertLessThan(complete.count, rows.count)
-        let inPlace = ItemCovariance.compute(table, stride: stride, columns: columns, rows: complete)
-        let fromCopy = ItemCovariance.compute(copied)
-        XCTAssertEqual(inPlace.n, fromCopy.n)
-        XCTAssertEqual(inPlace.k, fromCopy.k)
-        XCTAssertEqual(inPlace.means.map(\.bitPattern), fromCopy.means.map(\.bitPattern))
-        XCTAssertEqual(inPlace.covariance.map(\.bitPattern), fromCopy.covariance.map(\.bitPattern))
-    }
-
     /// Counts act as repeated rows.
     func testWeightedCovarianceEqualsRepeatedRows() {
         let m = Matrix([[1, 2, 3], [2, 2, 5], [4, 1, 3], [3, 5, 4]])

@@ -24,20 +24,14 @@ public struct ItemCovariance: Equatable, Sendable {
 
     /// Indices of the rows whose values are all finite.
     public static func completeRowIndices(_ items: Matrix) -> [Int] {
-        completeRowIndices(items.values, stride: items.cols, columns: Array(0..<items.cols), rows: 0..<items.rows)
-    }
-
-    /// Of `rows` of a row-major table of `stride` values per row (`table`), those whose
-    /// values at `columns` are all finite, in order: the items of a scale as columns of a wider
-    /// table (an instrument's answers at every wave), read where they are instead of copied out.
-    public static func completeRowIndices<Rows: Sequence<Int>>(_ table: [Double], stride: Int, columns: [Int], rows: Rows) -> [Int] {
+        let k = items.cols
         var out: [Int] = []
-        out.reserveCapacity(rows.underestimatedCount)
-        table.withUnsafeBufferPointer { v in
-            for r in rows {
+        out.reserveCapacity(items.rows)
+        items.values.withUnsafeBufferPointer { v in
+            for r in 0..<items.rows {
                 var ok = true
-                let base = r * stride
-                for c in columns where !v[base + c].isFinite { ok = false; break }
+                let base = r * k
+                for j in 0..<k where !v[base + j].isFinite { ok = false; break }
                 if ok { out.append(r) }
             }
         }
@@ -47,38 +41,27 @@ public struct ItemCovariance: Equatable, Sendable {
     /// Covariance over the given rows; `counts[i]` (if given) repeats `rows[i]`
     /// that many times (a bootstrap resample), so n = sum of counts.
     static func compute(_ items: Matrix, rows: [Int], counts: [Int32]?) -> ItemCovariance {
-        compute(items.values, stride: items.cols, columns: Array(0..<items.cols), rows: rows, counts: counts)
-    }
-
-    /// Covariance of `columns` over `rows` of a row-major table of `stride` values per row (the
-    /// rows complete in those columns: `completeRowIndices(_:stride:columns:rows:)`): the same
-    /// sums in the same order as over the item matrix copied out of the table, so the same bits.
-    public static func compute(_ table: [Double], stride: Int, columns: [Int], rows: [Int]) -> ItemCovariance {
-        compute(table, stride: stride, columns: columns, rows: rows, counts: nil)
-    }
-
-    private static func compute(_ table: [Double], stride: Int, columns: [Int], rows: [Int], counts: [Int32]?) -> ItemCovariance {
-        let k = columns.count
+        let k = items.cols
         let n = counts.map { $0.reduce(0) { $0 + Int($1) } } ?? rows.count
         var means = [Double](repeating: 0, count: k)
         var acc = [Double](repeating: 0, count: k * k)
         guard n > 0, k > 0 else {
             return ItemCovariance(n: n, k: k, means: means, covariance: acc)
         }
-        table.withUnsafeBufferPointer { v in
+        items.values.withUnsafeBufferPointer { v in
             means.withUnsafeMutableBufferPointer { m in
                 for (i, r) in rows.enumerated() {
                     let w = counts.map { Double($0[i]) } ?? 1
                     if w == 0 { continue }
-                    let base = r * stride
-                    for j in 0..<k { m[j] += w * v[base + columns[j]] }
+                    let base = r * k
+                    for j in 0..<k { m[j] += w * v[base + j] }
                 }
                 let inv = 1 / Double(n)
                 for j in 0..<k { m[j] *= inv }
             }
             means.withUnsafeBufferPointer { m in
                 acc.withUnsafeMutableBufferPointer { a in
-                    accumulate(v, stride: stride, columns: columns, rows: rows, counts: counts, means: m, into: a)
+                    accumulate(v, k: k, rows: rows, counts: counts, means: m, into: a)
                 }
             }
         }
@@ -95,9 +78,8 @@ public struct ItemCovariance: Equatable, Sendable {
 
     /// Adds w * d d^T over the rows to the upper triangle of `a`, d the centred
     /// row, four rows at a time (four multiply-adds per load and store of `a`).
-    private static func accumulate(_ v: UnsafeBufferPointer<Double>, stride: Int, columns: [Int], rows: [Int], counts: [Int32]?,
+    private static func accumulate(_ v: UnsafeBufferPointer<Double>, k: Int, rows: [Int], counts: [Int32]?,
                                    means m: UnsafeBufferPointer<Double>, into a: UnsafeMutableBufferPointer<Double>) {
-        let k = columns.count
         let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * k)
         defer { block.deallocate() }
         block.initialize(repeating: 0)
@@ -117,8 +99,8 @@ public struct ItemCovariance: Equatable, Sendable {
         for (i, r) in rows.enumerated() {
             let weight = counts.map { Double($0[i]) } ?? 1
             if weight == 0 { continue }
-            let base = r * stride, slot = block.baseAddress! + filled * k
-            for j in 0..<k { slot[j] = v[base + columns[j]] - m[j] }
+            let base = r * k, slot = block.baseAddress! + filled * k
+            for j in 0..<k { slot[j] = v[base + j] - m[j] }
             switch filled {
             case 0: w.0 = weight
             case 1: w.1 = weight
