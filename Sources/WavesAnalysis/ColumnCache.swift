@@ -53,6 +53,10 @@ struct ColumnCache {
 
     // MARK: Reading
 
+    /// Whether the cache exists and matches the store and the study now (its head only: `read`
+    /// still checks the whole file).
+    var isFresh: Bool { frame.open() != nil }
+
     /// The cached columns, when the cache exists, is whole, and matches the store and the study now.
     func read() -> InstrumentData? {
         guard var r = frame.open() else { return nil }

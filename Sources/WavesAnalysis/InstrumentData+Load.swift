@@ -10,8 +10,8 @@ extension InstrumentData {
     struct Loader {
         var d: InstrumentData
         let instrument: Instrument
-        /// The latest `submitted_at` per cell (`PackedStrings`: no heap object per stamp, 32 MB
-        /// of 400,000 String objects at the benchmark study otherwise).
+        /// The latest `submitted_at` per cell ("" where none), packed as `StudyIndex` keeps them
+        /// (`PackedStrings`): no String object is kept per cell while the store is read.
         private var stamps: PackedStrings
         /// Every participant of the store (any instrument), by first appearance: one dictionary
         /// lookup per line gives the role slot and the participant's row in `d` (-1: none yet).

@@ -42,6 +42,10 @@ struct IndexCache {
 
     // MARK: Reading
 
+    /// Whether the cache exists and matches the store and the study now (its head only: `read`
+    /// still checks the whole file).
+    var isFresh: Bool { frame.open() != nil }
+
     /// The cached index, when the cache exists, is whole, and matches the store and the study now.
     func read() -> StudyIndex? {
         guard var r = frame.open() else { return nil }

@@ -94,14 +94,22 @@ public struct StudyIndex: Sendable {
     /// sees no row: such a reader compares the rows it saw with `submissions`.
     public static func load(_ bundle: StudyBundle, collectText: Bool = false,
                             alongside: (StoreRow, Int) throws -> Void = { _, _ in }) throws -> StudyIndex {
+        try load(bundle, collectText: collectText, columns: [:], readingCache: true, alongside: alongside)
+    }
+
+    /// `load`, its scan asking for the item `columns` too (for what reads `alongside`: the
+    /// report's instruments, `load(_:collectText:instruments:)`); `readingCache: false` when the
+    /// caller found the cache stale, so that the rows are certainly read from the store.
+    static func load(_ bundle: StudyBundle, collectText: Bool, columns: [String: [String]], readingCache: Bool,
+                     alongside: (StoreRow, Int) throws -> Void) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
         // An unchanged store is not read again (`IndexCache`, `DerivedCache`).
         let cache = IndexCache(bundle: bundle, collectText: collectText)
-        if let cached = cache?.read() { return cached }
+        if readingCache, let cached = cache?.read() { return cached }
         let before = cache?.identities()
         let store = ResponseStore(url: bundle.study.storeURL)
         if store.exists {
-            let request = ColumnRequest(texts: collectText, versions: true)
+            let request = ColumnRequest(columns: columns, texts: collectText, versions: true)
             index.problems = try store.scanColumns(request) { row, line in
                 index.add(row, line: line)
                 try alongside(row, line)
@@ -255,6 +263,9 @@ public struct StudyIndex: Sendable {
 
     mutating func resolveRoles() {
         for p in participants.indices { roles[p] = roleTracker.role(of: participants[p], roster: bundle.roster) }
+        // Each participant's latest role and time stamp are needed no more (13 MB at 100,000
+        // participants, kept until the end of the report before).
+        roleTracker = RolePrecedence.Tracker()
     }
 
     /// The number of a participant in `participants`, nil when the index does not list them.
@@ -290,4 +301,86 @@ public struct StudyIndex: Sendable {
     /// The non-empty free-text answers of participant `p`'s chosen submission of instrument `i`
     /// at wave `w` (only when loaded with `collectText`).
     public func texts(_ p: Int, _ w: Int, _ i: Int) -> [(item: String, text: String)]? { texts[(p * W + w) * I + i] }
+}
+
+extension StudyIndex {
+    /// The store's index and the columns of `instruments` (what the report reads first), each
+    /// from its cache when that is fresh (`IndexCache`, `ColumnCache`), the rest from the store.
+    ///
+    /// When the index and some instruments' columns both need the store, they share one scan:
+    /// the index's pass (`load(alongside:)`, asking for those instruments' item columns too)
+    /// hands each row to their `InstrumentData.Loader`s, which is what `InstrumentData.load`'s
+    /// own pass would do with the same rows, so the columns are the same; a second pass would
+    /// decode every line of the store again. Whatever else is read (cached columns, or every
+    /// instrument's scan when the index is cached) runs beside it, at once (`Parallel.map`).
+    /// The instruments' results are in the order of `instruments`; an error of the shared scan is
+    /// the index's and each sharing instrument's.
+    public static func load(_ bundle: StudyBundle, collectText: Bool, instruments: [Instrument])
+        -> (index: Result<StudyIndex, Error>, instruments: [Result<InstrumentData, Error>]) {
+        let shared = sharingScan(bundle, collectText: collectText, instruments: instruments)
+        let alone = instruments.indices.filter { !shared.contains($0) }
+        let outputs = Parallel.map([Job.index] + alone.map { Job.instrument($0) }) { job -> Loaded in
+            switch job {
+            case .index:
+                return .index(Result { try load(bundle, collectText: collectText, sharingWith: shared.map { instruments[$0] }) })
+            case .instrument(let k):
+                return .instrument(Result { try InstrumentData.load(bundle, instrument: instruments[k]) })
+            }
+        }
+        var index: Result<StudyIndex, Error>?
+        var data = [Result<InstrumentData, Error>?](repeating: nil, count: instruments.count)
+        for (n, output) in outputs.enumerated() {
+            switch output {
+            case .index(let r):
+                index = r.map { $0.index }
+                for (j, k) in shared.enumerated() { data[k] = r.map { $0.instruments[j] } }
+            case .instrument(let r): data[alone[n - 1]] = r
+            }
+        }
+        guard let index else { preconditionFailure("the first job is the index") }
+        return (index, data.map { $0! })
+    }
+
+    private enum Job: Sendable { case index, instrument(Int) }
+    private enum Loaded: Sendable {
+        case index(Result<(index: StudyIndex, instruments: [InstrumentData]), Error>)
+        case instrument(Result<InstrumentData, Error>)
+    }
+
+    /// The instruments (by position) whose columns come from the index's scan: none when the
+    /// index is cached or there is no store; else those whose columns are not cached (their
+    /// ids distinct, as the scan's request is keyed by id).
+    private static func sharingScan(_ bundle: StudyBundle, collectText: Bool, instruments: [Instrument]) -> [Int] {
+        guard ResponseStore(url: bundle.study.storeURL).exists,
+              !(IndexCache(bundle: bundle, collectText: collectText)?.isFresh ?? false) else { return [] }
+        let stale = instruments.indices.filter { !(ColumnCache(bundle: bundle, instrument: instruments[$0])?.isFresh ?? false) }
+        guard Set(stale.map { instruments[$0].id }).count == stale.count else { return [] }
+        return stale
+    }
+
+    /// The index from one scan of the store (its cache is not read: the caller found it stale),
+    /// and from the same scan the columns of `instruments` (none: `load` as it always is); each
+    /// result is cached as its own load would cache it.
+    private static func load(_ bundle: StudyBundle, collectText: Bool, sharingWith instruments: [Instrument]) throws
+        -> (index: StudyIndex, instruments: [InstrumentData]) {
+        guard !instruments.isEmpty else { return (try load(bundle, collectText: collectText), []) }
+        let lines = ResponseStore(url: bundle.study.storeURL).estimatedLineCount()
+        var loaders = instruments.map { InstrumentData.Loader(bundle: bundle, instrument: $0) }
+        var columns: [String: [String]] = [:]
+        for k in loaders.indices {
+            loaders[k].reserve(participants: lines)
+            columns[instruments[k].id] = loaders[k].d.items.map(\.id)
+        }
+        let caches = instruments.map { ColumnCache(bundle: bundle, instrument: $0) }
+        let before = caches.map { $0?.identities() }
+        let index = try load(bundle, collectText: collectText, columns: columns, readingCache: false) { row, line in
+            for k in loaders.indices { loaders[k].add(row, line: line) }
+        }
+        let data = loaders.indices.map { k -> InstrumentData in
+            let d = loaders[k].finish(problems: index.problems)
+            if let cache = caches[k], let b = before[k] { cache.write(d, before: b) }
+            return d
+        }
+        return (index, data)
+    }
 }

@@ -12,29 +12,18 @@ public enum ReportGenerator {
     /// Gathers everything the report shows.
     public static func build(bundle: StudyBundle, options: ReportOptions = ReportOptions()) throws -> StudyReport {
         var notes: [String] = []
-        // First the store's index and each instrument's columns, at once (each from its cache
-        // when the store is unchanged, else from its own scan).
+        // First the store's index and each instrument's columns (each from its cache when the
+        // store is unchanged; what needs the store from one scan shared by the index and the
+        // instruments, `StudyIndex.load(_:collectText:instruments:)`).
         let scaled = bundle.instruments.filter { !$0.scales.isEmpty }
-        let inputs = Parallel.map([Input.index] + scaled.indices.map { Input.instrument($0) }) { input -> Loaded in
-            switch input {
-            case .index: return .index(Result { try StudyIndex.load(bundle, collectText: options.includeText) })
-            case .instrument(let k): return .instrument(Result { try InstrumentData.load(bundle, instrument: scaled[k]) })
-            }
-        }
+        let (indexResult, columns) = StudyIndex.load(bundle, collectText: options.includeText, instruments: scaled)
         var loaded: [String: InstrumentData] = [:]
-        var indexResult: Result<StudyIndex, Error>?
-        for case (let k, let input) in inputs.enumerated() {
-            switch input {
-            case .index(let r): indexResult = r
-            case .instrument(let r): loaded[scaled[k - 1].id] = try r.get()
-            }
-        }
+        for (k, r) in columns.enumerated() { loaded[scaled[k].id] = try r.get() }
         let jobs = bundle.instruments.flatMap { inst in
             inst.scales.compactMap { s in loaded[inst.id].map { ReviewerSectionsBuilder.ScaleJob(data: $0, scale: s) } }
         }
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
 
-        guard let indexResult else { preconditionFailure("the report's first input is the index") }
         let instruments = loaded
         // Then the independent parts at once, on every core: per scale, its section, its
         // attrition and its results analyses, and last the participant flow. Each is a pure
@@ -77,13 +66,6 @@ public enum ReportGenerator {
         }
         report.findings = Findings.lines(report)
         return report
-    }
-
-    /// What the report reads first (`build`): the store's index and each instrument's columns.
-    private enum Input: Sendable { case index, instrument(Int) }
-    private enum Loaded: Sendable {
-        case index(Result<StudyIndex, Error>)
-        case instrument(Result<InstrumentData, Error>)
     }
 
     /// The report's independent parts (`build`), longest first.

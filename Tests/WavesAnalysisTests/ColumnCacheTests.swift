@@ -136,6 +136,59 @@ final class ColumnCacheTests: XCTestCase {
         }
     }
 
+    /// The report's inputs (`StudyIndex.load(_:collectText:instruments:)`): whichever caches are
+    /// fresh, the index and each scaled instrument's columns equal their own loads from the store.
+    /// With neither cached, the index's scan feeds every instrument's loader (one shared scan)
+    /// and writes every cache, as the separate loads would. The store gets a later duplicate, a
+    /// number its item rejects, an unknown wave and an unreadable line, so that every rule of
+    /// both consumers is met on the shared rows.
+    func testReportInputsEqualTheirOwnLoads() throws {
+        var lines = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").map(String.init)
+        let first = lines[0]
+        lines.append(first.replacingOccurrences(of: #""pi01":3"#, with: #""pi01":4"#)
+            .replacingOccurrences(of: #""submitted_at":"2026-02-02T13:00:00Z""#, with: #""submitted_at":"2026-02-02T14:00:00Z""#))
+        lines.append(first.replacingOccurrences(of: #""participant":"P001""#, with: #""participant":"P901""#)
+            .replacingOccurrences(of: #""pi02":5"#, with: #""pi02":99"#))
+        lines.append(first.replacingOccurrences(of: #""wave":"w1""#, with: #""wave":"w9""#))
+        lines.append("{\"format\":")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: store)
+        func own(_ inst: Instrument) throws -> InstrumentData {
+            setenv("WAVES_CACHE", "off", 1)
+            defer { unsetenv("WAVES_CACHE") }
+            return try InstrumentData.load(try bundle(), instrument: inst)
+        }
+        let b = try bundle()
+        let scaled = b.instruments.filter { !$0.scales.isEmpty }
+        XCTAssertGreaterThan(scaled.count, 1)
+        let expected = try scaled.map(own)
+        XCTAssertGreaterThan(expected.first { $0.instrument.id == "identity" }?.duplicateCount ?? 0, 0)
+        XCTAssertFalse(expected.first { $0.instrument.id == "identity" }?.setAside.isEmpty ?? true)
+        XCTAssertFalse(expected[0].problems.isEmpty)
+        let expectedIndex = try scannedIndex(texts: true)
+        func check(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let (index, data) = StudyIndex.load(try bundle(), collectText: true, instruments: scaled)
+            assertSame(try index.get(), expectedIndex, file: file, line: line)
+            XCTAssertEqual(data.count, scaled.count, what, file: file, line: line)
+            for (k, d) in data.enumerated() {
+                XCTAssertEqual(try d.get().instrument.id, scaled[k].id, what, file: file, line: line)
+                assertSame(try d.get(), expected[k], file: file, line: line)
+            }
+        }
+        func columnCaches() throws -> [ColumnCache] { try scaled.map { try XCTUnwrap(ColumnCache(bundle: try bundle(), instrument: $0)) } }
+        try check("nothing cached: one shared scan")
+        XCTAssertNotNil(indexCache(try bundle(), texts: true).read(), "the shared scan writes the index cache")
+        for c in try columnCaches() { XCTAssertNotNil(c.read(), "the shared scan writes \(c.name)") }
+        try check("everything cached")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data/" + indexCache(try bundle(), texts: true).name))
+        try check("the columns cached, the index scanned")
+        for c in try columnCaches() { try FileManager.default.removeItem(at: dir.appendingPathComponent("data/" + c.name)) }
+        try check("the index cached, the columns scanned")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data/" + indexCache(try bundle(), texts: true).name))
+        let one = try columnCaches()[0]
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data/" + one.name))
+        try check("one instrument's columns and the index scanned together, the others cached")
+    }
+
     /// Records of waves and instruments the study does not define are kept in the index cache
     /// with their participant, wave and instrument (what `waves status` reads from it).
     func testUnknownSubmissionsAreCached() throws {
