@@ -103,7 +103,7 @@ public struct StreamedScores: Sendable {
         var waves = Names<String>(), instrumentIDs = Names<String>(), versionKeys = Names<VersionKey>()
         // Each cell's place in `cells` (one hash per line), and the cells in order of first appearance.
         var place: [Cell: Int32] = [:]
-        place.reserveCapacity(store.estimatedLineCount())
+        place.reserveCapacity(store.estimatedLineCount())   // no rehashing as it grows
         var cells: [Latest] = []
         // The asked-for instruments: their items are the scan's columns, so each latest line is
         // scored as it comes (`Scorer`), in the same pass that finds it.
@@ -143,9 +143,13 @@ public struct StreamedScores: Sendable {
             var aside: [SetAsideAnswer]
             switch row {
             case .columns(let c):
-                aside = c.values.withUnsafeBufferPointer { v in
-                    for j in inst.scales.indices { out.values[first + j] = scorers[k].score(scale: j, v) }
-                    return scorers[k].setAside(v, line: line, participant: c.participant, wave: c.wave)
+                let rejected = c.values.withUnsafeBufferPointer { v in
+                    out.values.withUnsafeMutableBufferPointer { all in
+                        scorers[k].score(v, into: UnsafeMutableBufferPointer(rebasing: all[first..<(first + inst.scales.count)]))
+                    }
+                }
+                aside = rejected.map { a in
+                    SetAsideAnswer(line: line, participant: c.participant, wave: c.wave, instrument: inst.id, item: inst.items[Int(a.column)].id, value: a.value)
                 }
             case .record(let r):
                 for (j, row) in ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role).enumerated() {
@@ -295,12 +299,13 @@ private struct Scorer {
         memo = ScoredValueMemo(items: instrument.items)
     }
 
-    mutating func score(scale j: Int, _ values: UnsafeBufferPointer<Double>) -> StreamedScores.Numbers {
+    /// Scale `j`'s numbers from the row's scored items (`scored`: NaN where unanswered or rejected).
+    func score(scale j: Int, scored: UnsafeBufferPointer<Double>) -> StreamedScores.Numbers {
         var sum = 0.0
         var answered = 0
         for c in scaleColumns[j] {
-            let x = values[c]
-            guard !x.isNaN, let v = memo.score(c, x) else { continue }
+            let v = scored[c]
+            guard !v.isNaN else { continue }
             sum += v
             answered += 1
         }
@@ -308,14 +313,24 @@ private struct Scorer {
                                       k: Int32(instrument.scales[j].items.count))
     }
 
-    /// The numbers the items' answer rules reject (`SetAsideAnswer.find` on the record).
-    mutating func setAside(_ values: UnsafeBufferPointer<Double>, line: Int, participant: String, wave: String) -> [SetAsideAnswer] {
-        var out: [SetAsideAnswer] = []
-        for c in 0..<min(values.count, numeric.count) where numeric[c] {
-            let v = values[c]
-            guard !v.isNaN, memo.score(c, v) == nil else { continue }
-            out.append(SetAsideAnswer(line: line, participant: participant, wave: wave, instrument: instrument.id, item: instrument.items[c].id, value: v))
+    /// A row's scales' numbers, in scale order, into `numbers`; returns its set-aside answers:
+    /// the numbers the items' answer rules reject (`SetAsideAnswer.find` on the record). Each
+    /// answer is scored once (`memo`), however many scales list its item.
+    mutating func score(_ values: UnsafeBufferPointer<Double>, into numbers: UnsafeMutableBufferPointer<StreamedScores.Numbers>) -> [(column: Int32, value: Double)] {
+        var aside: [(column: Int32, value: Double)] = []
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: values.count) { scored in
+            for c in values.indices {
+                let x = values[c]
+                var v = Double.nan
+                if !x.isNaN {
+                    if let s = memo.score(c, x) { v = s } else if c < numeric.count && numeric[c] { aside.append((Int32(c), x)) }
+                }
+                scored.initializeElement(at: c, to: v)
+            }
+            let all = UnsafeBufferPointer(scored)
+            for j in scaleColumns.indices { numbers[j] = score(scale: j, scored: all) }
         }
-        return out
+        return aside
     }
 }
+
