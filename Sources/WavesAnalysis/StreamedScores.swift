@@ -87,6 +87,7 @@ public struct StreamedScores: Sendable {
 
     public static func run(bundle: StudyBundle, instruments: [Instrument]) throws -> StreamedScores {
         var out = StreamedScores()
+        out.instruments = instruments
         let store = ResponseStore(url: bundle.study.storeURL)
         guard store.exists else {
             out.versions = try? InstrumentVersions.build(bundle: bundle, uses: [InstrumentVersions.Use](), archive: InstrumentArchive(store: store))
@@ -117,7 +118,6 @@ public struct StreamedScores: Sendable {
             if let n = textNumber[t] { return n }
             let n = Int32(out.texts.count); textNumber[t] = n; out.texts.append(t); return n
         }
-        out.instruments = instruments
         // What the last row's texts gave: consecutive lines mostly repeat them (and the fast
         // path hands over the same String when their bytes repeat), and comparing a String
         // with the one before costs less than hashing it.

@@ -130,6 +130,15 @@ final class ScoreOutputTests: XCTestCase {
         XCTAssertTrue(formulas.contains("'=1+P") || formulas.contains("=1+P"))
     }
 
+    /// A study with no store yet: each table is its title, header, rule and zero counts.
+    func testNoStoreGivesTheEmptyTables() throws {
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data/responses.jsonl"))
+        let (table, csv) = try compare()
+        XCTAssertTrue(table.hasPrefix("Professional identity"), table)
+        XCTAssertTrue(table.contains("0 administration(s)"))
+        XCTAssertEqual(csv, "participant,role,wave,instrument,scale,score,answered,k\r\n")
+    }
+
     /// A cell that ends in white space at the end of a line is trimmed as `TextTable.line` trims
     /// it (a table's last column is a score, so only a header can; here any line).
     func testByteLinesTrimAsTheStringLines() {
