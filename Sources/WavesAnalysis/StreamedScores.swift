@@ -56,17 +56,38 @@ public struct StreamedScores: Sendable {
         var aside: [SetAsideAnswer]
     }
     /// What a row holds besides its texts.
-    fileprivate struct Numbers: Sendable { var score: Double?; var answered: Int32; var k: Int32 }
-    private var instruments: [Instrument] = []
-    private var participantNames: [String] = []
-    /// Wave and role texts as the records give them (role -1: none).
-    private var texts: [String] = []
+    public struct Numbers: Sendable { public var score: Double?; public var answered: Int32; public var k: Int32 }
+    /// One scored submission by number, for writers that format the rows themselves (`waves
+    /// score`'s table, CSV and JSON): `forEachRow` makes the same rows from these.
+    public struct Submission: Sendable {
+        /// Its instrument's position in the list `run` was given (`instruments`).
+        public var instrument: Int32
+        /// Its participant in `participantNames`.
+        public var participant: Int32
+        /// Its wave, and its role (-1: none), in `texts`.
+        public var wave: Int32
+        public var role: Int32
+        /// Its scales' numbers, in scale order, from `values[first]` on.
+        public var first: Int
+    }
+    /// The instruments `run` was given, in order.
+    public private(set) var instruments: [Instrument] = []
+    /// Participant ids by number.
+    public private(set) var participantNames: [String] = []
+    /// Wave and role texts as the records give them.
+    public private(set) var texts: [String] = []
+    /// Every scored submission in row order (by instrument, participant, wave), the rows of
+    /// each instrument one run (`range(instrumentAt:)`).
+    public private(set) var scoredSubmissions: [Submission] = []
+    /// Each submission's numbers, one per scale.
+    public private(set) var values: [Numbers] = []
     private var scored: [Scored] = []
-    private var values: [Numbers] = []
-    private struct Latest { var line: Int; var stamp: String; var order: Int32; var version: Int32; var count: Int32; var slot: Int32? }
+    /// A cell's latest submission so far; `cells` in order of first appearance.
+    private struct Latest { var cell: Cell; var stamp: String; var version: Int32; var count: Int32; var slot: Int32? }
 
     public static func run(bundle: StudyBundle, instruments: [Instrument]) throws -> StreamedScores {
         var out = StreamedScores()
+        out.instruments = instruments
         let store = ResponseStore(url: bundle.study.storeURL)
         guard store.exists else {
             out.versions = try? InstrumentVersions.build(bundle: bundle, uses: [InstrumentVersions.Use](), archive: InstrumentArchive(store: store))
@@ -81,8 +102,10 @@ public struct StreamedScores: Sendable {
         }
         for p in bundle.roster?.participants ?? [] { _ = participantNumber(p) }
         var waves = Names<String>(), instrumentIDs = Names<String>(), versionKeys = Names<VersionKey>()
-        var cells: [Cell: Latest] = [:]
-        var order: [Cell] = []
+        // Each cell's place in `cells` (one hash per line), and the cells in order of first appearance.
+        var place: [Cell: Int32] = [:]
+        place.reserveCapacity(store.estimatedLineCount())   // no rehashing as it grows
+        var cells: [Latest] = []
         // The asked-for instruments: their items are the scan's columns, so each latest line is
         // scored as it comes (`Scorer`), in the same pass that finds it.
         let wanted = Dictionary(instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -95,99 +118,159 @@ public struct StreamedScores: Sendable {
             if let n = textNumber[t] { return n }
             let n = Int32(out.texts.count); textNumber[t] = n; out.texts.append(t); return n
         }
-        out.instruments = instruments
+        // What the last row's texts gave: consecutive lines mostly repeat them (and the fast
+        // path hands over the same String when their bytes repeat), and comparing a String
+        // with the one before costs less than hashing it.
+        var lastParticipant = "", lastP: Int32 = -1, lastRosterRole: String?
+        var lastWave = "", lastW: Int32 = -1, lastWaveOrder = Int.max, lastWaveText: Int32 = -1
+        var lastInstrument = "", lastI: Int32 = -1, lastWanted: Int?
+        var lastVersion = VersionKey(version: "", sha256: ""), lastV: Int32 = -1
+        var lastRole: String?, lastR: Int32 = -1
+        func versionNumber(_ row: StoreRow) -> Int32 {
+            let key = VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash)
+            if lastV < 0 || key != lastVersion { lastVersion = key; lastV = versionKeys(key) }
+            return lastV
+        }
         // Scores the row into the submission at `slot` of `out.scored` (a new one when nil) and
         // returns its slot: a later submission of the same cell scores into the same place.
+        // Its numbers go straight into `out.values`.
         func score(_ row: StoreRow, line: Int, instrument k: Int, participant: Int32, order: Int32, slot: Int32?) -> Int32 {
             let inst = instruments[k]
-            let role = RolePrecedence.role(roster: bundle.rosterRole(of: row.participant), recorded: row.role)
-            var numbers: [Numbers] = []
-            numbers.reserveCapacity(inst.scales.count)
+            let role = RolePrecedence.role(roster: lastRosterRole, recorded: row.role)
+            if role != lastRole || lastR == -1 { lastRole = role; lastR = role.map(intern) ?? -2 }
+            let first = slot.map { out.scored[Int($0)].first } ?? out.values.count
+            if slot == nil { out.values.append(contentsOf: repeatElement(Numbers(score: nil, answered: 0, k: 0), count: inst.scales.count)) }
             var aside: [SetAsideAnswer]
             switch row {
             case .columns(let c):
-                aside = c.values.withUnsafeBufferPointer { v in
-                    for j in inst.scales.indices { numbers.append(scorers[k].score(scale: j, v)) }
-                    return scorers[k].setAside(v, line: line, participant: c.participant, wave: c.wave)
+                let rejected = c.values.withUnsafeBufferPointer { v in
+                    out.values.withUnsafeMutableBufferPointer { all in
+                        scorers[k].score(v, into: UnsafeMutableBufferPointer(rebasing: all[first..<(first + inst.scales.count)]))
+                    }
+                }
+                aside = rejected.map { a in
+                    SetAsideAnswer(line: line, participant: c.participant, wave: c.wave, instrument: inst.id, item: inst.items[Int(a.column)].id, value: a.value)
                 }
             case .record(let r):
-                for row in ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role) {
-                    numbers.append(Numbers(score: row.score, answered: Int32(row.answered), k: Int32(row.k)))
+                for (j, row) in ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role).enumerated() {
+                    out.values[first + j] = Numbers(score: row.score, answered: Int32(row.answered), k: Int32(row.k))
                 }
                 aside = SetAsideAnswer.find(in: r, line: line, bundle: bundle)
             }
-            let entry = Scored(instrument: k, participant: participant, wave: waveOrder[row.wave] ?? .max, order: Int(order),
-                               waveText: intern(row.wave), role: role.map(intern) ?? -1, first: 0, aside: aside)
+            let entry = Scored(instrument: k, participant: participant, wave: lastWaveOrder, order: Int(order),
+                               waveText: lastWaveText, role: max(lastR, -1), first: first, aside: aside)
             if let slot {
-                let first = out.scored[Int(slot)].first
-                for (j, n) in numbers.enumerated() { out.values[first + j] = n }
                 out.scored[Int(slot)] = entry
-                out.scored[Int(slot)].first = first
                 return slot
             }
             out.scored.append(entry)
-            out.scored[out.scored.count - 1].first = out.values.count
-            out.values.append(contentsOf: numbers)
             return Int32(out.scored.count - 1)
         }
         out.problems = try store.scanColumns(request) { row, line in
-            let p = participantNumber(row.participant)
-            let cell = Cell(participant: p, wave: waves(row.wave), instrument: instrumentIDs(row.instrument))
-            let k = wanted[row.instrument]
-            if var c = cells[cell] {
-                c.count += 1
-                if LatestSubmission.replaces(row.submittedAt, c.stamp) {
-                    c.line = line; c.stamp = row.submittedAt
-                    c.version = versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash))
-                    if let k { c.slot = score(row, line: line, instrument: k, participant: p, order: c.order, slot: c.slot) }
+            let participant = row.participant, wave = row.wave, instrument = row.instrument
+            if lastP < 0 || participant != lastParticipant {
+                lastParticipant = participant; lastP = participantNumber(participant); lastRosterRole = bundle.rosterRole(of: participant)
+            }
+            if lastW < 0 || wave != lastWave {
+                lastWave = wave; lastW = waves(wave); lastWaveOrder = waveOrder[wave] ?? .max; lastWaveText = intern(wave)
+            }
+            if lastI < 0 || instrument != lastInstrument {
+                lastInstrument = instrument; lastI = instrumentIDs(instrument); lastWanted = wanted[instrument]
+            }
+            let p = lastP, k = lastWanted
+            let cell = Cell(participant: p, wave: lastW, instrument: lastI)
+            let o = Int32(cells.count)
+            if let at = place.updateValue(o, forKey: cell) {
+                place[cell] = at
+                let i = Int(at)
+                cells[i].count += 1
+                if LatestSubmission.replaces(row.submittedAt, cells[i].stamp) {
+                    cells[i].stamp = row.submittedAt
+                    cells[i].version = versionNumber(row)
+                    if let k { cells[i].slot = score(row, line: line, instrument: k, participant: p, order: at, slot: cells[i].slot) }
                 }
-                cells[cell] = c
             } else {
-                let o = Int32(order.count)
-                cells[cell] = Latest(line: line, stamp: row.submittedAt, order: o,
-                                     version: versionKeys(VersionKey(version: row.instrumentVersion, sha256: row.instrumentHash)), count: 1,
-                                     slot: k.map { score(row, line: line, instrument: $0, participant: p, order: o, slot: nil) })
-                order.append(cell)
+                cells.append(Latest(cell: cell, stamp: row.submittedAt, version: versionNumber(row), count: 1,
+                                    slot: k.map { score(row, line: line, instrument: $0, participant: p, order: o, slot: nil) }))
             }
         }
-        out.duplicateCount = cells.values.lazy.filter { $0.count > 1 }.count
-        out.versions = try? InstrumentVersions.build(bundle: bundle, uses: order.lazy.map { cell -> InstrumentVersions.Use in
-            let c = cells[cell]!, v = versionKeys.keys[Int(c.version)]
-            return InstrumentVersions.Use(instrument: instrumentIDs.keys[Int(cell.instrument)], version: v.version, sha256: v.sha256,
-                                          wave: waves.keys[Int(cell.wave)], submittedAt: c.stamp)
-        }, archive: InstrumentArchive(store: store))
-        cells = [:]
-        order = []
+        place = [:]
+        out.duplicateCount = cells.lazy.filter { $0.count > 1 }.count
+        // The versions' tally, from the cells grouped by instrument, file and wave (in order of
+        // first appearance, so each file's first use keeps its place): what it reads of each
+        // cell alike within a group but the time stamp, of which it keeps the earliest.
+        struct Use: Hashable { let instrument: Int32; let version: Int32; let wave: Int32 }
+        var groupOf: [Use: Int] = [:]
+        var groups: [(use: Use, count: Int, earliest: String)] = []
+        for c in cells {
+            let use = Use(instrument: c.cell.instrument, version: c.version, wave: c.cell.wave)
+            if let g = groupOf[use] {
+                groups[g].count += 1
+                if c.stamp < groups[g].earliest { groups[g].earliest = c.stamp }
+            } else {
+                groupOf[use] = groups.count
+                groups.append((use, 1, c.stamp))
+            }
+        }
+        cells = []
+        var tally = InstrumentVersions.Tally()
+        for g in groups {
+            let v = versionKeys.keys[Int(g.use.version)]
+            tally.add(InstrumentVersions.Use(instrument: instrumentIDs.keys[Int(g.use.instrument)], version: v.version, sha256: v.sha256,
+                                             wave: waves.keys[Int(g.use.wave)], submittedAt: g.earliest), count: g.count)
+        }
+        out.versions = try? tally.build(bundle: bundle, archive: InstrumentArchive(store: store))
         out.participantNames = names
         // Per instrument: rows by participant and wave (ties in the cells' order), set-aside answers in the cells' order.
         out.scored.sort { ($0.instrument, $0.participant, $0.wave, $0.order) < ($1.instrument, $1.participant, $1.wave, $1.order) }
-        out.setAside = out.scored.sorted { ($0.instrument, $0.order) < ($1.instrument, $1.order) }.flatMap(\.aside)
-        for i in out.scored.indices { out.scored[i].aside = [] }
+        out.setAside = out.scored.filter { !$0.aside.isEmpty }.sorted { ($0.instrument, $0.order) < ($1.instrument, $1.order) }.flatMap(\.aside)
+        out.scoredSubmissions = out.scored.map { Submission(instrument: Int32($0.instrument), participant: $0.participant, wave: $0.waveText, role: $0.role, first: $0.first) }
+        out.scored = []
         return out
     }
 
     /// Hands over every row in order (the order of `rows`), one at a time.
     public func forEachRow(_ body: (ScoreRow) throws -> Void) rethrows {
-        for s in scored { try rows(of: s, body) }
+        for s in scoredSubmissions { try rows(of: s, body) }
+    }
+
+    /// Where the submissions of the instrument at `position` (in the list `run` was given) are
+    /// in `scoredSubmissions`: one run, as they are sorted by instrument first.
+    public func range(instrumentAt position: Int) -> Range<Int> {
+        func firstIndex(after p: Int) -> Int {   // the first submission of an instrument after position p
+            var lo = 0, hi = scoredSubmissions.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int(scoredSubmissions[mid].instrument) > p { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+        return firstIndex(after: position - 1)..<firstIndex(after: position)
     }
 
     /// The rows of the instrument at `position` in the list `run` was given, one submission
     /// (participant and wave) at a time: its rows, one per scale in scale order (the order of
     /// `forEachRow` within the instrument).
-    /// Lazy and repeatable: a reader can go over them twice (the table of `waves score`:
-    /// widths, then lines) without holding them.
+    /// Lazy and repeatable: a reader can go over them twice without holding them.
     public func submissions(instrumentAt position: Int) -> some Sequence<[ScoreRow]> {
-        scored.lazy.filter { $0.instrument == position }.map { s in
+        scoredSubmissions[range(instrumentAt: position)].lazy.map { s in
             var out: [ScoreRow] = []
-            out.reserveCapacity(instruments[s.instrument].scales.count)
+            out.reserveCapacity(instruments[Int(s.instrument)].scales.count)
             rows(of: s) { out.append($0) }
             return out
         }
     }
 
-    private func rows(of s: Scored, _ body: (ScoreRow) throws -> Void) rethrows {
-        let inst = instruments[s.instrument]
-        let participant = participantNames[Int(s.participant)], wave = texts[Int(s.waveText)]
+    /// The row of scale `j` of submission `s` (what `forEachRow` hands over for it).
+    public func row(_ s: Submission, scale j: Int) -> ScoreRow {
+        let inst = instruments[Int(s.instrument)], n = values[s.first + j]
+        return ScoreRow(participant: participantNames[Int(s.participant)], role: s.role < 0 ? nil : texts[Int(s.role)], wave: texts[Int(s.wave)],
+                        instrument: inst.id, scale: inst.scales[j].id, score: n.score, answered: Int(n.answered), k: Int(n.k))
+    }
+
+    private func rows(of s: Submission, _ body: (ScoreRow) throws -> Void) rethrows {
+        let inst = instruments[Int(s.instrument)]
+        let participant = participantNames[Int(s.participant)], wave = texts[Int(s.wave)]
         let role = s.role < 0 ? nil : texts[Int(s.role)]
         for (j, scale) in inst.scales.enumerated() {
             let n = values[s.first + j]
@@ -216,28 +299,38 @@ private struct Scorer {
         memo = ScoredValueMemo(items: instrument.items)
     }
 
-    mutating func score(scale j: Int, _ values: UnsafeBufferPointer<Double>) -> StreamedScores.Numbers {
+    /// Scale `j`'s numbers from the row's scored items (`scored`: NaN where unanswered or rejected).
+    func score(scale j: Int, scored: UnsafeBufferPointer<Double>) -> StreamedScores.Numbers {
         var sum = 0.0
         var answered = 0
         for c in scaleColumns[j] {
-            let x = values[c]
-            guard !x.isNaN, let v = memo.score(c, x) else { continue }
+            let v = scored[c]
+            guard !v.isNaN else { continue }
             sum += v
             answered += 1
         }
-        let scale = instrument.scales[j]
-        return StreamedScores.Numbers(score: Scoring.combine(sum: sum, answered: answered, scale: scale), answered: Int32(answered),
-                                      k: Int32(scale.items.count))
+        return StreamedScores.Numbers(score: Scoring.combine(sum: sum, answered: answered, scale: instrument.scales[j]), answered: Int32(answered),
+                                      k: Int32(instrument.scales[j].items.count))
     }
 
-    /// The numbers the items' answer rules reject (`SetAsideAnswer.find` on the record).
-    mutating func setAside(_ values: UnsafeBufferPointer<Double>, line: Int, participant: String, wave: String) -> [SetAsideAnswer] {
-        var out: [SetAsideAnswer] = []
-        for c in 0..<min(values.count, numeric.count) where numeric[c] {
-            let v = values[c]
-            guard !v.isNaN, memo.score(c, v) == nil else { continue }
-            out.append(SetAsideAnswer(line: line, participant: participant, wave: wave, instrument: instrument.id, item: instrument.items[c].id, value: v))
+    /// A row's scales' numbers, in scale order, into `numbers`; returns its set-aside answers:
+    /// the numbers the items' answer rules reject (`SetAsideAnswer.find` on the record). Each
+    /// answer is scored once (`memo`), however many scales list its item.
+    mutating func score(_ values: UnsafeBufferPointer<Double>, into numbers: UnsafeMutableBufferPointer<StreamedScores.Numbers>) -> [(column: Int32, value: Double)] {
+        var aside: [(column: Int32, value: Double)] = []
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: values.count) { scored in
+            for c in values.indices {
+                let x = values[c]
+                var v = Double.nan
+                if !x.isNaN {
+                    if let s = memo.score(c, x) { v = s } else if c < numeric.count && numeric[c] { aside.append((Int32(c), x)) }
+                }
+                scored.initializeElement(at: c, to: v)
+            }
+            let all = UnsafeBufferPointer(scored)
+            for j in scaleColumns.indices { numbers[j] = score(scale: j, scored: all) }
         }
-        return out
+        return aside
     }
 }
+

@@ -114,13 +114,9 @@ enum JSONOutput {
                                                                chunk: Int = 4096, to write: @escaping (String) -> Void = Output.record,
                                                                fast: ((Element) -> String?)? = nil,
                                                                elements: (_ emit: (Element) throws -> Void) throws -> Void) throws {
-        let document = try text(shell)
-        let marker = try text([key: [Int]()]).dropFirst().dropLast()   // "key":[] with the key as the encoder escapes it
-        guard let at = document.range(of: marker), document.range(of: marker, range: at.upperBound..<document.endIndex) == nil else {
-            throw EncodingError.invalidValue(key, .init(codingPath: [], debugDescription: "the array key must occur once, with an empty array"))
-        }
+        let frame = try streamingFrame(shell, arrayKey: key)
         let enc = encoder()
-        write(String(document[..<at.lowerBound]) + String(marker.dropLast()))
+        write(frame.head)
         var pending: [Element] = []
         pending.reserveCapacity(chunk)
         var first = true
@@ -147,7 +143,18 @@ enum JSONOutput {
             }
             try flush()
         }
-        write("]" + String(document[at.upperBound...]) + "\n")
+        write(frame.tail)
+    }
+
+    /// The text `printStreaming` writes before the array's elements (up to and with its "[")
+    /// and after them (from its "]" to the line end).
+    static func streamingFrame<T: Encodable>(_ shell: T, arrayKey key: String) throws -> (head: String, tail: String) {
+        let document = try text(shell)
+        let marker = try text([key: [Int]()]).dropFirst().dropLast()   // "key":[] with the key as the encoder escapes it
+        guard let at = document.range(of: marker), document.range(of: marker, range: at.upperBound..<document.endIndex) == nil else {
+            throw EncodingError.invalidValue(key, .init(codingPath: [], debugDescription: "the array key must occur once, with an empty array"))
+        }
+        return (String(document[..<at.lowerBound]) + String(marker.dropLast()), "]" + String(document[at.upperBound...]) + "\n")
     }
 
     /// Whether `encoder()` writes `s` as it is between quotes: printable ASCII without quote or

@@ -31,31 +31,65 @@ struct TextTable {
         measure(header)
         for r in rows { measure(r) }
         let right = (0..<header.count).map(rightAligned.contains)
-        // Cells padded to their column's width and joined by two spaces, into one String: put
-        // together as bytes (a String's text is its UTF-8, so joining bytes joins the texts), the
-        // trailing ASCII white space cut from the bytes, and only a line that then ends in a
-        // non-ASCII scalar trimmed by `trimmingTrailingSpace` (which also cuts the separators
-        // `\p{Z}` and NEL). `QualityOutputTests` holds this to the lines built as Strings.
-        var bytes: [UInt8] = []
-        func line(_ r: [String]) -> String {
-            bytes.removeAll(keepingCapacity: true)
-            for (i, c) in r.enumerated() {
-                if i > 0 { bytes.append(0x20); bytes.append(0x20) }
-                let pad = max(0, widths[i] - width(c))
-                if i < right.count && right[i] {
-                    bytes.append(contentsOf: repeatElement(0x20, count: pad)); bytes.append(contentsOf: c.utf8)
-                } else {
-                    bytes.append(contentsOf: c.utf8); bytes.append(contentsOf: repeatElement(0x20, count: pad))
-                }
-            }
-            while let last = bytes.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) { bytes.removeLast() }
-            let text = String(decoding: bytes, as: UTF8.self)
-            if let last = bytes.last, last >= 0x80 { return trimmingTrailingSpace(text) }
-            return text
-        }
-        emit(line(header))
+        var scratch: [UInt8] = []
+        emit(line(header, widths: widths, right: right, scratch: &scratch))
         emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        for r in rows { emit(line(r)) }
+        for r in rows { emit(line(r, widths: widths, right: right, scratch: &scratch)) }
+    }
+
+    /// One line: the cells padded to their column's width (on the left when the column is
+    /// right-aligned) and joined by two spaces, without trailing white space.
+    static func line(_ r: [String], widths: [Int], right: [Bool]) -> String {
+        var scratch: [UInt8] = []
+        return line(r, widths: widths, right: right, scratch: &scratch)
+    }
+
+    /// `line`, put together as bytes in `scratch` (reused from line to line): a String's text is
+    /// its UTF-8, so joining bytes joins the texts; the trailing ASCII white space is cut from
+    /// the bytes, and only a line that then ends in a non-ASCII scalar is trimmed by
+    /// `trimmingTrailingSpace` (which also cuts the separators `\p{Z}` and NEL).
+    /// `QualityOutputTests` holds this to the lines built as Strings.
+    static func line(_ r: [String], widths: [Int], right: [Bool], scratch bytes: inout [UInt8]) -> String {
+        bytes.removeAll(keepingCapacity: true)
+        for (i, c) in r.enumerated() {
+            if i > 0 { bytes.append(0x20); bytes.append(0x20) }
+            let pad = max(0, widths[i] - width(c))
+            if i < right.count && right[i] {
+                bytes.append(contentsOf: repeatElement(0x20, count: pad)); bytes.append(contentsOf: c.utf8)
+            } else {
+                bytes.append(contentsOf: c.utf8); bytes.append(contentsOf: repeatElement(0x20, count: pad))
+            }
+        }
+        while let last = bytes.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) { bytes.removeLast() }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let last = bytes.last, last >= 0x80 { return trimmingTrailingSpace(text) }
+        return text
+    }
+
+    /// `line`'s rule for a cell given as bytes with its width (`width` of its text), appended
+    /// to a line being written into `out`; `endLine` finishes the line. For tables written as
+    /// bytes (`waves score`, `ScoreOutput`).
+    @inline(__always)
+    static func appendCell(_ c: UnsafeRawBufferPointer, width w: Int, column i: Int, widths: [Int], right: [Bool], into out: inout ByteText) {
+        if i > 0 { out.append(byte: 0x20, count: 2) }
+        let pad = max(0, widths[i] - w)
+        if i < right.count && right[i] { out.append(byte: 0x20, count: pad); out.append(c) } else { out.append(c); out.append(byte: 0x20, count: pad) }
+    }
+
+    /// Ends the line begun at `start` in `out`: trailing white space removed as `line` removes
+    /// it, then a line feed.
+    static func endLine(from start: Int, into out: inout ByteText) {
+        let line = out.bytes(from: start)
+        if let last = line.last, last < 0x80, last != 0x20, !(0x09...0x0D).contains(last) { out.append(byte: 0x0A, count: 1); return }
+        // The last scalar: from the last byte that does not continue a UTF-8 sequence.
+        var from = line.count - 1
+        while from > 0 && line.count - from < 4 && line[from] & 0xC0 == 0x80 { from -= 1 }
+        if from >= 0, let end = String(decoding: UnsafeRawBufferPointer(rebasing: line[from...]), as: UTF8.self).unicodeScalars.last, isSpace(end) {
+            let trimmed = trimmingTrailingSpace(String(decoding: line, as: UTF8.self))
+            out.removeLast(line.count)
+            out.append(trimmed)
+        }
+        out.append(byte: 0x0A, count: 1)
     }
 
     /// A cell's width in Characters (`count`), read from its bytes when they are ASCII without

@@ -48,6 +48,8 @@ public enum Output {
     public static func err(_ s: String) { write(2, SafeText.terminal(s) + "\n") }
     /// Already-safe output whose bytes are kept as they are (CSV, escaped JSON).
     static func record(_ s: String) { write(1, s) }
+    /// Already-safe output given as bytes (`ScoreOutput`).
+    static func bytes(_ b: UnsafeRawBufferPointer) { FileIO.writeAll(1, b) }
     static func write(_ fd: Int32, _ s: String) { FileIO.writeAll(fd, s) }
 }
 

@@ -25,27 +25,46 @@ struct ScoreCommand: ParsableCommand {
         enum CodingKeys: String, CodingKey { case scores, setAside = "set_aside" }
     }
 
-    /// The `--json` document of `Result(scores: scores.rows, setAside: …)`, written as the rows come.
-    static func writeJSON(_ scores: StreamedScores, chunk: Int = 4096, to write: @escaping (String) -> Void = Output.record) throws {
-        try JSONOutput.printStreaming(Result(scores: [], setAside: scores.setAside.count), arrayKey: "scores", of: ScoreRow.self,
-                                      chunk: chunk, to: write, fast: json) { emit in
-            try scores.forEachRow(emit)
-        }
+    /// The `--json` document of `Result(scores: scores.rows, setAside: …)`, written as the rows
+    /// come, `chunk` submissions at a time (`ScoreOutput.jsonRows`).
+    static func writeJSON(_ scores: StreamedScores, chunk: Int = ScoreOutput.chunk, to write: (String) -> Void) throws {
+        try writeJSONBytes(scores, chunk: chunk) { write(String(decoding: $0, as: UTF8.self)) }
     }
 
-    /// One row as `JSONOutput.encoder()` writes it (sorted keys, `null` for a missing role or
-    /// score, a number as its `description` without a trailing ".0"), when its texts are
-    /// printable ASCII without quote or backslash (nothing to escape); else nil, and the encoder
-    /// writes it. JSONEncoder's cost per row was most of `waves score --json` at 100,000
-    /// participants (1.1 million rows); `JSONStreamTests` holds this to the encoder.
+    static func writeJSONBytes(_ scores: StreamedScores, chunk: Int = ScoreOutput.chunk, _ write: (UnsafeRawBufferPointer) -> Void) throws {
+        let frame = try JSONOutput.streamingFrame(Result(scores: [], setAside: scores.setAside.count), arrayKey: "scores")
+        var head = frame.head, tail = frame.tail
+        head.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        try ScoreOutput.jsonRows(scores, chunk: chunk, write: write)
+        tail.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A row as `JSONOutput.encoder()` writes it (sorted keys, `null` for a missing role or
+    /// score): these keys, each followed by its value (`json(_:)`, `ScoreOutput.appendJSON`).
+    static let jsonKeys: [StaticString] = [#"{"answered":"#, #","instrument":"#, #","k":"#, #","participant":"#, #","role":"#,
+                                           #","scale":"#, #","score":"#, #","wave":"#, "}"]
+    static let jsonNull: StaticString = "null"
+
+    /// A text as the encoder writes it, when it is printable ASCII without quote or backslash
+    /// (nothing to escape); else nil, and the encoder writes the row.
+    static func jsonString(_ s: String) -> String? { JSONOutput.isPlain(s) ? "\"" + s + "\"" : nil }
+
+    /// A finite number as the encoder writes it: its `description` without a trailing ".0".
+    static func jsonNumber(_ d: Double) -> String { JSONOutput.plainNumber(d) ?? d.description }
+
+    /// One row as `JSONOutput.encoder()` writes it, when its texts are plain (`jsonString`) and
+    /// its score is a number or missing; else nil, and the encoder writes it. JSONEncoder's cost
+    /// per row was most of `waves score --json` at 100,000 participants (1.8 million rows);
+    /// `JSONStreamTests` holds this to the encoder.
     static func json(_ r: ScoreRow) -> String? {
-        let plain = JSONOutput.isPlain, number = JSONOutput.plainNumber
-        guard plain(r.participant), plain(r.wave), plain(r.instrument), plain(r.scale), r.role.map(plain) ?? true else { return nil }
+        guard let participant = jsonString(r.participant), let wave = jsonString(r.wave), let instrument = jsonString(r.instrument),
+              let scale = jsonString(r.scale) else { return nil }
+        let role: String
+        if let t = r.role { guard let s = jsonString(t) else { return nil }; role = s } else { role = jsonNull.description }
         let score: String
-        if let v = r.score { guard let s = number(v) else { return nil }; score = s } else { score = "null" }
-        let role = r.role.map { "\"" + $0 + "\"" } ?? "null"
-        return "{\"answered\":\(r.answered),\"instrument\":\"\(r.instrument)\",\"k\":\(r.k),\"participant\":\"\(r.participant)\",\"role\":\(role),"
-            + "\"scale\":\"\(r.scale)\",\"score\":\(score),\"wave\":\"\(r.wave)\"}"
+        if let v = r.score { guard v.isFinite else { return nil }; score = jsonNumber(v) } else { score = jsonNull.description }
+        let values = [jsonNumber(Double(r.answered)), instrument, jsonNumber(Double(r.k)), participant, role, scale, score, wave, ""]
+        return zip(jsonKeys, values).map { $0.description + $1 }.joined()
     }
 
     func run() throws {
@@ -58,48 +77,46 @@ struct ScoreCommand: ParsableCommand {
         StudyOptions.reportDrifts(scores.versions, bundle: bundle)
         let setAside = scores.setAside
         StudyOptions.reportSetAside(setAside)
-        // Rows are written as `scores` hands them over: neither the rows nor their text are held.
-        if json { try Self.writeJSON(scores); return }
+        // Rows are written as `scores` holds them, by number (`ScoreOutput`): neither the rows
+        // nor their text are held, and each distinct text and number is made once.
+        if json { try Self.writeJSONBytes(scores, Output.bytes); return }
         if csv {
-            var writer = CSVWriter(header: ["participant", "role", "wave", "instrument", "scale", "score", "answered", "k"],
-                                   escapeFormulas: escapeFormulas)
-            var text = writer.headerRecord()
-            scores.forEachRow { r in
-                text += writer.record([.text(r.participant), .text(r.role ?? ""), .text(r.wave), .text(r.instrument), .text(r.scale),
-                                       r.score.map { .number($0) } ?? .text(""), .number(Double(r.answered)), .number(Double(r.k))])
-                if text.utf8.count > 1 << 16 { Output.record(text); text = "" }
-            }
-            Output.record(text)
-            if let line = FormulaNotice.line(file: nil, writer.formulaCells, escaped: escapeFormulas) { Output.err(line) }
+            let formulas = Self.writeCSV(scores, escapeFormulas: escapeFormulas, Output.bytes)
+            if let line = FormulaNotice.line(file: nil, formulas, escaped: escapeFormulas) { Output.err(line) }
             return
         }
-        for (position, inst) in insts.enumerated() where !inst.scales.isEmpty {
-            Output.out("\(inst.title) (\(inst.id) \(inst.version))")
-            let header = ["participant", "role", "wave"] + inst.scales.map(\.id)
-            let right = Set(3..<(3 + inst.scales.count))
-            // A first pass for the counts; then `TextTable.render` reads the submissions twice
-            // (widths, then lines), so neither the rows nor their text are held (1.18 GB at
-            // 100,000 participants when the table held them). One submission is one line, also
-            // when an id holds U+0001 (the old table grouped rows by participant and wave joined
-            // with it, and kept that grouping for such ids).
-            var administrations = 0, missing = 0
-            for rows in scores.submissions(instrumentAt: position) {
-                administrations += 1
-                missing += rows.lazy.filter { $0.score == nil }.count
-            }
-            // A scale id listed twice shows the last of its rows, as the grouping by scale id did.
-            let column = inst.scales.map { s in inst.scales.lastIndex { $0.id == s.id }! }
-            let lines = scores.submissions(instrumentAt: position).lazy.map { rows in
-                ([rows[0].participant, rows[0].role ?? "–", rows[0].wave] + column.map { NumberText.fixed(rows[$0].score, 2) }).map(SafeText.line)
-            }
-            var text = ""
-            TextTable.render(header: header.map(SafeText.line), rows: lines, rightAligned: right) { line in
-                text += line
-                text += "\n"
-                if text.utf8.count >= 1 << 16 { Output.out(text, terminator: ""); text = "" }
-            }
-            Output.out(text, terminator: "")
-            Output.out("\(administrations) administration(s); \(missing) score(s) missing because fewer than min_answered items were answered.\n")
+        Self.writeTables(scores, line: { Output.out($0) }, Output.bytes)
+    }
+
+    /// The `--csv` document: header, then the rows (`ScoreOutput.csvRows`, or one by one through
+    /// the writer when a text begins like a formula, so that it counts their places). Returns
+    /// the formula cells found.
+    static func writeCSV(_ scores: StreamedScores, escapeFormulas: Bool, chunk: Int = ScoreOutput.chunk,
+                         _ write: (UnsafeRawBufferPointer) -> Void) -> CSVWriter.FormulaCells {
+        func record(_ s: String) { var s = s; s.withUTF8 { write(UnsafeRawBufferPointer($0)) } }
+        var writer = CSVWriter(header: ["participant", "role", "wave", "instrument", "scale", "score", "answered", "k"], escapeFormulas: escapeFormulas)
+        record(writer.headerRecord())
+        if ScoreOutput.csvRows(scores, escapeFormulas: escapeFormulas, chunk: chunk, write: write) { return writer.formulaCells }
+        var text = ""
+        scores.forEachRow { r in
+            text += writer.record([.text(r.participant), .text(r.role ?? ""), .text(r.wave), .text(r.instrument), .text(r.scale),
+                                   r.score.map { .number($0) } ?? .text(""), .number(Double(r.answered)), .number(Double(r.k))])
+            if text.utf8.count > 1 << 16 { record(text); text = "" }
+        }
+        record(text)
+        return writer.formulaCells
+    }
+
+    /// The plain tables, one per instrument with scales: its title (a line through `line`, which
+    /// makes it terminal-safe), the table (`ScoreOutput.table`: every cell through `SafeText.line`, so
+    /// its bytes are terminal-safe as they are) and the closing counts.
+    /// One submission is one line, also when an id holds U+0001 (the old table grouped rows by
+    /// participant and wave joined with it, and kept that grouping for such ids).
+    static func writeTables(_ scores: StreamedScores, chunk: Int = ScoreOutput.chunk, line: (String) -> Void, _ write: (UnsafeRawBufferPointer) -> Void) {
+        for (position, inst) in scores.instruments.enumerated() where !inst.scales.isEmpty {
+            line("\(inst.title) (\(inst.id) \(inst.version))")
+            let counts = ScoreOutput.table(scores, instrumentAt: position, chunk: chunk, write: write)
+            line("\(counts.administrations) administration(s); \(counts.missing) score(s) missing because fewer than min_answered items were answered.\n")
         }
     }
 }
