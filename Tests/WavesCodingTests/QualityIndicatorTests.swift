@@ -47,23 +47,13 @@ final class QualityIndicatorTests: XCTestCase {
         }
     }
 
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     func testIndicatorsAgreeWithTheRulesAsWritten() throws {
         let bundle = try StudyLoader.load(directory: AwkwardStore.demo)
         let kinds = DataQuality.ItemKinds(bundle)
         let plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
         var decoder = RecordFastDecoder(plan)
-        var g = Rng(state: 7)
+        var g = SplitMix64(seed: 7)
         var straight = 0, fastRead = 0
         for (ii, inst) in bundle.instruments.enumerated() where !inst.items.isEmpty {
             for round in 0..<400 {

@@ -10,19 +10,9 @@ import WavesCore
 /// instruments, versions and hashes change from line to line in every way (same lengths,
 /// prefixes, one field changing while the others stay).
 final class LatestCellsTests: XCTestCase {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static func records(seed: UInt64, count: Int) -> [StoredRecord] {
-        var g = Rng(state: seed)
+        var g = SplitMix64(seed: seed)
         let participants = (0..<25).map { "P\($0)" } + ["P1 ", "p1", "Ünï", "P\u{1}"]
         let waves = ["w1", "w2", "w3", "w10", "w1 ", "W1", ""]
         let instruments = ["a", "b", "ab", "ba"]
