@@ -87,7 +87,8 @@ enum BenchStudy {
             written += o.participants
             index += 1
         }
-        FileManager.default.createFile(atPath: done.path, contents: Data())
+        // Owner-only, as everything under data/ is.
+        FileManager.default.createFile(atPath: done.path, contents: Data(), attributes: [.posixPermissions: 0o600])
         return (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
     }
 }
