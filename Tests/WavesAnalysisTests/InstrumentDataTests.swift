@@ -7,6 +7,13 @@ final class InstrumentDataTests: XCTestCase {
     static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../datasets/pmi-demo").standardizedFileURL
 
+    /// A copy of the demo study in a fresh temporary folder; the caller removes it.
+    static func copyDemo(_ tag: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-\(tag)-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: demo, to: dir)
+        return dir
+    }
+
     func testColumnarScoresEqualRecordScores() throws {
         let data = try StudyData.load(directory: Self.demo)
         for inst in data.bundle.instruments {
@@ -29,8 +36,7 @@ final class InstrumentDataTests: XCTestCase {
     }
 
     func testLatestSubmissionWins() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-idata-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Self.demo, to: dir)
+        let dir = try Self.copyDemo("idata")
         defer { try? FileManager.default.removeItem(at: dir) }
         var data = try StudyData.load(directory: dir)
         let inst = data.bundle.instrument("identity")!
@@ -51,8 +57,7 @@ final class InstrumentDataTests: XCTestCase {
     /// between the two loads is not seen); another instrument in between, or a load after the
     /// block, reads the store again.
     func testSharingLoadsReadsAnInstrumentOnceInARowAndNothingAfter() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-idata-share-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Self.demo, to: dir)
+        let dir = try Self.copyDemo("idata-share")
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = try StudyData.load(directory: dir)
         let inst = data.bundle.instrument("identity")!
@@ -96,12 +101,6 @@ enum WavesStoreAppend {
 
 /// Stored answers that their item's rules reject are set aside as missing, counted with their place (issue 12 item 6).
 final class SetAsideTests: XCTestCase {
-    func copyDemo() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-setaside-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: InstrumentDataTests.demo, to: dir)
-        return dir
-    }
-
     /// Replaces pi01's value on store line `line` by `value` (the review's `sed` edit).
     func edit(_ dir: URL, line: Int, value: String) throws {
         let url = dir.appendingPathComponent("data/responses.jsonl")
@@ -117,7 +116,7 @@ final class SetAsideTests: XCTestCase {
     }
 
     func testOutOfRangeAnswersAreMissingAndCounted() throws {
-        let dir = try copyDemo()
+        let dir = try InstrumentDataTests.copyDemo("setaside")
         defer { try? FileManager.default.removeItem(at: dir) }
         var bundle = try StudyLoader.load(directory: dir)
         let inst = bundle.instrument("identity")!
@@ -145,7 +144,7 @@ final class SetAsideTests: XCTestCase {
     }
 
     func testASetAsideAnswerReplacedByALaterSubmissionIsNotCounted() throws {
-        let dir = try copyDemo()
+        let dir = try InstrumentDataTests.copyDemo("setaside")
         defer { try? FileManager.default.removeItem(at: dir) }
         let line = try firstIdentityLine(dir)
         try edit(dir, line: line, value: "99")

@@ -44,22 +44,9 @@ final class ColumnScanTests: XCTestCase {
     @discardableResult
     func agree(_ bytes: [UInt8], _ request: ColumnRequest, file: StaticString = #filePath, line: UInt = #line) -> (fast: Int, strict: Int) {
         var decoder = ColumnDecoder(request)
-        var fast = 0, strict = 0
-        for (n, l) in bytes.split(separator: 0x0A).enumerated() {
-            let text = Array(l)
-            text.withUnsafeBytes { b in
-                let reference = try? ResponseRecord(json: JSONParser.parse(b))
-                if reference != nil { strict += 1 }
-                guard let c = decoder.decode(line: b) else { return }
-                fast += 1
-                guard let reference else {
-                    XCTFail("line \(n + 1): the fast path accepted a line the strict decoder rejects: \(String(decoding: text, as: UTF8.self))", file: file, line: line)
-                    return
-                }
-                XCTAssertEqual(c, columns(of: reference, request), "line \(n + 1): \(String(decoding: text, as: UTF8.self))", file: file, line: line)
-            }
-        }
-        return (fast, strict)
+        return FastPathAgreement.check(bytes, decode: { decoder.decode(line: $0) }, compare: { c, reference, shown in
+            XCTAssertEqual(c, self.columns(of: reference, request), shown, file: file, line: line)
+        }, file: file, line: line)
     }
 
     func testGeneratedLinesTakeTheFastPath() {

@@ -32,33 +32,19 @@ final class RecordFastDecoderTests: XCTestCase {
     @discardableResult
     static func agree(_ bytes: [UInt8], plan: RecordFastDecoder.Plan = plan, file: StaticString = #filePath, line: UInt = #line) -> (fast: Int, strict: Int) {
         var decoder = RecordFastDecoder(plan)
-        var fast = 0, strict = 0
-        for (n, l) in bytes.split(separator: 0x0A).enumerated() {
-            let text = Array(l)
-            text.withUnsafeBytes { b in
-                let reference = try? ResponseRecord(json: JSONParser.parse(b))
-                if reference != nil { strict += 1 }
-                guard let f = decoder.decode(line: b) else { return }
-                fast += 1
-                let shown = String(decoding: text, as: UTF8.self)
-                guard let reference else {
-                    XCTFail("line \(n + 1): the fast path accepted a line the strict decoder rejects: \(shown)", file: file, line: line)
-                    return
-                }
-                XCTAssertEqual(plan.ids[f.instrumentIndex], reference.instrument.id, "line \(n + 1): \(shown)", file: file, line: line)
-                let r = f.record(items: plan.itemIDs(f.instrumentIndex))
-                XCTAssertEqual(r, reference, "line \(n + 1): \(shown)", file: file, line: line)
-                XCTAssertEqual(r.jsonLine, reference.jsonLine, "line \(n + 1): \(shown)", file: file, line: line)
-                XCTAssertEqual(f.batch, reference.batch, file: file, line: line)
-                XCTAssertEqual(f.prev?.hex, reference.prev, file: file, line: line)
-                XCTAssertEqual(f.durationMs, reference.durationMs, file: file, line: line)
-                XCTAssertEqual(f.language, reference.language, file: file, line: line)
-                XCTAssertEqual(f.timings, reference.extraValue("timings"), file: file, line: line)
-                XCTAssertEqual(f.dontKnow, reference.extraValue("dont_know"), file: file, line: line)
-                XCTAssertTrue(zip(f.answers, f.answers.dropFirst()).allSatisfy { $0.position < $1.position }, "positions increase", file: file, line: line)
-            }
-        }
-        return (fast, strict)
+        return FastPathAgreement.check(bytes, decode: { decoder.decode(line: $0) }, compare: { f, reference, shown in
+            XCTAssertEqual(plan.ids[f.instrumentIndex], reference.instrument.id, shown, file: file, line: line)
+            let r = f.record(items: plan.itemIDs(f.instrumentIndex))
+            XCTAssertEqual(r, reference, shown, file: file, line: line)
+            XCTAssertEqual(r.jsonLine, reference.jsonLine, shown, file: file, line: line)
+            XCTAssertEqual(f.batch, reference.batch, file: file, line: line)
+            XCTAssertEqual(f.prev?.hex, reference.prev, file: file, line: line)
+            XCTAssertEqual(f.durationMs, reference.durationMs, file: file, line: line)
+            XCTAssertEqual(f.language, reference.language, file: file, line: line)
+            XCTAssertEqual(f.timings, reference.extraValue("timings"), file: file, line: line)
+            XCTAssertEqual(f.dontKnow, reference.extraValue("dont_know"), file: file, line: line)
+            XCTAssertTrue(zip(f.answers, f.answers.dropFirst()).allSatisfy { $0.position < $1.position }, "positions increase", file: file, line: line)
+        }, file: file, line: line)
     }
 
     func testGeneratedLinesTakeTheFastPath() {
