@@ -98,16 +98,40 @@ public struct InstrumentData: Sendable {
     static func read(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
         let cache = ColumnCache(bundle: bundle, instrument: instrument)
         if let cached = cache?.read() { return cached }
-        let before = cache?.identities()
-        var loader = Loader(bundle: bundle, instrument: instrument)
         let store = ResponseStore(url: bundle.study.storeURL)
-        loader.reserve(participants: store.estimatedLineCount())
+        var load = StoreLoad(bundle: bundle, instrument: instrument, cache: cache, lines: store.estimatedLineCount())
         // Most lines come straight into columns (`scanColumns`); the rest as strict records.
-        let request = ColumnRequest(columns: [instrument.id: loader.d.items.map(\.id)])
-        let problems = try store.scanColumns(request) { row, line in loader.add(row, line: line) }
-        let d = loader.finish(problems: problems)
-        if let cache, let before { cache.write(d, before: before) }
-        return d
+        let problems = try store.scanColumns(ColumnRequest(columns: [instrument.id: load.columns])) { row, line in load.add(row, line: line) }
+        return load.finish(problems: problems)
+    }
+
+    /// One instrument's columns being read from the store: its `Loader` (room reserved for
+    /// `lines`), the item columns the scan must ask for, and the cache written when the pass
+    /// ends (with the store's identities taken before it began). The one procedure of `read`
+    /// and of the scan the report shares with the index (`StudyIndex.load(_:collectText:instruments:)`).
+    struct StoreLoad {
+        private var loader: Loader
+        private let cache: ColumnCache?
+        private let before: [FileIdentity?]?
+        /// The item ids to ask `scanColumns` for, under the instrument's id.
+        let columns: [String]
+
+        init(bundle: StudyBundle, instrument: Instrument, cache: ColumnCache?, lines: Int) {
+            self.cache = cache
+            before = cache?.identities()
+            loader = Loader(bundle: bundle, instrument: instrument)
+            loader.reserve(participants: lines)
+            columns = loader.d.items.map(\.id)
+        }
+
+        mutating func add(_ row: StoreRow, line: Int) { loader.add(row, line: line) }
+
+        /// The columns, cached when the store did not change during the pass.
+        mutating func finish(problems: [StoreProblem]) -> InstrumentData {
+            let d = loader.finish(problems: problems)
+            if let cache, let before { cache.write(d, before: before) }
+            return d
+        }
     }
 
     init(instrument: Instrument, waves: [Wave], roster: Roster?) {

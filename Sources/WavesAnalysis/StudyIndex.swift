@@ -365,22 +365,13 @@ extension StudyIndex {
         -> (index: StudyIndex, instruments: [InstrumentData]) {
         guard !instruments.isEmpty else { return (try load(bundle, collectText: collectText), []) }
         let lines = ResponseStore(url: bundle.study.storeURL).estimatedLineCount()
-        var loaders = instruments.map { InstrumentData.Loader(bundle: bundle, instrument: $0) }
+        var loads = instruments.map { InstrumentData.StoreLoad(bundle: bundle, instrument: $0, cache: ColumnCache(bundle: bundle, instrument: $0), lines: lines) }
         var columns: [String: [String]] = [:]
-        for k in loaders.indices {
-            loaders[k].reserve(participants: lines)
-            columns[instruments[k].id] = loaders[k].d.items.map(\.id)
-        }
-        let caches = instruments.map { ColumnCache(bundle: bundle, instrument: $0) }
-        let before = caches.map { $0?.identities() }
+        for (k, inst) in instruments.enumerated() { columns[inst.id] = loads[k].columns }
         let index = try load(bundle, collectText: collectText, columns: columns, readingCache: false) { row, line in
-            for k in loaders.indices { loaders[k].add(row, line: line) }
+            for k in loads.indices { loads[k].add(row, line: line) }
         }
-        let data = loaders.indices.map { k -> InstrumentData in
-            let d = loaders[k].finish(problems: index.problems)
-            if let cache = caches[k], let b = before[k] { cache.write(d, before: b) }
-            return d
-        }
+        let data = loads.indices.map { k in loads[k].finish(problems: index.problems) }
         return (index, data)
     }
 }
