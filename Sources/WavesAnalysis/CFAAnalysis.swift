@@ -169,6 +169,11 @@ public enum CFAAnalysis {
             if row.contains(where: { !$0.isNaN }) { any += 1 }
             if !row.contains(where: { $0.isNaN }) { complete += 1 }
         } }
-        return any > complete ? " (listwise: \(complete) complete participants); --missing fiml uses every answer of the \(any) participants who answered at least one item" : ""
+        return fimlHint(complete: complete, answered: any)
+    }
+
+    /// The hint itself, from the counts: participants with every item, and with at least one.
+    static func fimlHint(complete: Int, answered: Int) -> String {
+        answered > complete ? " (listwise: \(complete) complete participants); --missing fiml uses every answer of the \(answered) participants who answered at least one item" : ""
     }
 }

@@ -123,15 +123,41 @@ public enum InvarianceAnalysis {
             guard let i = data.waveIndex(w.id) else { throw AnalysisError.unknownWave(w.id, available: data.waves.map(\.id)) }
             return i
         }
-        let W = data.waves.count, K = data.items.count
-        var values: [Double] = [], rows = 0
+        let design = InvarianceDesign(across: .waves, items: cols.map(\.id), occasions: waves.map(\.id))
+        let sample = wideSample(data: data, columns: cols.map(\.column), waves: wi, listwise: missing == .listwise)
+        return try report(data: data, scale: scale, design: design, groups: [sample.rows], missing: missing, extraNotes: [],
+                          setAside: sample.incomplete, hint: sample.hint)
+    }
+
+    /// The wide rows (one per participant present at any of `waves`: every item at every wave,
+    /// NaN where not answered) of an invariance model across waves.
+    ///
+    /// Under listwise deletion only the complete rows are kept (issue 14: the whole wide matrix of
+    /// a 40-item scale over 4 waves is as large as the answer matrix it is built from, which
+    /// doubled the peak); `incomplete` counts the rows left out, and `hint` is
+    /// `CFAAnalysis.fimlHint` of the whole matrix, counted on the way. A row with an infinite
+    /// value falls back to the whole matrix, so `FactorData` rejects it as before.
+    static func wideSample(data: InstrumentData, columns: [Int], waves wi: [Int], listwise: Bool)
+        -> (rows: Matrix, incomplete: Int, hint: String?) {
+        let W = data.waves.count, K = data.items.count, width = columns.count * wi.count
+        var values: [Double] = [], rows = 0, incomplete = 0, answered = 0
+        var row = [Double](repeating: .nan, count: width)
         for p in 0..<data.participants.count where wi.contains(where: { data.present[p * W + $0] }) {
-            for w in wi { for c in cols { values.append(data.present[p * W + w] ? data.values[(p * W + w) * K + c.column] : .nan) } }
+            var k = 0, missing = false, any = false
+            for w in wi { for c in columns {
+                let v = data.present[p * W + w] ? data.values[(p * W + w) * K + c] : .nan
+                if v.isNaN { missing = true } else { any = true }
+                if listwise && v.isInfinite { return wideSample(data: data, columns: columns, waves: wi, listwise: false) }
+                row[k] = v; k += 1
+            } }
+            if any { answered += 1 }
+            if listwise && missing { incomplete += 1; continue }
+            values.append(contentsOf: row)
             rows += 1
         }
-        let m = Matrix(rows: rows, cols: cols.count * wi.count, values: values)
-        let design = InvarianceDesign(across: .waves, items: cols.map(\.id), occasions: waves.map(\.id))
-        return try report(data: data, scale: scale, design: design, groups: [m], missing: missing, extraNotes: [])
+        let m = Matrix(rows: rows, cols: width, values: values)
+        guard listwise else { return (m, 0, nil) }
+        return (m, incomplete, CFAAnalysis.fimlHint(complete: rows, answered: answered))
     }
 
     public static func acrossRoles(data: InstrumentData, scale: Scale, wave: Wave, roles: [String], missing: CFAAnalysis.Missing) throws -> InvarianceReport {
@@ -155,8 +181,10 @@ public enum InvarianceAnalysis {
         return try report(data: data, scale: scale, design: design, groups: mats, missing: missing, extraNotes: notes, wave: wave.id)
     }
 
+    /// `setAside` rows were left out as incomplete before `groups` was built, and `hint` is the
+    /// listwise hint already counted over them (`wideSample`); otherwise both come from `groups`.
     static func report(data: InstrumentData, scale: Scale, design: InvarianceDesign, groups: [Matrix], missing: CFAAnalysis.Missing,
-                       extraNotes: [String], wave: String? = nil) throws -> InvarianceReport {
+                       extraNotes: [String], wave: String? = nil, setAside: Int = 0, hint: String? = nil) throws -> InvarianceReport {
         let fdata: FactorData, result: InvarianceResult
         let where_ = design.across == .waves ? "across \(design.occasions.joined(separator: ", "))" : "across \(design.occasions.joined(separator: ", ")) at \(wave ?? "")"
         do {
@@ -164,10 +192,10 @@ public enum InvarianceAnalysis {
             result = try InvarianceLadder.fit(design, data: fdata)
         } catch let e as StatsError {
             throw AnalysisError.notEnoughData("\(scale.id) \(where_): \(e.errorDescription ?? "cannot be fitted")"
-                                              + (missing == .listwise ? CFAAnalysis.fimlHint(groups) : ""))
+                                              + (missing == .listwise ? hint ?? CFAAnalysis.fimlHint(groups) : ""))
         }
         var notes = extraNotes + result.notes
-        let excluded = fdata.dropped.reduce(0, +)
+        let excluded = setAside + fdata.dropped.reduce(0, +)
         if excluded > 0 {
             notes.append(missing == .fiml ? "\(excluded) participant(s) answered none of the items and are left out."
                          : "\(excluded) participant(s) \(design.across == .waves ? "without every item at every wave" : "with at least one item missing") are left out (listwise); --missing fiml uses every answer.")
