@@ -157,15 +157,16 @@ public struct InstrumentData: Sendable {
         return setAside.filter { items.contains($0.item) && (ids?.contains($0.wave) ?? true) }
     }
 
-    /// Participants x scale items at one wave, for participants with a submission there (NaN = missing).
-    public func itemMatrix(scale: Scale, wave w: Int) -> (participants: [Int], matrix: Matrix) {
+    /// Participants x scale items at one wave, for participants with a submission there (NaN = missing);
+    /// only those `including` accepts (a role's participants, for a multi-group model) when given.
+    public func itemMatrix(scale: Scale, wave w: Int, including: ((Int) -> Bool)? = nil) -> (participants: [Int], matrix: Matrix) {
         let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
         let W = waves.count, K = items.count, k = cols.count
         // Sized once and filled in place: at 100,000 participants x 40 items, growing the
         // array by appends was most of the reliability section's time.
         var rows: [Int] = []
         rows.reserveCapacity(participants.count)
-        for p in 0..<participants.count where present[p * W + w] { rows.append(p) }
+        for p in 0..<participants.count where present[p * W + w] && including?(p) != false { rows.append(p) }
         let vals = [Double](unsafeUninitializedCapacity: rows.count * k) { out, count in
             values.withUnsafeBufferPointer { v in
                 for (r, p) in rows.enumerated() {

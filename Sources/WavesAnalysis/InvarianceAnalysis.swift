@@ -163,16 +163,19 @@ public enum InvarianceAnalysis {
     public static func acrossRoles(data: InstrumentData, scale: Scale, wave: Wave, roles: [String], missing: CFAAnalysis.Missing) throws -> InvarianceReport {
         guard let wi = data.waveIndex(wave.id) else { throw AnalysisError.unknownWave(wave.id, available: data.waves.map(\.id)) }
         let cols = itemColumns(data, scale)
-        let (who, m) = data.itemMatrix(scale: Scale(id: scale.id, label: scale.label, items: cols.map(\.id)), wave: wi)
+        let items = Scale(id: scale.id, label: scale.label, items: cols.map(\.id))
         var notes: [String] = []
-        let unknown = who.filter { data.roles[$0] == nil }.count
+        let W = data.waves.count
+        let unknown = (0..<data.participants.count).filter { data.present[$0 * W + wi] && data.roles[$0] == nil }.count
         if unknown > 0 { notes.append("\(unknown) participant(s) without a role are left out.") }
+        // Each role's rows are copied straight out of the columns (issue 14: a whole wave's
+        // matrix beside the groups' copies held the 40-item scale twice over).
         var groups: [String] = [], mats: [Matrix] = []
         for role in roles {
-            let rows = who.indices.filter { data.roles[who[$0]] == role }
-            if rows.isEmpty { notes.append("no \(role) answered at \(wave.id); that role is left out."); continue }
+            let m = data.itemMatrix(scale: items, wave: wi, including: { data.roles[$0] == role }).matrix
+            if m.rows == 0 { notes.append("no \(role) answered at \(wave.id); that role is left out."); continue }
             groups.append(role)
-            mats.append(Matrix(rows.map { Array(m.row($0)) }))
+            mats.append(m)
         }
         guard groups.count >= 2 else {
             throw AnalysisError.notEnoughData("invariance across roles needs at least two roles with answers at \(wave.id) (found \(groups.joined(separator: ", ")))")

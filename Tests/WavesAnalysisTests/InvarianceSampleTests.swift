@@ -56,6 +56,44 @@ final class InvarianceSampleTests: XCTestCase {
         XCTAssertGreaterThan(failed, 0)
     }
 
+    /// Across roles each group's rows come straight from the columns; they, the note on
+    /// participants without a role and the outcome equal those cut from the whole wave's matrix.
+    func testRoleGroupsEqualTheWholeWaveMatrixRows() throws {
+        let data = try StudyData.load(directory: InstrumentDataTests.demo)
+        var compared = 0, outcomes = 0
+        for inst in data.bundle.instruments {
+            let cols = try InstrumentData.load(data.bundle, instrument: inst)
+            for scale in inst.scales {
+                let items = InvarianceAnalysis.itemColumns(cols, scale)
+                let itemScale = Scale(id: scale.id, label: scale.label, items: items.map(\.id))
+                for (wi, wave) in cols.waves.enumerated() {
+                    let (who, whole) = cols.itemMatrix(scale: itemScale, wave: wi)
+                    var groups: [String] = [], mats: [Matrix] = []
+                    for role in data.bundle.study.roles {
+                        let rows = who.indices.filter { cols.roles[who[$0]] == role }
+                        let direct = cols.itemMatrix(scale: itemScale, wave: wi, including: { cols.roles[$0] == role })
+                        XCTAssertEqual(direct.participants, rows.map { who[$0] }, "\(inst.id).\(scale.id) \(wave.id) \(role)")
+                        XCTAssertEqual(direct.matrix.values.map(\.bitPattern), rows.flatMap { Array(whole.row($0)) }.map(\.bitPattern))
+                        if rows.isEmpty { continue }
+                        groups.append(role); mats.append(Matrix(rows.map { Array(whole.row($0)) }))
+                        compared += 1
+                    }
+                    guard inst.id == "identity", scale.id == "identity", groups.count >= 2 else { continue }
+                    let unknown = who.filter { cols.roles[$0] == nil }.count
+                    let design = InvarianceDesign(across: .groups, items: items.map(\.id), occasions: groups)
+                    let waveObject = data.bundle.study.wave(wave.id)!
+                    let expected = Self.outcome { try InvarianceAnalysis.report(data: cols, scale: scale, design: design, groups: mats, missing: .listwise,
+                                                                                extraNotes: unknown > 0 ? ["\(unknown) participant(s) without a role are left out."] : [], wave: wave.id) }
+                    let got = Self.outcome { try InvarianceAnalysis.acrossRoles(data: cols, scale: scale, wave: waveObject, roles: data.bundle.study.roles, missing: .listwise) }
+                    XCTAssertEqual(got, expected, "\(wave.id)")
+                    outcomes += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 10)
+        XCTAssertGreaterThan(outcomes, 0)
+    }
+
     static func outcome(_ f: () throws -> InvarianceReport) -> String {
         do {
             let encoder = JSONEncoder()
