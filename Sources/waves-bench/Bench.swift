@@ -84,6 +84,9 @@ struct Bench: ParsableCommand {
         Steps.cli("waves report (column and index caches warm)", ["report", "--out", outDir.appendingPathComponent("report.html").path])
         setenv("WAVES_CACHE", "off", 1)
 
+        Report.line("\n[issue 14] every command")
+        CommandSurvey.run(exports: outDir)
+
         Report.line("\n[issue 16] measurement invariance")
         let cfaCore = Steps.task("cfa-ladder")
         Steps.compareWithR("lavaan invariance ladder across 4 waves, 10 items x \(FactorBench.participants)", script: "cfa.R",

@@ -13,6 +13,12 @@ enum BenchStudy {
         URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("bench-out/study-\(participants)")
     }
 
+    /// The R twins' inputs, written from this study (so one folder per size: a million-participant
+    /// run must not time R on the 100,000-participant CSVs of an earlier run).
+    static var rInputs: URL {
+        directory.deletingLastPathComponent().appendingPathComponent("r-inputs-\(participants)")
+    }
+
     static func instrumentYAML() -> String {
         var s = """
         format: waves.instrument/1

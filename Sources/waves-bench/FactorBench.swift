@@ -8,7 +8,7 @@ enum FactorBench {
     static let participants = 10_000, items = 10, waves = 4
 
     static var csv: URL {
-        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("bench-out/r-inputs/cfa-long.csv")
+        BenchStudy.rInputs.appendingPathComponent("cfa-long.csv")
     }
 
     /// One factor per wave (latent means 0, .2, .35, .5; correlations about .6), loadings

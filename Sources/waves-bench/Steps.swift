@@ -36,7 +36,7 @@ enum Steps {
         guard let rscript = ["/usr/bin/Rscript", "/usr/local/bin/Rscript"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             Report.line("  R (\(label)): skipped, Rscript is not installed"); return nil
         }
-        let inputs = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("r-inputs")
+        let inputs = BenchStudy.rInputs
         let file = inputs.appendingPathComponent(input)
         if !FileManager.default.fileExists(atPath: file.path) {
             let o = Measure.child(["--task", "r-inputs", inputs.path])

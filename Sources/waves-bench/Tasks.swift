@@ -22,13 +22,17 @@ enum Tasks {
             case "reliability-core": try reliabilityCore()
             case "change-core": try analysisCore(lmm: false)
             case "lmm-core": try analysisCore(lmm: true)
-            case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? "bench-out/r-inputs"))
+            case "r-inputs": try rInputs(URL(fileURLWithPath: rest.first ?? BenchStudy.rInputs.path))
             case "survey": try survey()
             case "import-inputs":
                 let (_, secs) = try Measure.time { try ImportBench.prepare() }
                 Report.line("import inputs ready (\(Report.f(secs, 1)) s): 0 s")
             case "cfa-ladder": try FactorBench.run()
             case "report-parts": try ReportPartsBench.run()
+            case "command-survey":
+                let exports = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("exports")
+                try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+                CommandSurvey.run(exports: exports)
             case "column-scan": try columnScan(workers: rest.first.flatMap { Int($0) })
             case "column-decode": try columnDecode(loops: rest.first == "tight" ? [true] : rest.first == "general" ? [false] : [true, false])
             case "power": PowerBench.runAll()
@@ -132,7 +136,7 @@ enum Tasks {
         let (d, secs) = try Measure.time { try InstrumentData.load(bundle, instrument: bundle.instruments[0]) }
         let matrixMB = Double(d.values.count * 8) / 1e6
         var usage = rusage(); getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peak = Double(usage.ru_maxrss) / 1024
+        let peak = Measure.megabytes(kibibytes: Double(usage.ru_maxrss))
         Report.line("store -> answer matrix: \(d.participants.count) participants, \(Report.f(secs)) s, dense matrix \(Report.f(matrixMB, 0)) MB, peak \(Report.f(peak, 0)) MB = \(Report.f(peak / matrixMB)) x matrix (target < 3x)")
     }
 
