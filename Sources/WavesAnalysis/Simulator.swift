@@ -77,7 +77,7 @@ public enum Simulator {
             }
         }
         let startDate = ISO8601DateFormatter().date(from: o.start + "T09:00:00Z") ?? Date(timeIntervalSince1970: 1_770_000_000)
-        let allScales = bundle.instruments.flatMap { i in i.scales.map { "\(i.id).\($0.id)" } }
+        let allScales = bundle.scaleNames
         var records: [ResponseRecord] = []
         var thresholds: [Int: [Double]] = [:]
         for (pi, person) in people.enumerated() {

@@ -16,10 +16,11 @@ struct AttritionCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let names = scale.map { [$0] } ?? bundle.instruments.flatMap { i in i.scales.map { "\(i.id).\($0.id)" } }
-        var reports: [AttritionReport] = []
-        for name in names {
-            reports.append(try AttritionAnalysis.run(bundle: bundle, scale: name, to: to))
+        let names = scale.map { [$0] } ?? bundle.scaleNames
+        // Every scale of an instrument from one load of it (with the cache off, each scale
+        // read the whole store again: five reads for the benchmark instrument).
+        let reports = try InstrumentData.sharingLoads {
+            try names.map { try AttritionAnalysis.run(bundle: bundle, scale: $0, to: to) }
         }
         if json {
             if scale != nil { try JSONOutput.print(reports[0]) } else { try JSONOutput.print(reports) }
