@@ -53,7 +53,9 @@ public enum Agreement {
         for (x, y) in pairs { ca[x, default: 0] += 1; cb[y, default: 0] += 1; if x == y { agree += 1 } }
         let po = agree / n
         var pe = 0.0
-        for (c, k) in ca { pe += (k / n) * ((cb[c] ?? 0) / n) }
+        // Summed in category order: a Dictionary's order changes from one process to the next,
+        // and so would the last bits of kappa.
+        for c in ca.keys.sorted() { pe += (ca[c]! / n) * ((cb[c] ?? 0) / n) }
         guard pe < 1 - 1e-12 else { return nil }
         return (po - pe) / (1 - pe)
     }

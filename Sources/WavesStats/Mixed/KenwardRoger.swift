@@ -50,7 +50,11 @@ struct KenwardRoger: Sendable, Equatable {
         // Rows of each participant, then participants pooled by identical blocks.
         var rowsOf = [[Int]](repeating: [], count: nSubjects)
         for (r, s) in subjectIndex.enumerated() { rowsOf[s].append(r) }
-        var blocks: [[Double]: Int] = [:]
+        // In the order each block is first met: a Dictionary's order changes from one process to
+        // the next (Swift seeds its hashing per process), and the sums below would then add the
+        // same terms in another order, changing the last bits of every figure from run to run.
+        var blockIndex: [[Double]: Int] = [:]
+        var blocks: [(key: [Double], count: Int)] = []
         for rows in rowsOf where !rows.isEmpty {
             var key: [Double] = []
             key.reserveCapacity(rows.count * (p + 1))
@@ -58,7 +62,7 @@ struct KenwardRoger: Sendable, Equatable {
                 key.append(contentsOf: x.row(r))
                 key.append(slope?[r] ?? 0)
             }
-            blocks[key, default: 0] += 1
+            if let i = blockIndex[key] { blocks[i].count += 1 } else { blockIndex[key] = blocks.count; blocks.append((key, 1)) }
         }
         var pm = [[Double]](repeating: [Double](repeating: 0, count: p * p), count: k)
         var qm = [[Double]](repeating: [Double](repeating: 0, count: p * p), count: k * k)   // r <= s used
