@@ -93,50 +93,7 @@ final class ProfiledREML {
         var xtx = [Double](repeating: 0, count: p * p)
         var xty = [Double](repeating: 0, count: p)
         var yty = 0.0
-        // Pool subjects with identical design blocks.
-        let keyWidth = zzWidth + q * p
-        // Hash of the block's bit patterns -> first pattern with that hash; collisions are chained
-        // and resolved by comparing the values.
-        var head: [UInt64: Int] = [:]
-        head.reserveCapacity(min(nSubjects, 1 << 16))
-        var chain: [Int] = []
-        var pc: [Double] = [], pzz: [Double] = [], pzx: [Double] = [], pzy: [Double] = [], pzyzy: [Double] = []
-        var key = [Double](repeating: 0, count: keyWidth)
-        /// Adds the subject in slot `s` of zz, zx and zy to its pattern.
-        func poolSubject(_ s: Int) {
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for i in 0..<keyWidth {
-                let v = (i < zzWidth ? zz[s * zzWidth + i] : zx[s * q * p + i - zzWidth]) + 0.0   // -0 -> +0
-                key[i] = v
-                h = (h ^ v.bitPattern) &* 0x0000_0100_0000_01B3
-                h ^= h >> 29
-            }
-            var g = pool ? head[h] ?? -1 : -1
-            while g >= 0 {
-                var same = true
-                for i in 0..<zzWidth where pzz[g * zzWidth + i] != key[i] { same = false; break }
-                if same { for i in 0..<(q * p) where pzx[g * q * p + i] != key[zzWidth + i] { same = false; break } }
-                if same { break }
-                g = chain[g]
-            }
-            if g < 0 {
-                g = pc.count
-                chain.append(head[h] ?? -1)
-                head[h] = g
-                pc.append(0)
-                pzz.append(contentsOf: key[0..<zzWidth]); pzx.append(contentsOf: key[zzWidth..<keyWidth])
-                pzy.append(contentsOf: repeatElement(0, count: q))
-                pzyzy.append(contentsOf: repeatElement(0, count: q == 1 ? 1 : 3))
-            }
-            pc[g] += 1
-            if q == 1 {
-                pzy[g] += zy[s]; pzyzy[g] += zy[s] * zy[s]
-            } else {
-                let y0 = zy[s * 2], y1 = zy[s * 2 + 1]
-                pzy[g * 2] += y0; pzy[g * 2 + 1] += y1
-                pzyzy[g * 3] += y0 * y0; pzyzy[g * 3 + 1] += y0 * y1; pzyzy[g * 3 + 2] += y1 * y1
-            }
-        }
+        var patterns = Patterns(q: q, p: p, pool: pool, reserve: nSubjects)
         var current = 0   // grouped: the subject whose sums are in slot 0
         x.withRows { xv, start in
             for r in 0..<n {
@@ -147,7 +104,7 @@ final class ProfiledREML {
                 var s = subjectIndex[r]
                 if grouped {
                     if s != current {
-                        poolSubject(0)
+                        patterns.add(0, zz: zz, zx: zx, zy: zy)
                         for i in zz.indices { zz[i] = 0 }
                         for i in zx.indices { zx[i] = 0 }
                         for i in zy.indices { zy[i] = 0 }
@@ -177,14 +134,14 @@ final class ProfiledREML {
             }
         }
         if grouped {
-            poolSubject(0)
+            patterns.add(0, zz: zz, zx: zx, zy: zy)
         } else {
-            for s in 0..<nSubjects { poolSubject(s) }
+            for s in 0..<nSubjects { patterns.add(s, zz: zz, zx: zx, zy: zy) }
         }
         for j in 0..<p { for k in 0..<j { xtx[j * p + k] = xtx[k * p + j] } }
         self.xtx = xtx; self.xty = xty; self.yty = yty; self.streamed = grouped
-        self.nPatterns = pc.count
-        self.count = pc; self.zz = pzz; self.zx = pzx; self.zy = pzy; self.zyzy = pzyzy
+        self.nPatterns = patterns.count.count
+        self.count = patterns.count; self.zz = patterns.zz; self.zx = patterns.zx; self.zy = patterns.zy; self.zyzy = patterns.zyzy
         // p >= 1 (MixedModel.fit checks), so these fail only when memory is exhausted.
         precondition(p > 0, "ProfiledREML needs at least one fixed effect")
         work = try! GSLMatrix(rows: p, cols: p)
@@ -299,6 +256,63 @@ final class ProfiledREML {
         let dev = ldL2 + ldRX2 + nmp * (1 + log(2 * Double.pi * pwrss / nmp))
         return Evaluation(theta: theta, ldL2: ldL2, ldRX2: ldRX2, pwrss: pwrss, beta: beta,
                           xtxInverse: inv, deviance: dev)
+    }
+}
+
+/// Subjects pooled by identical design blocks (Z_i'Z_i, Z_i'X_i): per pattern the number of
+/// subjects, the block, and the sums of Z_i'r0_i and of its outer product (`ProfiledREML`).
+private struct Patterns {
+    let q: Int, p: Int, pool: Bool
+    let zzWidth: Int, keyWidth: Int
+    var count: [Double] = [], zz: [Double] = [], zx: [Double] = [], zy: [Double] = [], zyzy: [Double] = []
+    /// Hash of the block's bit patterns -> first pattern with that hash; collisions are chained
+    /// and resolved by comparing the values.
+    var head: [UInt64: Int] = [:]
+    var chain: [Int] = []
+    var key: [Double]
+
+    init(q: Int, p: Int, pool: Bool, reserve subjects: Int) {
+        self.q = q; self.p = p; self.pool = pool
+        zzWidth = q == 1 ? 1 : 3
+        keyWidth = zzWidth + q * p
+        key = [Double](repeating: 0, count: keyWidth)
+        head.reserveCapacity(min(subjects, 1 << 16))
+    }
+
+    /// Adds the subject in slot `s` of the per-subject sums `sz` (Z'Z), `sx` (Z'X) and `sy` (Z'r0) to its pattern.
+    mutating func add(_ s: Int, zz sz: [Double], zx sx: [Double], zy sy: [Double]) {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for i in 0..<keyWidth {
+            let v = (i < zzWidth ? sz[s * zzWidth + i] : sx[s * q * p + i - zzWidth]) + 0.0   // -0 -> +0
+            key[i] = v
+            h = (h ^ v.bitPattern) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+        }
+        var g = pool ? head[h] ?? -1 : -1
+        while g >= 0 {
+            var same = true
+            for i in 0..<zzWidth where zz[g * zzWidth + i] != key[i] { same = false; break }
+            if same { for i in 0..<(q * p) where zx[g * q * p + i] != key[zzWidth + i] { same = false; break } }
+            if same { break }
+            g = chain[g]
+        }
+        if g < 0 {
+            g = count.count
+            chain.append(head[h] ?? -1)
+            head[h] = g
+            count.append(0)
+            zz.append(contentsOf: key[0..<zzWidth]); zx.append(contentsOf: key[zzWidth..<keyWidth])
+            zy.append(contentsOf: repeatElement(0, count: q))
+            zyzy.append(contentsOf: repeatElement(0, count: q == 1 ? 1 : 3))
+        }
+        count[g] += 1
+        if q == 1 {
+            zy[g] += sy[s]; zyzy[g] += sy[s] * sy[s]
+        } else {
+            let y0 = sy[s * 2], y1 = sy[s * 2 + 1]
+            zy[g * 2] += y0; zy[g * 2 + 1] += y1
+            zyzy[g * 3] += y0 * y0; zyzy[g * 3 + 1] += y0 * y1; zyzy[g * 3 + 2] += y1 * y1
+        }
     }
 }
 
