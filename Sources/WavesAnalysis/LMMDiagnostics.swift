@@ -56,7 +56,7 @@ public struct LMMDiagnostics: Sendable {
 
     /// The sample side of `qq`: the finite values, sorted.
     public static func qqSample(_ values: [Double]) -> [Double] {
-        FloatSort.ascending(values.filter(\.isFinite))
+        FloatSort.ascending(values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite))
     }
 
     /// The theoretical side of `qq`: the normal quantile of the `i`-th (from 0) of `n` plotting

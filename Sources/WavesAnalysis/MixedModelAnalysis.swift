@@ -154,22 +154,17 @@ public enum MixedModelAnalysis {
                 }
             }
         }
-        // A row depends only on (wave, role): each distinct row is made once and copied.
+        // A row depends only on (wave, role): each distinct row is made once, and each
+        // observation gets its row's number (`FixedDesign`: no observations x p matrix).
         let p = terms.count, roleCount = max(1, bundle.study.roles.count), waveCount = scores.cols
         var rowOf = [Double](repeating: 0, count: waveCount * roleCount * p)
         for w in 0..<waveCount { for r in 0..<roleCount { for (c, f) in columns.enumerated() { rowOf[(w * roleCount + r) * p + c] = f(w, r) } } }
-        let design = [Double](unsafeUninitializedCapacity: y.count * p) { out, count in
-            rowOf.withUnsafeBufferPointer { table in
-                for i in 0..<y.count {
-                    let from = (Int(waveOf[i]) * roleCount + Int(roleOf[i])) * p
-                    for c in 0..<p { out[i * p + c] = table[from + c] }
-                }
-            }
-            count = y.count * p
-        }
-        let x = Matrix(rows: y.count, cols: p, values: design)
+        let pairs = Int32(roleCount)
+        let x = FixedDesign(distinct: Matrix(rows: waveCount * roleCount, cols: p, values: rowOf),
+                            rowOf: zip(waveOf, roleOf).map { w, r in w * pairs + r })
+        roleOf = []
         let slopeCov: [Double]? = slopes ? waveOf.map { waves[Int($0)].time } : nil
-        let fit = try MixedModel.fit(y: y, subject: subject, fixed: x, terms: terms, randomSlope: slopeCov,
+        let fit = try MixedModel.fit(y: y, subject: subject, design: x, terms: terms, randomSlope: slopeCov,
                                      degreesOfFreedom: dfMethod)
         warnings += fit.warnings
         // Estimated marginal means: per role (reference first), then per wave, as emmeans(~ wave | role).
@@ -202,7 +197,7 @@ public enum MixedModelAnalysis {
                          setAside: SetAsideAnswers(data.setAside(scale: scale)),
                          dfMethod: dfMethod, emmeans: emmeans, dfRecommendation: recommendation)
         if diagnostics {
-            report.diagnostics = LMMDiagnostics(fit.diagnostics(y: y, subject: subject, fixed: x, randomSlope: slopeCov),
+            report.diagnostics = LMMDiagnostics(fit.diagnostics(y: y, subject: subject, design: x, randomSlope: slopeCov),
                                                 subject: subject, waveOf: waveOf, participants: data.participants, waves: waves.map(\.id))
         }
         return report

@@ -1,6 +1,9 @@
 import Foundation
 import WavesAnalysis
 import WavesCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds and writes the report (`waves report`; also called by the benchmark).
 ///
@@ -25,10 +28,12 @@ public enum ReportGenerator {
         if bundle.instruments.allSatisfy({ $0.scales.isEmpty }) { notes.append("No instrument of this study defines a scale, so there are no scale sections.") }
 
         let instruments = loaded
+        returnFreedMemory()
         // Then the independent parts at once, on every core: per scale, its section, its
         // attrition and its results analyses, and last the participant flow. Each is a pure
         // function of its inputs, so the report does not depend on which finishes first.
         let parts = Parallel.map(jobs.indices.flatMap { [Part.section($0), .result($0), .attrition($0)] } + [.flow]) { part -> PartOutput in
+            defer { returnFreedMemory() }
             switch part {
             case .section(let k): return .section(ScaleSectionBuilder(bundle: bundle, data: jobs[k].data, options: options).build(jobs[k].scale))
             case .result(let k): return .result(ReviewerSectionsBuilder.result(jobs[k], bundle: bundle))
@@ -67,6 +72,21 @@ public enum ReportGenerator {
         report.findings = Findings.lines(report)
         return report
     }
+
+    /// Gives the memory freed so far back to the system (glibc `malloc_trim`; elsewhere nothing).
+    /// glibc keeps freed memory in the arena of the thread that freed it, where the other
+    /// core's next part cannot use it: the store scan's blocks, and each part's models.
+    private static func returnFreedMemory() {
+        #if canImport(Glibc)
+        _ = mallocTrim?(0)
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// glibc's `malloc_trim` (not in the Glibc module's headers), nil where the C library has none.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim")
+        .map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
+    #endif
 
     /// The report's independent parts (`build`), longest first.
     private enum Part: Sendable { case section(Int), result(Int), attrition(Int), flow }

@@ -43,6 +43,7 @@ public enum FloatSort {
             }
             swap(&keys, &spare)
         }
+        spare = []   // let go before the values are made (at 400,000 values each array is 3 MB)
         // Back from keys to values. A key stands for one value, except +0.0's key, which stands
         // for both zeros: those are given back in their original order (a stable sort's).
         var zeros = values.lazy.filter { $0 == 0 }.makeIterator()

@@ -41,7 +41,7 @@ struct KenwardRoger: Sendable, Equatable {
     ///   - d: the random-effect covariance D (q x q, row-major; q = 1 or 2), in the units of y.
     ///   - sigma2: the residual variance.
     ///   - phi: vcov(beta) at the estimates.
-    static func compute(x: Matrix, slope: [Double]?, subjectIndex: [Int], nSubjects: Int,
+    static func compute(x: FixedDesign, slope: [Double]?, subjectIndex: [Int], nSubjects: Int,
                         d: [Double], sigma2: Double, phi: [Double]) throws -> KenwardRoger {
         let p = x.cols
         let q = slope == nil ? 1 : 2

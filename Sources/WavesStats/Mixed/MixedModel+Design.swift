@@ -4,7 +4,7 @@ extension MixedModel {
     /// The observations with every value present, subjects renumbered 0..<nSubjects by first appearance.
     struct CompleteData {
         var y: [Double]
-        var x: Matrix
+        var x: FixedDesign
         var slope: [Double]?
         var subjectIndex: [Int]
         var nSubjects: Int
@@ -12,25 +12,26 @@ extension MixedModel {
     }
 
     static func complete(y: [Double], subject: [Int], fixed: Matrix, slope: [Double]?) -> CompleteData {
-        let p = fixed.cols
-        var keep: [Int] = []
-        keep.reserveCapacity(y.count)
-        for r in 0..<y.count {
-            if !y[r].isFinite { continue }
-            if let slope, !slope[r].isFinite { continue }
-            var ok = true
-            for j in 0..<p where !fixed.values[r * p + j].isFinite { ok = false; break }
-            if ok { keep.append(r) }
+        complete(y: y, subject: subject, design: FixedDesign(fixed), slope: slope)
+    }
+
+    static func complete(y: [Double], subject: [Int], design: FixedDesign, slope: [Double]?) -> CompleteData {
+        func isComplete(_ r: Int) -> Bool {
+            if !y[r].isFinite { return false }
+            if let slope, !slope[r].isFinite { return false }
+            return design.rowIsFinite(r)
         }
-        let (subjectIndex, nSubjects) = IntKeys.firstAppearance(keep.count == y.count ? subject : keep.map { subject[$0] })
-        if keep.count == y.count {
-            return CompleteData(y: y, x: fixed, slope: slope, subjectIndex: subjectIndex,
+        // The list of complete rows only when some row is not (at 400,000 observations it is 3 MB).
+        guard let firstIncomplete = (0..<y.count).first(where: { !isComplete($0) }) else {
+            let (subjectIndex, nSubjects) = IntKeys.firstAppearance(subject)
+            return CompleteData(y: y, x: design, slope: slope, subjectIndex: subjectIndex,
                                 nSubjects: nSubjects, dropped: 0)
         }
-        var xv: [Double] = []
-        xv.reserveCapacity(keep.count * p)
-        for r in keep { xv.append(contentsOf: fixed.values[(r * p)..<((r + 1) * p)]) }
-        return CompleteData(y: keep.map { y[$0] }, x: Matrix(rows: keep.count, cols: p, values: xv),
+        var keep = Array(0..<firstIncomplete)
+        keep.reserveCapacity(y.count - 1)
+        for r in (firstIncomplete + 1)..<y.count where isComplete(r) { keep.append(r) }
+        let (subjectIndex, nSubjects) = IntKeys.firstAppearance(keep.map { subject[$0] })
+        return CompleteData(y: keep.map { y[$0] }, x: design.selecting(keep),
                             slope: slope.map { s in keep.map { s[$0] } }, subjectIndex: subjectIndex,
                             nSubjects: nSubjects, dropped: y.count - keep.count)
     }
@@ -40,13 +41,13 @@ extension MixedModel {
     /// Columns are checked in order on the scaled cross-product X'X (a Cholesky pivot below 1e-10
     /// means the column is, numerically, a combination of the earlier ones), as lme4 drops the
     /// later of collinear columns.
-    static func leastSquaresStart(y: [Double], x: Matrix, terms: [String]) throws -> [Double] {
+    static func leastSquaresStart(y: [Double], x: FixedDesign, terms: [String]) throws -> [Double] {
         let p = x.cols, n = x.rows
         var xtx = [Double](repeating: 0, count: p * p)
         var xty = [Double](repeating: 0, count: p)
-        x.values.withUnsafeBufferPointer { xv in
+        x.withRows { xv, start in
             for r in 0..<n {
-                let row = r * p
+                let row = start[r]
                 for j in 0..<p {
                     let xj = xv[row + j]
                     xty[j] += xj * y[r]

@@ -30,6 +30,15 @@ public enum MixedModel {
     public static func fit(y: [Double], subject: [Int], fixed: Matrix, terms: [String],
                            randomSlope: [Double]? = nil,
                            degreesOfFreedom method: DFMethod = .satterthwaite) throws -> MixedModelResult {
+        try fit(y: y, subject: subject, design: FixedDesign(fixed), terms: terms, randomSlope: randomSlope,
+                degreesOfFreedom: method)
+    }
+
+    /// The same with the design given as `FixedDesign` (its distinct rows and each observation's
+    /// row number, when many observations share a row): the same numbers to the bit.
+    public static func fit(y: [Double], subject: [Int], design fixed: FixedDesign, terms: [String],
+                           randomSlope: [Double]? = nil,
+                           degreesOfFreedom method: DFMethod = .satterthwaite) throws -> MixedModelResult {
         guard y.count == subject.count, y.count == fixed.rows else {
             throw StatsError.dimension("y has \(y.count) values, subject \(subject.count), design \(fixed.rows) rows")
         }
@@ -40,7 +49,7 @@ public enum MixedModel {
             throw StatsError.dimension("the slope covariate has \(randomSlope.count) values for \(y.count) observations")
         }
         var warnings: [String] = []
-        let data = complete(y: y, subject: subject, fixed: fixed, slope: randomSlope)
+        let data = complete(y: y, subject: subject, design: fixed, slope: randomSlope)
         if data.dropped > 0 {
             warnings.append("\(data.dropped) observation\(data.dropped == 1 ? " was" : "s were") left out for a missing value")
         }

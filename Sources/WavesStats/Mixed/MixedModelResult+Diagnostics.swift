@@ -23,24 +23,34 @@ extension MixedModelResult {
     /// so it also holds for a singular fit (a zero variance gives modes of 0).
     /// `y`, `subject`, `fixed` and `randomSlope` are the inputs given to `MixedModel.fit`.
     public func diagnostics(y: [Double], subject: [Int], fixed x: Matrix, randomSlope: [Double]?) -> Diagnostics {
+        diagnostics(y: y, subject: subject, design: FixedDesign(x), randomSlope: randomSlope)
+    }
+
+    /// The same with the design given as `FixedDesign`, as it was given to `MixedModel.fit`.
+    public func diagnostics(y: [Double], subject: [Int], design x: FixedDesign, randomSlope: [Double]?) -> Diagnostics {
         let beta = fixed.map(\.estimate)
         let s2 = random.residualVar
         let d11 = random.participantVar
         let hasSlope = randomSlope != nil && hasRandomSlope
         let d22 = hasSlope ? (random.slopeVar ?? 0) : 0
         let d12 = hasSlope ? (random.interceptSlopeCor ?? 0) * (d11 * d22).squareRoot() : 0
-        var xb = [Double](repeating: 0, count: y.count)
-        for i in 0..<y.count {
-            var s = 0.0
-            for c in 0..<min(x.cols, beta.count) { s += x[i, c] * beta[c] }
-            xb[i] = s
+        // X beta, which becomes the fitted values below (one array of n, not two).
+        var fitted = [Double](repeating: 0, count: y.count)
+        let used = min(x.cols, beta.count)
+        x.withRows { xv, start in
+            for i in 0..<y.count {
+                let row = start[i]
+                var s = 0.0
+                for c in 0..<used { s += xv[row + c] * beta[c] }
+                fitted[i] = s
+            }
         }
         let subjects = (subject.max() ?? -1) + 1
         // Per subject: Z'Z (2x2 or 1x1) and Z'r, in flat arrays (one allocation each, not one per subject).
         var zz = [Double](repeating: 0, count: subjects * 3)   // sum 1, sum t, sum t^2
         var zr = [Double](repeating: 0, count: subjects * 2)   // sum r, sum t r
         for i in 0..<y.count {
-            let g = subject[i], t = hasSlope ? randomSlope![i] : 0, r = y[i] - xb[i]
+            let g = subject[i], t = hasSlope ? randomSlope![i] : 0, r = y[i] - fitted[i]
             zz[g * 3] += 1; zz[g * 3 + 1] += t; zz[g * 3 + 2] += t * t
             zr[g * 2] += r; zr[g * 2 + 1] += t * r
         }
@@ -60,7 +70,6 @@ extension MixedModelResult {
                 b0[g] = d11 * sr / (s2 + d11 * n)
             }
         }
-        var fitted = xb
         for i in 0..<y.count { fitted[i] += b0[subject[i]] + (hasSlope ? b1[subject[i]] * randomSlope![i] : 0) }
         return Diagnostics(interceptModes: b0, slopeModes: hasSlope ? b1 : nil, fitted: fitted,
                            residuals: zip(y, fitted).map { $0 - $1 })
