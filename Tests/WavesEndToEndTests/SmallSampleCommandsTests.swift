@@ -109,4 +109,19 @@ final class SmallSampleCommandsTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertFalse(r.stderr.isEmpty)
     }
+
+    /// The same data give the same digits on every run: Kenward-Roger summed its participant
+    /// blocks (and kappa its categories) in a Dictionary's order, which Swift seeds per process,
+    /// so each run of `lmm --df kenward-roger` (and `results`) printed other last digits.
+    func testEveryRunPrintsTheSameDigits() throws {
+        for args in [["lmm", "--df", "kenward-roger", "--between", "role"], ["lmm", "--df", "kenward-roger", "--slopes", "--time", "linear"], ["results"]] {
+            var outputs: Set<String> = []
+            for _ in 0..<4 {
+                let r = try WavesProcess.run(args + ["--study", Self.study, "--json"])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                outputs.insert(r.stdout)
+            }
+            XCTAssertEqual(outputs.count, 1, "waves \(args.joined(separator: " ")) printed \(outputs.count) different outputs in 4 runs")
+        }
+    }
 }
