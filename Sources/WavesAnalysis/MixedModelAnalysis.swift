@@ -76,14 +76,15 @@ public enum MixedModelAnalysis {
     public static let smallSample = 40
 
     public static func run(bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,
-                           df: DFMethod = .satterthwaite) throws -> LMMReport {
+                           df: DFMethod = .satterthwaite, diagnostics: Bool = true) throws -> LMMReport {
         let (inst, _) = try bundle.resolveScale(name)
-        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: name, time: time, betweenRole: betweenRole, slopes: slopes, df: df)
+        return try run(data: try InstrumentData.load(bundle, instrument: inst), bundle: bundle, scale: name, time: time, betweenRole: betweenRole,
+                       slopes: slopes, df: df, diagnostics: diagnostics)
     }
 
     /// The same from already loaded instrument data (the report loads each instrument once).
     /// `diagnostics: false` leaves out the residuals and modes (`LMMReport.diagnostics`), for
-    /// callers that use only the estimates (the results paragraphs).
+    /// callers that use only the estimates (the results paragraphs, `waves lmm`, power from a study).
     public static func run(data: InstrumentData, bundle: StudyBundle, scale name: String, time: TimeCoding, betweenRole: Bool, slopes: Bool,
                            df dfMethod: DFMethod = .satterthwaite, diagnostics: Bool = true) throws -> LMMReport {
         let (inst, scale) = try bundle.resolveScale(name)

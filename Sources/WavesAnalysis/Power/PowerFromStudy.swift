@@ -95,7 +95,8 @@ public enum PowerFromStudy {
         case .lmmSlope, .lmmRoleSlope:
             let roles = design == .lmmRoleSlope
             if roles && bundle.study.roles.count < 2 { throw AnalysisError.invalidArgument("the study has one role; lmm-role-slope needs two") }
-            let r = try MixedModelAnalysis.run(data: data, bundle: bundle, scale: scaleName, time: .linear, betweenRole: roles, slopes: true)
+            let r = try MixedModelAnalysis.run(data: data, bundle: bundle, scale: scaleName, time: .linear, betweenRole: roles, slopes: true,
+                                               diagnostics: false)
             func fixed(_ prefix: String) -> Double? { r.fixed.first { $0.term.hasPrefix(prefix) }?.estimate }
             let source = "waves lmm --time linear\(roles ? " --between role" : "") --slopes on \(label) (\(r.nObs) scores of \(r.nParticipants) participants)"
             if roles {
