@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "WavesCoreTests", dependencies: ["WavesCore"], exclude: ["Fixtures"]),
         .testTarget(name: "WavesStoreTests", dependencies: ["WavesStore", "WavesCore"]),
         .testTarget(name: "WavesStatsTests", dependencies: ["WavesStats", "WavesCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStore"]),
+        .testTarget(name: "WavesAnalysisTests", dependencies: ["WavesAnalysis", "WavesCore", "WavesStats", "WavesStore"]),
         .testTarget(name: "WavesSurveyTests", dependencies: ["WavesSurvey", "WavesCore", "WavesStore"]),
         .testTarget(name: "WavesExportTests", dependencies: ["WavesExport", "WavesAnalysis", "WavesCore", "WavesStore", "WavesCoding", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "WavesCodingTests", dependencies: ["WavesCoding", "WavesAnalysis", "WavesCore", "WavesStore", "WavesSurvey", "WavesStats"]),
