@@ -67,7 +67,7 @@ struct Bench: ParsableCommand {
         }
 
         Report.line("\n[issue 7] exports")
-        let outDir = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("exports")
+        let outDir = BenchStudy.exports
         try? FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         Steps.cli("waves export --format sav", ["export", "--format", "sav", "--out", outDir.appendingPathComponent("bench.sav").path])
         Steps.cli("waves export --format csv-wide", ["export", "--format", "csv-wide", "--out", outDir.appendingPathComponent("bench-wide.csv").path])

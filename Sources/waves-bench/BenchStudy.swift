@@ -13,6 +13,9 @@ enum BenchStudy {
         URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("bench-out/study-\(participants)")
     }
 
+    /// Where the benchmark's exports, reports and survey outputs are written.
+    static var exports: URL { directory.deletingLastPathComponent().appendingPathComponent("exports") }
+
     /// The R twins' inputs, written from this study (so one folder per size: a million-participant
     /// run must not time R on the 100,000-participant CSVs of an earlier run).
     static var rInputs: URL {

@@ -44,7 +44,7 @@ enum CommandSurvey {
     static var matrixMB: Double { Double(BenchStudy.participants * 4 * 40 * 8) / 1e6 }
 
     static func run(exports: URL) {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves").path
+        let exe = Steps.wavesExecutable.path
         guard FileManager.default.isExecutableFile(atPath: exe) else { Report.line("  waves binary not built"); return }
         let limit = 2 * matrixMB
         Report.line("  (caches warm, then reading the store; targets: well under 1 s, peak <= \(Report.f(limit, 0)) MB = 2x the dense matrix; stdout to /dev/null)")

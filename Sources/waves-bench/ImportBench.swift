@@ -40,7 +40,7 @@ enum ImportBench {
     /// Runs the release `waves import` on the CSV and prints its figures.
     static func run() {
         guard Steps.task("import-inputs") != nil || FileManager.default.fileExists(atPath: csv.path) else { return }
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves").path
+        let exe = Steps.wavesExecutable.path
         guard FileManager.default.isExecutableFile(atPath: exe) else { Report.line("  waves import: waves binary not built"); return }
         let size = Double((try? FileManager.default.attributesOfItem(atPath: csv.path)[.size] as? Int) ?? 0)
         let o = Measure.run(exe, ["import", "--study", study.path, "--instrument", "bench", "--csv", csv.path])

@@ -15,10 +15,15 @@ enum Steps {
         return Double(words[i - 1])
     }
 
+    /// The release `waves` binary, beside this one.
+    static var wavesExecutable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves")
+    }
+
     /// Runs the release `waves` binary on the benchmark study.
     @discardableResult
     static func cli(_ label: String, _ args: [String]) -> Measure.Outcome? {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves").path
+        let exe = wavesExecutable.path
         guard FileManager.default.isExecutableFile(atPath: exe) else { Report.line("  \(label): waves binary not built"); return nil }
         let o = Measure.run(exe, args + ["--study", BenchStudy.directory.path])
         if o.status != 0 {

@@ -30,7 +30,7 @@ enum Tasks {
             case "cfa-ladder": try FactorBench.run()
             case "report-parts": try ReportPartsBench.run()
             case "command-survey":
-                let exports = BenchStudy.directory.deletingLastPathComponent().appendingPathComponent("exports")
+                let exports = BenchStudy.exports
                 try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
                 CommandSurvey.run(exports: exports)
             case "column-scan": try columnScan(workers: rest.first.flatMap { Int($0) })
@@ -205,7 +205,7 @@ enum Tasks {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-bench-survey-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         try SurveyBenchmark.writeStudy(items: 24, to: dir)
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("waves")
+        let exe = Steps.wavesExecutable
         if let ms = SurveyBenchmark.startupToFirstScreen(executable: exe, study: dir) {
             Report.line("process start-up to first survey screen: median \(Report.f(ms, 1)) ms (target < 100 ms)")
         }
