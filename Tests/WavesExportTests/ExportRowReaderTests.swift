@@ -22,8 +22,11 @@ final class ExportRowReaderTests: XCTestCase {
         "2026-05-05T05:05:05Z", "2027-01-01T00:00:00Z", "1999-12-31T23:59:59Z", String(repeating: "9", count: 40_000),
     ]
 
-    func makeStudy(seed: UInt64) throws -> URL {
-        let dir = try Support.tempDir(self, "reader-\(seed)")
+    func makeStudy(seed: UInt64) throws -> URL { try Self.makeStudy(self, seed: seed) }
+
+    /// The generated study of `seed`, in a folder of `test` (also `CSVPiecesTests`').
+    static func makeStudy(_ test: XCTestCase, seed: UInt64) throws -> URL {
+        let dir = try Support.tempDir(test, "reader-\(seed)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("instruments"), withIntermediateDirectories: true)
         try """
         format: waves.study/1

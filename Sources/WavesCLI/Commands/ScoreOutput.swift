@@ -21,14 +21,9 @@ enum ScoreOutput {
 
     // MARK: - Driving
 
-    /// `render(range)` for each chunk of `range`, on every core, each chunk's bytes handed to
-    /// `write` in order; at most two chunks per core are held at once.
+    /// `Parallel.forEachChunk` with this output's chunk size.
     static func forEachChunk<T: Sendable>(_ range: Range<Int>, chunk: Int = ScoreOutput.chunk, _ render: @Sendable (Range<Int>) -> T, write: (T) throws -> Void) rethrows {
-        let chunks = stride(from: range.lowerBound, to: range.upperBound, by: chunk).map { $0..<min($0 + chunk, range.upperBound) }
-        let batch = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
-        for start in stride(from: 0, to: chunks.count, by: batch) {
-            for out in Parallel.map(Array(chunks[start..<min(start + batch, chunks.count)]), render) { try write(out) }
-        }
+        try Parallel.forEachChunk(range, chunk: chunk, render, write: write)
     }
 
     // MARK: - Table

@@ -19,7 +19,7 @@ import Foundation
 ///
 /// Written here rather than taken from a package because the writer is a few lines and the
 /// safety rules above are Waves' own.
-public struct CSVWriter {
+public struct CSVWriter: Sendable {
     /// A cell: text (checked and neutralised) or a number Waves writes itself.
     public enum Field: Sendable, Equatable {
         case text(String)
@@ -60,10 +60,23 @@ public struct CSVWriter {
 
         mutating func add(row: Int, column: String) {
             count += 1
+            noteRow(row)
+            if !columns.contains(column) { columns.append(column) }
+        }
+
+        private mutating func noteRow(_ row: Int) {
             if rows.last != row {
                 if rows.count < Self.listedRows { rows.append(row) } else { moreRows = true }
             }
-            if !columns.contains(column) { columns.append(column) }
+        }
+
+        /// Adds the cells of later rows (another piece of the same file, written after these):
+        /// the same as `add` for each of them in order.
+        mutating func append(_ later: FormulaCells) {
+            count += later.count
+            for r in later.rows { noteRow(r) }
+            if later.moreRows { moreRows = true }
+            for c in later.columns where !columns.contains(c) { columns.append(c) }
         }
     }
 
@@ -79,6 +92,23 @@ public struct CSVWriter {
     public init(header: [String], escapeFormulas: Bool = false) {
         self.header = header
         self.escapeFormulas = escapeFormulas
+    }
+
+    /// A writer of one piece of a file whose first `recordsBefore` records (the header counted)
+    /// another writer wrote: its rows are numbered as that writer would number them, so pieces
+    /// written on several cores give, appended in order (`append(piece:)`), the formula cells of
+    /// one writer that wrote every record.
+    public init(continuing writer: CSVWriter, recordsBefore: Int) {
+        self.header = writer.header
+        self.escapeFormulas = writer.escapeFormulas
+        self.recordCount = recordsBefore
+    }
+
+    /// Takes over a piece's records (`init(continuing:recordsBefore:)` with this writer's
+    /// `recordCount`): their count and their formula cells, as if this writer had written them.
+    public mutating func append(piece: CSVWriter) {
+        recordCount = piece.recordCount
+        formulaCells.append(piece.formulaCells)
     }
 
     /// The header record, with its line end.

@@ -23,6 +23,19 @@ public enum Parallel {
         return slots.results()
     }
 
+    /// `render(range)` for each chunk of `chunk` indices of `range`, on every core, each chunk's
+    /// result handed to `write` in order; at most two chunks per core are held at once. For
+    /// output formatted in pieces and written in order (`waves score`'s rows, CSV exports).
+    public static func forEachChunk<T: Sendable>(_ range: Range<Int>, chunk: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                                 _ render: @Sendable (Range<Int>) -> T, write: (T) throws -> Void) rethrows {
+        let size = max(1, chunk)
+        let chunks = stride(from: range.lowerBound, to: range.upperBound, by: size).map { $0..<min($0 + size, range.upperBound) }
+        let batch = 2 * max(1, workers)
+        for start in stride(from: 0, to: chunks.count, by: batch) {
+            for out in map(Array(chunks[start..<min(start + batch, chunks.count)]), workers: workers, render) { try write(out) }
+        }
+    }
+
     /// The next task to take and the finished results, behind one lock.
     private final class Slots<Output: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
