@@ -30,6 +30,7 @@ public struct ExportData: Sendable {
         let bundle = try StudyLoader.load(directory: directory)
         var table = Self.emptyTable(bundle, options)
         let store = ResponseStore(url: bundle.study.storeURL)
+        table.reserve(lines: store.estimatedLineCount())
         let problems = try store.scanColumns(table.columnRequest, fast: fastPath) { row, line in table.add(row, line: line) }
         return ExportData(bundle: bundle, problems: problems, table: table)
     }
