@@ -37,6 +37,38 @@ struct TextTable {
         for r in rows { emit(line(r, widths: widths, right: right, scratch: &scratch)) }
     }
 
+    /// As `render(header:rows:rightAligned:line:)` for `count` rows made by `rows(range, memo)`
+    /// (cells already through `SafeText.line`; `memo` is a fresh `Memo` per piece, for cells
+    /// that repeat), made and laid out in pieces of `chunk` rows on every core
+    /// (`Parallel.forEachChunk`): the widths first, then each piece's lines, each ending in
+    /// `\n`, handed to `emit` in order (the header and rule come first, each its own piece).
+    /// The same text as the one-thread `render`; `QualityOutputTests` holds them equal.
+    static func render<Memo>(header: [String], count: Int, rightAligned: Set<Int> = [], chunk: Int = 4096, memo: @escaping @Sendable () -> Memo,
+                             rows: @escaping @Sendable (Range<Int>, inout Memo) -> [[String]], emit: (String) -> Void) {
+        var widths = Array(repeating: 0, count: header.count)
+        @Sendable func widen(_ w: inout [Int], _ r: [String]) { for (i, c) in r.enumerated() where i < w.count { w[i] = max(w[i], width(c)) } }
+        widen(&widths, header)
+        let columns = header.count
+        Parallel.forEachChunk(0..<count, chunk: chunk, { range -> [Int] in
+            var m = memo()
+            var w = Array(repeating: 0, count: columns)
+            for r in rows(range, &m) { widen(&w, r) }
+            return w
+        }, write: { w in for i in widths.indices { widths[i] = max(widths[i], w[i]) } })
+        let right = (0..<header.count).map(rightAligned.contains)
+        var scratch: [UInt8] = []
+        emit(line(header, widths: widths, right: right, scratch: &scratch) + "\n")
+        emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n")
+        let fixed = widths
+        Parallel.forEachChunk(0..<count, chunk: chunk, { range -> String in
+            var m = memo()
+            var scratch: [UInt8] = []
+            var text = ""
+            for r in rows(range, &m) { text += line(r, widths: fixed, right: right, scratch: &scratch); text += "\n" }
+            return text
+        }, write: emit)
+    }
+
     /// One line: the cells padded to their column's width (on the left when the column is
     /// right-aligned) and joined by two spaces, without trailing white space.
     static func line(_ r: [String], widths: [Int], right: [Bool]) -> String {

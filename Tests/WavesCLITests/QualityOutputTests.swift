@@ -43,6 +43,32 @@ final class QualityOutputTests: XCTestCase {
         XCTAssertEqual(lines.count, 5)
     }
 
+    /// The table laid out in pieces on every core is the one-thread table, whatever the piece
+    /// size: widths from every piece (the widest cell in the last piece, wide and combining
+    /// characters), lines in order, a trailing non-ASCII space trimmed, no rows at all.
+    func testTheTableInPiecesIsTheOneThreadTable() {
+        let cells = ["x", "1.5", "y z ", "long\u{1B}cell", "12", "", "–", "ü", "漢字", "e\u{301}", "a\u{3000}", "=1", " pad"]
+        var g = SystemRandomNumberGenerator()
+        let header = ["participant", "n", "c", "wide"]
+        for count in [0, 1, 5, 37, 300] {
+            var rows = (0..<count).map { _ in (0..<4).map { _ in SafeText.line(cells.randomElement(using: &g)!) } }
+            if count > 0 { rows[count - 1][0] = String(repeating: "w", count: 30) }
+            let made = rows
+            var whole = ""
+            TextTable.render(header: header, rows: made, rightAligned: [1, 3]) { whole += $0 + "\n" }
+            for chunk in [1, 2, 3, 7, 4096] {
+                var pieces = ""
+                var emitted = 0
+                TextTable.render(header: header, count: count, rightAligned: [1, 3], chunk: chunk, memo: { 0 }, rows: { range, calls in
+                    calls += 1
+                    return Array(made[range])
+                }) { pieces += $0; emitted += 1 }
+                XCTAssertEqual(pieces, whole, "count \(count) chunk \(chunk)")
+                XCTAssertEqual(emitted, 2 + (count + chunk - 1) / chunk)
+            }
+        }
+    }
+
     static func randomSubmission(_ g: inout SystemRandomNumberGenerator) -> DataQuality.Submission {
         let texts = ["P000001", "w1", "bench", "a b", "x/y", "q\"", "b\\s", "é", "t\u{7F}", "\u{1}", "~!@#$%^&*()", ""]
         func number(_ i: Int) -> Double? {

@@ -53,18 +53,17 @@ struct QualityCommand: ParsableCommand {
             return
         }
         // The cells that repeat from row to row (wave, instrument, "–", percentages, small
-        // counts) are made once: 100,000 participants give hundreds of thousands of rows, read twice.
-        var texts = RepeatedTexts()
-        let rows = q.submissions.lazy.map { r in
-            [SafeText.line(r.participant), texts.safe(r.instrument), texts.safe(r.wave),
-             r.duration_ms.map(Self.seconds) ?? "–", texts.seconds(r.median_ms), r.speeding ? "yes" : "", texts.count(r.longstring),
-             r.straightlining ? "yes" : "", texts.percent(r.missing_rate)]
-        }
+        // counts) are made once per piece: 100,000 participants give hundreds of thousands of
+        // rows, read twice, in pieces on every core (`TextTable.render(header:count:…)`).
+        let submissions = q.submissions
         TextTable.render(header: ["participant", "instrument", "wave", "duration", "median", "speeding", "longstring", "straight", "missing"],
-                         rows: rows, rightAligned: [3, 4, 6, 8]) { line in
-            buffer += line
-            write("\n", safe: false)
-        }
+                         count: submissions.count, rightAligned: [3, 4, 6, 8], memo: { RepeatedTexts() }, rows: { range, texts in
+            submissions[range].map { r in
+                [SafeText.line(r.participant), texts.safe(r.instrument), texts.safe(r.wave),
+                 r.duration_ms.map(Self.seconds) ?? "–", texts.seconds(r.median_ms), r.speeding ? "yes" : "", texts.count(r.longstring),
+                 r.straightlining ? "yes" : "", texts.percent(r.missing_rate)]
+            }
+        }) { lines in write(lines, safe: false) }
         flush(safe: false)
         Output.out("\n\(flagged) of \(q.submissions.count) submission(s) flagged (speeding or straight-lining); nothing is removed.")
         Output.out("Rules: speeding = duration below \(NumberText.fixed(speedFraction, 2)) x the median of its instrument and wave (judged with at least \(minForMedian) durations; Leiner 2019); "
