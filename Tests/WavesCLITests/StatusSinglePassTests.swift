@@ -73,8 +73,8 @@ final class StatusSinglePassTests: XCTestCase {
             let people = Set(adds.map(\.0)).union(drafts.map(\.0))
             XCTAssertEqual(progress.participants, people, "bits \(bits)")
             var completed = 0
-            for p in people.sorted() {
-                for w in bundle.study.waves.map(\.id) + ["nowave"] {
+            for p in people.sorted() + ["never-named"] {
+                for w in bundle.study.waves.map(\.id) + ["nowave", "never-named-wave"] {
                     let got = subs[[p, w]], need = Set(bundle.instruments(at: w).map(\.id))
                     let started = got != nil || drafts.contains { $0 == (p, w) }
                     let complete = !need.isEmpty && need.isSubset(of: got ?? [])

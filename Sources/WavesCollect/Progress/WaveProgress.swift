@@ -10,20 +10,35 @@ import WavesSurvey
 /// instrument given at that wave; *started* when it holds a submission of any of them or a
 /// draft (`data/drafts/`) exists for that wave.
 public struct WaveProgress: Sendable {
-    public struct Key: Hashable, Sendable { var participant: String; var wave: String }
+    /// A participant and a wave by number (`participantNumber`, `waveIDs`). A submission added
+    /// or a participant-wave asked about costs one hash of the participant's id and an array
+    /// access (the texts of both, and the wave's again for its instruments, were hashed before):
+    /// `waves status` adds 363,213 submissions and asks about 400,000 participant-waves at the
+    /// benchmark study.
+    private struct Key: Hashable, Sendable { var participant: Int32; var wave: Int32 }
+    /// Everyone with a submission or a draft, numbered in order of first mention.
+    private var participantNumber: [String: Int32] = [:]
+    private var participantNames: [String] = []
+    /// The study's waves, then any other wave a submission or a draft names, in order of first mention.
+    private var waveIDs: [String]
     /// Per participant and wave: the study's instruments submitted, as bits (bit i: the i-th
-    /// instrument of the study, for the first 63). One number per key, not a set: `waves
-    /// status` adds 400,000 submissions at the benchmark study.
-    private var submitted: [Key: UInt64] = [:]
+    /// instrument of the study, for the first 63; bit 63: any of them submitted). One number
+    /// per participant and study wave, in one array (`bits[p * studyWaves + w]`); other waves in `otherWaves`.
+    private var bits: [UInt64] = []
+    private let studyWaves: Int
+    private var otherWaves: [Key: UInt64] = [:]
+    private static let any: UInt64 = 1 << 63
     /// Instruments without a bit (not in the study, or beyond the 63rd), per key.
     private var otherSubmitted: [Key: Set<String>] = [:]
     private var drafted: Set<Key> = []
-    private let instrumentsAt: [String: Set<String>]
+    /// Per study wave (study order): the instruments given at it.
+    private let needAt: [Set<String>]
     /// The study's instruments with a bit, in study order, and the bit of each.
     private let bitInstruments: [String]
     private let bitOf: [String: Int]
-    /// Per wave: the bits of the instruments given at it (nil when one of them has no bit).
-    private let needMask: [String: UInt64]
+    private var lastInstrument: (id: String, bit: Int?)?
+    /// Per study wave: the bits of the instruments given at it (nil when one of them has no bit).
+    private let maskAt: [UInt64?]
 
     public init(bundle: StudyBundle, records: [ResponseRecord], drafts: [(participant: String, wave: String)]) {
         self.init(bundle: bundle, drafts: drafts)
@@ -33,9 +48,8 @@ public struct WaveProgress: Sendable {
     /// `bits`: how many of the study's instruments get a bit (63; tests give fewer, so the
     /// path for instruments without one is tried on a small study).
     init(bundle: StudyBundle, drafts: [(participant: String, wave: String)], bits: Int = 63) {
-        var at: [String: Set<String>] = [:]
-        for w in bundle.study.waves { at[w.id] = Set(bundle.instruments(at: w.id).map(\.id)) }
-        instrumentsAt = at
+        let at = bundle.study.waves.map { Set(bundle.instruments(at: $0.id).map(\.id)) }
+        needAt = at
         var ids: [String] = [], bitNumber: [String: Int] = [:]
         for inst in bundle.instruments where bitNumber[inst.id] == nil && ids.count < min(bits, 63) {
             bitNumber[inst.id] = ids.count
@@ -43,25 +57,61 @@ public struct WaveProgress: Sendable {
         }
         bitInstruments = ids
         bitOf = bitNumber
-        var masks: [String: UInt64] = [:]
-        for (wave, need) in at {
+        maskAt = at.map { need in
             let known = need.compactMap { bitNumber[$0] }
-            if known.count == need.count { masks[wave] = known.reduce(0) { $0 | 1 << UInt64($1) } }
+            return known.count == need.count ? known.reduce(0) { $0 | 1 << UInt64($1) } : nil
         }
-        needMask = masks
-        for d in drafts { drafted.insert(Key(participant: d.participant, wave: d.wave)) }
+        waveIDs = bundle.study.waves.map(\.id)
+        studyWaves = waveIDs.count
+        for d in drafts { drafted.insert(numbering(d.participant, d.wave)) }
+    }
+
+    /// The key of a participant and a wave, numbering them when new.
+    private mutating func numbering(_ participant: String, _ wave: String) -> Key {
+        let p: Int32
+        if let n = participantNumber[participant] { p = n } else {
+            p = Int32(participantNames.count)
+            participantNumber[participant] = p
+            participantNames.append(participant)
+            bits.append(contentsOf: repeatElement(0, count: studyWaves))
+        }
+        let w: Int32
+        if let i = waveIDs.firstIndex(of: wave) { w = Int32(i) } else { w = Int32(waveIDs.count); waveIDs.append(wave) }
+        return Key(participant: p, wave: w)
+    }
+
+    /// The key of a participant and a wave, nil when neither a submission nor a draft names them.
+    private func key(_ participant: String, _ wave: String) -> Key? {
+        guard let p = participantNumber[participant], let w = waveIDs.firstIndex(of: wave) else { return nil }
+        return Key(participant: p, wave: Int32(w))
     }
 
     /// Room for `submissions` more submissions (one key each at most), so a reader that knows
     /// how many it will add does not grow the table step by step.
-    public mutating func reserve(submissions: Int) { submitted.reserveCapacity(submitted.count + submissions) }
+    public mutating func reserve(submissions: Int) {
+        let people = submissions / max(1, studyWaves)
+        participantNumber.reserveCapacity(participantNumber.count + people)
+        bits.reserveCapacity(bits.count + people * studyWaves)
+    }
+
+    /// The bits of a key (bit 63 set when any instrument with a bit was submitted).
+    private func bits(_ k: Key) -> UInt64 {
+        Int(k.wave) < studyWaves ? bits[Int(k.participant) * studyWaves + Int(k.wave)] : otherWaves[k] ?? 0
+    }
 
     /// One submission (as `add(_:)` for a store row): for a reader that has the store's
     /// submissions already (`waves status` from the index cache, `StudyIndex.forEachSubmission`).
     public mutating func add(participant: String, wave: String, instrument: String) {
-        let key = Key(participant: participant, wave: wave)
-        if let bit = bitOf[instrument] {
-            submitted[key, default: 0] |= 1 << UInt64(bit)
+        let key = numbering(participant, wave)
+        // Lines in a row are mostly of one instrument: its bit is looked up again only when it changes.
+        let bit: Int?
+        if let last = lastInstrument, last.id == instrument { bit = last.bit } else {
+            bit = bitOf[instrument]
+            lastInstrument = (instrument, bit)
+        }
+        if let bit {
+            let v = 1 << UInt64(bit) | Self.any
+            if Int(key.wave) < studyWaves { bits[Int(key.participant) * studyWaves + Int(key.wave)] |= v } else { otherWaves[key, default: 0] |= v }
         } else {
             otherSubmitted[key, default: []].insert(instrument)
         }
@@ -106,11 +156,10 @@ public struct WaveProgress: Sendable {
 
     /// Instruments of the wave the participant has submitted.
     public func submitted(_ participant: String, wave: String) -> Set<String> {
-        let k = Key(participant: participant, wave: wave)
+        guard let k = key(participant, wave) else { return [] }
         var out = otherSubmitted[k] ?? []
-        if let bits = submitted[k] {
-            for (i, id) in bitInstruments.enumerated() where bits & 1 << UInt64(i) != 0 { out.insert(id) }
-        }
+        let b = bits(k)
+        for (i, id) in bitInstruments.enumerated() where b & 1 << UInt64(i) != 0 { out.insert(id) }
         return out
     }
 
@@ -120,16 +169,17 @@ public struct WaveProgress: Sendable {
 
     /// `hasStarted` and `isComplete` at once.
     public func progress(_ participant: String, wave: String) -> (started: Bool, completed: Bool) {
-        let k = Key(participant: participant, wave: wave)
-        let bits = submitted[k], others = otherSubmitted[k]
-        let started = bits != nil || others != nil || drafted.contains(k)
-        guard let need = instrumentsAt[wave], !need.isEmpty else { return (started, false) }
-        if let mask = needMask[wave] { return (started, (bits ?? 0) & mask == mask) }
-        return (started, need.isSubset(of: submitted(participant, wave: wave)))
+        // Never named by a submission or a draft: not started, and not complete (a wave gives
+        // at least one instrument, or it is never complete).
+        guard let k = key(participant, wave) else { return (false, false) }
+        let b = bits(k)
+        let started = b & Self.any != 0 || (!otherSubmitted.isEmpty && otherSubmitted[k] != nil) || (!drafted.isEmpty && drafted.contains(k))
+        let w = Int(k.wave)
+        guard w < studyWaves, !needAt[w].isEmpty else { return (started, false) }
+        if let mask = maskAt[w] { return (started, b & mask == mask) }
+        return (started, needAt[w].isSubset(of: submitted(participant, wave: wave)))
     }
 
     /// Everyone with a submission or a draft, for studies without a roster.
-    public var participants: Set<String> {
-        Set(submitted.keys.map(\.participant)).union(otherSubmitted.keys.map(\.participant)).union(drafted.map(\.participant))
-    }
+    public var participants: Set<String> { Set(participantNames) }
 }
