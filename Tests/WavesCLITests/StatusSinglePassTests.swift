@@ -63,7 +63,8 @@ final class StatusSinglePassTests: XCTestCase {
         let givenFirst = bundle.instruments(at: firstWave).map(\.id)
         XCTAssertGreaterThan(givenFirst.count, 1, "the first wave gives several instruments, so one of them is a partial wave")
         adds += [("off-roster", firstWave, "not-in-study"), (someone, "nowave", "x"), (someone, firstWave, "not-in-study"),
-                 ("partial", firstWave, givenFirst[0]), ("partial-last", firstWave, givenFirst[givenFirst.count - 1])]
+                 ("partial", firstWave, givenFirst[0]), ("partial-last", firstWave, givenFirst[givenFirst.count - 1]),
+                 ("partial", "nowave", givenFirst[0])]
         for (p, w, i) in adds { subs[[p, w], default: []].insert(i) }
         let drafts = [("draft-only", firstWave), (someone, bundle.study.waves.last!.id)]
         XCTAssertGreaterThan(bundle.instruments.count, 1, "the demo has several instruments, so one bit leaves some without")
