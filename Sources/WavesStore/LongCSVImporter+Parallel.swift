@@ -10,6 +10,9 @@ extension LongCSVImporter.Reader {
         var line: Int
         /// Participant and wave, when the row got as far as the duplicate check.
         var key: (participant: String, wave: String)?
+        /// `participant + "\u{1}" + wave`, the merge's dictionary key (made on the checking
+        /// thread, so the one merging thread only looks it up).
+        var joined = ""
         /// The end of this row's problems in its slice's list.
         var problemsEnd: Int
     }
@@ -28,12 +31,15 @@ extension LongCSVImporter.Reader {
         var bytes: [UInt8]
         var line: Int
         var atStart: Bool
-        var invalid: UTF8Text.Invalid?
+        /// Line ends before the slice and the bytes after the last of them (`CSVSlice`): where
+        /// an invalid byte is, in words.
+        var newlinesBefore: Int, columnBefore: Int
         /// Where the slice after this one begins.
         var next: CSVSlices.Position
 
         init(_ slice: CSVSlice) {
-            bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; invalid = slice.firstInvalidUTF8(); next = slice.next
+            bytes = Array(slice.bytes); line = slice.line; atStart = slice.start == 0; next = slice.next
+            newlinesBefore = slice.newlinesBefore; columnBefore = slice.columnBefore
         }
 
         /// `init(slice)` into the buffer of a copy no longer used (no fresh pages to fault in
@@ -42,8 +48,16 @@ extension LongCSVImporter.Reader {
             guard var copy = spare else { self.init(slice); return }
             copy.bytes.removeAll(keepingCapacity: true)
             copy.bytes.append(contentsOf: slice.bytes)
-            copy.line = slice.line; copy.atStart = slice.start == 0; copy.invalid = slice.firstInvalidUTF8(); copy.next = slice.next
+            copy.line = slice.line; copy.atStart = slice.start == 0; copy.next = slice.next
+            copy.newlinesBefore = slice.newlinesBefore; copy.columnBefore = slice.columnBefore
             self = copy
+        }
+
+        /// The first byte that is not UTF-8, located in the whole file (`CSVSlice.firstInvalidUTF8`,
+        /// on the copied bytes); nil when the slice is UTF-8. Asked by the thread that checks
+        /// the slice, not by the one that reads it.
+        var invalid: UTF8Text.Invalid? {
+            bytes.withUnsafeBytes { UTF8Text.firstInvalid($0, line: newlinesBefore + 1, byteInLine: columnBefore + 1) }
         }
 
         /// The SHA-256 of the bytes.
@@ -82,6 +96,10 @@ extension LongCSVImporter.Reader {
     /// `checkInParallel(problems:workers:)`, keeping what the write pass needs in `outcome`:
     /// the checked rows of the first slices while they fit in `keepBytes` (`KeptRows`), the
     /// digests of the others.
+    ///
+    /// Pipelined: while `workers` threads check one batch of slices, this thread merges the
+    /// batch before it (in file order: the duplicate dictionary, the problems) and reads and
+    /// copies the batch after it, so the serial part no longer leaves the workers waiting.
     func checkInParallel(problems: inout [ImportProblem], workers: Int = Self.workers, keepBytes: Int = 0, outcome: inout CheckOutcome) throws {
         var pending: [SliceCopy] = [], spare: [SliceCopy] = []
         // Rows are kept for a prefix of the slices only: once a slice's rows do not fit, no
@@ -91,25 +109,25 @@ extension LongCSVImporter.Reader {
         // its size), so the dictionary of rows is not rehashed as it grows on this one thread.
         let total = slices.byteCount
         var bytesSeen = 0, reserved = false
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            bytesSeen += pending.reduce(0) { $0 + $1.bytes.count }
-            let job = SliceJob(reader: self, copies: pending, keep: keeping)
-            pending.removeAll()
-            DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+        // The batch being checked on other threads while this one merges the batch before it.
+        var running: RunningCheck?
+        // A batch still being checked when this returns (a thrown problem) is waited for.
+        defer { running?.wait() }
+        func merge(_ job: SliceJob) throws {
+            bytesSeen += job.copies.reduce(0) { $0 + $1.bytes.count }
             let results = job.collect()
-            spare = job.takeCopies()
+            defer { spare += job.takeCopies() }
             for (i, result) in results.enumerated() {
                 var checked = try result.get()
                 if let kept = checked.kept {
                     if keeping, outcome.keptSize + kept.size <= keepBytes {
                         outcome.kept.append(kept)
                         outcome.keptSize += kept.size
-                        outcome.keptEnd = spare[i].next
+                        outcome.keptEnd = job.copies[i].next
                     } else {
                         // Over the budget: this slice and every later one are read again.
                         keeping = false
-                        checked.digest = spare[i].digest
+                        checked.digest = job.copies[i].digest
                     }
                 }
                 outcome.digests.append(checked.digest)
@@ -117,10 +135,9 @@ extension LongCSVImporter.Reader {
                 for row in checked.rows {
                     defer { start = row.problemsEnd }
                     if let key = row.key {
-                        let k = key.participant + "\u{1}" + key.wave
                         // One lookup for a new row; a duplicate puts the first line back.
-                        if let first = outcome.seen.updateValue(row.line, forKey: k) {
-                            outcome.seen[k] = first
+                        if let first = outcome.seen.updateValue(row.line, forKey: row.joined) {
+                            outcome.seen[row.joined] = first
                             problems.append(duplicate(key.participant, key.wave, line: row.line, first: first))
                             continue
                         }
@@ -135,12 +152,31 @@ extension LongCSVImporter.Reader {
                 if expected < Double(Int32.max) { outcome.seen.reserveCapacity(Int(expected)) }
             }
         }
+        func flush() throws {
+            // The batch checked before this one is merged while this one is checked (a batch
+            // that a merge decides not to keep is only kept in vain: its digest is taken then).
+            let started = pending.isEmpty ? nil : RunningCheck(SliceJob(reader: self, copies: pending, keep: keeping))
+            pending.removeAll()
+            if let previous = running {
+                running = started
+                previous.wait()
+                try merge(previous.job)
+            } else {
+                running = started
+            }
+        }
         try slices.forEach(from: body) { slice in
             pending.append(SliceCopy(slice, reusing: spare.popLast()))
             if pending.count >= workers { try flush() }
             return true
         }
         try flush()
+        // The last batch.
+        if let last = running {
+            running = nil
+            last.wait()
+            try merge(last.job)
+        }
     }
 
     /// Checks the rows of one slice, leaving duplicates to the merge; keeps its rows that have
@@ -159,7 +195,7 @@ extension LongCSVImporter.Reader {
                     let head = checkCells(row, problems: &out.problems, values: &values, firstLine: { p, w, _ in key = (p, w); return nil })
                     // A row with a problem fails the import: only good rows need to be kept.
                     if keep, let head, out.problems.count == before { kept.append(head, values) }
-                    out.rows.append(CheckedRow(line: row.line, key: key, problemsEnd: out.problems.count))
+                    out.rows.append(CheckedRow(line: row.line, key: key, joined: key.map { $0.0 + "\u{1}" + $0.1 } ?? "", problemsEnd: out.problems.count))
                 }
             }
             if keep { out.kept = kept }
@@ -168,6 +204,24 @@ extension LongCSVImporter.Reader {
         }
         return out
     }
+}
+
+/// A `SliceJob` run on other threads (every slice side by side), to be waited for.
+private final class RunningCheck: @unchecked Sendable {
+    let job: SliceJob
+    private let group = DispatchGroup()
+
+    init(_ job: SliceJob) {
+        self.job = job
+        group.enter()
+        DispatchQueue.global().async { [job, group] in
+            DispatchQueue.concurrentPerform(iterations: job.copies.count) { i in job.run(i) }
+            group.leave()
+        }
+    }
+
+    /// Returns once every slice of the job is checked.
+    func wait() { group.wait() }
 }
 
 /// Slices checked side by side: each thread writes only its own result slot.

@@ -63,6 +63,20 @@ final class FileIOTests: XCTestCase {
         XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.path), ["b.bin"], "no scratch or temporary file is left")
     }
 
+    /// `startWriteback` (`sync_file_range`, looked up by name) is found and accepted for a
+    /// regular file's written bytes, changes none of them, and `sync` still follows.
+    func testWritebackIsStartedOnAFileAndChangesNoByte() throws {
+        let folder = try Folder.open(dir)
+        let f = try folder.openForAppending("log.jsonl")
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        try f.writeAll(bytes)
+        XCTAssertTrue(f.startWriteback(from: 0, count: Int64(bytes.count)))
+        XCTAssertTrue(f.startWriteback(from: 4096, count: 10))
+        try f.writeAll(Array("tail\n".utf8))
+        try f.sync()
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("log.jsonl")), Data(bytes + Array("tail\n".utf8)))
+    }
+
     func testReplacingALinkReplacesTheLinkNotItsTarget() throws {
         let victim = dir.appendingPathComponent("victim.txt")
         try Data("keep".utf8).write(to: victim)

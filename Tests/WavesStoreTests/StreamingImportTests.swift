@@ -228,4 +228,51 @@ final class ParallelCheckTests: XCTestCase {
             }
         }
     }
+
+    /// The pipelined check (one batch merged while the next is checked) stops where the
+    /// sequential pass stops: at the first CSV fault in file order, whatever later batches
+    /// (checked ahead, with faults or problems of their own) found, and without it with every
+    /// problem in file order; many slices per batch and one.
+    func testPipelinedCheckStopsAtTheFirstFaultInFileOrder() throws {
+        let mini = try MiniStudy(roster: nil)
+        defer { mini.remove() }
+        let bundle = try mini.bundle()
+        var state: UInt64 = 2026
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % n }
+        let faults = ["P,w1,mentee,1\"x\",2,3", "P,w1,mentee,\"1\"x,2,3", "P,w1,mentee,1,2\"\",3"]
+        var stopped = 0, finished = 0
+        for round in 0..<40 {
+            var csv = "participant,wave,role,q1,q2,hours\n"
+            let rows = 200 + next(300)
+            for r in 0..<rows {
+                // A quarter of the files have no fault (every problem is then reported).
+                if round % 4 != 0, next(60) == 0 { csv += faults[next(faults.count)] + "\n"; continue }
+                let p = next(12) == 0 ? "P\(next(r + 1))" : "P\(r)"
+                csv += "\(p),\(["w1", "w2", "w9"][next(3)]),mentee,\(["1", "4", "x", ""][next(4)]),2,\(next(50))\n"
+            }
+            for sliceBytes in [1, 150, 2000] {
+                let reader = try LongCSVImporter.Reader(csv: Array(csv.utf8), file: "f.csv", bundle: bundle, instrument: bundle.instruments[0],
+                                                        wave: nil, sliceBytes: sliceBytes)
+                var sequential: [ImportProblem] = []
+                var sequentialError: [ImportProblem]?
+                do { try reader.forEachRow(problems: &sequential, collect: false) { _, _, _, _ in } } catch let e as ImportError { sequentialError = e.problems }
+                for workers in [1, 2, 4] {
+                    for keepBytes in [0, 5000, Int.max] {
+                        var parallel: [ImportProblem] = []
+                        var outcome = LongCSVImporter.Reader.CheckOutcome()
+                        do {
+                            try reader.checkInParallel(problems: &parallel, workers: workers, keepBytes: keepBytes, outcome: &outcome)
+                            XCTAssertNil(sequentialError, "round \(round), slices of \(sliceBytes), \(workers) workers: no fault found")
+                            XCTAssertEqual(parallel, sequential, "round \(round), slices of \(sliceBytes), \(workers) workers")
+                        } catch let e as ImportError {
+                            XCTAssertEqual(e.problems, sequentialError, "round \(round), slices of \(sliceBytes), \(workers) workers, keeping \(keepBytes)")
+                        }
+                    }
+                }
+                if sequentialError == nil { finished += 1 } else { stopped += 1 }
+            }
+        }
+        XCTAssertGreaterThan(stopped, 20, "files with a CSV fault")
+        XCTAssertGreaterThan(finished, 5, "files without one")
+    }
 }

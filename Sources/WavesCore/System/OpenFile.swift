@@ -107,6 +107,12 @@ public final class OpenFile {
         do { try fd.sync() } catch { throw fail("flush \(role) to disk", error) }
     }
 
+    /// Starts writing `count` bytes from `offset` back to the disk without waiting (see
+    /// `FileDescriptor.startWriteback`): a hint, so that a later `sync` has little left to do;
+    /// false when it could not be started. Data is durable only after `sync`.
+    @discardableResult
+    public func startWriteback(from offset: Int64, count: Int64) -> Bool { fd.startWriteback(offset: offset, count: count) }
+
     /// Runs `body` holding an advisory `flock` on the file (exclusive by default), released after.
     ///
     /// Every Waves process that appends to or rewrites a shared file takes this lock, so

@@ -80,6 +80,25 @@ extension FileDescriptor {
     }
 }
 
+extension FileDescriptor {
+    /// `sync_file_range(2)` with `SYNC_FILE_RANGE_WRITE`: starts writing `count` bytes from
+    /// `offset` back to the disk and returns without waiting for them, so a later `fsync` finds
+    /// little left to write. A hint only: false when it could not be started (ENOSYS on a
+    /// kernel without it, a file system that refuses it); `fsync` alone makes data durable.
+    func startWriteback(offset: Int64, count: Int64) -> Bool {
+        guard let call = syncFileRange else { return false }
+        while true {
+            if call(rawValue, offset, count, 2 /* SYNC_FILE_RANGE_WRITE */) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+}
+
+/// glibc declares `sync_file_range` only under `_GNU_SOURCE`, which the Glibc module does not
+/// set, so it is looked up by name once (nil if this libc lacks it).
+private let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? =
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range").map { unsafeBitCast($0, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self) }
+
 /// `flock(2)` (the name `flock` alone is also the C lock struct's).
 private func lockFile(_ fd: Int32, _ operation: Int32) -> Int32 { flock(fd, operation) }
 
