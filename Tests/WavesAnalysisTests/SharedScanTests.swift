@@ -81,7 +81,7 @@ final class SharedScanTests: XCTestCase {
             XCTAssertEqual(a.setAside, b.setAside, inst.id)
             for (p, who) in a.participants.enumerated() { XCTAssertEqual(a.roles[p], data.roles[who], "\(inst.id) \(who)") }
             if inst.id == "identity" {
-                XCTAssertEqual(a.duplicateCount, 1)
+                XCTAssertEqual(a.duplicateCount, 2, "the original and the earlier resubmission set aside")
                 let p = a.participants.firstIndex(of: "P001")!
                 XCTAssertEqual(a.values[(p * a.waves.count + 0) * a.items.count + 0], 1, "the latest submission counts")
             }
