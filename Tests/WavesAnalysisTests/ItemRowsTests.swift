@@ -32,12 +32,18 @@ final class ItemRowsTests: XCTestCase {
                         XCTAssertEqual(rows.participants, who, tag)
                         XCTAssertEqual(rows.rowCount, m.rows, tag)
                         XCTAssertEqual(rows.itemCount, m.cols, tag)
+                        // Each row as written out here from the columns' layout (participant x wave x item).
+                        let W = cols.waves.count, K = cols.items.count
+                        let columns = scale.items.compactMap { id in cols.items.firstIndex { $0.id == id } }
+                        XCTAssertEqual(who, (0..<cols.participants.count).filter { cols.present[$0 * W + w] }, tag)
                         var scratch = [Double](repeating: 0, count: max(1, rows.itemCount))
                         for r in 0..<rows.rowCount {
                             let got = scratch.withUnsafeMutableBufferPointer { s in
                                 Array(UnsafeBufferPointer(start: rows.row(r, scratch: s.baseAddress!), count: rows.itemCount))
                             }
-                            XCTAssertEqual(got.map(\.bitPattern), Array(m.row(r)).map(\.bitPattern), "\(tag) row \(r)")
+                            let expected = columns.map { cols.values[(who[r] * W + w) * K + $0] }
+                            XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern), "\(tag) row \(r)")
+                            XCTAssertEqual(Array(m.row(r)).map(\.bitPattern), expected.map(\.bitPattern), "\(tag) row \(r)")
                         }
                         XCTAssertEqual(ItemCovariance.completeRowIndices(rows), ItemCovariance.completeRowIndices(m), tag)
                         let a = ItemCovariance.compute(rows: rows), b = ItemCovariance.compute(m)

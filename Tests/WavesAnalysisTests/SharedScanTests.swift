@@ -58,6 +58,24 @@ final class SharedScanTests: XCTestCase {
         XCTAssertTrue(index.latestRole.isEmpty, "the roles seen are let go once resolved")
     }
 
+    /// The report's flow (the index given: who has a score marked by the index's numbers)
+    /// equals `waves flow`'s (scores first, by name through `ScoredCells`), here and on the demo.
+    func testFlowWithTheIndexEqualsTheFlowFromScoredCells() throws {
+        let (dir, data) = try Self.study()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for bundle in [data.bundle, try StudyLoader.load(directory: InstrumentDataTests.demo)] {
+            let index = try StudyIndex.load(bundle)
+            var loaded: [String: InstrumentData] = [:]
+            for inst in bundle.instruments where !inst.scales.isEmpty { loaded[inst.id] = try InstrumentData.load(bundle, instrument: inst) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let given = try encoder.encode(try FlowAnalysis.run(bundle: bundle, index: index, loaded: loaded))
+            let scored = try encoder.encode(FlowAnalysis.run(bundle: bundle, index: index, scored: try FlowAnalysis.scoredCells(bundle: bundle, loaded: loaded)))
+            XCTAssertEqual(String(decoding: given, as: UTF8.self), String(decoding: scored, as: UTF8.self))
+            XCTAssertTrue(String(decoding: given, as: UTF8.self).contains("analysed"))
+        }
+    }
+
     /// The columns read in the index's scan (the report's first step, caches stale) equal the
     /// columns an instrument's own scan reads, keeping its own time stamps.
     func testSharedScanColumnsEqualTheInstrumentsOwnScan() throws {
