@@ -74,14 +74,14 @@ final class ItemRowsTests: XCTestCase {
                 for wave in bundle.waves(of: inst) {
                     let w = cols.waveIndex(wave.id)!
                     let m = cols.itemMatrix(scale: scale, wave: w).matrix
-                    let report = try PsychometricsAnalysis.reliability(data: cols, scale: scale, wave: wave)
+                    let report = try PsychometricsAnalysis.reliability(data: cols, scale: scale, wave: wave, inPlace: true)
                     let r = try Reliability.analyze(m)
                     XCTAssertEqual(report.n, r.n)
                     XCTAssertEqual(report.incomplete, m.rows - r.n)
                     XCTAssertEqual(String(describing: report.alpha), String(describing: r.alpha))
                     XCTAssertEqual(String(describing: report.omegaTotal), String(describing: r.omegaTotal))
                     XCTAssertEqual(report.items.map { String(describing: $0.rDrop) }, r.items.map { String(describing: $0.rDrop) })
-                    let boot = try PsychometricsAnalysis.reliability(data: cols, scale: scale, wave: wave, bootstrap: 20, seed: 3)
+                    let boot = try PsychometricsAnalysis.reliability(data: cols, scale: scale, wave: wave, bootstrap: 20, seed: 3, inPlace: true)
                     let rb = try Reliability.analyze(m, bootstrap: 20, seed: 3)
                     XCTAssertEqual(String(describing: boot.bootstrap?.alphaCI), String(describing: rb.bootstrap?.alphaCI?.values))
                     XCTAssertEqual(String(describing: boot.alpha), String(describing: rb.alpha))
