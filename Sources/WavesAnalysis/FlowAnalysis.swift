@@ -62,7 +62,14 @@ public enum FlowAnalysis {
     /// scale scores (`InstrumentData`, loaded here for each instrument with scales that `loaded`
     /// does not already hold).
     public static func run(bundle: StudyBundle, index given: StudyIndex? = nil, loaded: [String: InstrumentData] = [:]) throws -> FlowReport {
-        if let given { return run(bundle: bundle, index: given, scored: try scoredCells(bundle: bundle, loaded: loaded)) }
+        // With the index at hand (the report), who has a score is marked by its participant
+        // numbers straight away: `ScoredCells` numbers everyone by name first (a dictionary and
+        // a list of names, 9 MB at 100,000 participants, at the report's peak).
+        if let given {
+            var analysed = Analysed(byIndex: [Bool](repeating: false, count: given.participants.count * bundle.study.waves.count), others: [:])
+            try forEachScored(bundle: bundle, loaded: loaded) { participant, w in analysed.mark(participant, wave: w, index: given) }
+            return run(bundle: bundle, index: given, analysed: analysed)
+        }
         // Without an index, the scores first: each instrument's data is let go before the index
         // is read, so the two are never held at once.
         let scored = try scoredCells(bundle: bundle, loaded: loaded)
@@ -103,10 +110,7 @@ public enum FlowAnalysis {
         func analysed(by index: StudyIndex, waves W: Int) -> Analysed {
             var a = Analysed(byIndex: [Bool](repeating: false, count: index.participants.count * W), others: [:])
             for (q, name) in names.enumerated() {
-                let p = index.number(of: name)
-                for w in 0..<W where cells[q * W + w] {
-                    if let p { a.byIndex[p * W + w] = true } else { a.others[w, default: []].insert(name) }
-                }
+                for w in 0..<W where cells[q * W + w] { a.mark(name, wave: w, index: index) }
             }
             return a
         }
@@ -115,8 +119,15 @@ public enum FlowAnalysis {
     /// Who has a scale score at which study wave (`ScoredCells`), from `loaded` or from each
     /// instrument with scales loaded in turn.
     public static func scoredCells(bundle: StudyBundle, loaded: [String: InstrumentData] = [:]) throws -> ScoredCells {
-        let wOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         var scored = ScoredCells(waves: bundle.study.waves.count)
+        try forEachScored(bundle: bundle, loaded: loaded) { participant, w in scored.mark(participant, wave: w) }
+        return scored
+    }
+
+    /// Calls `body` with each participant and study wave (by position) where they have a score
+    /// on some scale (the same pair once per scale scoring it): the one definition of "analysed".
+    static func forEachScored(bundle: StudyBundle, loaded: [String: InstrumentData], _ body: (String, Int) -> Void) throws {
+        let wOrder = Dictionary(uniqueKeysWithValues: bundle.study.waves.enumerated().map { ($1.id, $0) })
         for inst in bundle.instruments where !inst.scales.isEmpty {
             let data = try loaded[inst.id] ?? InstrumentData.load(bundle, instrument: inst)
             let studyWave = data.waves.map { wOrder[$0.id] }
@@ -125,12 +136,11 @@ public enum FlowAnalysis {
                 for p in 0..<scores.rows {
                     for w in 0..<scores.cols where !scores[p, w].isNaN {
                         guard let sw = studyWave[w] else { continue }
-                        scored.mark(data.participants[p], wave: sw)
+                        body(data.participants[p], sw)
                     }
                 }
             }
         }
-        return scored
     }
 
     /// Per study wave, who has a scale score: by the index's participant number
@@ -138,6 +148,11 @@ public enum FlowAnalysis {
     struct Analysed {
         var byIndex: [Bool]
         var others: [Int: Set<String>]
+
+        /// Marks `participant` as analysed at study wave `w`: by the index's number, else by name.
+        mutating func mark(_ participant: String, wave w: Int, index: StudyIndex) {
+            if let p = index.number(of: participant) { byIndex[p * index.W + w] = true } else { others[w, default: []].insert(participant) }
+        }
     }
 
     /// The flow from the store's index and, per wave, the participants with a scale score.

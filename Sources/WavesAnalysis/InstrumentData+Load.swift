@@ -11,8 +11,10 @@ extension InstrumentData {
         var d: InstrumentData
         let instrument: Instrument
         /// The latest `submitted_at` per cell ("" where none), packed as `StudyIndex` keeps them
-        /// (`PackedStrings`): no String object is kept per cell while the store is read.
+        /// (`PackedStrings`): no String object is kept per cell while the store is read. Not
+        /// kept (empty) when the index reading the same rows says which count (`add`'s `counted`).
         private var stamps: PackedStrings
+        private let keepsStamps: Bool
         /// Every participant of the store (any instrument), by first appearance: one dictionary
         /// lookup per line gives the role slot and the participant's row in `d` (-1: none yet).
         private var seen: [String: Int] = [:]
@@ -27,15 +29,16 @@ extension InstrumentData {
         private var memo: ScoredValueMemo
         private let roster: Roster?
 
-        init(bundle: StudyBundle, instrument: Instrument) {
+        init(bundle: StudyBundle, instrument: Instrument, keepsStamps: Bool = true) {
             d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
+            self.keepsStamps = keepsStamps
             self.instrument = instrument
             roster = bundle.roster
             itemIndex = Dictionary(uniqueKeysWithValues: d.items.enumerated().map { ($1.id, $0) })
             waveIDs = bundle.study.waves.map(\.id)
             W = d.waves.count
             K = d.items.count
-            stamps = PackedStrings(repeatingEmpty: d.participants.count * W)
+            stamps = PackedStrings(repeatingEmpty: keepsStamps ? d.participants.count * W : 0)
             memo = ScoredValueMemo(items: d.items)
             for (i, p) in d.participants.enumerated() where seen[p] == nil {
                 seen[p] = rowOf.count
@@ -57,13 +60,18 @@ extension InstrumentData {
             guard room > d.participants.count else { return }
             d.values.reserveCapacity(room * W * K)
             d.present.reserveCapacity(room * W)
-            stamps.reserve(room * W, bytesEach: 24)
+            if keepsStamps { stamps.reserve(room * W, bytesEach: 24) }
         }
 
-        mutating func add(_ row: StoreRow, line: Int) {
+        /// Adds a store row; `counted`, when given, is whether it is now the counted submission of
+        /// its participant, wave and instrument, as decided by the index reading the same rows
+        /// (`StudyIndex.add`, the same `LatestSubmission` rule), so no time stamps are kept here.
+        mutating func add(_ row: StoreRow, line: Int, counted: Bool? = nil) {
+            precondition(keepsStamps || counted != nil, "a loader without time stamps is told which rows count")
             switch row {
             case .columns(let c):
-                guard let (cell, base) = place(c.participant, role: c.role, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt) else { return }
+                guard let (cell, base) = place(c.participant, role: c.role, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt,
+                                               counted: counted) else { return }
                 var rejected = 0  // the first column whose number the rules reject, plus one
                 c.values.withUnsafeBufferPointer { v in
                     d.values.withUnsafeMutableBufferPointer { out in
@@ -83,7 +91,8 @@ extension InstrumentData {
                     }
                 }
             case .record(let r):
-                guard let (cell, base) = place(r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt) else { return }
+                guard let (cell, base) = place(r.participant, role: r.role, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt,
+                                               counted: counted) else { return }
                 for k in 0..<K { d.values[base + k] = .nan }
                 // Records of one instrument nearly always list their answers in the same order:
                 // reuse the previous record's column for a key when it is the same string.
@@ -107,7 +116,8 @@ extension InstrumentData {
         /// latest so far for its participant and wave), marks the cell present and returns it with
         /// the offset of its values, which the caller then fills. Nil for lines that do not count.
         @inline(__always)
-        private mutating func place(_ participant: String, role: String?, wave: String, instrument id: String, submittedAt: String) -> (cell: Int, base: Int)? {
+        private mutating func place(_ participant: String, role: String?, wave: String, instrument id: String, submittedAt: String,
+                                    counted: Bool?) -> (cell: Int, base: Int)? {
             let g: Int
             // A participant's lines often follow each other: the last one is checked first.
             if let last = lastSeen, last.participant == participant { g = last.slot }
@@ -128,15 +138,15 @@ extension InstrumentData {
                 d.roles.append(nil)
                 d.values.append(contentsOf: repeatElement(Double.nan, count: W * K))
                 d.present.append(contentsOf: repeatElement(false, count: W))
-                stamps.appendEmpty(W)
+                if keepsStamps { stamps.appendEmpty(W) }
             }
             let cell = p * W + w
             if d.present[cell] {
                 d.duplicateCount += 1
-                if !LatestSubmission.replaces(submittedAt, stamps, cell) { return nil }
+                if !(counted ?? LatestSubmission.replaces(submittedAt, stamps, cell)) { return nil }
             }
             d.present[cell] = true
-            stamps[cell] = submittedAt
+            if keepsStamps { stamps[cell] = submittedAt }
             if !d.setAsideByCell.isEmpty, d.setAsideByCell[cell] != nil { d.setAsideByCell[cell] = nil }
             return (cell, cell * K)
         }

@@ -116,15 +116,16 @@ public struct InstrumentData: Sendable {
         /// The item ids to ask `scanColumns` for, under the instrument's id.
         let columns: [String]
 
-        init(bundle: StudyBundle, instrument: Instrument, cache: ColumnCache?, lines: Int) {
+        /// `countedByIndex`: every row comes with the index's word on whether it counts (`add(_:line:counted:)`).
+        init(bundle: StudyBundle, instrument: Instrument, cache: ColumnCache?, lines: Int, countedByIndex: Bool = false) {
             self.cache = cache
             before = cache?.identities()
-            loader = Loader(bundle: bundle, instrument: instrument)
+            loader = Loader(bundle: bundle, instrument: instrument, keepsStamps: !countedByIndex)
             loader.reserve(participants: lines)
             columns = loader.d.items.map(\.id)
         }
 
-        mutating func add(_ row: StoreRow, line: Int) { loader.add(row, line: line) }
+        mutating func add(_ row: StoreRow, line: Int, counted: Bool? = nil) { loader.add(row, line: line, counted: counted) }
 
         /// The columns, cached when the store did not change during the pass.
         mutating func finish(problems: [StoreProblem]) -> InstrumentData {
@@ -160,23 +161,26 @@ public struct InstrumentData: Sendable {
     /// Participants x scale items at one wave, for participants with a submission there (NaN = missing);
     /// only those `including` accepts (a role's participants, for a multi-group model) when given.
     public func itemMatrix(scale: Scale, wave w: Int, including: ((Int) -> Bool)? = nil) -> (participants: [Int], matrix: Matrix) {
-        let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
-        let W = waves.count, K = items.count, k = cols.count
+        let table = itemRows(scale: scale, wave: w, including: including)
+        let k = table.itemCount
         // Sized once and filled in place: at 100,000 participants x 40 items, growing the
         // array by appends was most of the reliability section's time.
+        let vals = [Double](unsafeUninitializedCapacity: table.rowCount * k) { out, count in
+            for r in 0..<table.rowCount { table.copyRow(r, to: out.baseAddress! + r * k) }
+            count = table.rowCount * k
+        }
+        return (table.participants, Matrix(rows: table.rowCount, cols: k, values: vals))
+    }
+
+    /// The rows and columns of `itemMatrix(scale:wave:including:)`, read in place (`ItemRows`:
+    /// what `Reliability.analyze(rows:)` reads without the matrix).
+    public func itemRows(scale: Scale, wave w: Int, including: ((Int) -> Bool)? = nil) -> ScaleItemRows {
+        let W = waves.count
         var rows: [Int] = []
         rows.reserveCapacity(participants.count)
         for p in 0..<participants.count where present[p * W + w] && including?(p) != false { rows.append(p) }
-        let vals = [Double](unsafeUninitializedCapacity: rows.count * k) { out, count in
-            values.withUnsafeBufferPointer { v in
-                for (r, p) in rows.enumerated() {
-                    let base = (p * W + w) * K
-                    for (j, c) in cols.enumerated() { out[r * k + j] = v[base + c] }
-                }
-            }
-            count = rows.count * k
-        }
-        return (rows, Matrix(rows: rows.count, cols: k, values: vals))
+        return ScaleItemRows(values: values, participants: rows, columns: scale.items.compactMap { id in items.firstIndex { $0.id == id } },
+                             wave: w, waves: W, items: items.count)
     }
 
     /// Scale scores: participants x waves (NaN where absent or below `min_answered`).
@@ -208,6 +212,35 @@ public struct InstrumentData: Sendable {
     }
 }
 
+
+/// A scale's items at one wave of an instrument's columns, one row per participant listed in
+/// `participants` (`InstrumentData.itemRows`), read in place: row r is participant
+/// `participants[r]`'s answers to `columns` at the wave, in the scale's item order.
+public struct ScaleItemRows: ItemRows {
+    /// The instrument's answers (participant x wave x item), shared with the `InstrumentData`, not copied.
+    let values: [Double]
+    /// The participants of the rows, by number in `InstrumentData.participants`.
+    public let participants: [Int]
+    let columns: [Int]
+    let wave: Int, waves: Int, items: Int
+
+    public var rowCount: Int { participants.count }
+    public var itemCount: Int { columns.count }
+
+    public func row(_ r: Int, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+        copyRow(r, to: scratch)
+        return UnsafePointer(scratch)
+    }
+
+    /// Copies row `r`'s values to `out` (room for `itemCount` values).
+    @inline(__always)
+    func copyRow(_ r: Int, to out: UnsafeMutablePointer<Double>) {
+        let base = (participants[r] * waves + wave) * items
+        values.withUnsafeBufferPointer { v in
+            for (j, c) in columns.enumerated() { out[j] = v[base + c] }
+        }
+    }
+}
 
 /// The scale scores of one loaded `InstrumentData`, by scale (its items, rule and minimum).
 ///

@@ -93,12 +93,18 @@ public enum InvarianceAnalysis {
     public static func run(bundle: StudyBundle, scale name: String, across: Across, waves ids: [String]?, wave: String?,
                            missing: CFAAnalysis.Missing = .listwise) throws -> InvarianceReport {
         let (inst, scale) = try bundle.resolveScale(name)
-        let data = try InstrumentData.load(bundle, instrument: inst)
+        // Held in an optional, not a constant, so that it can be let go before the fit.
+        var loaded: InstrumentData? = try InstrumentData.load(bundle, instrument: inst)
         let given = bundle.waves(of: inst)
         switch across {
         case .waves:
             let waves = try (ids?.isEmpty == false ? bundle.resolveWaves(ids) : given)
-            return try acrossWaves(data: data, scale: scale, waves: waves, missing: missing)
+            let model = try wavesModel(data: loaded!, scale: scale, waves: waves, missing: missing)
+            // The answers are let go before the model is fitted (issue 14: the 40-item scale's
+            // 160-variable model across 4 waves ran for seconds beside the whole answer matrix
+            // it no longer reads; inside `InstrumentData.sharingLoads` the share keeps them).
+            loaded = nil
+            return try model.fit()
         case .role:
             let w: Wave
             if let id = wave {
@@ -108,7 +114,7 @@ public enum InvarianceAnalysis {
                 guard let first = given.first else { throw AnalysisError.notEnoughData("instrument '\(inst.id)' is given at no wave") }
                 w = first
             }
-            return try acrossRoles(data: data, scale: scale, wave: w, roles: bundle.study.roles, missing: missing)
+            return try acrossRoles(data: loaded!, scale: scale, wave: w, roles: bundle.study.roles, missing: missing)
         }
     }
 
@@ -117,6 +123,24 @@ public enum InvarianceAnalysis {
     }
 
     public static func acrossWaves(data: InstrumentData, scale: Scale, waves: [Wave], missing: CFAAnalysis.Missing) throws -> InvarianceReport {
+        try wavesModel(data: data, scale: scale, waves: waves, missing: missing).fit()
+    }
+
+    /// Everything an invariance model across waves takes from the instrument's columns (the wide
+    /// sample, the instrument's id and duplicate count), so that the columns can be let go
+    /// before the model is fitted (`run`).
+    struct WavesModel {
+        let instrument: String, duplicateCount: Int
+        let scale: Scale, design: InvarianceDesign, missing: CFAAnalysis.Missing
+        let sample: (rows: Matrix, incomplete: Int, hint: String?)
+
+        func fit() throws -> InvarianceReport {
+            try report(instrument: instrument, duplicateCount: duplicateCount, scale: scale, design: design, groups: [sample.rows],
+                       missing: missing, extraNotes: [], setAside: sample.incomplete, hint: sample.hint)
+        }
+    }
+
+    static func wavesModel(data: InstrumentData, scale: Scale, waves: [Wave], missing: CFAAnalysis.Missing) throws -> WavesModel {
         guard waves.count >= 2 else { throw AnalysisError.invalidArgument("invariance across waves needs at least two waves (--waves w1,w2,..)") }
         let cols = itemColumns(data, scale)
         let wi = try waves.map { w -> Int in
@@ -125,8 +149,8 @@ public enum InvarianceAnalysis {
         }
         let design = InvarianceDesign(across: .waves, items: cols.map(\.id), occasions: waves.map(\.id))
         let sample = wideSample(data: data, columns: cols.map(\.column), waves: wi, listwise: missing == .listwise)
-        return try report(data: data, scale: scale, design: design, groups: [sample.rows], missing: missing, extraNotes: [],
-                          setAside: sample.incomplete, hint: sample.hint)
+        return WavesModel(instrument: data.instrument.id, duplicateCount: data.duplicateCount, scale: scale, design: design,
+                          missing: missing, sample: sample)
     }
 
     /// The wide rows (one per participant present at any of `waves`: every item at every wave,
@@ -181,12 +205,20 @@ public enum InvarianceAnalysis {
             throw AnalysisError.notEnoughData("invariance across roles needs at least two roles with answers at \(wave.id) (found \(groups.joined(separator: ", ")))")
         }
         let design = InvarianceDesign(across: .groups, items: cols.map(\.id), occasions: groups)
-        return try report(data: data, scale: scale, design: design, groups: mats, missing: missing, extraNotes: notes, wave: wave.id)
+        return try report(instrument: data.instrument.id, duplicateCount: data.duplicateCount, scale: scale, design: design, groups: mats,
+                          missing: missing, extraNotes: notes, wave: wave.id)
     }
 
     /// `setAside` rows were left out as incomplete before `groups` was built, and `hint` is the
     /// listwise hint already counted over them (`wideSample`); otherwise both come from `groups`.
     static func report(data: InstrumentData, scale: Scale, design: InvarianceDesign, groups: [Matrix], missing: CFAAnalysis.Missing,
+                       extraNotes: [String], wave: String? = nil, setAside: Int = 0, hint: String? = nil) throws -> InvarianceReport {
+        try report(instrument: data.instrument.id, duplicateCount: data.duplicateCount, scale: scale, design: design, groups: groups,
+                   missing: missing, extraNotes: extraNotes, wave: wave, setAside: setAside, hint: hint)
+    }
+
+    /// `report(data:...)` with what it reads of the columns (their instrument's id and duplicate count) given instead.
+    static func report(instrument: String, duplicateCount: Int, scale: Scale, design: InvarianceDesign, groups: [Matrix], missing: CFAAnalysis.Missing,
                        extraNotes: [String], wave: String? = nil, setAside: Int = 0, hint: String? = nil) throws -> InvarianceReport {
         let fdata: FactorData, result: InvarianceResult
         let where_ = design.across == .waves ? "across \(design.occasions.joined(separator: ", "))" : "across \(design.occasions.joined(separator: ", ")) at \(wave ?? "")"
@@ -203,7 +235,7 @@ public enum InvarianceAnalysis {
             notes.append(missing == .fiml ? "\(excluded) participant(s) answered none of the items and are left out."
                          : "\(excluded) participant(s) \(design.across == .waves ? "without every item at every wave" : "with at least one item missing") are left out (listwise); --missing fiml uses every answer.")
         }
-        if data.duplicateCount > 0 { notes.append("\(data.duplicateCount) earlier duplicate submission(s) set aside; the latest is used.") }
+        if duplicateCount > 0 { notes.append("\(duplicateCount) earlier duplicate submission(s) set aside; the latest is used.") }
         let models = result.levels.map { l -> InvarianceReport.Model in
             let f = l.fit?.measures
             return .init(model: l.level.rawValue, chisq: f?.chisq, df: f?.df, p: f?.p, cfi: f?.cfi, tli: f?.tli, rmsea: f?.rmsea,
@@ -218,7 +250,7 @@ public enum InvarianceAnalysis {
         let means = result.latentMeans.map { InvarianceReport.LatentMean(key: key, occasion: $0.occasion, estimate: $0.estimate, se: $0.se) }
         let partial = result.scoreTests.map { InvarianceReport.Partial(constraint: $0.name, scoreChisq: $0.chisq, p: $0.p) }
         let (highest, summary) = InvarianceSummary.sentence(result, comparisons: comparisons)
-        return InvarianceReport(scale: scale.id, instrument: data.instrument.id, across: design.across == .waves ? "waves" : "role",
+        return InvarianceReport(scale: scale.id, instrument: instrument, across: design.across == .waves ? "waves" : "role",
                                 waves: design.across == .waves ? design.occasions : [wave ?? ""],
                                 groups: design.across == .groups ? design.occasions : [],
                                 missing: missing.rawValue, n: fdata.total, nByGroup: fdata.n, excluded: excluded,

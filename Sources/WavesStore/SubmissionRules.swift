@@ -94,5 +94,12 @@ public enum RolePrecedence {
         public func role(of participant: String, roster: Roster?) -> String? {
             roster?.role(of: participant) ?? latest[participant]?.role
         }
+
+        /// What has been seen of the participant's roles so far, handed over (and forgotten
+        /// here) to a caller that keeps it from now on in its own storage (`StudyIndex`: by
+        /// participant number once it numbers them).
+        public mutating func take(_ participant: String) -> Latest {
+            latest.removeValue(forKey: participant) ?? Latest()
+        }
     }
 }

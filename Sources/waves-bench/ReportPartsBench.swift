@@ -27,7 +27,7 @@ enum ReportPartsBench {
         let waves = bundle.waves(of: inst)
         let cols = waves.compactMap { data.waveIndex($0.id) }
         let scores = t("scores") { data.scores(scale: scale) }
-        _ = try t("reliability at every wave") { try waves.map { try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: $0) } }
+        _ = try t("reliability at every wave") { try waves.map { try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: $0, inPlace: true) } }
         _ = try t("retest (consecutive + first-last)") {
             try zip(waves, waves.dropFirst()).map { try PsychometricsAnalysis.retest(data: data, scale: scale, waves: [$0, $1]) }
         }

@@ -62,7 +62,9 @@ struct ScaleSectionBuilder {
         let (trajectories, total) = sampleTrajectories(scores: scores, cols: cols, seriesOf: seriesOf.map { shownNames.firstIndex(of: names[$0]) ?? 0 })
 
         let reliability = Outcome<[ReliabilityReport]>.run {
-            try waves.map { try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: $0, bootstrap: options.bootstrap, seed: options.seed) }
+            // The items read in place: no copy of the scale at the report's peak (issue 14).
+            try waves.map { try PsychometricsAnalysis.reliability(data: data, scale: scale, wave: $0, bootstrap: options.bootstrap, seed: options.seed,
+                                                                  inPlace: true) }
         }
         let retest: Outcome<[RetestReport]> = waves.count < 2 ? .unavailable("the instrument is given at one wave only") : Outcome.run {
             try retestPairs(waves).map { try PsychometricsAnalysis.retest(data: data, scale: scale, waves: [$0.0, $0.1]) }

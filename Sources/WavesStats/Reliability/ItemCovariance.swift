@@ -1,5 +1,37 @@
 import Foundation
 
+/// The rows of a participants x items table as `ItemCovariance` reads them: a `Matrix`, or a
+/// table read in place (a scale's items at one wave of an instrument's columns,
+/// `InstrumentData.itemRows`), so that the covariance needs no copy of the items.
+public protocol ItemRows {
+    /// Rows (participants).
+    var rowCount: Int { get }
+    /// Items (columns).
+    var itemCount: Int { get }
+    /// Row `r`'s `itemCount` values: a pointer into the table, or `scratch` (room for
+    /// `itemCount` values) filled with them; valid until the next call.
+    func row(_ r: Int, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double>
+}
+
+/// A `Matrix`'s rows in place (within `Matrix.withItemRows`).
+struct MatrixRows: ItemRows {
+    let values: UnsafeBufferPointer<Double>
+    let rowCount: Int, itemCount: Int
+
+    @inline(__always)
+    func row(_ r: Int, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+        guard itemCount > 0, let base = values.baseAddress else { return UnsafePointer(scratch) }
+        return base + r * itemCount
+    }
+}
+
+extension Matrix {
+    /// The matrix as `ItemRows` (its values read in place) for the duration of `body`.
+    func withItemRows<R>(_ body: (MatrixRows) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer { try body(MatrixRows(values: $0, rowCount: rows, itemCount: cols)) }
+    }
+}
+
 /// Means and covariance matrix (n - 1) of the listwise complete rows of an item matrix.
 ///
 /// Two sweeps over the rows: one for the means, one that adds the outer
@@ -24,45 +56,60 @@ public struct ItemCovariance: Equatable, Sendable {
 
     /// Indices of the rows whose values are all finite.
     public static func completeRowIndices(_ items: Matrix) -> [Int] {
-        let k = items.cols
+        items.withItemRows { completeRowIndices($0) }
+    }
+
+    /// Indices of the rows whose values are all finite, read in place.
+    public static func completeRowIndices<T: ItemRows>(_ items: T) -> [Int] {
+        let k = items.itemCount
         var out: [Int] = []
-        out.reserveCapacity(items.rows)
-        items.values.withUnsafeBufferPointer { v in
-            for r in 0..<items.rows {
-                var ok = true
-                let base = r * k
-                for j in 0..<k where !v[base + j].isFinite { ok = false; break }
-                if ok { out.append(r) }
-            }
+        out.reserveCapacity(items.rowCount)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(1, k))
+        defer { scratch.deallocate() }
+        for r in 0..<items.rowCount {
+            let v = items.row(r, scratch: scratch)
+            var ok = true
+            for j in 0..<k where !v[j].isFinite { ok = false; break }
+            if ok { out.append(r) }
         }
         return out
+    }
+
+    /// Covariance of the complete rows of a table read in place (`ItemRows`): the same
+    /// numbers as `compute(_:)` of the same values as a `Matrix`, without the matrix.
+    public static func compute<T: ItemRows>(rows items: T) -> ItemCovariance {
+        compute(items, rows: completeRowIndices(items), counts: nil)
     }
 
     /// Covariance over the given rows; `counts[i]` (if given) repeats `rows[i]`
     /// that many times (a bootstrap resample), so n = sum of counts.
     static func compute(_ items: Matrix, rows: [Int], counts: [Int32]?) -> ItemCovariance {
-        let k = items.cols
+        items.withItemRows { compute($0, rows: rows, counts: counts) }
+    }
+
+    static func compute<T: ItemRows>(_ items: T, rows: [Int], counts: [Int32]?) -> ItemCovariance {
+        let k = items.itemCount
         let n = counts.map { $0.reduce(0) { $0 + Int($1) } } ?? rows.count
         var means = [Double](repeating: 0, count: k)
         var acc = [Double](repeating: 0, count: k * k)
         guard n > 0, k > 0 else {
             return ItemCovariance(n: n, k: k, means: means, covariance: acc)
         }
-        items.values.withUnsafeBufferPointer { v in
-            means.withUnsafeMutableBufferPointer { m in
-                for (i, r) in rows.enumerated() {
-                    let w = counts.map { Double($0[i]) } ?? 1
-                    if w == 0 { continue }
-                    let base = r * k
-                    for j in 0..<k { m[j] += w * v[base + j] }
-                }
-                let inv = 1 / Double(n)
-                for j in 0..<k { m[j] *= inv }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        defer { scratch.deallocate() }
+        means.withUnsafeMutableBufferPointer { m in
+            for (i, r) in rows.enumerated() {
+                let w = counts.map { Double($0[i]) } ?? 1
+                if w == 0 { continue }
+                let v = items.row(r, scratch: scratch)
+                for j in 0..<k { m[j] += w * v[j] }
             }
-            means.withUnsafeBufferPointer { m in
-                acc.withUnsafeMutableBufferPointer { a in
-                    accumulate(v, k: k, rows: rows, counts: counts, means: m, into: a)
-                }
+            let inv = 1 / Double(n)
+            for j in 0..<k { m[j] *= inv }
+        }
+        means.withUnsafeBufferPointer { m in
+            acc.withUnsafeMutableBufferPointer { a in
+                accumulate(items, k: k, rows: rows, counts: counts, means: m, scratch: scratch, into: a)
             }
         }
         let denom = n > 1 ? 1 / Double(n - 1) : 0
@@ -78,8 +125,8 @@ public struct ItemCovariance: Equatable, Sendable {
 
     /// Adds w * d d^T over the rows to the upper triangle of `a`, d the centred
     /// row, four rows at a time (four multiply-adds per load and store of `a`).
-    private static func accumulate(_ v: UnsafeBufferPointer<Double>, k: Int, rows: [Int], counts: [Int32]?,
-                                   means m: UnsafeBufferPointer<Double>, into a: UnsafeMutableBufferPointer<Double>) {
+    private static func accumulate<T: ItemRows>(_ items: T, k: Int, rows: [Int], counts: [Int32]?, means m: UnsafeBufferPointer<Double>,
+                                                scratch: UnsafeMutablePointer<Double>, into a: UnsafeMutableBufferPointer<Double>) {
         let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * k)
         defer { block.deallocate() }
         block.initialize(repeating: 0)
@@ -99,8 +146,8 @@ public struct ItemCovariance: Equatable, Sendable {
         for (i, r) in rows.enumerated() {
             let weight = counts.map { Double($0[i]) } ?? 1
             if weight == 0 { continue }
-            let base = r * k, slot = block.baseAddress! + filled * k
-            for j in 0..<k { slot[j] = v[base + j] - m[j] }
+            let v = items.row(r, scratch: scratch), slot = block.baseAddress! + filled * k
+            for j in 0..<k { slot[j] = v[j] - m[j] }
             switch filled {
             case 0: w.0 = weight
             case 1: w.1 = weight

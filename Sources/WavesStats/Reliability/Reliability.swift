@@ -31,6 +31,14 @@ public enum Reliability {
         return result
     }
 
+    /// `analyze(_:)` without a bootstrap, of a table read in place (`ItemRows`): the same
+    /// result as of the same values copied into a `Matrix` (the report's reliability section
+    /// reads the instrument's columns so, without a 32 MB copy of a 40-item scale at 100,000
+    /// participants).
+    public static func analyze<T: ItemRows>(rows items: T) -> ReliabilityResult {
+        analyze(covariance: ItemCovariance.compute(rows: items))
+    }
+
     /// Reliability statistics from a covariance summary (no bootstrap).
     ///
     /// Same definitions as `analyze(_:bootstrap:seed:)`; exposed so that callers
