@@ -9,6 +9,8 @@
 # "invariance --scale total"), each with and without --json where it has one.
 # Prints one line per command, study and cache state (same / DIFFERENT) and exits 1 if anything differs.
 set -uo pipefail
+# shellcheck source=compare-lib.sh
+source "$(dirname "$0")/compare-lib.sh"
 base=$1; new=$2; shift 2
 keep=${KEEP:-/tmp/compare-analysis-commands}
 mkdir -p "$keep"
@@ -35,8 +37,7 @@ for study in "$@"; do
         sed -i -e "s#$dir#STUDY#g" "$keep/$tag.$side.out" "$keep/$tag.$side.err"
       done
       total=$((total + 1))
-      if cmp -s "$keep/$tag.base.out" "$keep/$tag.new.out" && cmp -s "$keep/$tag.base.err" "$keep/$tag.new.err" \
-         && cmp -s "$keep/$tag.base.rc" "$keep/$tag.new.rc"; then
+      if same_outputs "$keep" "$tag"; then
         same=$((same + 1)); echo "same       $name: $cmd ($state; exit $(cat "$keep/$tag.new.rc"))"
       else
         status=1; echo "DIFFERENT  $name: $cmd ($state)"

@@ -5,6 +5,8 @@
 # Prints one line per command and study (same / DIFFERENT) and exits 1 if anything differs.
 # The outputs are kept under ${KEEP:-/tmp/compare-record-commands}.
 set -uo pipefail
+# shellcheck source=compare-lib.sh
+source "$(dirname "$0")/compare-lib.sh"
 base=$1; new=$2; shift 2
 keep=${KEEP:-/tmp/compare-record-commands}
 mkdir -p "$keep"
@@ -21,8 +23,7 @@ for study in "$@"; do
       echo $? >"$keep/$tag.$side.rc"
     done
     total=$((total + 1))
-    if cmp -s "$keep/$tag.base.out" "$keep/$tag.new.out" && cmp -s "$keep/$tag.base.err" "$keep/$tag.new.err" \
-       && cmp -s "$keep/$tag.base.rc" "$keep/$tag.new.rc"; then
+    if same_outputs "$keep" "$tag"; then
       same=$((same + 1)); echo "same       $name: $cmd (exit $(cat "$keep/$tag.new.rc"))"
     else
       status=1; echo "DIFFERENT  $name: $cmd"

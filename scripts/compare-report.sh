@@ -8,6 +8,8 @@
 # under ${KEEP:-/tmp/compare-report}; the copies' paths are made equal in stdout and stderr.
 # Prints one line per run (same / DIFFERENT) and exits 1 if anything differs.
 set -uo pipefail
+# shellcheck source=compare-lib.sh
+source "$(dirname "$0")/compare-lib.sh"
 base=$1; new=$2; shift 2
 keep=${KEEP:-/tmp/compare-report}
 mkdir -p "$keep"
@@ -36,8 +38,7 @@ for study in "$@"; do
         sed -i -e "s#$keep/$tag.$side.page#PAGE#g" -e "s#$dir#STUDY#g" "$keep/$tag.$side.out" "$keep/$tag.$side.err"
       done
       total=$((total + 1))
-      if cmp -s "$keep/$tag.base.out" "$keep/$tag.new.out" && cmp -s "$keep/$tag.base.err" "$keep/$tag.new.err" \
-         && cmp -s "$keep/$tag.base.rc" "$keep/$tag.new.rc" \
+      if same_outputs "$keep" "$tag" \
          && cmp -s <(page "$keep/$tag.base.page" 2>/dev/null) <(page "$keep/$tag.new.page" 2>/dev/null); then
         same=$((same + 1)); echo "same       $name: report $args ($state; exit $(cat "$keep/$tag.new.rc"))"
       else

@@ -8,6 +8,8 @@
 # The outputs are kept under ${KEEP:-/tmp/compare-score} (removed when they match, as the
 # bench study's are large).
 set -uo pipefail
+# shellcheck source=compare-lib.sh
+source "$(dirname "$0")/compare-lib.sh"
 base=$1; new=$2; shift 2
 keep=${KEEP:-/tmp/compare-score}
 mkdir -p "$keep"
@@ -30,8 +32,7 @@ for study in "$@"; do
         echo $? >"$keep/$tag.$side.rc"
       done
       total=$((total + 1))
-      if cmp -s "$keep/$tag.base.out" "$keep/$tag.new.out" && cmp -s "$keep/$tag.base.err" "$keep/$tag.new.err" \
-         && cmp -s "$keep/$tag.base.rc" "$keep/$tag.new.rc"; then
+      if same_outputs "$keep" "$tag"; then
         same=$((same + 1)); echo "same       $name ($cache): $cmd (exit $(cat "$keep/$tag.new.rc"), $(wc -c <"$keep/$tag.new.out") bytes)"
         rm -f "$keep/$tag".*
       else

@@ -16,11 +16,7 @@ final class SharedScanTests: XCTestCase {
         var data = try StudyData.load(directory: dir)
         let inst = data.bundle.instrument("identity")!
         let original = data.records(of: inst).first { $0.participant == "P001" && $0.wave == "w1" }!
-        var early = original, late = original
-        early.id = "early"; early.submittedAt = original.submittedAt.replacingOccurrences(of: "Z", with: ".9Z")
-        early.answers = early.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
-        late.id = "late"; late.submittedAt = "2027-01-01T00:00:00Z"
-        late.answers = late.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(1) : $0.value) }
+        let (early, late) = StudyIndexTests.resubmissions(of: original)
         func row(_ id: String, _ who: String, wave: String, role: String?, at stamp: String) -> ResponseRecord {
             var r = original
             r.id = id; r.participant = who; r.wave = wave; r.role = role; r.submittedAt = stamp

@@ -79,6 +79,18 @@ final class StudyIndexTests: XCTestCase {
         XCTAssertEqual(RolePrecedence.role(roster: nil, records: [("a", "2026-03-02"), ("b", "2026-03-01"), (nil, "2026-03-05")]), "a")
     }
 
+    /// Two resubmissions of `original` (the demo's P001 at w1 of `identity`), with pi01 changed:
+    /// `early`, a fractional stamp that is earlier as text, and `late`, a later one (appended
+    /// first by the tests, so it is read first).
+    static func resubmissions(of original: ResponseRecord) -> (early: ResponseRecord, late: ResponseRecord) {
+        var early = original, late = original
+        early.id = "early"; early.submittedAt = original.submittedAt.replacingOccurrences(of: "Z", with: ".9Z")
+        early.answers = early.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
+        late.id = "late"; late.submittedAt = "2027-01-01T00:00:00Z"
+        late.answers = late.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(1) : $0.value) }
+        return (early, late)
+    }
+
     /// The index, the in-memory selection and the columnar loader choose the same submissions.
     func testEveryReaderChoosesTheSameSubmission() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waves-index-\(UUID().uuidString)")
@@ -87,12 +99,7 @@ final class StudyIndexTests: XCTestCase {
         var data = try StudyData.load(directory: dir)
         let inst = data.bundle.instrument("identity")!
         let original = data.records(of: inst).first { $0.participant == "P001" && $0.wave == "w1" }!
-        // Two resubmissions: a fractional stamp that is earlier as text, and a later one read first.
-        var early = original, late = original
-        early.id = "early"; early.submittedAt = original.submittedAt.replacingOccurrences(of: "Z", with: ".9Z")
-        early.answers = early.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(2) : $0.value) }
-        late.id = "late"; late.submittedAt = "2027-01-01T00:00:00Z"
-        late.answers = late.answers.map { ($0.id, $0.id == "pi01" ? Answer.number(1) : $0.value) }
+        let (early, late) = Self.resubmissions(of: original)
         try ResponseStore(url: data.study.storeURL).append([late, early])
         data = try StudyData.load(directory: dir)
         let index = try StudyIndex.load(data.bundle)
