@@ -36,12 +36,8 @@ for study in "$@"; do
         echo $? >"$keep/$tag.$side.rc"
         sed -i -e "s#$dir#STUDY#g" "$keep/$tag.$side.out" "$keep/$tag.$side.err"
       done
-      total=$((total + 1))
-      if same_outputs "$keep" "$tag"; then
-        same=$((same + 1)); echo "same       $name: $cmd ($state; exit $(cat "$keep/$tag.new.rc"))"
-      else
-        status=1; echo "DIFFERENT  $name: $cmd ($state)"
-      fi
+      same_outputs "$keep" "$tag"
+      tally $? "$name: $cmd" "($state; exit $(cat "$keep/$tag.new.rc"))" "($state)"
     done
   done
 done

@@ -22,12 +22,8 @@ for study in "$@"; do
       "$bin" $cmd --study "$study" >"$keep/$tag.$side.out" 2>"$keep/$tag.$side.err"
       echo $? >"$keep/$tag.$side.rc"
     done
-    total=$((total + 1))
-    if same_outputs "$keep" "$tag"; then
-      same=$((same + 1)); echo "same       $name: $cmd (exit $(cat "$keep/$tag.new.rc"))"
-    else
-      status=1; echo "DIFFERENT  $name: $cmd"
-    fi
+    same_outputs "$keep" "$tag"
+    tally $? "$name: $cmd" "(exit $(cat "$keep/$tag.new.rc"))"
   done
 done
 echo "$same of $total identical"

@@ -37,13 +37,8 @@ for study in "$@"; do
         echo $? >"$keep/$tag.$side.rc"
         sed -i -e "s#$keep/$tag.$side.page#PAGE#g" -e "s#$dir#STUDY#g" "$keep/$tag.$side.out" "$keep/$tag.$side.err"
       done
-      total=$((total + 1))
-      if same_outputs "$keep" "$tag" \
-         && cmp -s <(page "$keep/$tag.base.page" 2>/dev/null) <(page "$keep/$tag.new.page" 2>/dev/null); then
-        same=$((same + 1)); echo "same       $name: report $args ($state; exit $(cat "$keep/$tag.new.rc"))"
-      else
-        status=1; echo "DIFFERENT  $name: report $args ($state)"
-      fi
+      same_outputs "$keep" "$tag" && cmp -s <(page "$keep/$tag.base.page" 2>/dev/null) <(page "$keep/$tag.new.page" 2>/dev/null)
+      tally $? "$name: report $args" "($state; exit $(cat "$keep/$tag.new.rc"))" "($state)"
     done
   done
 done

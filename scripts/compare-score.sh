@@ -31,13 +31,10 @@ for study in "$@"; do
         WAVES_CACHE=$cache "$bin" $cmd --study "$study" >"$keep/$tag.$side.out" 2>"$keep/$tag.$side.err"
         echo $? >"$keep/$tag.$side.rc"
       done
-      total=$((total + 1))
-      if same_outputs "$keep" "$tag"; then
-        same=$((same + 1)); echo "same       $name ($cache): $cmd (exit $(cat "$keep/$tag.new.rc"), $(wc -c <"$keep/$tag.new.out") bytes)"
-        rm -f "$keep/$tag".*
-      else
-        status=1; echo "DIFFERENT  $name ($cache): $cmd"
-      fi
+      same_outputs "$keep" "$tag"; ok=$?
+      tally $ok "$name ($cache): $cmd" "(exit $(cat "$keep/$tag.new.rc"), $(wc -c <"$keep/$tag.new.out") bytes)"
+      # Matching outputs are let go (the bench study's are large); differing ones are kept.
+      [ $ok -eq 0 ] && rm -f "$keep/$tag".*
     done
   done
 done
