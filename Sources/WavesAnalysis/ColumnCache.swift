@@ -18,17 +18,23 @@ import WavesStore
 /// hash. Written through `AtomicFile` (whole or not at all) with the store's mode, 0600, and
 /// ending with a checksum of its content (`CacheChecksum`, XXH3-128); a cache that cannot be
 /// read, does not end where it should or does not match its checksum (changed by hand or by a
-/// bad disk) is ignored. The matrix is read into an array that is not zeroed first
-/// (`CacheReader.doubles`).
+/// bad disk) is ignored. The matrix is used in place, mapped from the file (`AnswerValues`,
+/// `CacheReader.mappedDoubles`), or, when it cannot be mapped, read into an array that is not
+/// zeroed first (`CacheReader.doubles`).
 /// `WAVES_CACHE=off` turns it off.
 ///
 /// The frame (identities, key, trailer, digest, atomic write) is `DerivedCache`, shared with
 /// the store index's cache (`StudyIndex+Cache.swift`).
 struct ColumnCache {
     /// Raise when a rule the columns depend on changes (scoring, set-aside, latest submission, roles).
-    static let version = 1
+    /// 2: the matrix starts at a multiple of 64 bytes in the file, so that it is used in place.
+    static let version = 2
     /// Seconds a change must lie in the past before a cache of it is written (`DerivedCache.settle`).
     static var settle: Double { DerivedCache.settle }
+
+    /// Where the matrix starts in the file: a multiple of this many bytes (a Double's alignment
+    /// at least; a cache line), so that `CacheReader.mappedDoubles` can use it in place.
+    static let matrixAlignment = 64
 
     let frame: DerivedCache
     let bundle: StudyBundle
@@ -72,7 +78,8 @@ struct ColumnCache {
               !P.multipliedReportingOverflow(by: max(W * K * 8, 1)).overflow else { throw CacheReader.Bad() }
         d.participants = try (0..<P).map { _ in try r.string() }
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
-        d.values = try r.doubles(P * W * K)
+        try r.align(to: Self.matrixAlignment)
+        d.values = try r.mappedDoubles(P * W * K) ?? AnswerValues(try r.doubles(P * W * K))
         let present = try r.bytes(P * W)
         d.present = present.map { $0 == 1 }
         d.duplicateCount = try r.int()
@@ -98,6 +105,7 @@ struct ColumnCache {
             try w.int(d.participants.count); try w.int(d.waves.count); try w.int(d.items.count)
             for p in d.participants { try w.string(p) }
             for role in d.roles { try w.optionalString(role) }
+            try w.align(to: Self.matrixAlignment)
             try w.flush()
             try d.values.withUnsafeBytes { try w.direct($0) }
             try w.bytes(d.present.map { $0 ? 1 : 0 })

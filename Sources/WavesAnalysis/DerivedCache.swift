@@ -117,6 +117,8 @@ struct CacheWriter {
     let file: AtomicFile
     var buffer: [UInt8] = []
     var hasher = CacheChecksum()
+    /// Bytes written to the file so far (the buffer not counted).
+    private var written = 0
 
     init(file: AtomicFile) {
         self.file = file
@@ -132,6 +134,13 @@ struct CacheWriter {
         try flush()
         hasher.update(b)
         try file.write(b)
+        written += b.count
+    }
+    /// Zero bytes up to the next multiple of `n` in the file (`CacheReader.align(to:)`), so that
+    /// the field after starts there (the matrix, mapped in place by the reader).
+    mutating func align(to n: Int) throws {
+        let pad = (n - (written + buffer.count) % n) % n
+        buffer.append(contentsOf: repeatElement(0, count: pad))
     }
     /// The checksum of everything written so far, as 32 hex digits (not itself hashed); the last write.
     mutating func digest() throws {
@@ -174,6 +183,7 @@ struct CacheWriter {
         guard !buffer.isEmpty else { return }
         hasher.update(buffer)
         try file.write(buffer)
+        written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
 }
@@ -187,6 +197,9 @@ struct CacheReader {
     var at = 0
     /// Bytes of `buffer` before this index are already hashed.
     private var hashedTo = 0
+    /// The file offset up to which the file has been read (reads are positional, so that a
+    /// mapped matrix can be stepped over).
+    private var readTo: Int64 = 0
     private var hasher = CacheChecksum()
 
     /// The cache file's size: no count read from it can be larger.
@@ -218,8 +231,9 @@ struct CacheReader {
         buffer.removeFirst(at); at = 0; hashedTo = 0
         var chunk = [UInt8](repeating: 0, count: max(n - buffer.count, 1 << 20))
         while buffer.count < n {
-            let got = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+            let got = try chunk.withUnsafeMutableBytes { try file.read(at: readTo, into: $0) }
             if got == 0 { return false }
+            readTo += Int64(got)
             buffer += chunk[0..<got]
         }
         return true
@@ -310,11 +324,41 @@ struct CacheReader {
         hasher.update(UnsafeRawBufferPointer(rebasing: out[0..<done]))
         while done < out.count {
             let piece = UnsafeMutableRawBufferPointer(rebasing: out[done..<min(out.count, done + 1 << 20)])
-            let got = try file.read(into: piece)
+            let got = try file.read(at: readTo, into: piece)
             if got == 0 { throw Bad() }
+            readTo += Int64(got)
             hasher.update(UnsafeRawBufferPointer(rebasing: piece[0..<got]))
             done += got
         }
     }
     mutating func atEnd() throws -> Bool { try !need(1) }
+
+    /// The file offset of the next field.
+    var position: Int64 { readTo - Int64(buffer.count - at) }
+
+    /// Steps over the zero bytes `CacheWriter.align(to:)` wrote, so that the next field starts
+    /// at a multiple of `n` bytes in the file.
+    mutating func align(to n: Int) throws {
+        let pad = Int((Int64(n) - position % Int64(n)) % Int64(n))
+        guard try bytes(pad).allSatisfy({ $0 == 0 }) else { throw Bad() }
+    }
+
+    /// `n` Doubles used in place from the file (`MappedRegion`: no copy into fresh memory), hashed
+    /// like every other byte; nil when they cannot be mapped (then `doubles(n)` reads them).
+    mutating func mappedDoubles(_ n: Int) throws -> AnswerValues? {
+        guard n > 0, n <= fileSize / 8 else { return nil }
+        let length = n * 8
+        guard let region = MappedRegion.map(file, offset: position, count: length), let values = AnswerValues(mapped: region) else { return nil }
+        hashToAt()
+        hasher.update(region.bytes)
+        // Past the matrix: what the buffer holds of it, then the file.
+        let inBuffer = buffer.count - at
+        if inBuffer >= length {
+            at += length; hashedTo = at
+        } else {
+            readTo += Int64(length - inBuffer)
+            buffer.removeAll(keepingCapacity: true); at = 0; hashedTo = 0
+        }
+        return values
+    }
 }

@@ -18,8 +18,8 @@ public struct InstrumentData: Sendable {
     public internal(set) var roles: [String?]
     /// Items that can be scored numerically (likert, choice, number), in instrument order.
     public let items: [Item]
-    /// values[(p * waves.count + w) * items.count + k]
-    public internal(set) var values: [Double]
+    /// values[(p * waves.count + w) * items.count + k] (an array, or a column cache's matrix in place: `AnswerValues`)
+    public internal(set) var values: AnswerValues
     /// Whether participant p has a submission at wave w: present[p * waves.count + w].
     public internal(set) var present: [Bool]
     /// Submissions set aside because a later one exists for the same participant and wave.
@@ -141,7 +141,7 @@ public struct InstrumentData: Sendable {
         self.items = instrument.items.filter { $0.type == .likert || $0.type == .choice || $0.type == .number }
         self.participants = roster?.participants ?? []
         self.roles = roster?.entries.map { Optional($0.role) } ?? []
-        self.values = Array(repeating: .nan, count: participants.count * waves.count * items.count)
+        self.values = AnswerValues(Array(repeating: .nan, count: participants.count * waves.count * items.count))
         self.present = Array(repeating: false, count: participants.count * waves.count)
     }
 
@@ -218,7 +218,7 @@ public struct InstrumentData: Sendable {
 /// `participants[r]`'s answers to `columns` at the wave, in the scale's item order.
 public struct ScaleItemRows: ItemRows {
     /// The instrument's answers (participant x wave x item), shared with the `InstrumentData`, not copied.
-    let values: [Double]
+    let values: AnswerValues
     /// The participants of the rows, by number in `InstrumentData.participants`.
     public let participants: [Int]
     let columns: [Int]

@@ -350,3 +350,57 @@ final class ColumnCacheTests: XCTestCase {
         XCTAssertNil(IndexCache(bundle: b, collectText: false))
     }
 }
+
+/// The cache's matrix is used in place (`AnswerValues`, mapped from the file) with exactly the
+/// scan's values; a change to mapped columns copies them first; and columns mapped from a cache
+/// keep their values when the cache is replaced by a new one (caches are renamed over, never
+/// written in place).
+extension ColumnCacheTests {
+    func testTheCachedMatrixIsMappedInPlaceWithTheScansValues() throws {
+        try primed()
+        let b = try bundle()
+        let cached = try XCTUnwrap(cache(b).read())
+        XCTAssertTrue(cached.values.isMapped, "the matrix is used in place from the cache file")
+        XCTAssertGreaterThan(cached.values.count, 0)
+        assertSame(cached, try scanned())
+        let loaded = try InstrumentData.load(b, instrument: instrument(b))
+        XCTAssertTrue(loaded.values.isMapped, "a load of an unchanged store takes the mapped matrix")
+        // Every reader sees the same Doubles through each access.
+        loaded.values.withUnsafeBufferPointer { v in
+            for i in stride(from: 0, to: v.count, by: 7) { XCTAssertEqual(v[i].bitPattern, loaded.values[i].bitPattern) }
+        }
+        XCTAssertEqual(loaded.values.withUnsafeBytes { $0.count }, loaded.values.count * 8)
+    }
+
+    func testChangingMappedValuesCopiesThemFirst() throws {
+        try primed()
+        var d = try XCTUnwrap(cache(try bundle()).read())
+        let before = Array(d.values)
+        let i = try XCTUnwrap(before.indices.first { !before[$0].isNaN })
+        d.values[i] = 99
+        XCTAssertFalse(d.values.isMapped, "a changed matrix is an array")
+        XCTAssertEqual(d.values[i], 99)
+        var expected = before
+        expected[i] = 99
+        XCTAssertTrue(zip(d.values, expected).allSatisfy { $0.bitPattern == $1.bitPattern })
+        // The file is untouched: a new read has the old value.
+        let again = try XCTUnwrap(cache(try bundle()).read())
+        XCTAssertEqual(again.values[i].bitPattern, before[i].bitPattern)
+    }
+
+    func testMappedColumnsOutliveTheirCacheBeingReplaced() throws {
+        try primed()
+        let old = try XCTUnwrap(cache(try bundle()).read())
+        let oldValues = Array(old.values)
+        // An append invalidates the cache; the next load scans and writes a new cache over the old file.
+        let line = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").last!
+        let handle = try FileHandle(forWritingTo: store)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+        try handle.close()
+        let b = try bundle()
+        _ = try InstrumentData.load(b, instrument: instrument(b))
+        XCTAssertNotNil(cache(b).read(), "the new cache is written")
+        XCTAssertTrue(zip(old.values, oldValues).allSatisfy { $0.bitPattern == $1.bitPattern }, "the old mapping keeps its bytes")
+    }
+}
