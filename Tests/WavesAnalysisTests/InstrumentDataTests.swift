@@ -35,6 +35,35 @@ final class InstrumentDataTests: XCTestCase {
         }
     }
 
+    /// The instrument's scales are scored together in one pass; a scale that is not one of them
+    /// is scored on its own, by the same rule (here: a sum of three items, half of them needed),
+    /// and a scale defined as one of the instrument's is given that scale's scores.
+    func testAScaleOfItsOwnIsScoredByTheSameRule() throws {
+        let bundle = try StudyLoader.load(directory: Self.demo)
+        for inst in bundle.instruments where !inst.scales.isEmpty {
+            let cols = try InstrumentData.load(bundle, instrument: inst)
+            let first = inst.scales[0]
+            let own = Scale(id: "own", label: "own", items: Array(first.items.prefix(3)), score: .sum, minAnswered: 0.5)
+            let same = Scale(id: "renamed", label: "renamed", items: first.items, score: first.score, minAnswered: first.minAnswered)
+            let m = cols.scores(scale: own)
+            let columns = own.items.map { id in cols.items.firstIndex { $0.id == id }! }
+            let W = cols.waves.count, K = cols.items.count
+            var scored = 0
+            for p in 0..<cols.participants.count {
+                for w in 0..<W {
+                    let xs = columns.map { cols.values[(p * W + w) * K + $0] }.filter { !$0.isNaN }
+                    let expected: Double? = cols.present[p * W + w] && xs.count * 2 >= columns.count && !xs.isEmpty
+                        ? xs.reduce(0, +) / Double(xs.count) * Double(columns.count) : nil
+                    if let e = expected { XCTAssertEqual(m[p, w], e, accuracy: 1e-12, "\(inst.id) \(p) \(w)"); scored += 1 }
+                    else { XCTAssertTrue(m[p, w].isNaN, "\(inst.id) \(p) \(w)") }
+                }
+            }
+            XCTAssertGreaterThan(scored, 0)
+            XCTAssertEqual(cols.scores(scale: same).values.map(\.bitPattern), cols.scores(scale: first).values.map(\.bitPattern))
+            XCTAssertEqual(cols.scores(scale: own).values.map(\.bitPattern), m.values.map(\.bitPattern), "kept, not computed again differently")
+        }
+    }
+
     func testLatestSubmissionWins() throws {
         let dir = try Self.copyDemo("idata")
         defer { try? FileManager.default.removeItem(at: dir) }
