@@ -203,6 +203,7 @@ public struct InstrumentData: Sendable {
         // Every scale's columns one after another: scale s has flat[start[s]..<start[s + 1]].
         let columns = scales.map { scale in scale.items.compactMap { id in items.firstIndex { $0.id == id } } }
         let flat = columns.flatMap { $0 }
+        let rules = scales.map(Scoring.Combiner.init)
         let start = columns.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let W = waves.count, K = items.count, cells = participants.count * W
         // Cell p * W + w of the answers is row p, column w of the scores (both row-major).
@@ -216,10 +217,10 @@ public struct InstrumentData: Sendable {
                     flat.withUnsafeBufferPointer { cs in
                         for cell in 0..<cells where isPresent[cell] {
                             let row = v.baseAddress! + cell * K
-                            for (s, scale) in scales.enumerated() where start[s + 1] > start[s] {
+                            for s in 0..<rules.count where start[s + 1] > start[s] {
                                 var sum = 0.0, n = 0
                                 for j in start[s]..<start[s + 1] { let x = row[cs[j]]; if !x.isNaN { sum += x; n += 1 } }
-                                if let score = Scoring.combine(sum: sum, answered: n, scale: scale) { outs[s][cell] = score }
+                                if let score = rules[s].combine(sum: sum, answered: n) { outs[s][cell] = score }
                             }
                         }
                     }

@@ -40,10 +40,24 @@ public enum Scoring {
     /// else their mean, or mean x k for `score: sum`.
     @inline(__always)
     public static func combine(sum: Double, answered: Int, scale: Scale) -> Double? {
-        let k = scale.items.count
-        guard k > 0, answered > 0, Double(answered) >= scale.minAnswered * Double(k) - 1e-9 else { return nil }
-        let mean = sum / Double(answered)
-        return scale.score == .sum ? mean * Double(k) : mean
+        Combiner(scale).combine(sum: sum, answered: answered)
+    }
+
+    /// `combine`'s rule for one scale, taken from it once: for loops over many cells, which
+    /// then copy no `Scale` (its arrays and texts) per cell.
+    public struct Combiner: Sendable {
+        let k: Int
+        let minAnswered: Double
+        let isSum: Bool
+
+        public init(_ scale: Scale) { k = scale.items.count; minAnswered = scale.minAnswered; isSum = scale.score == .sum }
+
+        @inline(__always)
+        public func combine(sum: Double, answered: Int) -> Double? {
+            guard k > 0, answered > 0, Double(answered) >= minAnswered * Double(k) - 1e-9 else { return nil }
+            let mean = sum / Double(answered)
+            return isSum ? mean * Double(k) : mean
+        }
     }
 
     /// Scores a scale for one response record.
