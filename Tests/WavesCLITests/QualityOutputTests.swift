@@ -69,6 +69,38 @@ final class QualityOutputTests: XCTestCase {
         }
     }
 
+    /// The rows made once and kept (`renderKeepingRows`, `waves rci`'s table): the same text as
+    /// the one-thread table, each row made exactly once, for any piece size.
+    func testTheTableWithKeptRowsIsTheOneThreadTable() {
+        let cells = ["x", "1.5", "y z ", "long\u{1B}cell", "12", "", "–", "ü", "漢字", "e\u{301}", "a\u{3000}", "=1", " pad"]
+        var g = SystemRandomNumberGenerator()
+        let header = ["participant", "n", "c", "wide"]
+        for count in [0, 1, 5, 37, 300] {
+            var rows = (0..<count).map { _ in (0..<4).map { _ in SafeText.line(cells.randomElement(using: &g)!) } }
+            if count > 0 { rows[count - 1][3] = String(repeating: "w", count: 30) }
+            let made = rows
+            var whole = ""
+            TextTable.render(header: header, rows: made, rightAligned: [1, 3]) { whole += $0 + "\n" }
+            for chunk in [1, 2, 3, 7, 4096] {
+                let calls = Counter()
+                var pieces = ""
+                TextTable.renderKeepingRows(header: header, count: count, rightAligned: [1, 3], chunk: chunk, rows: { range in
+                    calls.add(range.count)
+                    return Array(made[range])
+                }) { pieces += $0 }
+                XCTAssertEqual(pieces, whole, "count \(count) chunk \(chunk)")
+                XCTAssertEqual(calls.total, count, "each row made once")
+            }
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+        var total: Int { lock.lock(); defer { lock.unlock() }; return n }
+    }
+
     static func randomSubmission(_ g: inout SystemRandomNumberGenerator) -> DataQuality.Submission {
         let texts = ["P000001", "w1", "bench", "a b", "x/y", "q\"", "b\\s", "é", "t\u{7F}", "\u{1}", "~!@#$%^&*()", ""]
         func number(_ i: Int) -> Double? {
