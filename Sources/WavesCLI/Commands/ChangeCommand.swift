@@ -16,8 +16,9 @@ struct ChangeCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let names = try scales.each(bundle) { name in
-            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: waves?.ids, betweenRole: between == .role))
+        let (ids, byRole) = (waves?.ids, between == .role)
+        let names = try scales.eachSideBySide(bundle) { name in
+            (name, try ChangeAnalysis.run(bundle: bundle, scale: name, waves: ids, betweenRole: byRole))
         }
         let reports = names.map(\.1)
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))

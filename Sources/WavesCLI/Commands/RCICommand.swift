@@ -17,7 +17,8 @@ struct RCICommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try scales.each(bundle) {
+        let (from, to, reliability) = (from, to, reliability)
+        let reports = try scales.eachSideBySide(bundle) {
             try PsychometricsAnalysis.reliableChange(bundle: bundle, scale: $0, from: from, to: to, reliability: reliability)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))

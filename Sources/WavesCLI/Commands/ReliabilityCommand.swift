@@ -23,7 +23,8 @@ struct ReliabilityCommand: ParsableCommand {
         let bundle = try options.loadBundle()
         // Per scale, one report per wave (or the one --wave); without --scale the arrays of
         // every scale are joined into one array of per-scale-and-wave objects.
-        let perScale = try scales.each(bundle) { name in
+        let (wave, bootstrap, seed) = (wave, bootstrap, seed)
+        let perScale = try scales.eachSideBySide(bundle) { name in
             (name, try PsychometricsAnalysis.reliability(bundle: bundle, scale: name, wave: wave, bootstrap: bootstrap, seed: seed))
         }
         let reports = perScale.flatMap(\.1)

@@ -15,8 +15,9 @@ struct RetestCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try options.loadBundle()
-        let reports = try scales.each(bundle) {
-            try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: waves.ids)
+        let ids = waves.ids
+        let reports = try scales.eachSideBySide(bundle) {
+            try PsychometricsAnalysis.retest(bundle: bundle, scale: $0, waves: ids)
         }
         StudyOptions.reportSetAside(reports.flatMap(\.setAside.answers))
         if json { try scales.printJSON(reports); return }
