@@ -22,6 +22,30 @@ final class ReliabilityCovarianceTests: XCTestCase {
         }
     }
 
+    /// The complete rows and their sums found in one pass (`completeRowsAndSums`) give exactly
+    /// the covariance of the two passes (complete rows, then the means pass): every bit the
+    /// same, on matrices with missing, infinite, huge and tiny values.
+    func testOnePassForRowsAndSumsGivesTheTwoPassCovarianceBitForBit() {
+        var g = SystemRandomNumberGenerator()
+        let odd: [Double] = [.nan, .infinity, -.infinity, 1e300, -1e-300, 0.1, 1e17 + 1]
+        for trial in 0..<200 {
+            let rows = Int.random(in: 0...60, using: &g), cols = Int.random(in: 1...9, using: &g)
+            var values = (0..<rows * cols).map { _ in Double(Int.random(in: 1...5, using: &g)) + Double.random(in: -0.5...0.5, using: &g) }
+            for i in values.indices where Int.random(in: 0..<12, using: &g) == 0 { values[i] = odd.randomElement(using: &g)! }
+            let m = Matrix(rows: rows, cols: cols, values: values)
+            let (complete, sums) = m.withItemRows { ItemCovariance.completeRowsAndSums($0) }
+            XCTAssertEqual(complete, ItemCovariance.completeRowIndices(m), "trial \(trial)")
+            let one = ItemCovariance.compute(m)
+            let two = ItemCovariance.compute(m, rows: ItemCovariance.completeRowIndices(m), counts: nil)
+            let given = ItemCovariance.compute(m, rows: complete, counts: nil, sums: sums)
+            for c in [one, given] {
+                XCTAssertEqual(c.n, two.n)
+                XCTAssertEqual(c.means.map(\.bitPattern), two.means.map(\.bitPattern), "trial \(trial)")
+                XCTAssertEqual(c.covariance.map(\.bitPattern), two.covariance.map(\.bitPattern), "trial \(trial)")
+            }
+        }
+    }
+
     /// Counts act as repeated rows.
     func testWeightedCovarianceEqualsRepeatedRows() {
         let m = Matrix([[1, 2, 3], [2, 2, 5], [4, 1, 3], [3, 5, 4]])

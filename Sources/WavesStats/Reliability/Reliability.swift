@@ -22,8 +22,8 @@ public enum Reliability {
     /// intervals of alpha and omega from that many row resamples (GSL MT19937
     /// seeded with `seed`). Values that cannot be computed are nil with a reason.
     public static func analyze(_ items: Matrix, bootstrap: Int = 0, seed: UInt64 = 1) throws -> ReliabilityResult {
-        let rows = ItemCovariance.completeRowIndices(items)
-        let cov = ItemCovariance.compute(items, rows: rows, counts: nil)
+        let (rows, sums) = items.withItemRows { ItemCovariance.completeRowsAndSums($0) }
+        let cov = ItemCovariance.compute(items, rows: rows, counts: nil, sums: sums)
         var result = analyze(covariance: cov)
         if bootstrap > 0 {
             result.bootstrap = try ReliabilityBootstrapper.run(items, rows: rows, replicates: bootstrap, seed: seed)
