@@ -21,8 +21,18 @@ public struct LatestCells: Sendable {
     private var instruments: [String] = []
     private var instrumentNumber: [String: Int32] = [:]
 
-    private var cellNumber: [Key: Int32] = [:]
     private var keys: [Key] = []
+    /// A participant's cells, found without hashing: the participant's first cell
+    /// (`firstCell`, -1: none yet) and each cell's next one of the same participant
+    /// (`nextCell`, -1: the last), walked for at most `walked` cells; cells beyond those of one
+    /// participant are in `cellNumber`. A store's lines of one participant name a few waves and
+    /// instruments, so the walk is short, and it touches memory the participant's lines just
+    /// used, where one hashed table of every cell was a cache miss per line.
+    private var firstCell: [Int32] = []
+    private var nextCell: [Int32] = []
+    private var cellsOfParticipant: [Int32] = []
+    private var cellNumber: [Key: Int32] = [:]
+    private static let walked = 16
     private var firstLine: [Int] = []
     private var latestLine: [Int] = []
     private var latestStamp = PackedStrings()
@@ -30,7 +40,8 @@ public struct LatestCells: Sendable {
     private var latestFile: [Int32] = []
     private var files: [(version: String, sha256: String)] = []
     private var fileNumber: [String: [String: Int32]] = [:]
-    /// The last line's wave, instrument and file with their numbers.
+    /// The last line's participant, wave, instrument and file with their numbers.
+    private var lastParticipant: (name: String, number: Int32)?
     private var lastWave: (name: String, number: Int32)?
     private var lastInstrument: (name: String, number: Int32)?
     private var lastFile: (version: String, sha256: String, number: Int32)?
@@ -47,8 +58,8 @@ public struct LatestCells: Sendable {
     public mutating func reserve(lines: Int) {
         let n = max(0, min(lines, 1 << 26))
         participantNumber.reserveCapacity(n / 4)   // a participant has a line per wave and instrument, usually several
-        cellNumber.reserveCapacity(n)
         keys.reserveCapacity(n)
+        nextCell.reserveCapacity(n)
         firstLine.reserveCapacity(n)
         latestLine.reserveCapacity(n)
         latestFile.reserveCapacity(n)
@@ -76,44 +87,30 @@ public struct LatestCells: Sendable {
     /// As `add(_:line:)`, from the fields it reads.
     public mutating func add(participant: String, wave: String, instrument: String, submittedAt: String,
                              version: String, sha256: String, line: Int) -> (cell: Int, latest: Bool) {
-        records += 1
-        // Lines of one store repeat their wave, instrument and instrument file: the last line's
-        // numbers are taken when the Strings are equal (a full comparison; equal Strings have one number).
-        let w: Int32, i: Int32
-        if let last = lastWave, last.name == wave { w = last.number } else { w = Self.number(wave, &waveNumber, &waves); lastWave = (wave, w) }
-        if let last = lastInstrument, last.name == instrument { i = last.number } else {
-            i = Self.number(instrument, &instrumentNumber, &instruments); lastInstrument = (instrument, i)
-        }
-        let key = Key(participant: Self.number(participant, &participantNumber, &participants), wave: w, instrument: i)
-        if let c = cellNumber[key] {
-            let k = Int(c)
-            if repeatedLines[c] == nil { repeatedLines[c] = [firstLine[k]] }
-            repeatedLines[c]!.append(line)
-            guard LatestSubmission.replaces(submittedAt, latestStamp, k) else { return (k, false) }
-            latestLine[k] = line
-            latestStamp[k] = submittedAt
-            latestFile[k] = fileNumberOf(version, sha256)
-            return (k, true)
-        }
-        let k = keys.count
-        cellNumber[key] = Int32(k)
-        keys.append(key)
-        firstLine.append(line)
-        latestLine.append(line)
-        latestStamp.append(submittedAt)
-        latestFile.append(fileNumberOf(version, sha256))
-        return (k, true)
+        add(participant: participant, wave: number(wave: wave), instrument: number(instrument: instrument), submittedAt: submittedAt,
+            file: number(version: version, sha256: sha256), line: line)
     }
 
-    private static func number(_ s: String, _ numbers: inout [String: Int32], _ names: inout [String]) -> Int32 {
-        if let n = numbers[s] { return n }
-        let n = Int32(names.count)
-        numbers[s] = n
-        names.append(s)
-        return n
+    /// The number of a wave text (numbers are this value's own, in order of first appearance).
+    /// Lines of one store repeat their wave, instrument and instrument file: the last line's
+    /// numbers are taken when the Strings are equal (a full comparison; equal Strings have one number).
+    public mutating func number(wave: String) -> Int32 {
+        if let last = lastWave, last.name == wave { return last.number }
+        let w = Self.number(wave, &waveNumber, &waves)
+        lastWave = (wave, w)
+        return w
     }
 
-    private mutating func fileNumberOf(_ version: String, _ sha256: String) -> Int32 {
+    /// The number of an instrument id, as `number(wave:)`.
+    public mutating func number(instrument: String) -> Int32 {
+        if let last = lastInstrument, last.name == instrument { return last.number }
+        let i = Self.number(instrument, &instrumentNumber, &instruments)
+        lastInstrument = (instrument, i)
+        return i
+    }
+
+    /// The number of an instrument file (the version and hash a record names), as `number(wave:)`.
+    public mutating func number(version: String, sha256: String) -> Int32 {
         if let last = lastFile, last.sha256 == sha256, last.version == version { return last.number }
         let n: Int32
         if let known = fileNumber[sha256]?[version] { n = known } else {
@@ -122,6 +119,80 @@ public struct LatestCells: Sendable {
             fileNumber[sha256, default: [:]][version] = n
         }
         lastFile = (version, sha256, n)
+        return n
+    }
+
+    /// The wave, instrument and file of a number given by `number(wave:)`, `number(instrument:)`, `number(version:sha256:)`.
+    public func wave(_ n: Int32) -> String { waves[Int(n)] }
+    public func instrument(_ n: Int32) -> String { instruments[Int(n)] }
+    public func file(_ n: Int32) -> (version: String, sha256: String) { files[Int(n)] }
+
+    /// As `add(participant:wave:instrument:submittedAt:version:sha256:line:)`, with the wave,
+    /// instrument and file already numbered (`number(wave:)` and the others): a reader that
+    /// knows them by its own numbers (the study's waves, say) asks for each only once.
+    public mutating func add(participant: String, wave w: Int32, instrument i: Int32, submittedAt: String, file: Int32, line: Int) -> (cell: Int, latest: Bool) {
+        records += 1
+        let p: Int32
+        // A participant's lines mostly follow one another: the last one's number, for an equal String.
+        if let last = lastParticipant, last.name == participant { p = last.number } else {
+            p = Self.number(participant, &participantNumber, &participants)
+            lastParticipant = (participant, p)
+            if firstCell.count < participants.count { firstCell.append(-1); cellsOfParticipant.append(0) }
+        }
+        let key = Key(participant: p, wave: w, instrument: i)
+        if let c = find(key) {
+            let k = Int(c)
+            if repeatedLines[c] == nil { repeatedLines[c] = [firstLine[k]] }
+            repeatedLines[c]!.append(line)
+            guard LatestSubmission.replaces(submittedAt, latestStamp, k) else { return (k, false) }
+            latestLine[k] = line
+            latestStamp[k] = submittedAt
+            latestFile[k] = file
+            return (k, true)
+        }
+        let k = keys.count
+        insert(key, Int32(k))
+        keys.append(key)
+        firstLine.append(line)
+        latestLine.append(line)
+        latestStamp.append(submittedAt)
+        latestFile.append(file)
+        return (k, true)
+    }
+
+    /// The cell of `key`, if any: among the participant's first `walked` cells, else in `cellNumber`.
+    private func find(_ key: Key) -> Int32? {
+        let p = Int(key.participant)
+        var c = firstCell[p], n = 0
+        while c >= 0 {
+            let other = keys[Int(c)]
+            if other.wave == key.wave && other.instrument == key.instrument { return c }
+            n += 1
+            if n == Self.walked { break }
+            c = nextCell[Int(c)]
+        }
+        return cellsOfParticipant[p] > Int32(Self.walked) ? cellNumber[key] : nil
+    }
+
+    /// Adds cell `c` (numbered next) to its participant's: linked while the participant has
+    /// fewer than `walked`, else in `cellNumber`.
+    private mutating func insert(_ key: Key, _ c: Int32) {
+        let p = Int(key.participant)
+        nextCell.append(-1)
+        let n = Int(cellsOfParticipant[p])
+        cellsOfParticipant[p] += 1
+        if n >= Self.walked { cellNumber[key] = c; return }
+        if n == 0 { firstCell[p] = c; return }
+        var last = firstCell[p]
+        while nextCell[Int(last)] >= 0 { last = nextCell[Int(last)] }
+        nextCell[Int(last)] = c
+    }
+
+    private static func number(_ s: String, _ numbers: inout [String: Int32], _ names: inout [String]) -> Int32 {
+        if let n = numbers[s] { return n }
+        let n = Int32(names.count)
+        numbers[s] = n
+        names.append(s)
         return n
     }
 

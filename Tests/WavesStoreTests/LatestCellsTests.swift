@@ -11,9 +11,9 @@ import WavesCore
 /// prefixes, one field changing while the others stay).
 final class LatestCellsTests: XCTestCase {
 
-    static func records(seed: UInt64, count: Int) -> [StoredRecord] {
+    static func records(seed: UInt64, count: Int, participants few: Int? = nil) -> [StoredRecord] {
         var g = SplitMix64(seed: seed)
-        let participants = (0..<25).map { "P\($0)" } + ["P1 ", "p1", "Ünï", "P\u{1}"]
+        let participants = Array(((0..<25).map { "P\($0)" } + ["P1 ", "p1", "Ünï", "P\u{1}"]).prefix(few ?? 29))
         let waves = ["w1", "w2", "w3", "w10", "w1 ", "W1", ""]
         let instruments = ["a", "b", "ab", "ba"]
         let versions = ["1.0", "1.1", "1.0 ", "2"]
@@ -38,8 +38,10 @@ final class LatestCellsTests: XCTestCase {
     }
 
     func testLatestCellsAgreeWithTheWholeStoreRule() {
-        for seed in 0..<40 as Range<UInt64> {
-            let records = Self.records(seed: seed, count: 600)
+        // Seeds 40 on: three participants, so that each has more cells (up to 28) than
+        // `LatestCells` links (16) and the rest are looked up by hash.
+        for seed in 0..<60 as Range<UInt64> {
+            let records = Self.records(seed: seed, count: 600, participants: seed < 40 ? nil : 3)
             var cells = LatestCells()
             if seed % 2 == 0 { cells.reserve(lines: 100) }
             var counted: [Int: Int] = [:]   // cell -> line of its latest
@@ -98,6 +100,32 @@ final class LatestCellsTests: XCTestCase {
                     XCTAssertEqual(s.waves, g.waves, "seed \(seed) \(inst) \(h)")
                     XCTAssertEqual(s.records, g.records)
                     XCTAssertEqual(s.firstUsed, g.first)
+                }
+            }
+        }
+    }
+
+    /// `waves validate`'s tally by groups (`UseGroups`: records alike in instrument, file and
+    /// wave counted together by `LatestCells`' numbers, added at the end) is the tally of every record.
+    func testTallyByGroupsIsTheTallyOfEveryRecord() {
+        for seed in 200..<240 as Range<UInt64> {
+            let records = Self.records(seed: seed, count: 600, participants: 5).map(\.record)
+            var tally = InstrumentVersions.Tally()
+            for r in records { tally.add(InstrumentVersions.Use(r)) }
+            var cells = LatestCells(), groups = UseGroups()
+            for (k, r) in records.enumerated() {
+                let w = cells.number(wave: r.wave), i = cells.number(instrument: r.instrument.id)
+                let file = cells.number(version: r.instrument.version, sha256: r.instrument.sha256)
+                groups.add(instrument: i, file: file, wave: w, submittedAt: r.submittedAt) { (r.wave, r.instrument) }
+                _ = cells.add(participant: r.participant, wave: w, instrument: i, submittedAt: r.submittedAt, file: file, line: k + 1)
+            }
+            let grouped = groups.tally
+            for inst in Set(records.map(\.instrument.id)) {
+                let a = tally.gathered(for: inst), b = grouped.gathered(for: inst)
+                XCTAssertEqual(a.map(\.sha256), b.map(\.sha256), "seed \(seed) \(inst)")
+                for (x, y) in zip(a, b) {
+                    XCTAssertEqual([x.seen.version] + x.seen.waves + [x.seen.firstUsed], [y.seen.version] + y.seen.waves + [y.seen.firstUsed], "seed \(seed) \(inst)")
+                    XCTAssertEqual(x.seen.records, y.seen.records)
                 }
             }
         }
