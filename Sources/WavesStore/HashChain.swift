@@ -185,6 +185,16 @@ struct ChainDecoder: Sendable {
     static func plainPrev(_ line: UnsafeRawBufferPointer) -> ChainLine.Prev? {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         let n = line.count
+        // The usual line (Waves writes `prev` last) ends `,"prev":"<64 hex digits>"}`: in one
+        // valid JSON object that is its last top-level member (the final `}` closes the object,
+        // and no string holds a quote that is not escaped, and none of these is), so its value
+        // is the last `prev`, read without walking the line.
+        let suffix: StaticString = ",\"prev\":\""
+        if n >= 75, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == quote,
+           memcmp(line.baseAddress! + (n - 75), suffix.utf8Start, 9) == 0,
+           let hash = LineHash(hex: UnsafeRawBufferPointer(rebasing: line[(n - 66)..<(n - 2)])) {
+            return .digest(hash)
+        }
         var prev = ChainLine.Prev.absent
         var depth = 0
         var expectKey = false

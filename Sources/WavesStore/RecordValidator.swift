@@ -45,8 +45,8 @@ public enum RecordValidator {
     /// instrument's order, are found in place instead of by a search per answer.
     public struct Checker: Sendable {
         public let bundle: StudyBundle
-        /// The study's waves by id: their places.
-        private let waves: [String: Int32]
+        /// The study's waves and instrument files by place (a clean line's `CountedKeys`).
+        public let places: StudyPlaces
         /// The first instrument with each id (as `StudyBundle.instrument(_:)` finds it).
         private let instruments: [String: Int]
         /// Per instrument: the first position of each item id (as `Instrument.item(_:)` finds it).
@@ -56,9 +56,7 @@ public enum RecordValidator {
 
         public init(_ bundle: StudyBundle) {
             self.bundle = bundle
-            var waveIDs: [String: Int32] = [:]
-            for (k, w) in bundle.study.waves.enumerated() where waveIDs[w.id] == nil { waveIDs[w.id] = Int32(k) }
-            waves = waveIDs
+            places = StudyPlaces(bundle)
             var byID: [String: Int] = [:]
             for (k, inst) in bundle.instruments.enumerated() where byID[inst.id] == nil { byID[inst.id] = k }
             instruments = byID
@@ -81,7 +79,7 @@ public enum RecordValidator {
             let ii = r.instrumentIndex
             // The plan and `instruments` both take the first instrument with an id.
             guard ii >= 0, instruments[r.instrument.id] == ii else { return false }
-            guard r.study == bundle.study.id, waves[r.wave] != nil, r.instrument.sha256 == bundle.instruments[ii].sha256 else { return false }
+            guard r.study == bundle.study.id, places.wave(r.wave) != nil, r.instrument.sha256 == bundle.instruments[ii].sha256 else { return false }
             if let roster = bundle.roster {
                 guard let role = roster.role(of: r.participant) else { return false }
                 if let rr = r.role, rr != role { return false }
@@ -111,25 +109,6 @@ public enum RecordValidator {
             return true
         }
 
-        /// The places of a clean record's wave (in the study's waves) and instrument (in the
-        /// bundle's), when the record writes the wave, the instrument's id, version and hash
-        /// byte for byte as the study does (Strings compare equal also when only canonically
-        /// equivalent, and the counts keep the first text they meet); else nil.
-        func places(_ r: FastRecord) -> (wave: Int32, instrument: Int32)? {
-            guard let w = waves[r.wave], r.instrumentIndex >= 0 else { return nil }
-            let inst = bundle.instruments[r.instrumentIndex]
-            // In place (the generic `elementsEqual` over the two UTF-8 views cost more than the record's checks).
-            func same(_ a: String, _ b: String) -> Bool {
-                let inPlace: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
-                    b.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
-                }
-                return (inPlace ?? nil) ?? a.utf8.elementsEqual(b.utf8)
-            }
-            guard same(r.wave, bundle.study.waves[Int(w)].id), same(r.instrument.id, inst.id), same(r.instrument.version, inst.version),
-                  same(r.instrument.sha256, inst.sha256) else { return nil }
-            return (w, Int32(r.instrumentIndex))
-        }
-
         /// The position in `bundle.instruments` of the instrument with this id.
         public func instrumentIndex(_ id: String) -> Int? { instruments[id] }
 
@@ -149,7 +128,7 @@ public enum RecordValidator {
             func warning(_ m: String) { out.append(RecordIssue(.warning, .other, m)) }
             func who() -> String { SafeText.line(r.participant) }
             if r.study != bundle.study.id { error("record is for study '\(SafeText.line(r.study))', not '\(SafeText.line(bundle.study.id))'") }
-            if waves[r.wave] == nil { error("unknown wave '\(SafeText.line(r.wave))'") }
+            if places.wave(r.wave) == nil { error("unknown wave '\(SafeText.line(r.wave))'") }
             guard let ii = instruments[r.instrument.id] else {
                 error("unknown instrument '\(SafeText.line(r.instrument.id))'")
                 return out

@@ -73,35 +73,17 @@ public struct StudyValidation: Sendable {
         // Each record is checked against the study on the decoding threads (`Checked`); this
         // thread only counts and groups, in store order.
         let checker = RecordValidator.Checker(bundle)
-        // The numbers `cells` gave the study's waves and instruments (-1: not asked yet), for
-        // the clean lines, which name them by their place in the study (`Checked.Keys.current`).
-        var waveNumbers = [Int32](repeating: -1, count: bundle.study.waves.count)
-        var instrumentNumbers = [(instrument: Int32, file: Int32)](repeating: (-1, -1), count: bundle.instruments.count)
         // A line the fast record path reads and finds without any problem (`Checker.isClean`)
         // needs no strict record; every other line is decoded and checked strictly, as before.
         let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain(
             plan: checker.plan, prepareFast: { f in checker.isClean(f) ? Checked.clean(f, checker: checker, wanted: wanted) : nil },
             prepare: { Checked.strict($0, checker: checker, wanted: wanted) }) { c, line in
-            let w: Int32, i: Int32, file: Int32
-            switch c.keys {
-            case .current(let wk, let ik):
-                if waveNumbers[Int(wk)] < 0 { waveNumbers[Int(wk)] = cells.number(wave: bundle.study.waves[Int(wk)].id) }
-                if instrumentNumbers[Int(ik)].instrument < 0 {
-                    let inst = bundle.instruments[Int(ik)]
-                    instrumentNumbers[Int(ik)] = (cells.number(instrument: inst.id), cells.number(version: inst.version, sha256: inst.sha256))
-                }
-                w = waveNumbers[Int(wk)]
-                (i, file) = instrumentNumbers[Int(ik)]
-            case .named(let n):
-                w = cells.number(wave: n.wave)
-                i = cells.number(instrument: n.instrument.id)
-                file = cells.number(version: n.instrument.version, sha256: n.instrument.sha256)
-            }
+            let (w, i, file) = cells.numbers(c.keys, bundle: bundle)
             if !c.issues.isEmpty {
-                let (wave, instrument) = c.names(bundle)
+                let (wave, instrument) = c.keys.names(bundle)
                 for issue in c.issues { groups.add(issue, line: line, participant: c.participant, wave: wave, instrument: instrument.id) }
             }
-            uses.add(instrument: i, file: file, wave: w, submittedAt: c.submittedAt) { c.names(bundle) }
+            uses.add(instrument: i, file: file, wave: w, submittedAt: c.submittedAt) { c.keys.names(bundle) }
             let (cell, latest) = cells.add(participant: c.participant, wave: w, instrument: i, submittedAt: c.submittedAt, file: file, line: line)
             if latest && !wanted.isEmpty { units[cell] = c.units.isEmpty ? nil : c.units }
         }
@@ -156,40 +138,15 @@ public struct StudyValidation: Sendable {
 /// What `waves validate` needs of one record, worked out on a decoding thread: its issues
 /// (`RecordValidator`), each made ready for grouping (`IssueGroups.Prepared`), the wanted
 /// free-text units it holds, and what the counts read (participant, wave, instrument file,
-/// `submitted_at`). A clean line names its wave and instrument by their places in the study,
-/// so this thread is handed no String but the participant and the time (no record, and no
-/// reference count shared with the decoding threads).
+/// `submitted_at`). A clean line names its wave and instrument by their places in the study
+/// (`CountedKeys`), so this thread is handed no String but the participant and the time (no
+/// record, and no reference count shared with the decoding threads).
 struct Checked: Sendable {
     var participant: String
     var submittedAt: String
-    var keys: Keys
+    var keys: CountedKeys
     var issues: [IssueGroups.Prepared]
     var units: [String]
-
-    enum Keys: Sendable {
-        /// The wave at this place of the study's waves and the instrument at this place of the
-        /// bundle's, with the instrument file's version and hash: each written byte for byte as
-        /// the study writes it (so the texts the counts keep are the record's own).
-        case current(wave: Int32, instrument: Int32)
-        /// Any other record: its wave and instrument as written (held apart, so that every
-        /// line's result stays small to move).
-        case named(Named)
-    }
-    final class Named: Sendable {
-        let wave: String
-        let instrument: InstrumentRef
-        init(wave: String, instrument: InstrumentRef) { self.wave = wave; self.instrument = instrument }
-    }
-
-    /// The record's wave and instrument file as written.
-    func names(_ bundle: StudyBundle) -> (wave: String, instrument: InstrumentRef) {
-        switch keys {
-        case .current(let w, let i):
-            let inst = bundle.instruments[Int(i)]
-            return (bundle.study.waves[Int(w)].id, InstrumentRef(id: inst.id, version: inst.version, sha256: inst.sha256))
-        case .named(let n): return (n.wave, n.instrument)
-        }
-    }
 
     static func strict(_ r: ResponseRecord, checker: RecordValidator.Checker, wanted: Set<String>) -> Checked {
         let bundle = checker.bundle
@@ -199,7 +156,7 @@ struct Checked: Sendable {
             units = CodingDecision.units(of: r, instrument: bundle.instruments[k])
                 .map { CodingDecision.unitID(record: r.id, item: $0.item.id) }.filter(wanted.contains)
         }
-        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: .named(Named(wave: r.wave, instrument: r.instrument)),
+        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: .named(wave: r.wave, instrument: r.instrument),
                        issues: issues, units: units)
     }
 
@@ -218,43 +175,7 @@ struct Checked: Sendable {
                 if wanted.contains(unit) { units.append(unit) }
             }
         }
-        let keys: Keys = checker.places(r).map { .current(wave: $0.wave, instrument: $0.instrument) } ?? .named(Named(wave: r.wave, instrument: r.instrument))
-        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: keys, issues: [], units: units)
-    }
-}
-
-/// What `InstrumentVersions.Tally` gathers of every record, gathered by number: the records
-/// alike in instrument, file and wave are one group (in order of first appearance, with the
-/// texts of its first record, its count and its earliest `submitted_at`), added to the tally
-/// at the end. The tally is the same as from each record (`UseGroupsTests`): per instrument and
-/// hash, the first group is the one of its first record, and a wave's first group is the one
-/// of its first record.
-struct UseGroups {
-    private struct Key: Hashable { let instrument: Int32; let file: Int32; let wave: Int32 }
-    private var number: [Key: Int] = [:]
-    private var groups: [(use: InstrumentVersions.Use, count: Int)] = []
-    private var last: (key: Key, group: Int)?
-
-    /// One record: its numbers (`LatestCells.number`), its time, and its texts (asked only for a new group).
-    mutating func add(instrument: Int32, file: Int32, wave: Int32, submittedAt: String, names: () -> (wave: String, instrument: InstrumentRef)) {
-        let key = Key(instrument: instrument, file: file, wave: wave)
-        let g: Int
-        if let l = last, l.key == key { g = l.group } else if let known = number[key] { g = known; last = (key, g) } else {
-            let (w, i) = names()
-            number[key] = groups.count
-            last = (key, groups.count)
-            groups.append((InstrumentVersions.Use(instrument: i.id, version: i.version, sha256: i.sha256, wave: w, submittedAt: submittedAt), 1))
-            return
-        }
-        groups[g].count += 1
-        if submittedAt < groups[g].use.submittedAt { groups[g].use.submittedAt = submittedAt }
-    }
-
-    /// The tally of every record added.
-    var tally: InstrumentVersions.Tally {
-        var t = InstrumentVersions.Tally()
-        for g in groups { t.add(g.use, count: g.count) }
-        return t
+        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: checker.places.keys(r), issues: [], units: units)
     }
 }
 

@@ -60,6 +60,10 @@ final class LatestCellsTests: XCTestCase {
                 let c = cells.cell(k)
                 XCTAssertEqual([c.participant, c.wave, c.instrument], [s.record.participant, s.record.wave, s.record.instrument.id])
             }
+            // The counted submissions' tally by groups is the tally of `latestUses` one by one.
+            var fromUses = InstrumentVersions.Tally()
+            for u in cells.latestUses { fromUses.add(u) }
+            Self.assertSame(cells.latestTally, fromUses, instruments: Set(records.map(\.record.instrument.id)), "seed \(seed)")
             let uses = Array(cells.latestUses)
             XCTAssertEqual(uses.count, chosen.count)
             for (u, s) in zip(uses, chosen) {
@@ -119,14 +123,19 @@ final class LatestCellsTests: XCTestCase {
                 groups.add(instrument: i, file: file, wave: w, submittedAt: r.submittedAt) { (r.wave, r.instrument) }
                 _ = cells.add(participant: r.participant, wave: w, instrument: i, submittedAt: r.submittedAt, file: file, line: k + 1)
             }
-            let grouped = groups.tally
-            for inst in Set(records.map(\.instrument.id)) {
-                let a = tally.gathered(for: inst), b = grouped.gathered(for: inst)
-                XCTAssertEqual(a.map(\.sha256), b.map(\.sha256), "seed \(seed) \(inst)")
-                for (x, y) in zip(a, b) {
-                    XCTAssertEqual([x.seen.version] + x.seen.waves + [x.seen.firstUsed], [y.seen.version] + y.seen.waves + [y.seen.firstUsed], "seed \(seed) \(inst)")
-                    XCTAssertEqual(x.seen.records, y.seen.records)
-                }
+            Self.assertSame(groups.tally, tally, instruments: Set(records.map(\.instrument.id)), "seed \(seed)")
+        }
+    }
+
+    static func assertSame(_ a: InstrumentVersions.Tally, _ b: InstrumentVersions.Tally, instruments: Set<String>, _ message: String,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        for inst in instruments {
+            let x = a.gathered(for: inst), y = b.gathered(for: inst)
+            XCTAssertEqual(x.map(\.sha256), y.map(\.sha256), "\(message) \(inst)", file: file, line: line)
+            for (p, q) in zip(x, y) {
+                XCTAssertEqual([p.seen.version] + p.seen.waves + [p.seen.firstUsed], [q.seen.version] + q.seen.waves + [q.seen.firstUsed],
+                               "\(message) \(inst)", file: file, line: line)
+                XCTAssertEqual(p.seen.records, q.seen.records, "\(message) \(inst)", file: file, line: line)
             }
         }
     }
