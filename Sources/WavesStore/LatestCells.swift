@@ -60,7 +60,7 @@ public struct LatestCells: Sendable {
     /// tables then do not grow, and rehash, as the pass goes.
     public mutating func reserve(lines: Int) {
         let n = max(0, min(lines, 1 << 26))
-        participantNumber.reserveCapacity(n / 4)   // a participant has a line per wave and instrument, usually several
+        participantNumber.reserveCapacity(n / 3)   // a participant has a line per wave and instrument, usually several
         keys.reserveCapacity(n)
         nextCell.reserveCapacity(n)
         firstLine.reserveCapacity(n)

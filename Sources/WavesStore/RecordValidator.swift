@@ -234,7 +234,8 @@ struct AnswerRule: Sendable {
             switch kind {
             case .options:
                 // A whole number from 0 to 63 is an option exactly when its bit is set (-0 is 0).
-                if optionBits != 0 && v >= 0 && v < 64 && v == v.rounded() { return optionBits & (1 << UInt64(v)) != 0 }
+                // (`Int(v)` truncates; equal to `v` exactly when `v` is whole: no call to `rounded()` per answer.)
+                if optionBits != 0 && v >= 0 && v < 64, Double(Int(v)) == v { return optionBits & (1 << UInt64(v)) != 0 }
                 return options.contains(v)
             case .finite: return v.isFinite
             case .number:
