@@ -91,15 +91,17 @@ public struct DataQuality: Sendable {
             latest.reserveCapacity(min(lines, 1 << 26))
             let kinds = ItemKinds(bundle)
             let plan = RecordFastDecoder.Plan(bundle.instruments.map { ($0.id, $0.items.map(\.id)) })
+            // A fast line names its wave and instrument by their places in the study (`CountedKeys`):
+            // this thread is handed no String of theirs.
+            let places = StudyPlaces(bundle)
             let problems = try store.scan(plan: plan, transformFast: { f in
-                Counted(participant: f.participant, wave: f.wave, instrument: f.instrument, submittedAt: f.submittedAt,
-                        indicators: DataQuality.indicators(f, kinds: kinds))
+                Counted(participant: f.participant, submittedAt: f.submittedAt, keys: places.keys(f), indicators: DataQuality.indicators(f, kinds: kinds))
             }, transform: { r in
-                Counted(participant: r.participant, wave: r.wave, instrument: r.instrument, submittedAt: r.submittedAt,
+                Counted(participant: r.participant, submittedAt: r.submittedAt, keys: .named(wave: r.wave, instrument: r.instrument),
                         indicators: DataQuality.indicators(r, kinds: kinds))
             }) { c, line in
-                let (cell, isLatest) = cells.add(participant: c.participant, wave: c.wave, instrument: c.instrument.id, submittedAt: c.submittedAt,
-                                                 version: c.instrument.version, sha256: c.instrument.sha256, line: line)
+                let (w, i, file) = cells.numbers(c.keys, bundle: bundle)
+                let (cell, isLatest) = cells.add(participant: c.participant, wave: w, instrument: i, submittedAt: c.submittedAt, file: file, line: line)
                 if cell == latest.count { latest.append(c.indicators) } else if isLatest { latest[cell] = c.indicators }
             }
             return Streamed(bundle: bundle, cells: cells, latest: latest, problems: problems)
@@ -108,9 +110,8 @@ public struct DataQuality: Sendable {
         /// What this thread reads of one line.
         private struct Counted: Sendable {
             var participant: String
-            var wave: String
-            var instrument: InstrumentRef
             var submittedAt: String
+            var keys: CountedKeys
             var indicators: Indicators
         }
 
@@ -119,7 +120,7 @@ public struct DataQuality: Sendable {
 
         /// The instrument versions of the submissions that count, as `InstrumentVersions.build` gives them from `StudyData.records`.
         public func versions() throws -> InstrumentVersions {
-            try InstrumentVersions.build(bundle: bundle, uses: cells.latestUses, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
+            try cells.latestTally.build(bundle: bundle, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
         }
 
         /// The indicators of every latest submission (of `wave` when given).

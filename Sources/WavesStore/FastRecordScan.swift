@@ -60,7 +60,7 @@ extension ResponseStore {
                                   decode: { line, state -> (CheckedLine<Prepared>, ChainLine)? in
                                       let hash = LineHash(of: line)
                                       if !line.isEmpty, state.fast != nil, let f = state.fast!.decode(line: line), let p = prepareFast(f) {
-                                          let prev = f.prev.map { d in ChainLine.Prev.digest(d.withUnsafeBytes { LineHash(hex: $0)! }) } ?? .absent
+                                          let prev = f.prev.map { ChainLine.Prev.digest(LineHash($0)) } ?? .absent
                                           return (.record(p, batch: f.batch), ChainLine(hash: hash, prev: prev))
                                       }
                                       let outcome = StoreScan.decodeLine(line, cache: &state.strict)

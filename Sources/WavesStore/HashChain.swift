@@ -66,16 +66,18 @@ public enum HashChain {
     }
 }
 
-/// The lower-case hex SHA-256 of one line, held in place (64 bytes, no String per line): what
-/// the chain compares with the next record's `prev`.
+/// The SHA-256 of one line, held in place (its 32 bytes, no String per line): what the chain
+/// compares with the next record's `prev` (64 lower-case hex digits, read into the same 32
+/// bytes; the two are equal exactly when the digits are the digest's). Only the head is
+/// written as hex, once.
 struct LineHash: Equatable, Sendable {
-    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     /// The hash of `line` (its bytes without the line end).
     init(of line: UnsafeRawBufferPointer) {
         var hasher = ContentHash.Hasher()
         hasher.update(line)
-        withUnsafeMutableBytes(of: &words) { hasher.hex(into: $0) }
+        withUnsafeMutableBytes(of: &words) { hasher.digest(into: $0) }
     }
 
     /// `prev` as written, when it is 64 lower-case hex digits (`ResponseRecord.isHexDigest`), else nil.
@@ -87,15 +89,37 @@ struct LineHash: Equatable, Sendable {
 
     /// As `init?(hex:)`, from the bytes of the string.
     init?(hex bytes: UnsafeRawBufferPointer) {
-        guard bytes.count == 64, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
-        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        guard HexDigest.isDigest(bytes) else { return nil }
+        self.init(digits: bytes)
     }
 
-    var hex: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
+    /// A `prev` the fast record path read (its digits checked already).
+    init(_ digest: HexDigest) {
+        self = digest.withUnsafeBytes { LineHash(digits: $0) }
+    }
+
+    /// From 64 lower-case hex digits.
+    private init(digits: UnsafeRawBufferPointer) {
+        // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low four bits, plus 9 for a letter.
+        func nibble(_ c: UInt8) -> UInt8 { (c & 0x0F) &+ 9 &* (c >> 6) }
+        withUnsafeMutableBytes(of: &words) { out in
+            for k in 0..<32 { out[k] = nibble(digits[2 * k]) << 4 | nibble(digits[2 * k + 1]) }
+        }
+    }
+
+    /// The 64 lower-case hex digits.
+    var hex: String {
+        withUnsafeBytes(of: words) { d in
+            let digits = Array("0123456789abcdef".utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(64)
+            for b in d { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
 
     static func == (a: LineHash, b: LineHash) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
-            && a.words.4 == b.words.4 && a.words.5 == b.words.5 && a.words.6 == b.words.6 && a.words.7 == b.words.7
     }
 }
 
@@ -161,6 +185,16 @@ struct ChainDecoder: Sendable {
     static func plainPrev(_ line: UnsafeRawBufferPointer) -> ChainLine.Prev? {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         let n = line.count
+        // The usual line (Waves writes `prev` last) ends `,"prev":"<64 hex digits>"}`: in one
+        // valid JSON object that is its last top-level member (the final `}` closes the object,
+        // and no string holds a quote that is not escaped, and none of these is), so its value
+        // is the last `prev`, read without walking the line.
+        let suffix: StaticString = ",\"prev\":\""
+        if n >= 75, line[n - 1] == UInt8(ascii: "}"), line[n - 2] == quote,
+           memcmp(line.baseAddress! + (n - 75), suffix.utf8Start, 9) == 0,
+           let hash = LineHash(hex: UnsafeRawBufferPointer(rebasing: line[(n - 66)..<(n - 2)])) {
+            return .digest(hash)
+        }
         var prev = ChainLine.Prev.absent
         var depth = 0
         var expectKey = false

@@ -45,7 +45,8 @@ public enum RecordValidator {
     /// instrument's order, are found in place instead of by a search per answer.
     public struct Checker: Sendable {
         public let bundle: StudyBundle
-        private let waves: Set<String>
+        /// The study's waves and instrument files by place (a clean line's `CountedKeys`).
+        public let places: StudyPlaces
         /// The first instrument with each id (as `StudyBundle.instrument(_:)` finds it).
         private let instruments: [String: Int]
         /// Per instrument: the first position of each item id (as `Instrument.item(_:)` finds it).
@@ -55,7 +56,7 @@ public enum RecordValidator {
 
         public init(_ bundle: StudyBundle) {
             self.bundle = bundle
-            waves = Set(bundle.study.waves.map(\.id))
+            places = StudyPlaces(bundle)
             var byID: [String: Int] = [:]
             for (k, inst) in bundle.instruments.enumerated() where byID[inst.id] == nil { byID[inst.id] = k }
             instruments = byID
@@ -78,7 +79,7 @@ public enum RecordValidator {
             let ii = r.instrumentIndex
             // The plan and `instruments` both take the first instrument with an id.
             guard ii >= 0, instruments[r.instrument.id] == ii else { return false }
-            guard r.study == bundle.study.id, waves.contains(r.wave), r.instrument.sha256 == bundle.instruments[ii].sha256 else { return false }
+            guard r.study == bundle.study.id, places.wave(r.wave) != nil, r.instrument.sha256 == bundle.instruments[ii].sha256 else { return false }
             if let roster = bundle.roster {
                 guard let role = roster.role(of: r.participant) else { return false }
                 if let rr = r.role, rr != role { return false }
@@ -127,7 +128,7 @@ public enum RecordValidator {
             func warning(_ m: String) { out.append(RecordIssue(.warning, .other, m)) }
             func who() -> String { SafeText.line(r.participant) }
             if r.study != bundle.study.id { error("record is for study '\(SafeText.line(r.study))', not '\(SafeText.line(bundle.study.id))'") }
-            if !waves.contains(r.wave) { error("unknown wave '\(SafeText.line(r.wave))'") }
+            if places.wave(r.wave) == nil { error("unknown wave '\(SafeText.line(r.wave))'") }
             guard let ii = instruments[r.instrument.id] else {
                 error("unknown instrument '\(SafeText.line(r.instrument.id))'")
                 return out
@@ -233,7 +234,8 @@ struct AnswerRule: Sendable {
             switch kind {
             case .options:
                 // A whole number from 0 to 63 is an option exactly when its bit is set (-0 is 0).
-                if optionBits != 0 && v >= 0 && v < 64 && v == v.rounded() { return optionBits & (1 << UInt64(v)) != 0 }
+                // (`Int(v)` truncates; equal to `v` exactly when `v` is whole: no call to `rounded()` per answer.)
+                if optionBits != 0 && v >= 0 && v < 64, Double(Int(v)) == v { return optionBits & (1 << UInt64(v)) != 0 }
                 return options.contains(v)
             case .finite: return v.isFinite
             case .number:

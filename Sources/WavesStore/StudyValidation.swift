@@ -66,9 +66,9 @@ public struct StudyValidation: Sendable {
         let followUp = try more(bundle)
         let wanted = followUp?.textUnits ?? []
         var groups = IssueGroups()
-        var tally = InstrumentVersions.Tally()
         var cells = LatestCells()
         cells.reserve(lines: ResponseStore(url: bundle.study.storeURL).estimatedLineCount())
+        var uses = UseGroups()
         var units: [Int: [String]] = [:]   // cell -> the wanted units of its counted submission
         // Each record is checked against the study on the decoding threads (`Checked`); this
         // thread only counts and groups, in store order.
@@ -76,11 +76,15 @@ public struct StudyValidation: Sendable {
         // A line the fast record path reads and finds without any problem (`Checker.isClean`)
         // needs no strict record; every other line is decoded and checked strictly, as before.
         let (problems, chain) = try ResponseStore(url: bundle.study.storeURL).scanWithChain(
-            plan: checker.plan, prepareFast: { f in checker.isClean(f) ? Checked(clean: f, checker: checker, wanted: wanted) : nil },
-            prepare: { Checked($0, checker: checker, wanted: wanted) }) { c, line in
-            for issue in c.issues { groups.add(issue, line: line, record: c.record) }
-            tally.add(InstrumentVersions.Use(c.record))
-            let (cell, latest) = cells.add(c.record, line: line)
+            plan: checker.plan, prepareFast: { f in checker.isClean(f) ? Checked.clean(f, checker: checker, wanted: wanted) : nil },
+            prepare: { Checked.strict($0, checker: checker, wanted: wanted) }) { c, line in
+            let (w, i, file) = cells.numbers(c.keys, bundle: bundle)
+            if !c.issues.isEmpty {
+                let (wave, instrument) = c.keys.names(bundle)
+                for issue in c.issues { groups.add(issue, line: line, participant: c.participant, wave: wave, instrument: instrument.id) }
+            }
+            uses.add(instrument: i, file: file, wave: w, submittedAt: c.submittedAt) { c.keys.names(bundle) }
+            let (cell, latest) = cells.add(participant: c.participant, wave: w, instrument: i, submittedAt: c.submittedAt, file: file, line: line)
             if latest && !wanted.isEmpty { units[cell] = c.units.isEmpty ? nil : c.units }
         }
         messages += problems.map(\.description)
@@ -106,7 +110,7 @@ public struct StudyValidation: Sendable {
         }
         // Versions of a scale's instrument that score differently from the current file.
         do {
-            let versions = try tally.build(bundle: bundle, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
+            let versions = try uses.tally.build(bundle: bundle, archive: InstrumentArchive(store: ResponseStore(url: bundle.study.storeURL)))
             for d in versions.drifts(bundle: bundle) { messages.append("\(Self.store): warning: \(d.message)"); warnings += 1 }
         } catch {
             messages.append("data/instruments: warning: the kept instrument versions cannot be read: \(SafeText.line(error.localizedDescription))"); warnings += 1
@@ -133,34 +137,36 @@ public struct StudyValidation: Sendable {
 
 /// What `waves validate` needs of one record, worked out on a decoding thread: its issues
 /// (`RecordValidator`), each made ready for grouping (`IssueGroups.Prepared`), the wanted
-/// free-text units it holds, and the record without its answers, declined items and other
-/// keys (what the counts read: participant, wave, instrument, times, batch).
+/// free-text units it holds, and what the counts read (participant, wave, instrument file,
+/// `submitted_at`). A clean line names its wave and instrument by their places in the study
+/// (`CountedKeys`), so this thread is handed no String but the participant and the time (no
+/// record, and no reference count shared with the decoding threads).
 struct Checked: Sendable {
-    var record: ResponseRecord
+    var participant: String
+    var submittedAt: String
+    var keys: CountedKeys
     var issues: [IssueGroups.Prepared]
     var units: [String]
 
-    init(_ r: ResponseRecord, checker: RecordValidator.Checker, wanted: Set<String>) {
+    static func strict(_ r: ResponseRecord, checker: RecordValidator.Checker, wanted: Set<String>) -> Checked {
         let bundle = checker.bundle
-        issues = checker.issues(r).map { IssueGroups.prepare($0, record: r, bundle: bundle) }
+        let issues = checker.issues(r).map { IssueGroups.prepare($0, record: r, bundle: bundle) }
+        var units: [String] = []
         if !wanted.isEmpty, let k = checker.instrumentIndex(r.instrument.id) {
             units = CodingDecision.units(of: r, instrument: bundle.instruments[k])
                 .map { CodingDecision.unitID(record: r.id, item: $0.item.id) }.filter(wanted.contains)
-        } else {
-            units = []
         }
-        record = r
-        record.answers = []
-        record.declined = []
-        record.extra = []
+        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: .named(wave: r.wave, instrument: r.instrument),
+                       issues: issues, units: units)
     }
 
     /// The same for a record the fast path read and `Checker.isClean` found without problems:
     /// no issues, the wanted units it holds (`CodingDecision.units`: non-blank answers to text
-    /// items, in item order), and the record without answers as above.
-    init(clean r: FastRecord, checker: RecordValidator.Checker, wanted: Set<String>) {
-        issues = []
-        units = []
+    /// items, in item order), and its wave and instrument by place when the study writes them alike.
+    /// (A function, not an initialiser: its arguments are borrowed, so neither the record nor
+    /// the checker is copied per line.)
+    static func clean(_ r: FastRecord, checker: RecordValidator.Checker, wanted: Set<String>) -> Checked {
+        var units: [String] = []
         if !wanted.isEmpty {
             let items = checker.bundle.instruments[r.instrumentIndex].items
             for a in r.answers where items[a.position].type == .text {
@@ -169,8 +175,7 @@ struct Checked: Sendable {
                 if wanted.contains(unit) { units.append(unit) }
             }
         }
-        record = ResponseRecord(id: r.id, study: r.study, participant: r.participant, role: r.role, wave: r.wave, instrument: r.instrument,
-                                startedAt: r.startedAt, submittedAt: r.submittedAt, mode: r.mode, answers: [], declined: [], extra: [], via: r.via)
+        return Checked(participant: r.participant, submittedAt: r.submittedAt, keys: checker.places.keys(r), issues: [], units: units)
     }
 }
 
@@ -255,14 +260,14 @@ struct IssueGroups {
     }
 
     mutating func add(_ issue: RecordIssue, line: Int, record: ResponseRecord, bundle: StudyBundle) {
-        add(Self.prepare(issue, record: record, bundle: bundle), line: line, record: record)
+        add(Self.prepare(issue, record: record, bundle: bundle), line: line, participant: record.participant, wave: record.wave, instrument: record.instrument.id)
     }
 
-    /// Adds a prepared issue of `record` (only its participant, wave and instrument are read) at `line`.
-    mutating func add(_ p: Prepared, line: Int, record: ResponseRecord) {
+    /// Adds a prepared issue of a record (of this participant, wave and instrument) at `line`.
+    mutating func add(_ p: Prepared, line: Int, participant: String, wave: String, instrument: String) {
         let key = p.key
-        let answer = p.value.map { SetAsideAnswer(line: line, participant: record.participant, wave: record.wave,
-                                                   instrument: record.instrument.id, item: Self.item(of: p.issue), value: $0) }
+        let answer = p.value.map { SetAsideAnswer(line: line, participant: participant, wave: wave,
+                                                   instrument: instrument, item: Self.item(of: p.issue), value: $0) }
         if groups[key] == nil { order.append(key); groups[key] = Group(issue: p.issue, range: p.range) }
         groups[key]!.count += 1
         groups[key]!.lines.add(line)

@@ -11,7 +11,7 @@ import XCTest
 /// added): on every line the fast path reads,
 /// - `Checker.isClean` says "clean" exactly when the strict record has no issue at all (with
 ///   the serial validator as it was, `OldRecordValidator`, and the checker), and a clean line's
-///   `Checked` (record without answers, coding units) is the strict one's;
+///   `Checked` (participant, time, wave and instrument file, coding units) is the strict one's;
 /// - the quality indicators of the fast record are those of the strict record.
 final class FastRecordCheckTests: XCTestCase {
     var dir: URL!
@@ -55,7 +55,7 @@ final class FastRecordCheckTests: XCTestCase {
         try AwkwardStore.make(in: dir)
         var bundle = try StudyLoader.load(folders: StudyFolders(study: dir))
         let records = try ResponseStore(url: storeURL).read().records.map(\.record)
-        var clean = 0, unclean = 0, strictOnly = 0
+        var clean = 0, unclean = 0, strictOnly = 0, byPlace = 0
         for round in 0..<3 {
             if round == 1 {
                 // An instrument whose item ids repeat: its lines go to the strict decoder.
@@ -83,9 +83,16 @@ final class FastRecordCheckTests: XCTestCase {
                     guard checker.isClean(f) else { unclean += 1; return }
                     clean += 1
                     for w in [wanted, []] {
-                        let fast = Checked(clean: f, checker: checker, wanted: w), slow = Checked(strict, checker: checker, wanted: w)
-                        XCTAssertEqual(fast.record, slow.record, line)
-                        XCTAssertEqual(fast.record.jsonLine, slow.record.jsonLine, line)
+                        let fast = Checked.clean(f, checker: checker, wanted: w), slow = Checked.strict(strict, checker: checker, wanted: w)
+                        // What the counts read, byte for byte (a clean line names its wave and
+                        // instrument by their places in the study, whose texts must be the record's).
+                        let (fw, fi) = fast.keys.names(bundle), (sw, si) = slow.keys.names(bundle)
+                        XCTAssertEqual([fast.participant, fast.submittedAt, fw, fi.id, fi.version, fi.sha256].map { Array($0.utf8) },
+                                       [slow.participant, slow.submittedAt, sw, si.id, si.version, si.sha256].map { Array($0.utf8) }, line)
+                        XCTAssertEqual([strict.participant, strict.submittedAt, strict.wave, strict.instrument.id, strict.instrument.version,
+                                        strict.instrument.sha256].map { Array($0.utf8) },
+                                       [slow.participant, slow.submittedAt, sw, si.id, si.version, si.sha256].map { Array($0.utf8) }, line)
+                        if case .current = fast.keys { byPlace += 1 }
                         XCTAssertEqual(fast.units, slow.units, line)
                         XCTAssertTrue(fast.issues.isEmpty && slow.issues.isEmpty)
                     }
@@ -111,8 +118,37 @@ final class FastRecordCheckTests: XCTestCase {
         }
         XCTAssertGreaterThan(answerOnly, 80, "lines whose only problem is an answer (about 90 of the 490)")
         XCTAssertGreaterThan(clean, 200, "clean lines are checked on the fast path")
+        XCTAssertGreaterThan(byPlace, 200, "clean lines name their wave and instrument by place")
         XCTAssertGreaterThan(unclean, 300, "lines with problems are read fast and then sent to the strict path")
         XCTAssertGreaterThan(strictOnly, 100, "unusual lines go to the strict decoder")
+    }
+
+    /// A clean line names its wave and instrument by their places in the study only when it
+    /// writes them byte for byte as the study does: Strings compare equal also when only
+    /// canonically equivalent ("é" and "e" + U+0301), and the counts keep the first text they meet.
+    func testPlacesOnlyForTheStudysOwnBytes() throws {
+        var bundle = try StudyLoader.load(folders: StudyFolders(study: AwkwardStore.demo))
+        let demo = try String(contentsOf: AwkwardStore.demo.appendingPathComponent("data/responses.jsonl"), encoding: .utf8).split(separator: "\n")
+        var checker = RecordValidator.Checker(bundle)
+        var decoder = RecordFastDecoder(checker.plan)
+        let line = try XCTUnwrap(demo.map(String.init).first { l in
+            Array(l.utf8).withUnsafeBytes { b in decoder.decode(line: b).map(checker.isClean) ?? false }
+        })
+        let wave = try XCTUnwrap(bundle.study.waves.firstIndex { line.contains("\"wave\":\"\($0.id)\"") })
+        let written = "\"wave\":\"\(bundle.study.waves[wave].id)\""
+        bundle.study.waves[wave].id = "caf\u{E9}"
+        checker = RecordValidator.Checker(bundle)
+        decoder = RecordFastDecoder(checker.plan)
+        for (text, byPlace) in [("caf\u{E9}", true), ("cafe\u{301}", false)] {
+            let edited = line.replacingOccurrences(of: written, with: "\"wave\":\"\(text)\"")
+            Array(edited.utf8).withUnsafeBytes { b in
+                guard let f = decoder.decode(line: b) else { return XCTFail(edited) }
+                XCTAssertTrue(checker.isClean(f), edited)
+                if case .current = checker.places.keys(f) { XCTAssertTrue(byPlace, edited) } else { XCTAssertFalse(byPlace, edited) }
+                let c = Checked.clean(f, checker: checker, wanted: [])
+                XCTAssertEqual(Array(c.keys.names(bundle).wave.utf8), Array(text.utf8))
+            }
+        }
     }
 
     /// Each rule of `AnswerRule` against `AnswerRules.problem` on every item of the demo and

@@ -187,6 +187,27 @@ final class ParallelValidationTests: XCTestCase {
         XCTAssertNil(LineHash(hex: String(repeating: "A", count: 64)))
         XCTAssertNil(LineHash(hex: String(repeating: "a", count: 63)))
         XCTAssertNotEqual(LineHash(hex: String(repeating: "a", count: 64)), LineHash(hex: String(repeating: "a", count: 63) + "b"))
+        // The digits eight at a time (`HexDigest.isDigest`) against the byte-by-byte rule, each
+        // byte of a digest replaced by every value in turn; and a digest read into its 32 bytes
+        // is the hash (`prev` compares with the line before by those bytes).
+        func plain(_ b: [UInt8]) -> Bool { b.count == 64 && b.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) } }
+        let hex = Array(ContentHash.sha256Hex(Array("a line".utf8)).utf8)
+        for k in 0..<64 {
+            for v in 0...255 {
+                var b = hex
+                b[k] = UInt8(v)
+                b.withUnsafeBytes { raw in
+                    XCTAssertEqual(HexDigest.isDigest(raw), plain(b), "byte \(k) = \(v)")
+                    if let d = HexDigest(raw) {
+                        XCTAssertEqual(LineHash(d), LineHash(hex: raw))
+                        XCTAssertEqual(LineHash(d).hex, String(decoding: b, as: UTF8.self))
+                    }
+                }
+            }
+        }
+        for n in [0, 63, 65] { Array(hex.prefix(n) + (n > 64 ? [0x30] : [])).withUnsafeBytes { XCTAssertFalse(HexDigest.isDigest($0)) } }
+        let line = Array("a line".utf8)
+        XCTAssertEqual(line.withUnsafeBytes { LineHash(of: $0) }, hex.withUnsafeBytes { LineHash(hex: $0) })
     }
 }
 

@@ -11,9 +11,9 @@ import WavesCore
 /// prefixes, one field changing while the others stay).
 final class LatestCellsTests: XCTestCase {
 
-    static func records(seed: UInt64, count: Int) -> [StoredRecord] {
+    static func records(seed: UInt64, count: Int, participants few: Int? = nil) -> [StoredRecord] {
         var g = SplitMix64(seed: seed)
-        let participants = (0..<25).map { "P\($0)" } + ["P1 ", "p1", "Ünï", "P\u{1}"]
+        let participants = Array(((0..<25).map { "P\($0)" } + ["P1 ", "p1", "Ünï", "P\u{1}"]).prefix(few ?? 29))
         let waves = ["w1", "w2", "w3", "w10", "w1 ", "W1", ""]
         let instruments = ["a", "b", "ab", "ba"]
         let versions = ["1.0", "1.1", "1.0 ", "2"]
@@ -38,8 +38,10 @@ final class LatestCellsTests: XCTestCase {
     }
 
     func testLatestCellsAgreeWithTheWholeStoreRule() {
-        for seed in 0..<40 as Range<UInt64> {
-            let records = Self.records(seed: seed, count: 600)
+        // Seeds 40 on: three participants, so that each has more cells (up to 28) than
+        // `LatestCells` links (16) and the rest are looked up by hash.
+        for seed in 0..<60 as Range<UInt64> {
+            let records = Self.records(seed: seed, count: 600, participants: seed < 40 ? nil : 3)
             var cells = LatestCells()
             if seed % 2 == 0 { cells.reserve(lines: 100) }
             var counted: [Int: Int] = [:]   // cell -> line of its latest
@@ -58,6 +60,10 @@ final class LatestCellsTests: XCTestCase {
                 let c = cells.cell(k)
                 XCTAssertEqual([c.participant, c.wave, c.instrument], [s.record.participant, s.record.wave, s.record.instrument.id])
             }
+            // The counted submissions' tally by groups is the tally of `latestUses` one by one.
+            var fromUses = InstrumentVersions.Tally()
+            for u in cells.latestUses { fromUses.add(u) }
+            Self.assertSame(cells.latestTally, fromUses, instruments: Set(records.map(\.record.instrument.id)), "seed \(seed)")
             let uses = Array(cells.latestUses)
             XCTAssertEqual(uses.count, chosen.count)
             for (u, s) in zip(uses, chosen) {
@@ -99,6 +105,37 @@ final class LatestCellsTests: XCTestCase {
                     XCTAssertEqual(s.records, g.records)
                     XCTAssertEqual(s.firstUsed, g.first)
                 }
+            }
+        }
+    }
+
+    /// `waves validate`'s tally by groups (`UseGroups`: records alike in instrument, file and
+    /// wave counted together by `LatestCells`' numbers, added at the end) is the tally of every record.
+    func testTallyByGroupsIsTheTallyOfEveryRecord() {
+        for seed in 200..<240 as Range<UInt64> {
+            let records = Self.records(seed: seed, count: 600, participants: 5).map(\.record)
+            var tally = InstrumentVersions.Tally()
+            for r in records { tally.add(InstrumentVersions.Use(r)) }
+            var cells = LatestCells(), groups = UseGroups()
+            for (k, r) in records.enumerated() {
+                let w = cells.number(wave: r.wave), i = cells.number(instrument: r.instrument.id)
+                let file = cells.number(version: r.instrument.version, sha256: r.instrument.sha256)
+                groups.add(instrument: i, file: file, wave: w, submittedAt: r.submittedAt) { (r.wave, r.instrument) }
+                _ = cells.add(participant: r.participant, wave: w, instrument: i, submittedAt: r.submittedAt, file: file, line: k + 1)
+            }
+            Self.assertSame(groups.tally, tally, instruments: Set(records.map(\.instrument.id)), "seed \(seed)")
+        }
+    }
+
+    static func assertSame(_ a: InstrumentVersions.Tally, _ b: InstrumentVersions.Tally, instruments: Set<String>, _ message: String,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        for inst in instruments {
+            let x = a.gathered(for: inst), y = b.gathered(for: inst)
+            XCTAssertEqual(x.map(\.sha256), y.map(\.sha256), "\(message) \(inst)", file: file, line: line)
+            for (p, q) in zip(x, y) {
+                XCTAssertEqual([p.seen.version] + p.seen.waves + [p.seen.firstUsed], [q.seen.version] + q.seen.waves + [q.seen.firstUsed],
+                               "\(message) \(inst)", file: file, line: line)
+                XCTAssertEqual(p.seen.records, q.seen.records, "\(message) \(inst)", file: file, line: line)
             }
         }
     }

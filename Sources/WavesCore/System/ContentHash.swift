@@ -54,14 +54,23 @@ public enum ContentHash {
             }
         }
 
+        /// The digest of everything fed so far, its 32 bytes written into the first 32 of `out`.
+        public func digest(into out: UnsafeMutableRawBufferPointer) {
+            precondition(out.count >= 32)
+            hasher.finalize().withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        }
+
         /// `hex()` written into the first 64 bytes of `out` (the store's hash chain writes a
         /// line's digest straight into the next line's `prev`).
         public func hex(into out: UnsafeMutableRawBufferPointer) {
             precondition(out.count >= 64)
             let hex: StaticString = "0123456789abcdef"
-            var k = 0
-            for b in hasher.finalize() {
-                out[k] = hex.utf8Start[Int(b >> 4)]; out[k + 1] = hex.utf8Start[Int(b & 0x0F)]; k += 2
+            // The digest's bytes in place (iterating the digest as a sequence was most of this).
+            hasher.finalize().withUnsafeBytes { d in
+                let digits = hex.utf8Start
+                for (k, b) in d.enumerated() {
+                    out[2 * k] = digits[Int(b >> 4)]; out[2 * k + 1] = digits[Int(b & 0x0F)]
+                }
             }
         }
     }
