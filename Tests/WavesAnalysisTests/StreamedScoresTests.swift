@@ -39,6 +39,21 @@ final class StreamedScoresTests: XCTestCase {
         }
     }
 
+    /// A row's numbers keep a missing score apart from every number, NaNs and signed zeros included.
+    func testNumbersKeepEveryScore() {
+        XCTAssertNil(StreamedScores.Numbers(score: nil, answered: 0, k: 3).score)
+        for v in [0.0, -0.0, 3.5, -1e300, .infinity, -.infinity, .nan, Double(bitPattern: 0x7FF8_0000_0000_0001), Double(bitPattern: 0xFFF8_0000_0000_0000)] {
+            let n = StreamedScores.Numbers(score: v, answered: 2, k: 3)
+            XCTAssertEqual(n.score?.bitPattern, v.bitPattern, "\(v)")
+            XCTAssertEqual(n.answered, 2)
+            XCTAssertEqual(n.k, 3)
+        }
+        var n = StreamedScores.Numbers(score: 1, answered: 1, k: 1)
+        n.score = nil
+        XCTAssertNil(n.score)
+        XCTAssertEqual(MemoryLayout<StreamedScores.Numbers>.stride, 16)
+    }
+
     func testTheDemoScoresTheSameStreamed() throws {
         try compare()
     }
