@@ -55,8 +55,23 @@ public struct StreamedScores: Sendable {
         var waveText: Int32; var role: Int32; var first: Int
         var aside: [SetAsideAnswer]
     }
-    /// What a row holds besides its texts.
-    public struct Numbers: Sendable { public var score: Double?; public var answered: Int32; public var k: Int32 }
+    /// What a row holds besides its texts. 16 bytes, not 24 (a `Double?` takes 9 and pads the
+    /// rest): a missing score is a NaN of its own payload (`missing`), which no arithmetic makes,
+    /// so every score, a NaN one included, reads back as it was given. 2 million at 100,000
+    /// participants: 16 MB less grown and copied on the scan's consuming thread.
+    public struct Numbers: Sendable {
+        private var bits: UInt64
+        public var answered: Int32
+        public var k: Int32
+        private static let missing: UInt64 = 0x7FF8_5C0E_0000_0001
+        public var score: Double? {
+            get { bits == Self.missing ? nil : Double(bitPattern: bits) }
+            set { bits = newValue?.bitPattern ?? Self.missing }
+        }
+        public init(score: Double?, answered: Int32, k: Int32) {
+            bits = score?.bitPattern ?? Self.missing; self.answered = answered; self.k = k
+        }
+    }
     /// One scored submission by number, for writers that format the rows themselves (`waves
     /// score`'s table, CSV and JSON): `forEachRow` makes the same rows from these.
     public struct Submission: Sendable {
@@ -94,17 +109,29 @@ public struct StreamedScores: Sendable {
             return out
         }
         // Participants: the roster's, then in order of first appearance (`StudyData.participants`).
+        // Room for the participants up front (about one per wave's line): the table grew by
+        // rehashing every id before.
+        let lines = max(0, min(store.estimatedLineCount(), 1 << 26))
         var number: [String: Int32] = [:]
+        number.reserveCapacity(lines / max(1, bundle.study.waves.count) + lines / 8)
         var names: [String] = []
+        // Each cell of a study wave and a study instrument has its place in `cells` at
+        // `cellAt[(p * W + w) * I + i]` (-1: none yet; W x I per participant, as `StudyIndex`
+        // keeps its cells); the rest (other waves and instruments) in `place` by number. A
+        // hashed `Cell` per line was a tenth of the consuming thread.
+        let W = bundle.study.waves.count, I = bundle.instruments.count
+        let studyInstrument = Dictionary(bundle.instruments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var cellAt: [Int32] = []
         func participantNumber(_ id: String) -> Int32 {
             if let n = number[id] { return n }
-            let n = Int32(names.count); number[id] = n; names.append(id); return n
+            let n = Int32(names.count); number[id] = n; names.append(id)
+            cellAt.append(contentsOf: repeatElement(-1, count: W * I))
+            return n
         }
         for p in bundle.roster?.participants ?? [] { _ = participantNumber(p) }
         var waves = Names<String>(), instrumentIDs = Names<String>(), versionKeys = Names<VersionKey>()
         // Each cell's place in `cells` (one hash per line), and the cells in order of first appearance.
         var place: [Cell: Int32] = [:]
-        place.reserveCapacity(store.estimatedLineCount())   // no rehashing as it grows
         var cells: [Latest] = []
         // The asked-for instruments: their items are the scan's columns, so each latest line is
         // scored as it comes (`Scorer`), in the same pass that finds it.
@@ -123,7 +150,7 @@ public struct StreamedScores: Sendable {
         // with the one before costs less than hashing it.
         var lastParticipant = "", lastP: Int32 = -1, lastRosterRole: String?
         var lastWave = "", lastW: Int32 = -1, lastWaveOrder = Int.max, lastWaveText: Int32 = -1
-        var lastInstrument = "", lastI: Int32 = -1, lastWanted: Int?
+        var lastInstrument = "", lastI: Int32 = -1, lastWanted: Int?, lastStudyInstrument = -1
         var lastVersion = VersionKey(version: "", sha256: ""), lastV: Int32 = -1
         var lastRole: String?, lastR: Int32 = -1
         func versionNumber(_ row: StoreRow) -> Int32 {
@@ -134,24 +161,27 @@ public struct StreamedScores: Sendable {
         // Scores the row into the submission at `slot` of `out.scored` (a new one when nil) and
         // returns its slot: a later submission of the same cell scores into the same place.
         // Its numbers go straight into `out.values`.
+        // The scales of each instrument (`Instrument` itself was copied for every scored line).
+        let scaleCounts = instruments.map(\.scales.count)
         func score(_ row: StoreRow, line: Int, instrument k: Int, participant: Int32, order: Int32, slot: Int32?) -> Int32 {
-            let inst = instruments[k]
+            let scaleCount = scaleCounts[k]
             let role = RolePrecedence.role(roster: lastRosterRole, recorded: row.role)
             if role != lastRole || lastR == -1 { lastRole = role; lastR = role.map(intern) ?? -2 }
             let first = slot.map { out.scored[Int($0)].first } ?? out.values.count
-            if slot == nil { out.values.append(contentsOf: repeatElement(Numbers(score: nil, answered: 0, k: 0), count: inst.scales.count)) }
+            if slot == nil { for _ in 0..<scaleCount { out.values.append(Numbers(score: nil, answered: 0, k: 0)) } }
             var aside: [SetAsideAnswer]
             switch row {
             case .columns(let c):
                 let rejected = c.values.withUnsafeBufferPointer { v in
                     out.values.withUnsafeMutableBufferPointer { all in
-                        scorers[k].score(v, into: UnsafeMutableBufferPointer(rebasing: all[first..<(first + inst.scales.count)]))
+                        scorers[k].score(v, into: UnsafeMutableBufferPointer(rebasing: all[first..<(first + scaleCount)]))
                     }
                 }
-                aside = rejected.map { a in
-                    SetAsideAnswer(line: line, participant: c.participant, wave: c.wave, instrument: inst.id, item: inst.items[Int(a.column)].id, value: a.value)
+                aside = rejected.isEmpty ? [] : rejected.map { a in
+                    SetAsideAnswer(line: line, participant: c.participant, wave: c.wave, instrument: instruments[k].id, item: instruments[k].items[Int(a.column)].id, value: a.value)
                 }
             case .record(let r):
+                let inst = instruments[k]
                 for (j, row) in ScoreRow.rows(of: r, instrument: inst, scales: inst.scales, role: role).enumerated() {
                     out.values[first + j] = Numbers(score: row.score, answered: Int32(row.answered), k: Int32(row.k))
                 }
@@ -176,12 +206,23 @@ public struct StreamedScores: Sendable {
             }
             if lastI < 0 || instrument != lastInstrument {
                 lastInstrument = instrument; lastI = instrumentIDs(instrument); lastWanted = wanted[instrument]
+                lastStudyInstrument = studyInstrument[instrument] ?? -1
             }
             let p = lastP, k = lastWanted
             let cell = Cell(participant: p, wave: lastW, instrument: lastI)
             let o = Int32(cells.count)
-            if let at = place.updateValue(o, forKey: cell) {
-                place[cell] = at
+            let found: Int32?
+            if lastWaveOrder < W && lastStudyInstrument >= 0 {
+                let at = (Int(p) * W + lastWaveOrder) * I + lastStudyInstrument
+                found = cellAt[at] < 0 ? nil : cellAt[at]
+                if found == nil { cellAt[at] = o }
+            } else if let at = place[cell] {
+                found = at
+            } else {
+                found = nil
+                place[cell] = o
+            }
+            if let at = found {
                 let i = Int(at)
                 cells[i].count += 1
                 if LatestSubmission.replaces(row.submittedAt, cells[i].stamp) {
@@ -195,20 +236,27 @@ public struct StreamedScores: Sendable {
             }
         }
         place = [:]
+        cellAt = []
         out.duplicateCount = cells.lazy.filter { $0.count > 1 }.count
         // The versions' tally, from the cells grouped by instrument, file and wave (in order of
         // first appearance, so each file's first use keeps its place): what it reads of each
         // cell alike within a group but the time stamp, of which it keeps the earliest.
+        // A group's place by its numbers in a flat table when that is small (a hashed `Use` per
+        // cell was a thirtieth of the command), else in a dictionary.
         struct Use: Hashable { let instrument: Int32; let version: Int32; let wave: Int32 }
+        let (nI, nV, nW) = (instrumentIDs.keys.count, versionKeys.keys.count, waves.keys.count)
+        let flat = nI * nV * nW <= 1 << 16
+        var groupAt = [Int32](repeating: -1, count: flat ? nI * nV * nW : 0)
         var groupOf: [Use: Int] = [:]
         var groups: [(use: Use, count: Int, earliest: String)] = []
         for c in cells {
             let use = Use(instrument: c.cell.instrument, version: c.version, wave: c.cell.wave)
-            if let g = groupOf[use] {
+            let at = flat ? (Int(use.instrument) * nV + Int(use.version)) * nW + Int(use.wave) : -1
+            if let g = flat ? (groupAt[at] < 0 ? nil : Int(groupAt[at])) : groupOf[use] {
                 groups[g].count += 1
                 if c.stamp < groups[g].earliest { groups[g].earliest = c.stamp }
             } else {
-                groupOf[use] = groups.count
+                if flat { groupAt[at] = Int32(groups.count) } else { groupOf[use] = groups.count }
                 groups.append((use, 1, c.stamp))
             }
         }
@@ -285,6 +333,8 @@ public struct StreamedScores: Sendable {
 /// the same numbers as `Scoring.score` on the record.
 private struct Scorer {
     let instrument: Instrument
+    /// The instrument's scales (read in place: `instrument.scales[j]` copied the scale per row).
+    let scales: [Scale]
     /// Per scale: the column of each listed item the instrument has, in the scale's order.
     let scaleColumns: [[Int]]
     /// Per column: whether its numbers can be set aside (items that are not text or notes).
@@ -293,6 +343,7 @@ private struct Scorer {
 
     init(_ instrument: Instrument) {
         self.instrument = instrument
+        scales = instrument.scales
         let position = Dictionary(instrument.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         scaleColumns = instrument.scales.map { s in s.items.compactMap { position[$0] } }
         numeric = instrument.items.map { $0.type != .text && $0.type != .note }
@@ -309,8 +360,10 @@ private struct Scorer {
             sum += v
             answered += 1
         }
-        return StreamedScores.Numbers(score: Scoring.combine(sum: sum, answered: answered, scale: instrument.scales[j]), answered: Int32(answered),
-                                      k: Int32(instrument.scales[j].items.count))
+        return scales.withUnsafeBufferPointer { scales in
+            StreamedScores.Numbers(score: Scoring.combine(sum: sum, answered: answered, scale: scales[j]), answered: Int32(answered),
+                                   k: Int32(scales[j].items.count))
+        }
     }
 
     /// A row's scales' numbers, in scale order, into `numbers`; returns its set-aside answers:

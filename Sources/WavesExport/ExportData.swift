@@ -19,16 +19,18 @@ public struct ExportData: Sendable {
     public let problems: [StoreProblem]
     var table: ExportTable
 
-    /// Loads the study folder and streams its store once.
-    public static func load(directory: URL, options: ExportOptions = ExportOptions()) throws -> ExportData {
-        try load(directory: directory, options: options, fastPath: nil)
+    /// Loads the study folder and streams its store once. `answers: false` keeps no answer
+    /// (only which submissions count, with their times, roles and versions): what the
+    /// codebook reads, the only format `Exporter.export` writes from such data.
+    public static func load(directory: URL, options: ExportOptions = ExportOptions(), answers: Bool = true) throws -> ExportData {
+        try load(directory: directory, options: options, fastPath: nil, answers: answers)
     }
 
     /// `load`, with the columnar scan's fast path on or off (nil: as `WAVES_SCAN` says), so
     /// tests can compare the two paths.
-    static func load(directory: URL, options: ExportOptions, fastPath: Bool?) throws -> ExportData {
+    static func load(directory: URL, options: ExportOptions, fastPath: Bool?, answers: Bool = true) throws -> ExportData {
         let bundle = try StudyLoader.load(directory: directory)
-        var table = Self.emptyTable(bundle, options)
+        var table = Self.emptyTable(bundle, options, answers: answers)
         let store = ResponseStore(url: bundle.study.storeURL)
         table.reserve(lines: store.estimatedLineCount())
         let problems = try store.scanColumns(table.columnRequest, fast: fastPath) { row, line in table.add(row, line: line) }
@@ -51,11 +53,14 @@ public struct ExportData: Sendable {
 
     private var givenDuplicates: [Duplicate]?
 
-    private static func emptyTable(_ bundle: StudyBundle, _ options: ExportOptions) -> ExportTable {
+    private static func emptyTable(_ bundle: StudyBundle, _ options: ExportOptions, answers: Bool = true) -> ExportTable {
         let instruments = options.instrument.flatMap { id in bundle.instrument(id).map { [$0] } } ?? bundle.instruments
         let waves = (try? bundle.resolveWaves(options.waves)) ?? bundle.study.waves
-        return ExportTable(bundle: bundle, instruments: instruments, waves: waves)
+        return ExportTable(bundle: bundle, instruments: instruments, waves: waves, keepsAnswers: answers)
     }
+
+    /// Whether the answers were kept (`load(answers:)`).
+    public var hasAnswers: Bool { table.keepsAnswers }
 
     public var study: Study { bundle.study }
 

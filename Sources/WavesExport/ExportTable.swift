@@ -31,6 +31,10 @@ struct ExportTable: Sendable {
     let slotOffset: [Int]
     /// Doubles per participant block.
     let blockSize: Int
+    /// Whether the answers are kept (false: only which submissions count, their times, roles
+    /// and versions, for the codebook, which writes no cell: the scan then asks for no item
+    /// column, text or mark, and no answer page is made).
+    let keepsAnswers: Bool
 
     /// Participants in roster order, then in order of their first record in the store.
     private(set) var participants: [String] = []
@@ -79,8 +83,9 @@ struct ExportTable: Sendable {
 
     private struct OtherKey: Hashable { var p: Int32, w: Int32, i: Int32 }
 
-    init(bundle: StudyBundle, instruments: [Instrument], waves: [Wave]) {
+    init(bundle: StudyBundle, instruments: [Instrument], waves: [Wave], keepsAnswers: Bool = true) {
         self.bundle = bundle
+        self.keepsAnswers = keepsAnswers
         self.instruments = instruments
         self.waves = waves
         columns = instruments.map { inst in Dictionary(inst.items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a }) }
@@ -109,6 +114,7 @@ struct ExportTable: Sendable {
     /// table's instruments as a column (in item order, so a column is the item's position),
     /// text answers, instrument versions, and the declined and don't-know marks.
     var columnRequest: ColumnRequest {
+        guard keepsAnswers else { return ColumnRequest(versions: true) }
         var columns: [String: [String]] = [:]
         for inst in instruments where columns[inst.id] == nil { columns[inst.id] = inst.items.map(\.id) }
         return ColumnRequest(columns: columns, texts: true, versions: true, marks: true)
@@ -122,7 +128,7 @@ struct ExportTable: Sendable {
         case .record(let r): add(r, line: line)
         case .columns(let c):
             guard let slot = choose(participant: c.participant, wave: c.wave, instrument: c.instrument, submittedAt: c.submittedAt,
-                                    version: c.version, sha256: c.sha256, role: c.role, line: line) else { return }
+                                    version: c.version, sha256: c.sha256, role: c.role, line: line), keepsAnswers else { return }
             store(c, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
         }
     }
@@ -130,7 +136,7 @@ struct ExportTable: Sendable {
     /// Adds one record read from store line `line`; records must come in store order.
     mutating func add(_ r: ResponseRecord, line: Int) {
         guard let slot = choose(participant: r.participant, wave: r.wave, instrument: r.instrument.id, submittedAt: r.submittedAt,
-                                version: r.instrument.version, sha256: r.instrument.sha256, role: r.role, line: line) else { return }
+                                version: r.instrument.version, sha256: r.instrument.sha256, role: r.role, line: line), keepsAnswers else { return }
         store(r, block: slot.block, wave: slot.wave, instrument: slot.instrument, replacing: slot.replacing)
     }
 
@@ -152,7 +158,7 @@ struct ExportTable: Sendable {
                 blockOf[Int(p)] = Int32(blockCount)
                 blockCount += 1
                 slotKey.append(contentsOf: repeatElement(-1, count: slotsPerBlock))
-                values.appendBlock()
+                if keepsAnswers { values.appendBlock() }
             }
             slot = Int(blockOf[Int(p)]) * slotsPerBlock + Int(w) * instruments.count + Int(i)
             key = slotKey[slot]

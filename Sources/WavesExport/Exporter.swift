@@ -23,6 +23,9 @@ public enum Exporter {
             throw ExportError.layoutNotApplicable(format: format.rawValue, layout: l.rawValue)
         }
         if format == .csvLong && options.scores { throw ExportError.scoresNotApplicable(format: format.rawValue) }
+        if format != .codebook && !data.hasAnswers {
+            throw ExportError.cannotWrite(path: url.path, reason: "the export's data were read without their answers (only a codebook is written from such data)")
+        }
         let layout = options.layout ?? format.defaultLayout
         switch format {
         case .csvLong:

@@ -13,48 +13,22 @@ enum StatFileWriter {
     enum Kind: Sendable { case sav, dta }
 
     /// Pass-1 facts about a variable's values.
-    private struct Measured {
+    struct Measured: Sendable, Equatable {
         var maxBytes = 0
         var allIntegers = true
     }
 
-    static func write(_ plan: ExportPlan, kind: Kind, to target: OutputTarget) throws -> [String] {
+    /// `chunk`: rows per piece of pass 1 (tests give small ones: every size writes the same file).
+    static func write(_ plan: ExportPlan, kind: Kind, to target: OutputTarget, chunk: Int = CSVExporter.chunk) throws -> [String] {
         let format: StatFileFormat = kind == .sav ? SavFormat() : DtaFormat()
         let url = target.url
         let file = url.lastPathComponent
         var notes: [String] = []
-        // Pass 1: string widths (of every value a string variable is written with, numbers on a
-        // text item included) and whether numbers are whole. Cells are read by an
-        // `ExportRowReader`, time stamps as bytes.
-        var measured = Array(repeating: Measured(), count: plan.variables.count)
-        var latest: Int?
+        let (measured, latest) = measure(plan, chunk: chunk)
         let isString = plan.variables.map(\.isString)
         let sources = plan.cellSources
-        var reader = ExportRowReader(plan)
-        for row in plan.rows {
-            reader.load(row)
-            for i in 0..<plan.variables.count {
-                if case .submitted(let slot) = sources[i], let k = reader.submission(slot), let n = reader.withShownStamp(k, { $0.count }) {
-                    measured[i].maxBytes = max(measured[i].maxBytes, n)
-                    continue
-                }
-                let cell = reader.cell(i)
-                if isString[i] {
-                    if let s = stringValue(cell) { measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count) }
-                    continue
-                }
-                switch cell {
-                case .text(let s): measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count)
-                case .number(let d): if d != d.rounded() { measured[i].allIntegers = false }
-                default: break
-                }
-            }
-            // The latest submission time of the exported rows (every slot of a row), as text.
-            reader.forEachSubmission { k in
-                if latest.map({ reader.stamp(k, isAfter: $0) }) ?? true { latest = k }
-            }
-        }
         let latestStamp = latest.map(plan.table.stamp) ?? ""
+        var reader = ExportRowReader(plan)
 
         guard let writer = readstat_writer_init() else { throw ExportError.readStat(file: file, operation: "start a writer", message: "out of memory") }
         defer { readstat_writer_free(writer) }
@@ -193,6 +167,57 @@ enum StatFileWriter {
             notes.append("\(cutStrings) text answer(s) longer than \(TextLimits.spssStringWidth) bytes were cut to fit an SPSS string in \(file) (the CSV exports keep them whole).")
         }
         return notes
+    }
+
+    /// Pass 1: per variable the widest value in bytes (of every value a string variable is
+    /// written with, numbers on a text item included) and whether its numbers are whole; and
+    /// the submission with the latest time of the exported rows (every slot of a row; of equal
+    /// times the first). Cells are read by an `ExportRowReader`, time stamps as bytes.
+    static func measure(_ plan: ExportPlan, chunk: Int = CSVExporter.chunk) -> (measured: [Measured], latest: Int?) {
+        // Pieces of `chunk` rows are measured on every core (`Parallel.forEachChunk`)
+        // and merged in order: widths by their maximum, whole numbers by all pieces, the latest
+        // time by the same rule as row by row (a later one replaces only when strictly after,
+        // so of equal times the first is kept, within a piece and across pieces).
+        var measured = Array(repeating: Measured(), count: plan.variables.count)
+        var latest: Int?
+        let isString = plan.variables.map(\.isString)
+        let sources = plan.cellSources
+        Parallel.forEachChunk(0..<plan.rows.count, chunk: chunk, { range -> (measured: [Measured], latest: Int?) in
+            var measured = Array(repeating: Measured(), count: plan.variables.count)
+            var latest: Int?
+            var reader = ExportRowReader(plan)
+            for row in plan.rows[range] {
+                reader.load(row)
+                for i in 0..<plan.variables.count {
+                    if case .submitted(let slot) = sources[i], let k = reader.submission(slot), let n = reader.withShownStamp(k, { $0.count }) {
+                        measured[i].maxBytes = max(measured[i].maxBytes, n)
+                        continue
+                    }
+                    let cell = reader.cell(i)
+                    if isString[i] {
+                        if let s = stringValue(cell) { measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count) }
+                        continue
+                    }
+                    switch cell {
+                    case .text(let s): measured[i].maxBytes = max(measured[i].maxBytes, s.utf8.count)
+                    case .number(let d): if d != d.rounded() { measured[i].allIntegers = false }
+                    default: break
+                    }
+                }
+                // The latest submission time of the exported rows (every slot of a row), as text.
+                reader.forEachSubmission { k in
+                    if latest.map({ reader.stamp(k, isAfter: $0) }) ?? true { latest = k }
+                }
+            }
+            return (measured, latest)
+        }, write: { piece in
+            for i in measured.indices {
+                measured[i].maxBytes = max(measured[i].maxBytes, piece.measured[i].maxBytes)
+                if !piece.measured[i].allIntegers { measured[i].allIntegers = false }
+            }
+            if let k = piece.latest, latest.map({ plan.table.stamp(k, isAfter: $0) }) ?? true { latest = k }
+        })
+        return (measured, latest)
     }
 
     /// The text a cell of a string variable is written as (a number on a text item as JSON

@@ -176,6 +176,28 @@ final class ColumnScanTests: XCTestCase {
         agree(bytes, analysisRequest)
     }
 
+    /// The instrument's version and SHA-256 reuse the last line's Strings when their bytes repeat
+    /// (`JSONReader.string(reusing:)`): lines whose version or hash differ from the line before
+    /// in one byte, at the same length, or repeat it, or are escaped or non-ASCII, each give
+    /// their own, as the strict decoder reads them.
+    func testVersionsAndHashesOfEachLineAreItsOwn() {
+        let base = ResponseStoreTests.record("P1").jsonLine
+        let a = String(repeating: "a", count: 64)
+        var lines: [String] = []
+        let b1: String = "b" + a.dropFirst(), b2: String = String(a.dropLast()) + "b", e: String = "é" + a.dropFirst(2)
+        let pairs: [(String, String)] = [("1.0.0", a), ("1.0.0", a), ("1.0.1", a), ("1.0.1", b1), ("1.0.1", b2), ("2.0.0", b1), ("2.0.0", a),
+                                         ("1.0.0", a), ("", a), ("", ""), ("1.0.0", ""), ("1.0.\\u0030", a), ("1.0.0", a), ("1.0.é", a),
+                                         ("1.0.é", a), ("1.0.0", e), ("1.0.0", a)]
+        for (version, sha) in pairs {
+            lines.append(base.replacingOccurrences(of: "\"version\":\"1.0.0\"", with: "\"version\":\"\(version)\"")
+                             .replacingOccurrences(of: "\"sha256\":\"\(a)\"", with: "\"sha256\":\"\(sha)\""))
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let (fast, strict) = agree(bytes, request)
+        XCTAssertEqual(strict, lines.count)
+        XCTAssertGreaterThan(fast, lines.count / 2, "most take the fast path")
+    }
+
     /// The tight `answers` loop (`KeyOrder.fastAnswers`) against the general member walk and the
     /// strict decoder, on lines whose answers are mutated exactly where the tight loop has to stop:
     /// white space, every other shape of value, ids out of the cached order, repeated, missing,

@@ -67,8 +67,9 @@ struct ExportCommand: ParsableCommand {
             warnIfKeyInside(data.study)
             result = try QDPXExporter.export(data, format: fmt, to: url, options: opts)
         } else {
-            // One streaming pass over the store into columns: memory stays near the dense answer matrix.
-            let data = try ExportData.load(directory: options.directory, options: opts)
+            // One streaming pass over the store into columns: memory stays near the dense answer
+            // matrix. The codebook writes no cell: its pass keeps no answer.
+            let data = try ExportData.load(directory: options.directory, options: opts, answers: fmt != .codebook)
             StudyOptions.reportStoreNotes(study: data.study, duplicates: data.duplicateCount, problems: data.problems.count)
             StudyOptions.reportDrifts(try? data.instrumentVersions(), bundle: data.bundle)
             warnIfKeyInside(data.study)

@@ -35,9 +35,12 @@ public struct ColumnDecoder: Sendable {
     /// names in the same order), so a name is known by one comparison of its bytes.
     private var names = NameOrder()
 
-    /// The participant, wave, role and instrument of the last line, as Strings: a line with the
-    /// same bytes gets the same String without making one (`JSONReader.string(reusing:)`).
-    private var lastTexts = (participant: LastText(), wave: LastText(), role: LastText(), instrument: LastText())
+    /// The participant, wave, role, instrument and (when kept) the instrument's version and
+    /// SHA-256 of the last line, as Strings: a line with the same bytes gets the same String
+    /// without making one (`JSONReader.string(reusing:)`). The same String also compares equal
+    /// at once on the consuming thread (a 64-byte SHA-256 per line was compared byte by byte).
+    private var lastTexts = (participant: LastText(), wave: LastText(), role: LastText(), instrument: LastText(),
+                             version: LastText(), sha256: LastText())
 
     /// Member names in order, each as its bytes with the quotes (`"wave"`) and the key it spells.
     /// A name matched byte for byte spells the same key (the key is a function of the bytes and
@@ -289,7 +292,9 @@ public struct ColumnDecoder: Sendable {
             }
             seen |= 1 << k
             if k == 0 { line.instrument = try r.string(reusing: &lastTexts.instrument) }
-            else if keep { let s = try r.string(); if k == 1 { line.version = s } else { line.sha256 = s } }
+            else if keep {
+                if k == 1 { line.version = try r.string(reusing: &lastTexts.version) } else { line.sha256 = try r.string(reusing: &lastTexts.sha256) }
+            }
             else { _ = try r.rawString() }
         }
         if seen & 1 == 0 { line.unsure = true }
