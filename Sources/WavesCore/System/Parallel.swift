@@ -26,7 +26,9 @@ public enum Parallel {
     /// `render(range)` for each chunk of `chunk` indices of `range`, on every core, each chunk's
     /// result handed to `write` in order on the calling thread; at most two chunks per core are
     /// rendered and not yet written at once. For output formatted in pieces and written in order
-    /// (`waves score`'s rows, CSV exports, the quality table, sav/dta pass 1).
+    /// (`waves score`'s rows, CSV exports, the quality table, sav/dta pass 1, rci's table).
+    /// Call it from a command's own thread, never from inside `map`'s workers: its workers are
+    /// the global queue's threads, and waiting for them from one of those could starve them.
     public static func forEachChunk<T: Sendable>(_ range: Range<Int>, chunk: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                                                  _ render: @Sendable (Range<Int>) -> T, write: (T) throws -> Void) rethrows {
         let size = max(1, chunk)
