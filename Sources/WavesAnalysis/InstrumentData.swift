@@ -184,16 +184,13 @@ public struct InstrumentData: Sendable {
     }
 
     /// Scale scores: participants x waves (NaN where absent or below `min_answered`).
-    /// Computed once and kept (the report asks for the same scale's scores in several sections;
-    /// the columns do not change after loading). The instrument's own scales are computed
-    /// together, in one pass that reads each answer row once for all of them: one pass per
-    /// scale read the 128 MB matrix five times, a quarter of a warm `waves change`.
+    /// Computed once per scale and kept (the report asks for the same scale's scores in
+    /// several sections; the columns do not change after loading). Scales are computed when
+    /// first asked for, one at a time: computing an instrument's scales together read each row
+    /// once, but held every scale's scores from the report's first section on, which put its
+    /// peak 4-8 MB above twice the dense matrix.
     public func scores(scale: Scale) -> Matrix {
-        let own = instrument.scales
-        if let i = own.firstIndex(where: { Self.scoreKey($0) == Self.scoreKey(scale) }) {
-            return scoreMemo.value("instrument scales") { computeScores(scales: own) }[i]
-        }
-        return scoreMemo.value(Self.scoreKey(scale)) { computeScores(scales: [scale]) }[0]
+        scoreMemo.value(Self.scoreKey(scale)) { computeScores(scales: [scale]) }[0]
     }
 
     /// What a scale's scores depend on: its items, rule and minimum.
@@ -206,31 +203,49 @@ public struct InstrumentData: Sendable {
         let rules = scales.map(Scoring.Combiner.init)
         let start = columns.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let W = waves.count, K = items.count, cells = participants.count * W
-        // Cell p * W + w of the answers is row p, column w of the scores (both row-major).
-        let outs = scales.map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: cells) }
-        defer { for o in outs { o.deallocate() } }
-        for o in outs { o.initialize(repeating: .nan) }
+        // Cell p * W + w of the answers is row p, column w of the scores (both row-major). Each
+        // scale's scores are written straight into the array its matrix keeps (no second copy:
+        // the report's peak is near twice the dense matrix).
+        let outs = scales.map { _ in ScoreColumn(count: cells) }
         // Without any column no cell has an answer, and `combine` gives no score.
-        if !flat.isEmpty {
-            values.withUnsafeBufferPointer { v in
-                present.withUnsafeBufferPointer { isPresent in
-                    flat.withUnsafeBufferPointer { cs in
-                        for cell in 0..<cells where isPresent[cell] {
-                            let row = v.baseAddress! + cell * K
-                            for s in 0..<rules.count where start[s + 1] > start[s] {
-                                var sum = 0.0, n = 0
-                                for j in start[s]..<start[s + 1] { let x = row[cs[j]]; if !x.isNaN { sum += x; n += 1 } }
-                                if let score = rules[s].combine(sum: sum, answered: n) { outs[s][cell] = score }
+        if !flat.isEmpty && cells > 0 {
+            ScoreColumn.withPointers(outs) { o in
+                values.withUnsafeBufferPointer { v in
+                    present.withUnsafeBufferPointer { isPresent in
+                        flat.withUnsafeBufferPointer { cs in
+                            for cell in 0..<cells where isPresent[cell] {
+                                let row = v.baseAddress! + cell * K
+                                for s in 0..<rules.count where start[s + 1] > start[s] {
+                                    var sum = 0.0, n = 0
+                                    for j in start[s]..<start[s + 1] { let x = row[cs[j]]; if !x.isNaN { sum += x; n += 1 } }
+                                    if let score = rules[s].combine(sum: sum, answered: n) { o[s][cell] = score }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return outs.map { Matrix(rows: participants.count, cols: W, values: Array($0)) }
+        return outs.map { Matrix(rows: participants.count, cols: W, values: $0.values) }
     }
 }
 
+
+/// One scale's scores being computed (`computeScores`): an array in a box of its own, so that
+/// every scale's array can be written at once through its own pointer.
+private final class ScoreColumn {
+    var values: [Double]
+    init(count: Int) { values = Array(repeating: .nan, count: count) }
+
+    /// `body` with a pointer to each column's values (each column non-empty), valid during it.
+    static func withPointers(_ columns: [ScoreColumn], _ body: ([UnsafeMutablePointer<Double>]) -> Void) {
+        func open(_ i: Int, _ pointers: [UnsafeMutablePointer<Double>]) {
+            guard i < columns.count else { body(pointers); return }
+            columns[i].values.withUnsafeMutableBufferPointer { open(i + 1, pointers + [$0.baseAddress!]) }
+        }
+        open(0, [])
+    }
+}
 
 /// A scale's items at one wave of an instrument's columns, one row per participant listed in
 /// `participants` (`InstrumentData.itemRows`), read in place: row r is participant
@@ -287,8 +302,7 @@ public struct ScaleItemRows: ItemRows {
 ///
 /// Each is computed once: a thread asking for scores another thread is computing waits for
 /// them (the report starts a scale's section, results and attrition at once, and each asks
-/// for the same scores first). The instrument's own scales are one entry, computed in one
-/// pass; a scale of its own (not the instrument's) is an entry of its own.
+/// for the same scores first), while different scales are computed side by side.
 final class ScoreMemo: @unchecked Sendable {
     private final class Entry: @unchecked Sendable {
         let lock = NSLock()
