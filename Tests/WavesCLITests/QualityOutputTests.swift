@@ -43,54 +43,49 @@ final class QualityOutputTests: XCTestCase {
         XCTAssertEqual(lines.count, 5)
     }
 
-    /// The table laid out in pieces on every core is the one-thread table, whatever the piece
-    /// size: widths from every piece (the widest cell in the last piece, wide and combining
-    /// characters), lines in order, a trailing non-ASCII space trimmed, no rows at all.
-    func testTheTableInPiecesIsTheOneThreadTable() {
+    /// Random tables (hostile, wide and combining cells; the widest cell in the last row, in
+    /// column `wideColumn`) with the one-thread table's text, for each row count and piece size.
+    func forEachTable(wideColumn: Int, _ check: (_ header: [String], _ rows: [[String]], _ whole: String, _ chunk: Int) -> Void) {
         let cells = ["x", "1.5", "y z ", "long\u{1B}cell", "12", "", "–", "ü", "漢字", "e\u{301}", "a\u{3000}", "=1", " pad"]
         var g = SystemRandomNumberGenerator()
         let header = ["participant", "n", "c", "wide"]
         for count in [0, 1, 5, 37, 300] {
             var rows = (0..<count).map { _ in (0..<4).map { _ in SafeText.line(cells.randomElement(using: &g)!) } }
-            if count > 0 { rows[count - 1][0] = String(repeating: "w", count: 30) }
-            let made = rows
+            if count > 0 { rows[count - 1][wideColumn] = String(repeating: "w", count: 30) }
             var whole = ""
-            TextTable.render(header: header, rows: made, rightAligned: [1, 3]) { whole += $0 + "\n" }
-            for chunk in [1, 2, 3, 7, 4096] {
-                var pieces = ""
-                var emitted = 0
-                TextTable.render(header: header, count: count, rightAligned: [1, 3], chunk: chunk, memo: { 0 }, rows: { range, calls in
-                    calls += 1
-                    return Array(made[range])
-                }) { pieces += $0; emitted += 1 }
-                XCTAssertEqual(pieces, whole, "count \(count) chunk \(chunk)")
-                XCTAssertEqual(emitted, 2 + (count + chunk - 1) / chunk)
-            }
+            TextTable.render(header: header, rows: rows, rightAligned: [1, 3]) { whole += $0 + "\n" }
+            for chunk in [1, 2, 3, 7, 4096] { check(header, rows, whole, chunk) }
+        }
+    }
+
+    /// The table laid out in pieces on every core is the one-thread table, whatever the piece
+    /// size: widths from every piece (the widest cell in the last piece, wide and combining
+    /// characters), lines in order, a trailing non-ASCII space trimmed, no rows at all.
+    func testTheTableInPiecesIsTheOneThreadTable() {
+        forEachTable(wideColumn: 0) { header, made, whole, chunk in
+            var pieces = ""
+            var emitted = 0
+            TextTable.render(header: header, count: made.count, rightAligned: [1, 3], chunk: chunk, memo: { 0 }, rows: { range, calls in
+                calls += 1
+                return Array(made[range])
+            }) { pieces += $0; emitted += 1 }
+            XCTAssertEqual(pieces, whole, "count \(made.count) chunk \(chunk)")
+            XCTAssertEqual(emitted, 2 + (made.count + chunk - 1) / chunk)
         }
     }
 
     /// The rows made once and kept (`renderKeepingRows`, `waves rci`'s table): the same text as
     /// the one-thread table, each row made exactly once, for any piece size.
     func testTheTableWithKeptRowsIsTheOneThreadTable() {
-        let cells = ["x", "1.5", "y z ", "long\u{1B}cell", "12", "", "–", "ü", "漢字", "e\u{301}", "a\u{3000}", "=1", " pad"]
-        var g = SystemRandomNumberGenerator()
-        let header = ["participant", "n", "c", "wide"]
-        for count in [0, 1, 5, 37, 300] {
-            var rows = (0..<count).map { _ in (0..<4).map { _ in SafeText.line(cells.randomElement(using: &g)!) } }
-            if count > 0 { rows[count - 1][3] = String(repeating: "w", count: 30) }
-            let made = rows
-            var whole = ""
-            TextTable.render(header: header, rows: made, rightAligned: [1, 3]) { whole += $0 + "\n" }
-            for chunk in [1, 2, 3, 7, 4096] {
-                let calls = Counter()
-                var pieces = ""
-                TextTable.renderKeepingRows(header: header, count: count, rightAligned: [1, 3], chunk: chunk, rows: { range in
-                    calls.add(range.count)
-                    return Array(made[range])
-                }) { pieces += $0 }
-                XCTAssertEqual(pieces, whole, "count \(count) chunk \(chunk)")
-                XCTAssertEqual(calls.total, count, "each row made once")
-            }
+        forEachTable(wideColumn: 3) { header, made, whole, chunk in
+            let calls = Counter()
+            var pieces = ""
+            TextTable.renderKeepingRows(header: header, count: made.count, rightAligned: [1, 3], chunk: chunk, rows: { range in
+                calls.add(range.count)
+                return Array(made[range])
+            }) { pieces += $0 }
+            XCTAssertEqual(pieces, whole, "count \(made.count) chunk \(chunk)")
+            XCTAssertEqual(calls.total, made.count, "each row made once")
         }
     }
 
