@@ -190,62 +190,38 @@ public struct InstrumentData: Sendable {
     /// once, but held every scale's scores from the report's first section on, which put its
     /// peak 4-8 MB above twice the dense matrix.
     public func scores(scale: Scale) -> Matrix {
-        scoreMemo.value(Self.scoreKey(scale)) { computeScores(scales: [scale]) }[0]
+        scoreMemo.value(Self.scoreKey(scale)) { computeScores(scale: scale) }
     }
 
     /// What a scale's scores depend on: its items, rule and minimum.
     private static func scoreKey(_ scale: Scale) -> String { "\(scale.items)|\(scale.score)|\(scale.minAnswered.bitPattern)" }
 
-    private func computeScores(scales: [Scale]) -> [Matrix] {
-        // Every scale's columns one after another: scale s has flat[start[s]..<start[s + 1]].
-        let columns = scales.map { scale in scale.items.compactMap { id in items.firstIndex { $0.id == id } } }
-        let flat = columns.flatMap { $0 }
-        let rules = scales.map(Scoring.Combiner.init)
-        let start = columns.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    private func computeScores(scale: Scale) -> Matrix {
+        let cols = scale.items.compactMap { id in items.firstIndex { $0.id == id } }
+        let rule = Scoring.Combiner(scale)
         let W = waves.count, K = items.count, cells = participants.count * W
-        // Cell p * W + w of the answers is row p, column w of the scores (both row-major). Each
-        // scale's scores are written straight into the array its matrix keeps (no second copy:
-        // the report's peak is near twice the dense matrix).
-        let outs = scales.map { _ in ScoreColumn(count: cells) }
-        // Without any column no cell has an answer, and `combine` gives no score.
-        if !flat.isEmpty && cells > 0 {
-            ScoreColumn.withPointers(outs) { o in
-                values.withUnsafeBufferPointer { v in
-                    present.withUnsafeBufferPointer { isPresent in
-                        flat.withUnsafeBufferPointer { cs in
-                            for cell in 0..<cells where isPresent[cell] {
-                                let row = v.baseAddress! + cell * K
-                                for s in 0..<rules.count where start[s + 1] > start[s] {
-                                    var sum = 0.0, n = 0
-                                    for j in start[s]..<start[s + 1] { let x = row[cs[j]]; if !x.isNaN { sum += x; n += 1 } }
-                                    if let score = rules[s].combine(sum: sum, answered: n) { o[s][cell] = score }
-                                }
-                            }
+        // Cell p * W + w of the answers is row p, column w of the scores (both row-major).
+        var out = [Double](repeating: .nan, count: cells)
+        // Without columns no cell has an answer, and `combine` gives no score.
+        guard !cols.isEmpty else { return Matrix(rows: participants.count, cols: W, values: out) }
+        values.withUnsafeBufferPointer { v in
+            present.withUnsafeBufferPointer { isPresent in
+                out.withUnsafeMutableBufferPointer { o in
+                    cols.withUnsafeBufferPointer { cs in
+                        for cell in 0..<cells where isPresent[cell] {
+                            let row = v.baseAddress! + cell * K
+                            var sum = 0.0, n = 0
+                            for j in 0..<cs.count { let x = row[cs[j]]; if !x.isNaN { sum += x; n += 1 } }
+                            if let score = rule.combine(sum: sum, answered: n) { o[cell] = score }
                         }
                     }
                 }
             }
         }
-        return outs.map { Matrix(rows: participants.count, cols: W, values: $0.values) }
+        return Matrix(rows: participants.count, cols: W, values: out)
     }
 }
 
-
-/// One scale's scores being computed (`computeScores`): an array in a box of its own, so that
-/// every scale's array can be written at once through its own pointer.
-private final class ScoreColumn {
-    var values: [Double]
-    init(count: Int) { values = Array(repeating: .nan, count: count) }
-
-    /// `body` with a pointer to each column's values (each column non-empty), valid during it.
-    static func withPointers(_ columns: [ScoreColumn], _ body: ([UnsafeMutablePointer<Double>]) -> Void) {
-        func open(_ i: Int, _ pointers: [UnsafeMutablePointer<Double>]) {
-            guard i < columns.count else { body(pointers); return }
-            columns[i].values.withUnsafeMutableBufferPointer { open(i + 1, pointers + [$0.baseAddress!]) }
-        }
-        open(0, [])
-    }
-}
 
 /// A scale's items at one wave of an instrument's columns, one row per participant listed in
 /// `participants` (`InstrumentData.itemRows`), read in place: row r is participant
@@ -306,21 +282,21 @@ public struct ScaleItemRows: ItemRows {
 final class ScoreMemo: @unchecked Sendable {
     private final class Entry: @unchecked Sendable {
         let lock = NSLock()
-        var matrices: [Matrix]?
+        var matrix: Matrix?
     }
     private var entries: [String: Entry] = [:]
     private let lock = NSLock()
 
-    func value(_ key: String, _ compute: () -> [Matrix]) -> [Matrix] {
+    func value(_ key: String, _ compute: () -> Matrix) -> Matrix {
         lock.lock()
         let entry = entries[key] ?? Entry()
         entries[key] = entry
         lock.unlock()
         entry.lock.lock()
         defer { entry.lock.unlock() }
-        if let m = entry.matrices { return m }
+        if let m = entry.matrix { return m }
         let m = compute()
-        entry.matrices = m
+        entry.matrix = m
         return m
     }
 }

@@ -35,9 +35,9 @@ final class InstrumentDataTests: XCTestCase {
         }
     }
 
-    /// The instrument's scales are scored together in one pass; a scale that is not one of them
-    /// is scored on its own, by the same rule (here: a sum of three items, half of them needed),
-    /// and a scale defined as one of the instrument's is given that scale's scores.
+    /// A scale that is not one of the instrument's is scored by the same rule (here: a sum of
+    /// three items, half of them needed), and a scale defined as one of the instrument's under
+    /// another name is given that scale's scores.
     func testAScaleOfItsOwnIsScoredByTheSameRule() throws {
         let bundle = try StudyLoader.load(directory: Self.demo)
         for inst in bundle.instruments where !inst.scales.isEmpty {

@@ -33,7 +33,12 @@ public final class MappedRegion: @unchecked Sendable {
         guard count > 0, offset >= 0, page > 0, let size = try? file.size(), offset + Int64(count) <= size else { return nil }
         let start = offset - offset % page
         let skip = Int(offset - start), length = skip + count
-        let p = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.descriptor, off_t(start))
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        let p = mmap(nil, length, PROT_READ, flags, file.descriptor, off_t(start))
         guard let p, p != MAP_FAILED else { return nil }
         return MappedRegion(base: p, length: length, skip: skip, count: count)
     }
