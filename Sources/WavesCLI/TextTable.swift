@@ -46,7 +46,6 @@ struct TextTable {
     static func render<Memo>(header: [String], count: Int, rightAligned: Set<Int> = [], chunk: Int = 4096, memo: @escaping @Sendable () -> Memo,
                              rows: @escaping @Sendable (Range<Int>, inout Memo) -> [[String]], emit: (String) -> Void) {
         var widths = Array(repeating: 0, count: header.count)
-        @Sendable func widen(_ w: inout [Int], _ r: [String]) { for (i, c) in r.enumerated() where i < w.count { w[i] = max(w[i], width(c)) } }
         widen(&widths, header)
         let columns = header.count
         Parallel.forEachChunk(0..<count, chunk: chunk, { range -> [Int] in
@@ -55,18 +54,10 @@ struct TextTable {
             for r in rows(range, &m) { widen(&w, r) }
             return w
         }, write: { w in for i in widths.indices { widths[i] = max(widths[i], w[i]) } })
-        let right = (0..<header.count).map(rightAligned.contains)
-        var scratch: [UInt8] = []
-        emit(line(header, widths: widths, right: right, scratch: &scratch) + "\n")
-        emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n")
-        let fixed = widths
-        Parallel.forEachChunk(0..<count, chunk: chunk, { range -> String in
+        emitPieces(header: header, widths: widths, rightAligned: rightAligned, pieces: count, chunk: chunk, { range in
             var m = memo()
-            var scratch: [UInt8] = []
-            var text = ""
-            for r in rows(range, &m) { text += line(r, widths: fixed, right: right, scratch: &scratch); text += "\n" }
-            return text
-        }, write: emit)
+            return rows(range, &m)
+        }, emit: emit)
     }
 
     /// As `render(header:count:…)` for rows that cost more to make than to keep (numbers
@@ -78,18 +69,28 @@ struct TextTable {
         let size = max(1, chunk)
         let pieces = Parallel.map(stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }, rows)
         var widths = Array(repeating: 0, count: header.count)
-        func widen(_ r: [String]) { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], width(c)) } }
-        widen(header)
-        for piece in pieces { for r in piece { widen(r) } }
+        widen(&widths, header)
+        for piece in pieces { for r in piece { widen(&widths, r) } }
+        emitPieces(header: header, widths: widths, rightAligned: rightAligned, pieces: pieces.count, chunk: 1, { pieces[$0.lowerBound] }, emit: emit)
+    }
+
+    /// `w` widened to the cells of `r`.
+    @Sendable private static func widen(_ w: inout [Int], _ r: [String]) {
+        for (i, c) in r.enumerated() where i < w.count { w[i] = max(w[i], width(c)) }
+    }
+
+    /// The header and rule, then the lines of the rows `rows` gives for each piece of `chunk` of
+    /// `0..<pieces`, laid out on every core and handed to `emit` in order, each line ending in `\n`.
+    private static func emitPieces(header: [String], widths: [Int], rightAligned: Set<Int>, pieces: Int, chunk: Int,
+                                   _ rows: @escaping @Sendable (Range<Int>) -> [[String]], emit: (String) -> Void) {
         let right = (0..<header.count).map(rightAligned.contains)
         var scratch: [UInt8] = []
         emit(line(header, widths: widths, right: right, scratch: &scratch) + "\n")
         emit(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n")
-        let fixed = widths
-        Parallel.forEachChunk(0..<pieces.count, chunk: 1, { range -> String in
+        Parallel.forEachChunk(0..<pieces, chunk: chunk, { range -> String in
             var scratch: [UInt8] = []
             var text = ""
-            for r in pieces[range.lowerBound] { text += line(r, widths: fixed, right: right, scratch: &scratch); text += "\n" }
+            for r in rows(range) { text += line(r, widths: widths, right: right, scratch: &scratch); text += "\n" }
             return text
         }, write: emit)
     }
