@@ -28,7 +28,8 @@ import WavesStore
 struct ColumnCache {
     /// Raise when a rule the columns depend on changes (scoring, set-aside, latest submission, roles).
     /// 2: the matrix starts at a multiple of 64 bytes in the file, so that it is used in place.
-    static let version = 2
+    /// 3: the loader's progress after the columns (`InstrumentData.Loader.Progress`), to extend them.
+    static let version = 3
     /// Seconds a change must lie in the past before a cache of it is written (`DerivedCache.settle`).
     static var settle: Double { DerivedCache.settle }
 
@@ -63,13 +64,47 @@ struct ColumnCache {
     /// still checks the whole file).
     var isFresh: Bool { frame.open() != nil }
 
+    /// Whether `extended` will probably give the columns (`DerivedCache.couldExtend`).
+    var couldExtend: Bool { frame.couldExtend }
+
     /// The cached columns, when the cache exists, is whole, and matches the store and the study now.
     func read() -> InstrumentData? {
         guard var r = frame.open() else { return nil }
-        return try? decode(&r)
+        return try? decode(&r, progress: false).data
     }
 
-    private func decode(_ r: inout CacheReader) throws -> InstrumentData {
+    /// The columns of the store as it is now, from a cache of a prefix of it and a scan of only
+    /// the lines appended since (`DerivedCache.openExtending`: the same store file, its prefix's
+    /// checksum unchanged, the import log unchanged), and the cache rewritten to cover them;
+    /// nil when the cache cannot be extended (the caller then reads the whole store). The
+    /// cached problems of lines after the prefix (a torn last line, which may have been
+    /// completed since) are dropped; those lines are read again.
+    ///
+    /// The cache is rewritten only when the lines read after it are many
+    /// (`DerivedCache.rewriteShare`).
+    func extended() throws -> InstrumentData? {
+        let before = identities()
+        guard var x = frame.openExtending(),
+              let (cached, progress) = try? decode(&x.reader, progress: true, extraRows: x.appendedLinesAtMost), let progress else { return nil }
+        let prefixProblems = cached.problems.filter { $0.line <= x.extent.lines }
+        // The loader holds the only reference to the columns: a second would copy the matrix at its first change.
+        guard var loader = InstrumentData.Loader(bundle: bundle, instrument: instrument, resuming: consume cached, progress: progress) else { return nil }
+        let columns = loader.d.items.map(\.id)
+        let store = ResponseStore(url: bundle.study.storeURL)
+        let problems = try store.scanColumns(ColumnRequest(columns: [instrument.id: columns]), span: x.span) { row, line in
+            loader.add(row, line: line)
+        }
+        let d = loader.finish(problems: prefixProblems + problems)
+        if x.worthRewriting { write(d, before: before, extent: x.extentNow, progress: loader.progress) }
+        return d
+    }
+
+    /// The columns and, with `progress`, what the loader needs to go on (nil when the cache
+    /// holds none: written by a loader without time stamps). With `progress` the matrix is read
+    /// into an array with room for `extraRows` more participants (it will change), else used
+    /// in place.
+    private func decode(_ r: inout CacheReader, progress wanted: Bool, extraRows: Int = 0) throws
+        -> (data: InstrumentData, progress: InstrumentData.Loader.Progress?) {
         var d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: nil)
         let P = try r.count(), W = try r.int(), K = try r.int()
         // Nothing is allocated beyond what the file can hold (a damaged count must not ask for
@@ -79,7 +114,12 @@ struct ColumnCache {
         d.participants = try (0..<P).map { _ in try r.string() }
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
         try r.align(to: Self.matrixAlignment)
-        d.values = try r.mappedDoubles(P * W * K) ?? AnswerValues(try r.doubles(P * W * K))
+        if wanted {
+            let room = (P + min(max(0, extraRows), r.fileSize)) * W * K
+            d.values = AnswerValues(try r.doubles(P * W * K, capacity: room))
+        } else {
+            d.values = try r.mappedDoubles(P * W * K) ?? AnswerValues(try r.doubles(P * W * K))
+        }
         let present = try r.bytes(P * W)
         d.present = present.map { $0 == 1 }
         d.duplicateCount = try r.int()
@@ -92,16 +132,35 @@ struct ColumnCache {
             setAside[cell, default: []].append(a)
         }
         d.setAsideByCell = setAside
+        var progress: InstrumentData.Loader.Progress?
+        if try r.int() == 1 {
+            let length = try r.count()
+            if wanted {
+                var stamps = PackedStrings(repeatingEmpty: P * W)
+                for i in 0..<(P * W) { try r.string(into: &stamps, at: i) }
+                let n = try r.count()
+                var participants: [(id: String, row: Int, latest: RolePrecedence.Latest)] = []
+                participants.reserveCapacity(n)
+                for _ in 0..<n {
+                    participants.append((try r.string(), try r.int(), RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string())))
+                }
+                progress = InstrumentData.Loader.Progress(stamps: stamps, participants: participants)
+            } else {
+                try r.skip(length)
+            }
+        }
         try frame.finish(&r)
-        return d
+        return (d, progress)
     }
 
     // MARK: Writing
 
     /// Writes the cache of `d`, read from a store whose identities were `before` at the start
-    /// of the scan; nothing is written when they changed since, or changed too recently.
-    func write(_ d: InstrumentData, before: [FileIdentity?]) {
-        frame.write(before: before) { w in
+    /// of the scan and whose complete lines read are `extent`, with the loader's `progress` (both
+    /// nil: the cache is not extended later); nothing is written when the identities changed
+    /// since, or changed too recently.
+    func write(_ d: InstrumentData, before: [FileIdentity?], extent: StoreExtent?, progress: InstrumentData.Loader.Progress?) {
+        frame.write(before: before, extent: progress == nil ? nil : extent) { w in
             try w.int(d.participants.count); try w.int(d.waves.count); try w.int(d.items.count)
             for p in d.participants { try w.string(p) }
             for role in d.roles { try w.optionalString(role) }
@@ -117,6 +176,20 @@ struct ColumnCache {
                 try w.int(cell); try w.int(a.line); try w.string(a.participant); try w.string(a.wave)
                 try w.string(a.instrument); try w.string(a.item); try w.double(a.value)
             }
+            try w.int(progress == nil ? 0 : 1)
+            if let progress {
+                // Its length first: a load of the unchanged store steps over it.
+                try w.int(CacheWriter.length { try Self.write(progress, &$0) })
+                try Self.write(progress, &w)
+            }
+        }
+    }
+
+    private static func write(_ progress: InstrumentData.Loader.Progress, _ w: inout CacheWriter) throws {
+        for i in 0..<progress.stamps.count { try progress.stamps.withUTF8(i) { try w.string(bytes: $0) } }
+        try w.int(progress.participants.count)
+        for p in progress.participants {
+            try w.string(p.id); try w.int(p.row); try w.optionalString(p.latest.role); try w.string(p.latest.stamp)
         }
     }
 }

@@ -43,8 +43,9 @@ struct DerivedCache {
         self.folder = folder
         self.name = name
         storeName = bundle.study.storeURL.lastPathComponent
-        // 2: the checksum is XXH3-128 (`CacheChecksum`), 32 hex digits; 1 was SHA-256.
-        magic = Array("WAVES-\(kind)/2\n".utf8)
+        // 3: the store's extent (`StoreExtent`) after the identities. 2: the checksum is
+        // XXH3-128 (`CacheChecksum`), 32 hex digits; 1 was SHA-256.
+        magic = Array("WAVES-\(kind)/3\n".utf8)
         trailer = Array("END-OF-\(kind)\n".utf8)
         self.key = Array(ContentHash.sha256Hex(Array(key.utf8)).utf8)
     }
@@ -63,17 +64,96 @@ struct DerivedCache {
     /// A reader at the start of the payload, when the cache exists and its magic, key and
     /// identities match now; nil otherwise. The caller reads the payload, then calls `finish`.
     func open() -> CacheReader? {
-        guard let file = try? folder.openForReading(name, role: "a cache") else { return nil }
-        var r = CacheReader(file: file)
-        guard let head = try? r.bytes(magic.count), head == magic,
-              let k = try? r.bytes(key.count), k == key else { return nil }
+        guard var r = openHead() else { return nil }
         for id in identities() {
             guard let present = try? r.int(), present == (id == nil ? 0 : 1) else { return nil }
             if let id {
                 guard let stored = try? r.identity(), stored == id else { return nil }
             }
         }
+        // The extent matters only to `openExtending` (`try?` would flatten an absent one to a failure).
+        do { _ = try r.extent() } catch { return nil }
         return r
+    }
+
+    /// A reader past the magic and the key, when the cache exists and both match.
+    private func openHead() -> CacheReader? {
+        guard let file = try? folder.openForReading(name, role: "a cache") else { return nil }
+        var r = CacheReader(file: file)
+        guard let head = try? r.bytes(magic.count), head == magic,
+              let k = try? r.bytes(key.count), k == key else { return nil }
+        return r
+    }
+
+    /// A cache made from a prefix of the store as it is now, ready to be extended with the
+    /// lines appended since (`Extension`): the key matches, the import log is the one the cache
+    /// was made with (identity equal: a finished import changes which lines count), the store
+    /// is the same file (device and inode) at least as long as the cache's extent, and the
+    /// checksum of its first `extent.bytes` bytes, read now through the descriptor the scan will
+    /// go on with, is the cache's. Any other change (an edit, a truncation, a replacement,
+    /// another file at the path) fails one of these, and the store is read whole again.
+    /// Nil when any fails; the caller reads the payload, then calls `finish`.
+    ///
+    /// `verify: false` leaves the checksum out: a cheap guess that extending will be possible
+    /// (`couldExtend`), for choosing how to read, never for trusting the cache.
+    func openExtending(verify: Bool = true) -> Extension? {
+        guard var r = openHead(), let store = try? folder.openForReading(storeName, role: "the response store"),
+              let now = try? store.identity() else { return nil }
+        var recorded: [FileIdentity?] = []
+        for _ in 0..<2 {
+            guard let present = try? r.int(), present == 0 || present == 1 else { return nil }
+            recorded.append(present == 1 ? try? r.identity() : nil)
+            if present == 1 && recorded.last! == nil { return nil }
+        }
+        guard let was = recorded[0], was.isSameFile(as: now), recorded[1] == folder.identity(of: Self.importsName),
+              let extent = try? r.extent(), extent.bytes <= now.size else { return nil }
+        guard verify else { return Extension(reader: r, extent: extent, checksum: CacheChecksum(), span: StoreSpan(file: store)) }
+        guard let checksum = Self.checksum(of: store, upTo: extent.bytes), checksum.hex() == extent.checksum else { return nil }
+        return Extension(reader: r, extent: extent, checksum: checksum,
+                         span: StoreSpan(file: store, bytes: extent.bytes, lines: extent.lines, feed: { checksum.update($0) }))
+    }
+
+    /// Whether `openExtending` will probably succeed (all but the checksum of the prefix).
+    var couldExtend: Bool { openExtending(verify: false) != nil }
+
+    /// The share of a cache's extent that the lines read after it must exceed before an extended
+    /// load rewrites the cache (`Extension.worthRewriting`): rewriting the 132 MB column cache
+    /// of the benchmark study took as long as reading the whole store, while the next load
+    /// extends the same cache again in a fraction of that (the prefix's checksum, the cached
+    /// data and the few appended lines).
+    static let rewriteShare = 0.125
+
+    /// What `openExtending` found: the cache's reader at its payload, the part of the store it
+    /// was made from, and a scan of the rest of the store (`span`) whose complete lines go on
+    /// into `checksum`, so that after the scan `extentNow` is the extent of the store read.
+    struct Extension {
+        var reader: CacheReader
+        let extent: StoreExtent
+        let checksum: CacheChecksum
+        let span: StoreSpan
+        var extentNow: StoreExtent { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: checksum.hex()) }
+        /// After the scan: whether the lines read after the cache are enough to rewrite it (`rewriteShare`).
+        var worthRewriting: Bool { Double(span.bytes - extent.bytes) > DerivedCache.rewriteShare * Double(extent.bytes) }
+        /// New lines of the store may belong to as many participants: room for them, at the prefix's mean line length.
+        var appendedLinesAtMost: Int {
+            let appended = max(0, ((try? span.file?.size()) ?? 0).map { $0 - extent.bytes } ?? 0)
+            return Int(appended) / max(64, Int(extent.bytes) / max(1, extent.lines)) + 16
+        }
+    }
+
+    /// The checksum of the first `count` bytes of `file` (nil when it has fewer).
+    static func checksum(of file: OpenFile, upTo count: Int64) -> CacheChecksum? {
+        let sum = CacheChecksum()
+        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { piece.deallocate() }
+        var done: Int64 = 0
+        while done < count {
+            let want = Int(min(Int64(piece.count), count - done))
+            guard let got = try? file.read(at: done, into: UnsafeMutableRawBufferPointer(rebasing: piece[0..<want])), got > 0 else { return nil }
+            sum.update(UnsafeRawBufferPointer(rebasing: piece[0..<got]))
+            done += Int64(got)
+        }
+        return sum
     }
 
     /// Checks the trailer, the checksum of everything before it and the end of the file.
@@ -85,8 +165,10 @@ struct DerivedCache {
     }
 
     /// Writes the cache with `payload`, for a store whose identities were `before` at the start
-    /// of the scan; nothing is written when they changed since, or changed too recently.
-    func write(before: [FileIdentity?], _ payload: (inout CacheWriter) throws -> Void) {
+    /// of the scan and whose complete lines the scan read are `extent` (nil: not known, and the
+    /// cache is then never extended); nothing is written when the identities changed since, or
+    /// changed too recently.
+    func write(before: [FileIdentity?], extent: StoreExtent? = nil, _ payload: (inout CacheWriter) throws -> Void) {
         let after = identities()
         guard after == before, after[0] != nil else { return }
         let now = Date().timeIntervalSince1970
@@ -100,6 +182,9 @@ struct DerivedCache {
                 try w.int(id == nil ? 0 : 1)
                 if let id { try w.identity(id) }
             }
+            // The extent only when it is all of the store that the identities describe (a
+            // torn last line may follow it; anything else would be a scan of another file).
+            try w.extent(extent.flatMap { $0.bytes <= after[0]!.size ? $0 : nil })
             try payload(&w)
             try w.bytes(trailer)
             try w.digest()
@@ -111,18 +196,35 @@ struct DerivedCache {
     }
 }
 
+/// The part of the store a derived cache was made from (`StoreSpan`): its first `bytes` bytes,
+/// which are its first `lines` lines, each with its line end, and their `CacheChecksum` (hex).
+struct StoreExtent: Equatable {
+    var bytes: Int64
+    var lines: Int
+    var checksum: String
+}
+
 /// Little-endian fields into an `AtomicFile`, through a buffer that is hashed (`CacheChecksum`)
-/// as it is written out, so the checksum covers every byte before it.
+/// as it is written out, so the checksum covers every byte before it. Without a file it only
+/// counts (`length(of:)`).
 struct CacheWriter {
-    let file: AtomicFile
+    let file: AtomicFile?
     var buffer: [UInt8] = []
     var hasher = CacheChecksum()
     /// Bytes written to the file so far (the buffer not counted).
     private var written = 0
 
-    init(file: AtomicFile) {
+    init(file: AtomicFile?) {
         self.file = file
         buffer.reserveCapacity(1 << 20 + 4096)
+    }
+
+    /// How many bytes `fields` writes: a section's length, written before it so that a reader
+    /// that does not need the section steps over it (`CacheReader.skip`).
+    static func length(of fields: (inout CacheWriter) throws -> Void) rethrows -> Int {
+        var w = CacheWriter(file: nil)
+        try fields(&w)
+        return w.written + w.buffer.count
     }
 
     mutating func bytes(_ b: [UInt8]) throws {
@@ -132,8 +234,7 @@ struct CacheWriter {
     /// Large bytes written straight to the file (after the buffer).
     mutating func direct(_ b: UnsafeRawBufferPointer) throws {
         try flush()
-        hasher.update(b)
-        try file.write(b)
+        if let file { hasher.update(b); try file.write(b) }
         written += b.count
     }
     /// Zero bytes up to the next multiple of `n` in the file (`CacheReader.align(to:)`), so that
@@ -145,7 +246,7 @@ struct CacheWriter {
     /// The checksum of everything written so far, as 32 hex digits (not itself hashed); the last write.
     mutating func digest() throws {
         try flush()
-        try file.write(Array(hasher.hex().utf8))
+        try file?.write(Array(hasher.hex().utf8))
     }
     mutating func int(_ v: Int) throws {
         withUnsafeBytes(of: Int64(v).littleEndian) { buffer.append(contentsOf: $0) }
@@ -176,13 +277,16 @@ struct CacheWriter {
         try int(list.count)
         for p in list { try int(p.line); try string(p.message) }
     }
+    mutating func extent(_ e: StoreExtent?) throws {
+        try int(e == nil ? 0 : 1)
+        if let e { try int(Int(e.bytes)); try int(e.lines); try bytes(Array(e.checksum.utf8)) }
+    }
     mutating func identity(_ id: FileIdentity) throws {
         for v in [Int64(bitPattern: id.device), Int64(bitPattern: id.inode), id.size] + id.modified + id.changed { try int(Int(v)) }
     }
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }
-        hasher.update(buffer)
-        try file.write(buffer)
+        if let file { hasher.update(buffer); try file.write(buffer) }
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
@@ -274,9 +378,11 @@ struct CacheReader {
     /// `n` Doubles as raw bytes (the dense matrix), read into an array that is never zeroed
     /// first. On Linux its memory is asked for in 2 MB pages (`MADV_HUGEPAGE`) before the
     /// first touch: 64 page faults for the 128 MB matrix of the benchmark instead of 32,000.
-    mutating func doubles(_ n: Int) throws -> [Double] {
+    /// With a larger `capacity`, the array has room to grow to it without being copied (address
+    /// space only: its pages are used when written).
+    mutating func doubles(_ n: Int, capacity: Int = 0) throws -> [Double] {
         guard n >= 0, n <= fileSize / 8 else { throw Bad() }
-        return try [Double](unsafeUninitializedCapacity: n) { out, count in
+        return try [Double](unsafeUninitializedCapacity: max(n, capacity)) { out, count in
             let raw = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[0..<n]))
             Self.adviseHugePages(raw)
             try fill(raw)
@@ -306,6 +412,12 @@ struct CacheReader {
     mutating func problems() throws -> [StoreProblem] {
         try (0..<count()).map { _ in StoreProblem(line: try int(), message: try string()) }
     }
+    mutating func extent() throws -> StoreExtent? {
+        switch try int() { case 0: return nil; case 1: break; default: throw Bad() }
+        let bytes = try int(), lines = try int()
+        guard bytes >= 0, lines >= 0, lines <= bytes else { throw Bad() }
+        return StoreExtent(bytes: Int64(bytes), lines: lines, checksum: String(decoding: try self.bytes(32), as: UTF8.self))
+    }
     mutating func identity() throws -> FileIdentity {
         let v = try (0..<7).map { _ in Int64(try int()) }
         return FileIdentity(device: UInt64(bitPattern: v[0]), inode: UInt64(bitPattern: v[1]), size: v[2],
@@ -332,6 +444,18 @@ struct CacheReader {
         }
     }
     mutating func atEnd() throws -> Bool { try !need(1) }
+
+    /// Steps over `n` bytes (a section the caller does not need), hashing them like every byte.
+    mutating func skip(_ n: Int) throws {
+        guard n >= 0, n <= fileSize else { throw Bad() }
+        var left = n
+        while left > 0 {
+            let step = min(left, 1 << 20)
+            guard try need(step) else { throw Bad() }
+            at += step
+            left -= step
+        }
+    }
 
     /// The file offset of the next field.
     var position: Int64 { readTo - Int64(buffer.count - at) }

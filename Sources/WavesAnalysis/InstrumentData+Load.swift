@@ -30,7 +30,18 @@ extension InstrumentData {
         private let roster: Roster?
 
         init(bundle: StudyBundle, instrument: Instrument, keepsStamps: Bool = true) {
-            d = InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster)
+            self.init(bundle: bundle, instrument: instrument, keepsStamps: keepsStamps,
+                      data: InstrumentData(instrument: instrument, waves: bundle.study.waves, roster: bundle.roster))
+            for (i, p) in d.participants.enumerated() where seen[p] == nil {
+                seen[p] = rowOf.count
+                rowOf.append(i)
+                latestRole.append(RolePrecedence.Latest())
+            }
+        }
+
+        /// A loader that starts from `d`, knowing no participant yet.
+        private init(bundle: StudyBundle, instrument: Instrument, keepsStamps: Bool, data d: InstrumentData) {
+            self.d = d
             self.keepsStamps = keepsStamps
             self.instrument = instrument
             roster = bundle.roster
@@ -40,11 +51,49 @@ extension InstrumentData {
             K = d.items.count
             stamps = PackedStrings(repeatingEmpty: keepsStamps ? d.participants.count * W : 0)
             memo = ScoredValueMemo(items: d.items)
-            for (i, p) in d.participants.enumerated() where seen[p] == nil {
-                seen[p] = rowOf.count
-                rowOf.append(i)
-                latestRole.append(RolePrecedence.Latest())
+        }
+
+        /// What the loader knows beyond the columns, kept in the column cache so that a later
+        /// load can go on with the lines appended to the store since (`ColumnCache.extended`):
+        /// each cell's latest `submitted_at`, and every participant of the store (any
+        /// instrument) by first appearance, with their row in the columns (-1: none) and the
+        /// role their latest submission named. Nil for a loader without time stamps (told by
+        /// the index which rows count): its columns are not extended.
+        struct Progress {
+            var stamps: PackedStrings
+            var participants: [(id: String, row: Int, latest: RolePrecedence.Latest)]
+        }
+
+        var progress: Progress? {
+            guard keepsStamps else { return nil }
+            var names = [String](repeating: "", count: rowOf.count)
+            for (id, g) in seen { names[g] = id }
+            return Progress(stamps: stamps, participants: names.indices.map { (names[$0], rowOf[$0], latestRole[$0]) })
+        }
+
+        /// A loader that goes on from `d` and `progress` (what a loader had when it finished
+        /// with the lines before); `nil` when they do not fit each other.
+        init?(bundle: StudyBundle, instrument: Instrument, resuming d: InstrumentData, progress: Progress) {
+            self.init(bundle: bundle, instrument: instrument, keepsStamps: true, data: d)
+            let P = d.participants.count
+            guard progress.stamps.count == P * W,
+                  d.values.count == P * W * K, d.present.count == P * W, d.roles.count == P else { return nil }
+            var seen: [String: Int] = [:], rowOf: [Int] = [], latestRole: [RolePrecedence.Latest] = [], hasRow = [Bool](repeating: false, count: P)
+            seen.reserveCapacity(progress.participants.count)
+            for (g, p) in progress.participants.enumerated() {
+                guard seen.updateValue(g, forKey: p.id) == nil, p.row >= -1, p.row < P else { return nil }
+                if p.row >= 0 {
+                    guard !hasRow[p.row], d.participants[p.row] == p.id else { return nil }
+                    hasRow[p.row] = true
+                }
+                rowOf.append(p.row)
+                latestRole.append(p.latest)
             }
+            guard !hasRow.contains(false) else { return nil }
+            self.seen = seen
+            self.rowOf = rowOf
+            self.latestRole = latestRole
+            stamps = progress.stamps
         }
 
         /// Reserves room for up to `participants` participants (at most a quarter of the

@@ -98,10 +98,14 @@ public struct InstrumentData: Sendable {
     static func read(_ bundle: StudyBundle, instrument: Instrument) throws -> InstrumentData {
         let cache = ColumnCache(bundle: bundle, instrument: instrument)
         if let cached = cache?.read() { return cached }
+        // Lines appended since the cache was made are read alone (`ColumnCache.extended`).
+        if let extended = try cache?.extended() { return extended }
         let store = ResponseStore(url: bundle.study.storeURL)
         var load = StoreLoad(bundle: bundle, instrument: instrument, cache: cache, lines: store.estimatedLineCount())
         // Most lines come straight into columns (`scanColumns`); the rest as strict records.
-        let problems = try store.scanColumns(ColumnRequest(columns: [instrument.id: load.columns])) { row, line in load.add(row, line: line) }
+        let problems = try store.scanColumns(ColumnRequest(columns: [instrument.id: load.columns]), span: load.span) { row, line in
+            load.add(row, line: line)
+        }
         return load.finish(problems: problems)
     }
 
@@ -115,6 +119,11 @@ public struct InstrumentData: Sendable {
         private let before: [FileIdentity?]?
         /// The item ids to ask `scanColumns` for, under the instrument's id.
         let columns: [String]
+        /// For the scan to start from and to report to (`StoreSpan`): where the complete lines
+        /// end and their checksum, so that the cache can be extended later (nil: it will not be,
+        /// as for a loader told by the index which rows count, which keeps no time stamps).
+        let span: StoreSpan?
+        private let checksum: CacheChecksum?
 
         /// `countedByIndex`: every row comes with the index's word on whether it counts (`add(_:line:counted:)`).
         init(bundle: StudyBundle, instrument: Instrument, cache: ColumnCache?, lines: Int, countedByIndex: Bool = false) {
@@ -123,6 +132,9 @@ public struct InstrumentData: Sendable {
             loader = Loader(bundle: bundle, instrument: instrument, keepsStamps: !countedByIndex)
             loader.reserve(participants: lines)
             columns = loader.d.items.map(\.id)
+            let sum = cache != nil && !countedByIndex ? CacheChecksum() : nil
+            checksum = sum
+            span = sum.map { sum in StoreSpan(feed: { sum.update($0) }) }
         }
 
         mutating func add(_ row: StoreRow, line: Int, counted: Bool? = nil) { loader.add(row, line: line, counted: counted) }
@@ -130,7 +142,10 @@ public struct InstrumentData: Sendable {
         /// The columns, cached when the store did not change during the pass.
         mutating func finish(problems: [StoreProblem]) -> InstrumentData {
             let d = loader.finish(problems: problems)
-            if let cache, let before { cache.write(d, before: before) }
+            if let cache, let before {
+                let extent = span.flatMap { span in checksum.map { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: $0.hex()) } }
+                cache.write(d, before: before, extent: extent, progress: loader.progress)
+            }
             return d
         }
     }

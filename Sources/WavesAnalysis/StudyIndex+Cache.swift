@@ -16,7 +16,8 @@ struct IndexCache {
     /// Raise when a rule the index depends on changes.
     /// 2: the participant, wave and instrument of records of waves or instruments the study
     /// does not define (`StudyIndex.forEachSubmission`, for `waves status`).
-    static let version = 2
+    /// 3: the roles seen (`StudyIndex.RolesSeen`) after the index, to extend it.
+    static let version = 3
 
     let frame: DerivedCache
     let bundle: StudyBundle
@@ -49,10 +50,32 @@ struct IndexCache {
     /// The cached index, when the cache exists, is whole, and matches the store and the study now.
     func read() -> StudyIndex? {
         guard var r = frame.open() else { return nil }
-        return try? decode(&r)
+        return try? decode(&r, rolesSeen: false).index
     }
 
-    private func decode(_ r: inout CacheReader) throws -> StudyIndex {
+    /// Whether `extended` will probably give the index (`DerivedCache.couldExtend`).
+    var couldExtend: Bool { frame.couldExtend }
+
+    /// The index of the store as it is now, from a cache of a prefix of it and a scan of only
+    /// the lines appended since (`DerivedCache.openExtending`, as `ColumnCache.extended`), the
+    /// cache rewritten when those lines are many; nil when the cache cannot be extended.
+    func extended() throws -> StudyIndex? {
+        let before = identities()
+        guard var x = frame.openExtending(), var (index, seen) = try? decode(&x.reader, rolesSeen: true), let seen,
+              index.resume(seen) else { return nil }
+        let request = ColumnRequest(columns: [:], texts: collectText, versions: true)
+        let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request, span: x.span) { row, line in index.add(row, line: line) }
+        // The cached problems of lines after the prefix (a torn last line) are read again.
+        index.problems = index.problems.filter { $0.line <= x.extent.lines } + problems
+        let seenNow = index.rolesSeen
+        index.resolveRoles()
+        if x.worthRewriting { write(index, before: before, extent: x.extentNow, rolesSeen: seenNow) }
+        return index
+    }
+
+    /// The index and, with `rolesSeen`, what it needs to go on (`StudyIndex.RolesSeen`; nil
+    /// when the cache holds none).
+    private func decode(_ r: inout CacheReader, rolesSeen wanted: Bool) throws -> (index: StudyIndex, seen: StudyIndex.RolesSeen?) {
         var x = StudyIndex(bundle: bundle, collectText: collectText)
         let W = x.W, I = x.I
         guard try r.int() == W, try r.int() == I else { throw CacheReader.Bad() }
@@ -101,15 +124,30 @@ struct IndexCache {
             guard cell >= 0, cell < cells else { throw CacheReader.Bad() }
             x.texts[cell] = try (0..<r.count()).map { _ in (item: try r.string(), text: try r.string()) }
         }
+        var seen: StudyIndex.RolesSeen?
+        if try r.int() == 1 {
+            let length = try r.count()
+            if wanted {
+                let latest = try (0..<P).map { _ in RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()) }
+                let unnumbered = try (0..<r.count()).map { _ in
+                    (participant: try r.string(), latest: RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()))
+                }
+                seen = StudyIndex.RolesSeen(latest: latest, unnumbered: unnumbered)
+            } else {
+                try r.skip(length)
+            }
+        }
         try frame.finish(&r)
-        return x
+        return (x, seen)
     }
 
     // MARK: Writing
 
-    /// Writes the cache of `x`, read from a store whose identities were `before` at the start of the scan.
-    func write(_ x: StudyIndex, before: [FileIdentity?]) {
-        frame.write(before: before) { w in
+    /// Writes the cache of `x`, read from a store whose identities were `before` at the start of
+    /// the scan and whose complete lines read are `extent`, with the roles it saw (`rolesSeen`,
+    /// taken before `resolveRoles`), so that it can be extended later.
+    func write(_ x: StudyIndex, before: [FileIdentity?], extent: StoreExtent?, rolesSeen: StudyIndex.RolesSeen) {
+        frame.write(before: before, extent: extent) { w in
             try w.int(x.W); try w.int(x.I)
             try w.int(x.submissions); try w.int(x.chosenSubmissions); try w.int(x.unknownRecords)
             let unknown = x.unknownRecordParticipants.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -151,6 +189,16 @@ struct IndexCache {
                 try w.int(list.count)
                 for t in list { try w.string(t.item); try w.string(t.text) }
             }
+            try w.int(1)
+            // Its length first: a load of the unchanged store steps over it.
+            try w.int(CacheWriter.length { try Self.write(rolesSeen, &$0) })
+            try Self.write(rolesSeen, &w)
         }
+    }
+
+    private static func write(_ seen: StudyIndex.RolesSeen, _ w: inout CacheWriter) throws {
+        for l in seen.latest { try w.optionalString(l.role); try w.string(l.stamp) }
+        try w.int(seen.unnumbered.count)
+        for u in seen.unnumbered { try w.string(u.participant); try w.optionalString(u.latest.role); try w.string(u.latest.stamp) }
     }
 }

@@ -110,20 +110,30 @@ public struct StudyIndex: Sendable {
     static func load(_ bundle: StudyBundle, collectText: Bool, columns: [String: [String]], readingCache: Bool,
                      alongside: (StoreRow, Int, Bool) throws -> Void) throws -> StudyIndex {
         var index = StudyIndex(bundle: bundle, collectText: collectText)
-        // An unchanged store is not read again (`IndexCache`, `DerivedCache`).
+        // An unchanged store is not read again (`IndexCache`, `DerivedCache`), and of a store
+        // appended to, only the lines appended (`IndexCache.extended`: `alongside` sees none
+        // of them, as when the index is cached).
         let cache = IndexCache(bundle: bundle, collectText: collectText)
         if readingCache, let cached = cache?.read() { return cached }
+        if readingCache, let extended = try cache?.extended() { return extended }
         let before = cache?.identities()
         let store = ResponseStore(url: bundle.study.storeURL)
+        // Where the complete lines end and their checksum, for extending the cache later.
+        let checksum = cache == nil ? nil : CacheChecksum()
+        let span = checksum.map { sum in StoreSpan(feed: { sum.update($0) }) }
         if store.exists {
             let request = ColumnRequest(columns: columns, texts: collectText, versions: true)
-            index.problems = try store.scanColumns(request) { row, line in
+            index.problems = try store.scanColumns(request, span: span) { row, line in
                 let counted = index.add(row, line: line)
                 try alongside(row, line, counted)
             }
         }
+        let seen = index.rolesSeen
         index.resolveRoles()
-        if let cache, let before { cache.write(index, before: before) }
+        if let cache, let before {
+            let extent = span.flatMap { span in checksum.map { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: $0.hex()) } }
+            cache.write(index, before: before, extent: extent, rolesSeen: seen)
+        }
         return index
     }
 
@@ -274,6 +284,24 @@ public struct StudyIndex: Sendable {
         }
     }
 
+    /// What the index knows of roles besides `roles`, which `resolveRoles` lets go: kept in the
+    /// index cache, so that a later load can go on with the lines appended since (`IndexCache.extended`).
+    struct RolesSeen {
+        var latest: [RolePrecedence.Latest]
+        var unnumbered: [(participant: String, latest: RolePrecedence.Latest)]
+    }
+
+    var rolesSeen: RolesSeen { RolesSeen(latest: latestRole, unnumbered: roleTracker.entries) }
+
+    /// Goes on from `seen` (an index read from its cache, to which lines are to be added);
+    /// false when it does not fit the index.
+    mutating func resume(_ seen: RolesSeen) -> Bool {
+        guard seen.latest.count == participants.count else { return false }
+        latestRole = seen.latest
+        roleTracker = RolePrecedence.Tracker(entries: seen.unnumbered)
+        return true
+    }
+
     mutating func resolveRoles() {
         for p in participants.indices { roles[p] = RolePrecedence.role(roster: bundle.roster?.role(of: participants[p]), recorded: latestRole[p].role) }
         // Each participant's latest role and time stamp are needed no more (kept until the end
@@ -362,12 +390,16 @@ extension StudyIndex {
     }
 
     /// The instruments (by position) whose columns come from the index's scan: none when the
-    /// index is cached or there is no store; else those whose columns are not cached (their
-    /// ids distinct, as the scan's request is keyed by id).
+    /// index is cached or can be extended (`couldExtend`: only the appended lines are read), or
+    /// there is no store; else those whose columns are neither cached nor extendable (their ids
+    /// distinct, as the scan's request is keyed by id).
     private static func sharingScan(_ bundle: StudyBundle, collectText: Bool, instruments: [Instrument]) -> [Int] {
-        guard ResponseStore(url: bundle.study.storeURL).exists,
-              !(IndexCache(bundle: bundle, collectText: collectText)?.isFresh ?? false) else { return [] }
-        let stale = instruments.indices.filter { !(ColumnCache(bundle: bundle, instrument: instruments[$0])?.isFresh ?? false) }
+        let indexCache = IndexCache(bundle: bundle, collectText: collectText)
+        guard ResponseStore(url: bundle.study.storeURL).exists, !(indexCache?.isFresh ?? false), !(indexCache?.couldExtend ?? false) else { return [] }
+        let stale = instruments.indices.filter {
+            let cache = ColumnCache(bundle: bundle, instrument: instruments[$0])
+            return !(cache?.isFresh ?? false) && !(cache?.couldExtend ?? false)
+        }
         guard Set(stale.map { instruments[$0].id }).count == stale.count else { return [] }
         return stale
     }

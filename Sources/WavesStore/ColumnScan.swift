@@ -60,8 +60,9 @@ extension StoreScan {
 
     /// Calls `body` for each line in store order, decoded on `workers` threads into rows.
     static func forEachRow(_ log: AppendLog, request: ColumnRequest, workers: Int, blockSize: Int = StoreScan.blockSize,
-                           fast: Bool = StoreScan.fastPathEnabled, _ body: (CheckedLine<StoreRow>, Int) throws -> Void) throws {
-        try forEachLine(log, workers: workers, blockSize: blockSize, state: ColumnState(fast: ColumnDecoder(request), useFast: fast),
+                           fast: Bool = StoreScan.fastPathEnabled, span: StoreSpan? = nil,
+                           _ body: (CheckedLine<StoreRow>, Int) throws -> Void) throws {
+        try forEachLine(log, workers: workers, blockSize: blockSize, state: ColumnState(fast: ColumnDecoder(request), useFast: fast), span: span,
                         decode: { line, state in decodeRow(line, &state) }, problem: { .problem($0) }, body)
     }
 }
@@ -70,14 +71,15 @@ extension ResponseStore {
     /// Reads every line in a streaming pass, as `scan` does, but hands over each good line as a
     /// `StoreRow`: most lines straight into the columns `request` asks for, without building a
     /// record (`ColumnDecoder`), the others as strictly decoded records. The same lines count,
-    /// with the same problems, as in `scan` (`ColumnScanTests`).
+    /// with the same problems, as in `scan` (`ColumnScanTests`). With a `span`, only the lines
+    /// after its start are read (numbered on from it), and it learns where they end (`StoreSpan`).
     @discardableResult
-    public func scanColumns(_ request: ColumnRequest, workers: Int? = nil, fast: Bool? = nil,
+    public func scanColumns(_ request: ColumnRequest, workers: Int? = nil, fast: Bool? = nil, span: StoreSpan? = nil,
                             _ body: (StoreRow, Int) throws -> Void) throws -> [StoreProblem] {
         var problems: [StoreProblem] = []
         let finished = try ImportLog(store: self).completedBatches()
         try StoreScan.forEachRow(log, request: request, workers: workers ?? StoreScan.defaultWorkers,
-                                 fast: fast ?? StoreScan.fastPathEnabled) { line, lineNo in
+                                 fast: fast ?? StoreScan.fastPathEnabled, span: span) { line, lineNo in
             try Self.deliver(line, line: lineNo, finished: finished, problems: &problems, body)
         }
         return problems

@@ -63,21 +63,29 @@ enum StoreScan {
     /// of the block before it (to `body`) and reads the next block from the file, so reading,
     /// decoding and the consumer's own work overlap. Two blocks and two result slabs are kept
     /// and reused, so memory stays at two blocks and their decoded results whatever the store's size.
+    ///
+    /// `span`, when given, says where to start (after a prefix of whole lines already read) and
+    /// learns where the complete lines read end, with their bytes fed to it in order (`StoreSpan`).
     static func forEachLine<State, Result>(_ log: AppendLog, workers: Int, blockSize: Int = StoreScan.blockSize, state: State,
+                                           span: StoreSpan? = nil,
                                            decode: @escaping @Sendable (UnsafeRawBufferPointer, inout State) -> Result,
                                            problem: (String) -> Result,
                                            _ body: (Result, Int) throws -> Void) throws {
         let opened: OpenFile?
-        do { opened = try log.openForReading() } catch let e as FileIOError { throw StoreError.file(e) }
+        if let given = span?.file { opened = given } else {
+            do { opened = try log.openForReading() } catch let e as FileIOError { throw StoreError.file(e) }
+        }
         guard let file = opened else { return }
         let job = BlockJob(states: [State](repeating: state, count: max(1, workers)), decode: decode)
         var current = LineBlock(capacity: max(1, blockSize)), next = LineBlock(capacity: max(1, blockSize))
         var slab = ResultSlab<Result>(), pending = ResultSlab<Result>()
-        var pendingFirstLine = 0
-        var lineNo = 0
+        var lineNo = span?.lines ?? 0
+        var pendingFirstLine = lineNo
+        var position = span?.bytes ?? 0
         var atEnd = false
         func load(_ block: LineBlock, carry: UnsafeRawBufferPointer) throws {
-            do { try block.load(file, carry: carry, atEnd: &atEnd) } catch let e as FileIOError { throw StoreError.file(e) }
+            do { try block.load(file, from: &position, carry: carry, atEnd: &atEnd) } catch let e as FileIOError { throw StoreError.file(e) }
+            span?.read(block)
         }
         try load(current, carry: UnsafeRawBufferPointer(start: nil, count: 0))
         while !current.lines.isEmpty {
@@ -160,6 +168,37 @@ enum StoreScan {
     }
 }
 
+/// Where a scan of the store starts and what it read, so that a derived cache made from the
+/// store's first `bytes` (its first `lines` lines, each with its line end) can be extended with
+/// only the lines appended since, instead of reading the whole store again (`DerivedCache`,
+/// issue 14). The caller proves the prefix unchanged (its hash, on this same open `file`) before
+/// it asks for a scan from its end.
+///
+/// After the scan, `bytes` and `lines` are where the complete lines read end (a torn last line
+/// is not counted: it may still be completed), and `feed` has seen every byte of them in order.
+public final class StoreSpan {
+    /// The store, already opened (nil: the scan opens it).
+    public let file: OpenFile?
+    public private(set) var bytes: Int64
+    public private(set) var lines: Int
+    private let feed: ((UnsafeRawBufferPointer) -> Void)?
+
+    /// A scan of `file` (nil: the store, opened by the scan) from byte `bytes`, the end of line
+    /// `lines` (0, 0: from the start); `feed` sees the bytes of the complete lines read.
+    public init(file: OpenFile? = nil, bytes: Int64 = 0, lines: Int = 0, feed: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+        self.file = file; self.bytes = bytes; self.lines = lines; self.feed = feed
+    }
+
+    /// Counts a block just read (its complete lines; the carried start of its first line was
+    /// not counted before, being no complete line then).
+    func read(_ block: LineBlock) {
+        let whole = block.whole
+        bytes += Int64(whole.count)
+        lines += block.lines.count
+        feed?(whole)
+    }
+}
+
 /// The per-thread states and the next chunk to take, shared by the decoding threads of one
 /// block. Each thread writes only the result slots of the chunks it claimed and its own state
 /// slot, and the block is read-only while they run, so no two threads touch the same memory.
@@ -212,10 +251,15 @@ final class LineBlock: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[used..<filled])
     }
 
-    /// Starts the block with `carry` (the tail of the block before) and reads the file after
-    /// it until the block holds a complete line or the file ends; a line longer than the block
-    /// makes the block grow.
-    func load(_ file: OpenFile, carry: UnsafeRawBufferPointer, atEnd: inout Bool) throws {
+    /// The bytes of the complete lines, line ends included.
+    var whole: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[0..<(lines.last.map { $0.upperBound + 1 } ?? 0)])
+    }
+
+    /// Starts the block with `carry` (the tail of the block before) and reads the file at
+    /// `position` (moved past what was read) until the block holds a complete line or the file
+    /// ends; a line longer than the block makes the block grow.
+    func load(_ file: OpenFile, from position: inout Int64, carry: UnsafeRawBufferPointer, atEnd: inout Bool) throws {
         if carry.count > storage.count { grow(to: carry.count * 2) }
         if carry.count > 0 { storage.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carry.count) }
         filled = carry.count
@@ -223,8 +267,8 @@ final class LineBlock: @unchecked Sendable {
         lines = []
         while !atEnd && lines.isEmpty {
             if filled == storage.count { grow(to: storage.count * 2) }
-            let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...]))
-            if n == 0 { atEnd = true } else { filled += n }
+            let n = try file.read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...]))
+            if n == 0 { atEnd = true } else { filled += n; position += Int64(n) }
             lines = StoreScan.lineRanges(UnsafeRawBufferPointer(bytes))
         }
     }

@@ -66,8 +66,11 @@ public enum RolePrecedence {
     /// one per participant in their own storage, e.g. an array by participant index).
     public struct Latest: Sendable {
         public private(set) var role: String?
-        private var stamp = ""
+        /// The `submitted_at` of the submission that named `role` ("" before one did).
+        public private(set) var stamp = ""
         public init() {}
+        /// What was seen before (kept in a derived cache, to go on from it).
+        public init(role: String?, stamp: String) { self.role = role; self.stamp = stamp }
 
         /// Notes a record's role (records without one are passed over).
         @inline(__always)
@@ -100,6 +103,16 @@ public enum RolePrecedence {
         /// participant number once it numbers them).
         public mutating func take(_ participant: String) -> Latest {
             latest.removeValue(forKey: participant) ?? Latest()
+        }
+
+        /// Everything seen, by participant in byte order (kept in a derived cache, to go on from it).
+        public var entries: [(participant: String, latest: Latest)] {
+            latest.map { ($0.key, $0.value) }.sorted { $0.participant.utf8.lexicographicallyPrecedes($1.participant.utf8) }
+        }
+
+        /// A tracker that goes on from `entries`.
+        public init(entries: [(participant: String, latest: Latest)]) {
+            latest = Dictionary(entries.map { ($0.participant, $0.latest) }, uniquingKeysWith: { _, b in b })
         }
     }
 }

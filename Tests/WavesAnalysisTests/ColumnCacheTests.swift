@@ -392,12 +392,16 @@ extension ColumnCacheTests {
         try primed()
         let old = try XCTUnwrap(cache(try bundle()).read())
         let oldValues = Array(old.values)
-        // An append invalidates the cache; the next load scans and writes a new cache over the old file.
+        // Another file at the path (the same bytes) invalidates the cache, and an append to it
+        // means the next load cannot extend the old cache: it scans and writes a new cache over the old file.
+        let copy = dir.appendingPathComponent("data/copy.jsonl")
+        try FileManager.default.copyItem(at: store, to: copy)
         let line = try String(contentsOf: store, encoding: .utf8).split(separator: "\n").last!
-        let handle = try FileHandle(forWritingTo: store)
+        let handle = try FileHandle(forWritingTo: copy)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((line + "\n").utf8))
         try handle.close()
+        XCTAssertEqual(rename(copy.path, store.path), 0)
         let b = try bundle()
         _ = try InstrumentData.load(b, instrument: instrument(b))
         XCTAssertNotNil(cache(b).read(), "the new cache is written")

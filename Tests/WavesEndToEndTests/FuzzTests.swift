@@ -57,7 +57,16 @@ final class FuzzTests: XCTestCase {
         try mutateCache(args: ["status", "--json"], prefix: "index")
     }
 
-    func mutateCache(args commandArgs: [String], prefix: String) throws {
+    /// A column cache of the store's first lines, extended with the lines appended since
+    /// (`ColumnCache.extended`): mutated, it is never used wrongly either.
+    func testMutatedColumnCachesOfAPrefixAreNeverExtendedWrongly() throws {
+        try mutateCache(args: ["reliability", "--scale", "identity", "--json"], prefix: "columns-", appendedLines: 20)
+    }
+
+    /// `appendedLines`: the cache is made from the store without its last lines, which are
+    /// appended before the mutated caches are tried (few enough that an extension does not
+    /// rewrite the cache), and every case starts from the cache as it was made.
+    func mutateCache(args commandArgs: [String], prefix: String, appendedLines: Int = 0) throws {
         let env = ProcessInfo.processInfo.environment
         let seed = env["WAVES_FUZZ_SEED"].flatMap { UInt64($0) } ?? FuzzTests.defaultSeed
         let dir = WavesProcess.tempDir("fuzz-cache")
@@ -72,14 +81,24 @@ final class FuzzTests: XCTestCase {
         let cacheEnv = ["WAVES_CACHE_SETTLE": "0"]
         let reference = try WavesProcess.run(args, env: ["WAVES_CACHE": "off"])
         XCTAssertEqual(reference.status, 0, reference.stderr)
+        let storeURL = data.appendingPathComponent("responses.jsonl")
+        let lines = try Data(contentsOf: storeURL).split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
+        if appendedLines > 0 { try lines.dropLast(appendedLines).reduce(Data(), +).write(to: storeURL) }
         _ = try WavesProcess.run(args, env: cacheEnv)
         let caches = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") && $0.hasPrefix(prefix) }
         XCTAssertEqual(caches.count, 1, "the first run wrote one \(prefix) cache")
         guard let name = caches.first else { return }
+        let made = try [UInt8](Data(contentsOf: data.appendingPathComponent(name)))
+        if appendedLines > 0 {
+            let h = try FileHandle(forWritingTo: storeURL)
+            try h.seekToEnd()
+            try h.write(contentsOf: lines.suffix(appendedLines).reduce(Data(), +))
+            try h.close()
+        }
         var r = FuzzRandom(seed: seed)
         for k in 0..<40 {
             let url = data.appendingPathComponent(name)
-            let bytes = try [UInt8](Data(contentsOf: url))
+            let bytes = appendedLines > 0 ? made : try [UInt8](Data(contentsOf: url))
             let mutated = FuzzMutator.mutateBytes(bytes, &r)
             if mutated == bytes { continue }
             try Data(mutated).write(to: url)

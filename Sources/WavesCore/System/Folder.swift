@@ -80,9 +80,7 @@ public final class Folder {
     /// status-change time cannot be set from user space.
     public func identity(of name: String) -> FileIdentity? {
         guard let st = try? fd.statusAt(name) else { return nil }
-        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                            modified: [Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec)],
-                            changed: [Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)])
+        return FileIdentity(st)
     }
 
     /// The permission bits of `name` (not following a link), or nil when nothing is there.
@@ -190,6 +188,15 @@ public struct FileIdentity: Sendable, Equatable {
     public init(device: UInt64, inode: UInt64, size: Int64, modified: [Int64], changed: [Int64]) {
         self.device = device; self.inode = inode; self.size = size; self.modified = modified; self.changed = changed
     }
+
+    init(_ st: Glibc.stat) {
+        self.init(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                  modified: [Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec)],
+                  changed: [Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)])
+    }
+
+    /// Whether both are the same file (device and inode), whatever its content now.
+    public func isSameFile(as other: FileIdentity) -> Bool { device == other.device && inode == other.inode }
 
     /// The status-change time in seconds.
     public var changedSeconds: Double { Double(changed[0]) + Double(changed[1]) / 1e9 }

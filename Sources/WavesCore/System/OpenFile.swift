@@ -69,6 +69,12 @@ public final class OpenFile {
         do { return try fd.read(fromAbsoluteOffset: offset, into: buffer) } catch let e as Errno { throw fail("read \(role)", e) }
     }
 
+    /// The open file's identity (`fstat`): the file this descriptor reads, even if another has
+    /// since been put at its path.
+    public func identity() throws -> FileIdentity {
+        do { return FileIdentity(try fd.status()) } catch let e as Errno { throw fail("inspect \(role)", e) }
+    }
+
     // MARK: - Writing
 
     /// Writes every byte (short writes and EINTR retried).
