@@ -141,12 +141,20 @@ struct DerivedCache {
         }
     }
 
-    /// The checksum of the first `count` bytes of `file` (nil when it has fewer).
+    /// The checksum of the first `count` bytes of `file` (nil when it has fewer): read in place,
+    /// 16 MB at a time (`MappedRegion`: the page cache's pages, not copied; a window at a time,
+    /// so the process's resident size grows by one window, not by the store), else by reads.
     static func checksum(of file: OpenFile, upTo count: Int64) -> CacheChecksum? {
         let sum = CacheChecksum()
+        let window: Int64 = 1 << 24
+        var mapped: Int64 = 0
+        while mapped < count, let region = MappedRegion.map(file, offset: mapped, count: Int(min(window, count - mapped))) {
+            sum.update(region.bytes)
+            mapped += Int64(region.bytes.count)
+        }
         let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { piece.deallocate() }
-        var done: Int64 = 0
+        var done = mapped
         while done < count {
             let want = Int(min(Int64(piece.count), count - done))
             guard let got = try? file.read(at: done, into: UnsafeMutableRawBufferPointer(rebasing: piece[0..<want])), got > 0 else { return nil }
