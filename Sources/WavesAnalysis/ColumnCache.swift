@@ -80,8 +80,8 @@ struct ColumnCache {
     /// cached problems of lines after the prefix (a torn last line, which may have been
     /// completed since) are dropped; those lines are read again.
     ///
-    /// The cache is rewritten only when the lines read after it are many
-    /// (`DerivedCache.rewriteShare`).
+    /// The cache is rewritten only when the lines read after it are many, or none
+    /// (`DerivedCache.Extension.worthRewriting`).
     func extended() throws -> InstrumentData? {
         let before = identities()
         guard var x = frame.openExtending(),

@@ -132,8 +132,14 @@ struct DerivedCache {
         let checksum: CacheChecksum
         let span: StoreSpan
         var extentNow: StoreExtent { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: checksum.hex()) }
-        /// After the scan: whether the lines read after the cache are enough to rewrite it (`rewriteShare`).
-        var worthRewriting: Bool { Double(span.bytes - extent.bytes) > DerivedCache.rewriteShare * Double(extent.bytes) }
+        /// After the scan: whether to rewrite the cache: when the lines read after it are many
+        /// (`rewriteShare`), or none (the store's identity changed but not its complete lines: a
+        /// `touch`, a cut back to them; without a rewrite every later load would check the
+        /// prefix again to add nothing).
+        var worthRewriting: Bool {
+            let added = span.bytes - extent.bytes
+            return added == 0 || Double(added) > DerivedCache.rewriteShare * Double(extent.bytes)
+        }
         /// New lines of the store may belong to as many participants: room for them, at the prefix's mean line length.
         var appendedLinesAtMost: Int {
             let appended = max(0, ((try? span.file?.size()) ?? 0).map { $0 - extent.bytes } ?? 0)

@@ -230,6 +230,18 @@ extension ColumnCacheTests {
         assertSame(try XCTUnwrap(cache(try bundle()).read(), "the rewritten cache is used as it is"), try scanned())
     }
 
+    func testATouchIsExtendedByNothingAndTheCacheRewritten() throws {
+        _ = try primedPrefix(250)
+        var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, store.path, &times, 0), 0)
+        try assertExtendedEqualsScan("a touch")
+        let b = try bundle()
+        assertSame(try XCTUnwrap(cache(b).read(), "the cache is rewritten and used as it is"), try scanned())
+        for texts in [false, true] {
+            assertSame(try XCTUnwrap(indexCache(b, texts: texts).read(), "the index cache is rewritten"), try scannedIndex(texts: texts))
+        }
+    }
+
     func testACacheWithoutTheLoadersProgressIsNotExtended() throws {
         // The report's shared scan: its loaders are told by the index which rows count and keep no time stamps.
         let all = try storeLines()
