@@ -11,8 +11,9 @@ import WavesStore
 /// columns depend on: the instrument file's SHA-256, `study.yaml`'s bytes, the study's waves,
 /// the roster's participants and roles, and `version` (the rules in code). It is used only when
 /// all of them are equal now. Any write to the store (an append too), a truncation, a
-/// replacement or another file at its path changes the identity, and the columns are then read
-/// from the store again (and the cache rewritten). It is not written when the store or the
+/// replacement or another file at its path changes the identity; after an append the cached
+/// columns are extended with the new lines alone (`extended`), and after anything else they are
+/// read from the store again (and the cache rewritten). It is not written when the store or the
 /// import log changed during the scan or less than `settle` seconds before it was written (a
 /// change in the same clock tick could keep the times), nor for an instrument without a file
 /// hash. Written through `AtomicFile` (whole or not at all) with the store's mode, 0600, and
@@ -94,6 +95,7 @@ struct ColumnCache {
         let problems = try store.scanColumns(ColumnRequest(columns: [instrument.id: columns]), span: x.span) { row, line in
             loader.add(row, line: line)
         }
+        guard x.importsUnchanged else { return nil }
         let d = loader.finish(problems: prefixProblems + problems)
         if x.worthRewriting { write(d, before: before, extent: x.extentNow, progress: loader.progress) }
         return d
@@ -115,7 +117,9 @@ struct ColumnCache {
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
         try r.align(to: Self.matrixAlignment)
         if wanted {
-            let room = (P + min(max(0, extraRows), r.fileSize)) * W * K
+            // The room a scan's loader would reserve at most (`Loader.reserve`): a quarter of the memory.
+            let rowBytes = max(1, W * K * MemoryLayout<Double>.size)
+            let room = (P + min(max(0, extraRows), Int(ProcessInfo.processInfo.physicalMemory / 4) / rowBytes)) * W * K
             d.values = AnswerValues(try r.doubles(P * W * K, capacity: room))
         } else {
             d.values = try r.mappedDoubles(P * W * K) ?? AnswerValues(try r.doubles(P * W * K))
@@ -138,7 +142,8 @@ struct ColumnCache {
             if wanted {
                 var stamps = PackedStrings(repeatingEmpty: P * W)
                 for i in 0..<(P * W) { try r.string(into: &stamps, at: i) }
-                let n = try r.count()
+                // Each takes at least four 8-byte fields.
+                let n = try r.count(eachAtLeast: 32)
                 var participants: [(id: String, row: Int, latest: RolePrecedence.Latest)] = []
                 participants.reserveCapacity(n)
                 for _ in 0..<n {

@@ -6,7 +6,8 @@ import WavesStore
 /// or `flow` on an unchanged store does not read the store again (issue 14).
 ///
 /// Never stale, by the rules of `DerivedCache` (the store's and the import log's identities,
-/// trailer, digest, atomic write with mode 0600, `WAVES_CACHE=off`). Its key holds everything
+/// trailer, digest, atomic write with mode 0600, `WAVES_CACHE=off`; extended after an append,
+/// `extended`). Its key holds everything
 /// else the index depends on: `version` (the rules in code: latest submission, roles, what
 /// counts), every instrument's id and file hash in study order (which items are text), the
 /// study file, waves and roster (`DerivedCache.studyKey`), and whether free texts are kept;
@@ -65,6 +66,7 @@ struct IndexCache {
               index.resume(seen) else { return nil }
         let request = ColumnRequest(columns: [:], texts: collectText, versions: true)
         let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request, span: x.span) { row, line in index.add(row, line: line) }
+        guard x.importsUnchanged else { return nil }
         // The cached problems of lines after the prefix (a torn last line) are read again.
         index.problems = index.problems.filter { $0.line <= x.extent.lines } + problems
         let seenNow = index.rolesSeen
@@ -129,7 +131,8 @@ struct IndexCache {
             let length = try r.count()
             if wanted {
                 let latest = try (0..<P).map { _ in RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()) }
-                let unnumbered = try (0..<r.count()).map { _ in
+                // Each takes at least three 8-byte fields.
+                let unnumbered = try (0..<r.count(eachAtLeast: 24)).map { _ in
                     (participant: try r.string(), latest: RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()))
                 }
                 seen = StudyIndex.RolesSeen(latest: latest, unnumbered: unnumbered)

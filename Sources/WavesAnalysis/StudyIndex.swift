@@ -390,12 +390,16 @@ extension StudyIndex {
     }
 
     /// The instruments (by position) whose columns come from the index's scan: none when the
-    /// index is cached or can be extended (`couldExtend`: only the appended lines are read), or
-    /// there is no store; else those whose columns are neither cached nor extendable (their ids
-    /// distinct, as the scan's request is keyed by id).
+    /// index is cached or there is no store; else those whose columns are neither cached nor
+    /// extendable (`couldExtend`: they read only the appended lines alone), their ids distinct,
+    /// as the scan's request is keyed by id. With none of those, the index too is left to its
+    /// own load (which extends it when it can); with some, the index reads the whole store
+    /// with them, once, rather than each instrument reading it alone (a report after an append,
+    /// whose column caches came from an earlier shared scan: those keep no time stamps, so
+    /// they cannot be extended).
     private static func sharingScan(_ bundle: StudyBundle, collectText: Bool, instruments: [Instrument]) -> [Int] {
-        let indexCache = IndexCache(bundle: bundle, collectText: collectText)
-        guard ResponseStore(url: bundle.study.storeURL).exists, !(indexCache?.isFresh ?? false), !(indexCache?.couldExtend ?? false) else { return [] }
+        guard ResponseStore(url: bundle.study.storeURL).exists,
+              !(IndexCache(bundle: bundle, collectText: collectText)?.isFresh ?? false) else { return [] }
         let stale = instruments.indices.filter {
             let cache = ColumnCache(bundle: bundle, instrument: instruments[$0])
             return !(cache?.isFresh ?? false) && !(cache?.couldExtend ?? false)

@@ -196,6 +196,34 @@ extension ColumnCacheTests {
         try assertNotExtended("a change of the import log")
     }
 
+    func testAnImportFinishedDuringTheScanIsNoticed() throws {
+        let (_, rest) = try primedPrefix(250)
+        try append(rest.prefix(20).joined())
+        let x = try XCTUnwrap(cache(try bundle()).frame.openExtending())
+        XCTAssertTrue(x.importsUnchanged)
+        // An import finishing between the checks and the scan's reading of the import log.
+        try Data("{\"format\":\"waves.import/1\",\"batch\":\"b1\"}\n".utf8).write(to: dir.appendingPathComponent("data/imports.jsonl"))
+        XCTAssertFalse(x.importsUnchanged, "the extension sees the import log changed and gives the store back to a full read")
+    }
+
+    func testTheReportsInputsAfterAnAppendEqualScans() throws {
+        // The report's shared scan: its column caches keep no time stamps; after an append the
+        // index and those columns are read together again, and equal their scans.
+        let all = try storeLines()
+        try writeStore(Array(all.prefix(250)))
+        let b = try bundle()
+        let scaled = b.instruments.filter { !$0.scales.isEmpty }
+        let first = StudyIndex.load(b, collectText: true, instruments: scaled)
+        _ = try first.index.get()
+        try append(all.dropFirst(250).prefix(30).joined())
+        let again = StudyIndex.load(try bundle(), collectText: true, instruments: scaled)
+        assertSame(try again.index.get(), try scannedIndex(texts: true))
+        setenv("WAVES_CACHE", "off", 1)
+        let own = try scaled.map { try InstrumentData.load(try bundle(), instrument: $0) }
+        unsetenv("WAVES_CACHE")
+        for k in scaled.indices { assertSame(try again.instruments[k].get(), own[k]) }
+    }
+
     func testADamagedCacheIsNotExtended() throws {
         let (_, rest) = try primedPrefix(250)
         let name = dir.appendingPathComponent("data/" + cache(try bundle()).name)
