@@ -20,7 +20,8 @@ import WavesStore
 /// unchanged), and after any other change the reader goes back to the store. It is not written when the store or the import
 /// log changed during the scan or less than `settle` seconds before (a change in the same clock
 /// tick could keep the times), and it is written through `AtomicFile` (whole or not at all)
-/// with mode 0600. `WAVES_CACHE=off` turns every cache off.
+/// with mode 0600, renamed into place without a flush to the disk (`commit(durable: false)`:
+/// after a crash a cache that did not reach the disk fails its checksum and is made again). `WAVES_CACHE=off` turns every cache off.
 ///
 /// Written by hand: flat binary files of arrays (dense matrices copied in and out as raw
 /// Doubles), for which no library here offers anything faster than a bulk read.
@@ -211,7 +212,9 @@ struct DerivedCache {
             try w.bytes(trailer)
             try w.digest()
             try w.flush()
-            try file.commit()
+            // Not flushed to the disk: a cache lost or torn by a crash fails its checksum and is
+            // made again (`AtomicFile.commit(durable:)`).
+            try file.commit(durable: false)
         } catch {
             file.discard()
         }
