@@ -87,7 +87,7 @@ struct ColumnCache {
         let before = identities()
         guard var x = frame.openExtending(),
               let (cached, progress) = try? decode(&x.reader, progress: true, extraRows: x.appendedLinesAtMost), let progress else { return nil }
-        let prefixProblems = cached.problems.filter { $0.line <= x.extent.lines }
+        let prefixProblems = x.prefixProblems(cached.problems)
         // The loader holds the only reference to the columns: a second would copy the matrix at its first change.
         guard var loader = InstrumentData.Loader(bundle: bundle, instrument: instrument, resuming: consume cached, progress: progress) else { return nil }
         let columns = loader.d.items.map(\.id)

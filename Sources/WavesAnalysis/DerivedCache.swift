@@ -143,6 +143,9 @@ struct DerivedCache {
         /// the prefix's lines of it would count as unfinished and the new ones as finished, which
         /// no read of the whole store gives. The caller then reads the whole store.
         var importsUnchanged: Bool { frame.identities()[1] == imports }
+        /// The cached problems that still stand: those of the prefix's lines. A problem after it
+        /// (a torn last line, which may have been completed since) is read again by the scan.
+        func prefixProblems(_ cached: [StoreProblem]) -> [StoreProblem] { cached.filter { $0.line <= extent.lines } }
         var extentNow: StoreExtent { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: checksum.hex()) }
         /// After the scan: whether to rewrite the cache: when the lines read after it are many
         /// (`rewriteShare`), or none (the store's identity changed but not its complete lines: a

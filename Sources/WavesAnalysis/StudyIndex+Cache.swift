@@ -67,8 +67,7 @@ struct IndexCache {
         let request = ColumnRequest(columns: [:], texts: collectText, versions: true)
         let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request, span: x.span) { row, line in index.add(row, line: line) }
         guard x.importsUnchanged else { return nil }
-        // The cached problems of lines after the prefix (a torn last line) are read again.
-        index.problems = index.problems.filter { $0.line <= x.extent.lines } + problems
+        index.problems = x.prefixProblems(index.problems) + problems
         let seenNow = index.rolesSeen
         index.resolveRoles()
         if x.worthRewriting { write(index, before: before, extent: x.extentNow, rolesSeen: seenNow) }
