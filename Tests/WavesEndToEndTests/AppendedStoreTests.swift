@@ -21,14 +21,10 @@ final class AppendedStoreTests: XCTestCase {
     func testCommandsAfterAppendsPrintWhatTheStorePrints() throws {
         let dir = WavesProcess.tempDir("appended")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let study = dir.appendingPathComponent("S")
-        try FileManager.default.copyItem(at: WavesProcess.repoRoot.appendingPathComponent("datasets/pmi-demo"), to: study)
+        let study = try StudyCopy.demoWithoutCaches(in: dir)
         let data = study.appendingPathComponent("data")
-        for f in try FileManager.default.contentsOfDirectory(atPath: data.path) where f.hasSuffix(".cache") {
-            try FileManager.default.removeItem(at: data.appendingPathComponent(f))
-        }
         let store = data.appendingPathComponent("responses.jsonl")
-        let lines = try Data(contentsOf: store).split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
+        let lines = try StudyCopy.lines(of: store)
         // The caches are made from the first 440 lines; the other 50 come in two appends, few
         // enough that the caches are extended without being rewritten.
         try lines.prefix(440).reduce(Data(), +).write(to: store)
@@ -41,10 +37,7 @@ final class AppendedStoreTests: XCTestCase {
         let made = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") }
         XCTAssertTrue(made.contains("index.cache") && made.contains("index-texts.cache") && made.contains { $0.hasPrefix("columns-") }, "\(made)")
         for piece in [lines[440..<460], lines[460...]] {
-            let h = try FileHandle(forWritingTo: store)
-            try h.seekToEnd()
-            try h.write(contentsOf: piece.reduce(Data(), +))
-            try h.close()
+            try StudyCopy.append(piece, to: store)
             for args in Self.commands {
                 let extended = try WavesProcess.run(args + ["--study", study.path], env: cacheEnv)
                 let whole = try WavesProcess.run(args + ["--study", study.path], env: ["WAVES_CACHE": "off"])

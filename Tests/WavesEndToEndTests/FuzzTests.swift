@@ -71,30 +71,21 @@ final class FuzzTests: XCTestCase {
         let seed = env["WAVES_FUZZ_SEED"].flatMap { UInt64($0) } ?? FuzzTests.defaultSeed
         let dir = WavesProcess.tempDir("fuzz-cache")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let study = dir.appendingPathComponent("S")
-        try FileManager.default.copyItem(at: WavesProcess.repoRoot.appendingPathComponent("datasets/pmi-demo"), to: study)
+        let study = try StudyCopy.demoWithoutCaches(in: dir)
         let data = study.appendingPathComponent("data")
-        for f in try FileManager.default.contentsOfDirectory(atPath: data.path) where f.hasSuffix(".cache") {
-            try FileManager.default.removeItem(at: data.appendingPathComponent(f))
-        }
         let args = commandArgs + ["--study", study.path]
         let cacheEnv = ["WAVES_CACHE_SETTLE": "0"]
         let reference = try WavesProcess.run(args, env: ["WAVES_CACHE": "off"])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let storeURL = data.appendingPathComponent("responses.jsonl")
-        let lines = try Data(contentsOf: storeURL).split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
+        let lines = try StudyCopy.lines(of: storeURL)
         if appendedLines > 0 { try lines.dropLast(appendedLines).reduce(Data(), +).write(to: storeURL) }
         _ = try WavesProcess.run(args, env: cacheEnv)
         let caches = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".cache") && $0.hasPrefix(prefix) }
         XCTAssertEqual(caches.count, 1, "the first run wrote one \(prefix) cache")
         guard let name = caches.first else { return }
         let made = try [UInt8](Data(contentsOf: data.appendingPathComponent(name)))
-        if appendedLines > 0 {
-            let h = try FileHandle(forWritingTo: storeURL)
-            try h.seekToEnd()
-            try h.write(contentsOf: lines.suffix(appendedLines).reduce(Data(), +))
-            try h.close()
-        }
+        if appendedLines > 0 { try StudyCopy.append(lines.suffix(appendedLines), to: storeURL) }
         var r = FuzzRandom(seed: seed)
         for k in 0..<40 {
             let url = data.appendingPathComponent(name)
