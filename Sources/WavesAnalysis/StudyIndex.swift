@@ -128,9 +128,10 @@ public struct StudyIndex: Sendable {
                 try alongside(row, line, counted)
             }
         }
-        let seen = index.rolesSeen
+        // Taken before `resolveRoles` lets the roles seen go; only for a cache to write.
+        let seen = cache == nil ? nil : index.rolesSeen
         index.resolveRoles()
-        if let cache, let before {
+        if let cache, let before, let seen {
             let extent = span.flatMap { span in checksum.map { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: $0.hex()) } }
             cache.write(index, before: before, extent: extent, rolesSeen: seen)
         }
