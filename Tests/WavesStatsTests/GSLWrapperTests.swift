@@ -69,6 +69,44 @@ final class GSLWrapperTests: XCTestCase {
     }
 
     /// The minimisers free their C state and reach the Swift objective.
+    /// `pseudoInverse` (as `MASS::ginv`) meets the four Moore-Penrose conditions on symmetric
+    /// matrices that are nonsingular (inverted by LU after the eigenvalue test), symmetric up to
+    /// rounding, singular (the SVD drops the zero singular value) and bordered like the score
+    /// tests' information matrix, and on a matrix that is not symmetric; and the nonsingular
+    /// symmetric result equals the inverse.
+    func testPseudoInverseIsMoorePenroseOnEveryPath() throws {
+        func check(_ a: [Double], _ n: Int, _ label: String) throws -> [Double] {
+            let x = try LinearAlgebra.pseudoInverse(a, dim: n)
+            let ax = LinearAlgebra.multiply(a, n, n, x, n, n), xa = LinearAlgebra.multiply(x, n, n, a, n, n)
+            let axa = LinearAlgebra.multiply(ax, n, n, a, n, n), xax = LinearAlgebra.multiply(xa, n, n, x, n, n)
+            for i in 0..<n {
+                for j in 0..<n {
+                    XCTAssertEqual(axa[i * n + j], a[i * n + j], accuracy: 1e-9, "\(label): A X A = A")
+                    XCTAssertEqual(xax[i * n + j], x[i * n + j], accuracy: 1e-9, "\(label): X A X = X")
+                    XCTAssertEqual(ax[i * n + j], ax[j * n + i], accuracy: 1e-9, "\(label): A X symmetric")
+                    XCTAssertEqual(xa[i * n + j], xa[j * n + i], accuracy: 1e-9, "\(label): X A symmetric")
+                }
+            }
+            return x
+        }
+        let spd = [4.0, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2]
+        let x = try check(spd, 3, "symmetric, nonsingular")
+        let inv = try LinearAlgebra.inverse(spd, dim: 3, "test")
+        for (u, v) in zip(x, inv) { XCTAssertEqual(u, v, accuracy: 1e-14) }
+        var nearly = spd
+        nearly[1] += 1e-15
+        _ = try check(nearly, 3, "symmetric up to rounding")
+        // Rank 2: the third row is the sum of the first two.
+        let singular = [2.0, 1, 3, 1, 2, 3, 3, 3, 6]
+        let ps = try check(singular, 3, "symmetric, singular")
+        XCTAssertTrue(ps.allSatisfy(\.isFinite))
+        // [[J, R'], [R, 0]]: J singular alone (two equal columns), the border makes it nonsingular.
+        let bordered = [1.0, 1, 0, 1, 1, 1, 0, -1, 0, 0, 2, 0, 1, -1, 0, 0]
+        _ = try check(bordered, 4, "bordered")
+        _ = try check([1.0, 2, 3, 4], 2, "not symmetric")
+        _ = try check([1.0, 2, 2, 4.0000000001], 2, "nearly singular, symmetric")
+    }
+
     func testMinimisers() throws {
         // Minimum of (x - 1.1)^2 + 2 (y + 0.37)^2 + 0.3 x y: solve 2(x - 1.1) + 0.3 y = 0, 4(y + 0.37) + 0.3 x = 0.
         let s = try SimplexMinimizer(dimension: 2) { x in

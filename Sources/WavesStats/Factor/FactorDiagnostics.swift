@@ -82,6 +82,10 @@ enum FactorDiagnostics {
         }
         var scaled = info
         for i in 0..<r { for j in 0..<r { scaled[i * r + j] /= (d[i] * d[j]).squareRoot() } }
+        // Eigenvalues alone first: the vectors (four times the work at a few hundred
+        // parameters) are needed only to name the parameters of a singular direction.
+        let eigenvalues = try LinearAlgebra.symmetricEigenvalues(scaled, dim: r, "eigenvalues of the information matrix")
+        guard let least = eigenvalues.last, let most = eigenvalues.first, least < 1e-10 * most else { return }
         let (values, vectors) = try LinearAlgebra.symmetricEigen(scaled, dim: r, "eigen-decomposition of the information matrix")
         guard let smallest = values.last, let largest = values.first else { return }
         if smallest < 1e-10 * largest {
