@@ -102,31 +102,30 @@ public struct FactorFitMeasures: Sendable, Equatable {
 
     /// The 90% RMSEA interval of lavaan's `lav_fit_rmsea_ci`: the noncentralities at which
     /// the observed chi-square is the 95th and 5th percentile.
+    ///
+    /// Each root is found by `MonotoneRoot` (the library's one root finder), started at the
+    /// normal approximation of the bound (the noncentral chi-square has mean df + lambda and
+    /// variance 2 (df + 2 lambda)); each evaluation sums a series as long as the noncentrality
+    /// is large, and at the 12,000 degrees of freedom of a 160-variable invariance model the
+    /// bisection used before took about 40 of them per bound (0.4 s of the command).
     static func rmseaInterval(_ x2: Double, df: Int, n: Double, groups: Double) -> (Double?, Double?) {
         guard x2.isFinite, n > 0 else { return (nil, nil) }
         let d = Double(df)
         func cdf(_ lambda: Double) -> Double { Noncentral.chiSquareLower(x2, df: d, ncp: lambda) }
         func scale(_ lambda: Double) -> Double { (lambda / (n * d)).squareRoot() * groups.squareRoot() }
-        var lower = 0.0, upper = 0.0
+        let centre = max(0, x2 - d), spread = (2 * (d + 2 * centre)).squareRoot()
+        func root(_ q: Double, _ guess: Double) -> Double? {
+            MonotoneRoot.decreasing({ cdf($0) - q }, near: max(0, guess), scale: max(1, spread / 2), floor: 0)
+        }
+        var lower: Double? = 0, upper: Double? = 0
         if df >= 1 && cdf(0) - 0.95 >= 0 {
-            lower = scale(root(in: 0, x2) { cdf($0) - 0.95 })
+            lower = root(0.95, centre - 1.645 * spread).map(scale)
         }
         let top = max(n, 4 * x2)
         if !(df < 1 || cdf(top) - 0.05 > 0 || cdf(0) - 0.05 < 0) {
-            upper = scale(root(in: 0, top) { cdf($0) - 0.05 })
+            upper = root(0.05, centre + 1.645 * spread).map(scale)
         }
         return (lower, upper)
-    }
-
-    /// Bisection for a decreasing function that changes sign on [a, b].
-    static func root(in a: Double, _ b: Double, _ f: (Double) -> Double) -> Double {
-        var lo = a, hi = b
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if f(mid) > 0 { lo = mid } else { hi = mid }
-            if hi - lo <= 1e-12 * max(1, hi) { break }
-        }
-        return (lo + hi) / 2
     }
 
     /// Bentler's SRMR with mean residuals when the model has a mean structure.
