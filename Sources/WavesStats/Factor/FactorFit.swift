@@ -60,7 +60,7 @@ public enum ConfirmatoryFactorAnalysis {
             notes.insert("The model did not converge: \(outcome.notes.first ?? "the optimiser stopped early"); the estimates below are not a maximum-likelihood solution and should not be interpreted.", at: 0)
         }
         let mats = outcome.evaluation.mats
-        guard let infoFull = objective.information(mats) else {
+        guard let infoFull = outcome.information ?? objective.information(mats) else {
             throw StatsError.numerical("the fitted covariance matrix is not positive definite")
         }
         let infoReduced = layout.reduce(matrix: infoFull)
