@@ -117,9 +117,8 @@ struct ColumnCache {
         d.roles = try (0..<P).map { _ in try r.int() == 1 ? try r.string() : nil }
         try r.align(to: Self.matrixAlignment)
         if wanted {
-            // The room a scan's loader would reserve at most (`Loader.reserve`): a quarter of the memory.
-            let rowBytes = max(1, W * K * MemoryLayout<Double>.size)
-            let room = (P + min(max(0, extraRows), Int(ProcessInfo.processInfo.physicalMemory / 4) / rowBytes)) * W * K
+            // At most the room a scan's loader would reserve (`Loader.reservableRows`).
+            let room = (P + min(max(0, extraRows), InstrumentData.Loader.reservableRows(waves: W, items: K))) * W * K
             d.values = AnswerValues(try r.doubles(P * W * K, capacity: room))
         } else {
             d.values = try r.mappedDoubles(P * W * K) ?? AnswerValues(try r.doubles(P * W * K))
@@ -136,23 +135,15 @@ struct ColumnCache {
             setAside[cell, default: []].append(a)
         }
         d.setAsideByCell = setAside
-        var progress: InstrumentData.Loader.Progress?
-        if try r.int() == 1 {
-            let length = try r.count()
-            if wanted {
-                var stamps = PackedStrings(repeatingEmpty: P * W)
-                for i in 0..<(P * W) { try r.string(into: &stamps, at: i) }
-                // Each takes at least four 8-byte fields.
-                let n = try r.count(eachAtLeast: 32)
-                var participants: [(id: String, row: Int, latest: RolePrecedence.Latest)] = []
-                participants.reserveCapacity(n)
-                for _ in 0..<n {
-                    participants.append((try r.string(), try r.int(), RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string())))
-                }
-                progress = InstrumentData.Loader.Progress(stamps: stamps, participants: participants)
-            } else {
-                try r.skip(length)
-            }
+        let progress = try r.section(wanted: wanted) { r in
+            var stamps = PackedStrings(repeatingEmpty: P * W)
+            for i in 0..<(P * W) { try r.string(into: &stamps, at: i) }
+            // Each takes at least four 8-byte fields.
+            let n = try r.count(eachAtLeast: 32)
+            var participants: [(id: String, row: Int, latest: RolePrecedence.Latest)] = []
+            participants.reserveCapacity(n)
+            for _ in 0..<n { participants.append((try r.string(), try r.int(), try r.latest())) }
+            return InstrumentData.Loader.Progress(stamps: stamps, participants: participants)
         }
         try frame.finish(&r)
         return (d, progress)
@@ -181,20 +172,12 @@ struct ColumnCache {
                 try w.int(cell); try w.int(a.line); try w.string(a.participant); try w.string(a.wave)
                 try w.string(a.instrument); try w.string(a.item); try w.double(a.value)
             }
-            try w.int(progress == nil ? 0 : 1)
-            if let progress {
-                // Its length first: a load of the unchanged store steps over it.
-                try w.int(CacheWriter.length { try Self.write(progress, &$0) })
-                try Self.write(progress, &w)
-            }
-        }
-    }
-
-    private static func write(_ progress: InstrumentData.Loader.Progress, _ w: inout CacheWriter) throws {
-        for i in 0..<progress.stamps.count { try progress.stamps.withUTF8(i) { try w.string(bytes: $0) } }
-        try w.int(progress.participants.count)
-        for p in progress.participants {
-            try w.string(p.id); try w.int(p.row); try w.optionalString(p.latest.role); try w.string(p.latest.stamp)
+            // A section: a load of the unchanged store steps over it.
+            try w.section(progress.map { progress in { w in
+                for i in 0..<progress.stamps.count { try progress.stamps.withUTF8(i) { try w.string(bytes: $0) } }
+                try w.int(progress.participants.count)
+                for p in progress.participants { try w.string(p.id); try w.int(p.row); try w.latest(p.latest) }
+            } })
         }
     }
 }

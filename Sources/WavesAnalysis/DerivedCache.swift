@@ -68,16 +68,25 @@ struct DerivedCache {
     /// A reader at the start of the payload, when the cache exists and its magic, key and
     /// identities match now; nil otherwise. The caller reads the payload, then calls `finish`.
     func open() -> CacheReader? {
-        guard var r = openHead() else { return nil }
-        for id in identities() {
-            guard let present = try? r.int(), present == (id == nil ? 0 : 1) else { return nil }
-            if let id {
-                guard let stored = try? r.identity(), stored == id else { return nil }
-            }
-        }
+        guard var r = openHead(), let stored = Self.storedIdentities(&r), stored == identities() else { return nil }
         // The extent matters only to `openExtending` (`try?` would flatten an absent one to a failure).
         do { _ = try r.extent() } catch { return nil }
         return r
+    }
+
+    /// The store's and the import log's identities as the cache recorded them (each nil when
+    /// that file did not exist); nil when the fields are damaged.
+    private static func storedIdentities(_ r: inout CacheReader) -> [FileIdentity?]? {
+        var recorded: [FileIdentity?] = []
+        for _ in 0..<2 {
+            guard let present = try? r.int() else { return nil }
+            switch present {
+            case 0: recorded.append(nil)
+            case 1: guard let id = try? r.identity() else { return nil }; recorded.append(id)
+            default: return nil
+            }
+        }
+        return recorded
     }
 
     /// A reader past the magic and the key, when the cache exists and both match.
@@ -102,19 +111,13 @@ struct DerivedCache {
     /// (`couldExtend`), for choosing how to read, never for trusting the cache.
     func openExtending(verify: Bool = true) -> Extension? {
         guard var r = openHead(), let store = try? folder.openForReading(storeName, role: "the response store"),
-              let now = try? store.identity() else { return nil }
-        var recorded: [FileIdentity?] = []
-        for _ in 0..<2 {
-            guard let present = try? r.int(), present == 0 || present == 1 else { return nil }
-            recorded.append(present == 1 ? try? r.identity() : nil)
-            if present == 1 && recorded.last! == nil { return nil }
-        }
+              let now = try? store.identity(), let recorded = Self.storedIdentities(&r) else { return nil }
         guard let was = recorded[0], was.isSameFile(as: now), recorded[1] == folder.identity(of: Self.importsName),
               let extent = try? r.extent(), extent.bytes <= now.size else { return nil }
-        guard verify else { return Extension(frame: self, reader: r, extent: extent, imports: recorded[1], checksum: CacheChecksum(), span: StoreSpan(file: store)) }
+        guard verify else { return Extension(frame: self, reader: r, extent: extent, imports: recorded[1], read: ReadExtent(file: store)) }
         guard let checksum = Self.checksum(of: store, upTo: extent.bytes), checksum.hex() == extent.checksum else { return nil }
-        return Extension(frame: self, reader: r, extent: extent, imports: recorded[1], checksum: checksum,
-                         span: StoreSpan(file: store, bytes: extent.bytes, lines: extent.lines, feed: { checksum.update($0) }))
+        return Extension(frame: self, reader: r, extent: extent, imports: recorded[1],
+                         read: ReadExtent(file: store, after: extent, checksum: checksum))
     }
 
     /// Whether `openExtending` will probably succeed (all but the checksum of the prefix).
@@ -128,16 +131,16 @@ struct DerivedCache {
     static let rewriteShare = 0.125
 
     /// What `openExtending` found: the cache's reader at its payload, the part of the store it
-    /// was made from, and a scan of the rest of the store (`span`) whose complete lines go on
-    /// into `checksum`, so that after the scan `extentNow` is the extent of the store read.
+    /// was made from, and a scan of the rest of the store (`read`) whose complete lines go on
+    /// into the prefix's checksum, so that after the scan `extentNow` is the extent of the store read.
     struct Extension {
         let frame: DerivedCache
         var reader: CacheReader
         let extent: StoreExtent
         /// The import log's identity when the cache was made (and when the extension was opened).
         let imports: FileIdentity?
-        let checksum: CacheChecksum
-        let span: StoreSpan
+        let read: ReadExtent
+        var span: StoreSpan { read.span }
         /// After the scan: whether the import log is still the one the cache was made with. The
         /// scan reads which imports finished while it runs; had one finished since the check,
         /// the prefix's lines of it would count as unfinished and the new ones as finished, which
@@ -146,7 +149,7 @@ struct DerivedCache {
         /// The cached problems that still stand: those of the prefix's lines. A problem after it
         /// (a torn last line, which may have been completed since) is read again by the scan.
         func prefixProblems(_ cached: [StoreProblem]) -> [StoreProblem] { cached.filter { $0.line <= extent.lines } }
-        var extentNow: StoreExtent { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: checksum.hex()) }
+        var extentNow: StoreExtent { read.extent }
         /// After the scan: whether to rewrite the cache: when the lines read after it are many
         /// (`rewriteShare`), or none (the store's identity changed but not its complete lines: a
         /// `touch`, a cut back to them; without a rewrite every later load would check the
@@ -232,6 +235,24 @@ struct StoreExtent: Equatable {
     var checksum: String
 }
 
+/// A scan's `StoreSpan` with the checksum its complete lines feed: after the scan, `extent` is
+/// what a derived cache made from it records (`StoreExtent`), so that it can be extended later.
+struct ReadExtent {
+    let span: StoreSpan
+    private let checksum: CacheChecksum
+
+    /// A scan of the whole store (opened by the scan).
+    init() { self.init(file: nil, after: nil, checksum: CacheChecksum()) }
+
+    /// A scan of `file` after `prefix` (nil: from the start), whose bytes `checksum` has already seen.
+    init(file: OpenFile?, after prefix: StoreExtent? = nil, checksum: CacheChecksum = CacheChecksum()) {
+        self.checksum = checksum
+        span = StoreSpan(file: file, bytes: prefix?.bytes ?? 0, lines: prefix?.lines ?? 0, feed: { checksum.update($0) })
+    }
+
+    var extent: StoreExtent { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: checksum.hex()) }
+}
+
 /// Little-endian fields into an `AtomicFile`, through a buffer that is hashed (`CacheChecksum`)
 /// as it is written out, so the checksum covers every byte before it. Without a file it only
 /// counts (`length(of:)`).
@@ -305,6 +326,16 @@ struct CacheWriter {
         try int(list.count)
         for p in list { try int(p.line); try string(p.message) }
     }
+    /// An optional section that a reader may step over (`CacheReader.section`): whether it is
+    /// there, its length, then its fields (encoded twice: once to count them).
+    mutating func section(_ fields: ((inout CacheWriter) throws -> Void)?) throws {
+        guard let fields else { try int(0); return }
+        try int(1)
+        try int(Self.length(of: fields))
+        try fields(&self)
+    }
+    /// A participant's latest role and its time stamp (`RolePrecedence.Latest`).
+    mutating func latest(_ l: RolePrecedence.Latest) throws { try optionalString(l.role); try string(l.stamp) }
     mutating func extent(_ e: StoreExtent?) throws {
         try int(e == nil ? 0 : 1)
         if let e { try int(Int(e.bytes)); try int(e.lines); try bytes(Array(e.checksum.utf8)) }
@@ -448,6 +479,15 @@ struct CacheReader {
     mutating func problems() throws -> [StoreProblem] {
         try (0..<count()).map { _ in StoreProblem(line: try int(), message: try string()) }
     }
+    /// A section written by `CacheWriter.section`: read by `body` when `wanted`, else stepped
+    /// over (its bytes still hashed); nil when it is not there or not wanted.
+    mutating func section<T>(wanted: Bool, _ body: (inout CacheReader) throws -> T) throws -> T? {
+        guard try int() == 1 else { return nil }
+        let length = try count()
+        guard wanted else { try skip(length); return nil }
+        return try body(&self)
+    }
+    mutating func latest() throws -> RolePrecedence.Latest { RolePrecedence.Latest(role: try optionalString(), stamp: try string()) }
     mutating func extent() throws -> StoreExtent? {
         switch try int() { case 0: return nil; case 1: break; default: throw Bad() }
         let bytes = try int(), lines = try int()

@@ -103,13 +103,17 @@ extension InstrumentData {
         /// the peak memory is that of the columns themselves. Any count is safe: the columns
         /// still grow past it.
         mutating func reserve(participants n: Int) {
-            let perParticipant = max(1, W * K * MemoryLayout<Double>.size)
-            let cap = Int(ProcessInfo.processInfo.physicalMemory / 4) / perParticipant
-            let room = min(n, cap)
+            let room = min(n, Self.reservableRows(waves: W, items: K))
             guard room > d.participants.count else { return }
             d.values.reserveCapacity(room * W * K)
             d.present.reserveCapacity(room * W)
             if keepsStamps { stamps.reserve(room * W, bytesEach: 24) }
+        }
+
+        /// The most participants' rows room is reserved for ahead of reading (here, and for a
+        /// cached matrix about to be extended): a quarter of the machine's memory.
+        static func reservableRows(waves W: Int, items K: Int) -> Int {
+            Int(ProcessInfo.processInfo.physicalMemory / 4) / max(1, W * K * MemoryLayout<Double>.size)
         }
 
         /// Adds a store row; `counted`, when given, is whether it is now the counted submission of

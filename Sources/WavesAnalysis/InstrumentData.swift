@@ -122,8 +122,8 @@ public struct InstrumentData: Sendable {
         /// For the scan to start from and to report to (`StoreSpan`): where the complete lines
         /// end and their checksum, so that the cache can be extended later (nil: it will not be,
         /// as for a loader told by the index which rows count, which keeps no time stamps).
-        let span: StoreSpan?
-        private let checksum: CacheChecksum?
+        var span: StoreSpan? { read?.span }
+        private let read: ReadExtent?
 
         /// `countedByIndex`: every row comes with the index's word on whether it counts (`add(_:line:counted:)`).
         init(bundle: StudyBundle, instrument: Instrument, cache: ColumnCache?, lines: Int, countedByIndex: Bool = false) {
@@ -132,9 +132,7 @@ public struct InstrumentData: Sendable {
             loader = Loader(bundle: bundle, instrument: instrument, keepsStamps: !countedByIndex)
             loader.reserve(participants: lines)
             columns = loader.d.items.map(\.id)
-            let sum = cache != nil && !countedByIndex ? CacheChecksum() : nil
-            checksum = sum
-            span = sum.map { sum in StoreSpan(feed: { sum.update($0) }) }
+            read = cache != nil && !countedByIndex ? ReadExtent() : nil
         }
 
         mutating func add(_ row: StoreRow, line: Int, counted: Bool? = nil) { loader.add(row, line: line, counted: counted) }
@@ -143,8 +141,7 @@ public struct InstrumentData: Sendable {
         mutating func finish(problems: [StoreProblem]) -> InstrumentData {
             let d = loader.finish(problems: problems)
             if let cache, let before {
-                let extent = span.flatMap { span in checksum.map { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: $0.hex()) } }
-                cache.write(d, before: before, extent: extent, progress: loader.progress)
+                cache.write(d, before: before, extent: read?.extent, progress: loader.progress)
             }
             return d
         }

@@ -62,8 +62,9 @@ struct IndexCache {
     /// cache rewritten when those lines are many; nil when the cache cannot be extended.
     func extended() throws -> StudyIndex? {
         let before = identities()
-        guard var x = frame.openExtending(), var (index, seen) = try? decode(&x.reader, rolesSeen: true), let seen,
-              index.resume(seen) else { return nil }
+        guard var x = frame.openExtending(), let decoded = try? decode(&x.reader, rolesSeen: true), let seen = decoded.seen else { return nil }
+        var index = decoded.index
+        guard index.resume(seen) else { return nil }
         let request = ColumnRequest(columns: [:], texts: collectText, versions: true)
         let problems = try ResponseStore(url: bundle.study.storeURL).scanColumns(request, span: x.span) { row, line in index.add(row, line: line) }
         guard x.importsUnchanged else { return nil }
@@ -125,19 +126,11 @@ struct IndexCache {
             guard cell >= 0, cell < cells else { throw CacheReader.Bad() }
             x.texts[cell] = try (0..<r.count()).map { _ in (item: try r.string(), text: try r.string()) }
         }
-        var seen: StudyIndex.RolesSeen?
-        if try r.int() == 1 {
-            let length = try r.count()
-            if wanted {
-                let latest = try (0..<P).map { _ in RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()) }
-                // Each takes at least three 8-byte fields.
-                let unnumbered = try (0..<r.count(eachAtLeast: 24)).map { _ in
-                    (participant: try r.string(), latest: RolePrecedence.Latest(role: try r.optionalString(), stamp: try r.string()))
-                }
-                seen = StudyIndex.RolesSeen(latest: latest, unnumbered: unnumbered)
-            } else {
-                try r.skip(length)
-            }
+        let seen = try r.section(wanted: wanted) { r in
+            let latest = try (0..<P).map { _ in try r.latest() }
+            // Each takes at least three 8-byte fields.
+            let unnumbered = try (0..<r.count(eachAtLeast: 24)).map { _ in (participant: try r.string(), latest: try r.latest()) }
+            return StudyIndex.RolesSeen(latest: latest, unnumbered: unnumbered)
         }
         try frame.finish(&r)
         return (x, seen)
@@ -191,16 +184,12 @@ struct IndexCache {
                 try w.int(list.count)
                 for t in list { try w.string(t.item); try w.string(t.text) }
             }
-            try w.int(1)
-            // Its length first: a load of the unchanged store steps over it.
-            try w.int(CacheWriter.length { try Self.write(rolesSeen, &$0) })
-            try Self.write(rolesSeen, &w)
+            // A section: a load of the unchanged store steps over it.
+            try w.section { w in
+                for l in rolesSeen.latest { try w.latest(l) }
+                try w.int(rolesSeen.unnumbered.count)
+                for u in rolesSeen.unnumbered { try w.string(u.participant); try w.latest(u.latest) }
+            }
         }
-    }
-
-    private static func write(_ seen: StudyIndex.RolesSeen, _ w: inout CacheWriter) throws {
-        for l in seen.latest { try w.optionalString(l.role); try w.string(l.stamp) }
-        try w.int(seen.unnumbered.count)
-        for u in seen.unnumbered { try w.string(u.participant); try w.optionalString(u.latest.role); try w.string(u.latest.stamp) }
     }
 }

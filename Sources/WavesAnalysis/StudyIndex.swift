@@ -119,11 +119,10 @@ public struct StudyIndex: Sendable {
         let before = cache?.identities()
         let store = ResponseStore(url: bundle.study.storeURL)
         // Where the complete lines end and their checksum, for extending the cache later.
-        let checksum = cache == nil ? nil : CacheChecksum()
-        let span = checksum.map { sum in StoreSpan(feed: { sum.update($0) }) }
+        let read = cache == nil ? nil : ReadExtent()
         if store.exists {
             let request = ColumnRequest(columns: columns, texts: collectText, versions: true)
-            index.problems = try store.scanColumns(request, span: span) { row, line in
+            index.problems = try store.scanColumns(request, span: read?.span) { row, line in
                 let counted = index.add(row, line: line)
                 try alongside(row, line, counted)
             }
@@ -132,8 +131,7 @@ public struct StudyIndex: Sendable {
         let seen = cache == nil ? nil : index.rolesSeen
         index.resolveRoles()
         if let cache, let before, let seen {
-            let extent = span.flatMap { span in checksum.map { StoreExtent(bytes: span.bytes, lines: span.lines, checksum: $0.hex()) } }
-            cache.write(index, before: before, extent: extent, rolesSeen: seen)
+            cache.write(index, before: before, extent: read?.extent, rolesSeen: seen)
         }
         return index
     }
